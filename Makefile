@@ -1,0 +1,86 @@
+# mcp-operator — the one entry point for building, generating and testing.
+# `make test` is the test command (README and .ci/run call it).
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+K8S_VERSION ?= 1.34.4
+BIN := $(CURDIR)/bin
+export KUBEBUILDER_ASSETS := $(BIN)/k8s/$(K8S_VERSION)-linux-amd64
+export GOTOOLCHAIN := local
+export GOFLAGS := -buildvcs=false
+export PATH := $(BIN):$(KUBEBUILDER_ASSETS):$(PATH)
+
+CONTROLLER_GEN := $(BIN)/controller-gen
+KUSTOMIZE := $(BIN)/kustomize
+TEST_TIMEOUT ?= 30m
+GO_TEST := go test -count=1 -timeout $(TEST_TIMEOUT)
+
+.PHONY: all
+all: build
+
+##@ Tools
+
+.PHONY: tools
+tools: ## Install what the tests need into bin/ and node_modules/ (idempotent).
+	hack/install-tools.sh test kustomize
+
+.PHONY: tools-all
+tools-all: ## Also install helm and operator-sdk (packaging).
+	hack/install-tools.sh all
+
+##@ Generation (outputs are committed; never edit them by hand)
+
+.PHONY: generate
+generate: ## Generate deepcopy code.
+	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths=./api/... paths=./pkg/vmcp/config/...
+
+.PHONY: manifests
+manifests: ## Generate CRDs and RBAC into config/.
+	hack/manifests.sh
+
+.PHONY: verify
+verify: ## Fail when generated files are stale or Go files are not gofmt'ed.
+	hack/verify.sh
+
+.PHONY: fmt
+fmt:
+	go fmt ./...
+
+.PHONY: vet
+vet:
+	go vet ./...
+
+##@ Build
+
+.PHONY: build
+build: ## Build manager, vmcp and proxyrunner into bin/.
+	go build -o $(BIN)/manager ./cmd/manager
+	go build -o $(BIN)/vmcp ./cmd/vmcp
+	go build -o $(BIN)/proxyrunner ./cmd/proxyrunner
+
+##@ Test
+
+# Packages whose tests start a kube-apiserver (they import envtest).
+ENVTEST_PKGS = $(shell go list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}} {{join .Imports " "}}' ./... | grep 'sigs.k8s.io/controller-runtime/pkg/envtest\|internal/testutil/controlplane' | cut -d' ' -f1)
+
+.PHONY: test
+test: tools verify ## Run every test: unit, envtest, real MCP servers, conformance, end to end.
+	$(GO_TEST) -json ./... 2>&1 | go run ./hack/testsummary
+
+.PHONY: test-unit
+test-unit: ## Unit tests only (suites that need a kube-apiserver skip under -short).
+	$(GO_TEST) -short -json ./... 2>&1 | go run ./hack/testsummary
+
+.PHONY: test-envtest
+test-envtest: tools ## Only the packages that run against a real kube-apiserver and etcd.
+	$(GO_TEST) -json $(ENVTEST_PKGS) 2>&1 | go run ./hack/testsummary
+
+##@ Benchmarks (ratios measured in one run; see bench/)
+
+.PHONY: bench
+bench: tools ## Run every benchmark in bench/.
+	@for d in bench/*/; do [ -f "$$d/main.go" ] || continue; echo "== $$d"; go run ./$$d || exit 1; done
+
+.PHONY: help
+help:
+	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*?##/ { printf "  %-14s %s\n", $$1, $$2 } /^##@/ { printf "\n%s\n", substr($$0, 5) }' $(MAKEFILE_LIST)

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# install-tools.sh installs every tool the build and the tests need into bin/.
+# It is idempotent: each tool lives under a versioned name and is skipped when present.
+# Only the Go module proxy and the npm registry are used (see TOOLCHAIN.md); no binary downloads.
+#
+# Usage: hack/install-tools.sh [all|test|envtest|gen|helm|kustomize|operator-sdk|npm]...
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BIN="$ROOT/bin"
+mkdir -p "$BIN"
+
+export GOTOOLCHAIN=local
+export GOFLAGS=-buildvcs=false
+export CGO_ENABLED=${CGO_ENABLED:-0}
+
+K8S_VERSION=1.34.4
+ETCD_VERSION=3.6.16
+CONTROLLER_TOOLS_VERSION=v0.19.0
+KUSTOMIZE_VERSION=v5.7.1
+HELM_VERSION=v3.19.5
+OPERATOR_SDK_VERSION=v1.42.2
+
+ENVTEST_DIR="$BIN/k8s/${K8S_VERSION}-linux-amd64"
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+# tmpmod runs "$@" inside a throwaway Go module (go install fails for modules
+# whose version list the proxy refuses; go get in a temp module tolerates it).
+tmpmod() {
+  local dir
+  dir=$(mktemp -d)
+  (cd "$dir" && go mod init tmp >/dev/null 2>&1 && "$@")
+  local rc=$?
+  rm -rf "$dir"
+  return $rc
+}
+
+# link points bin/<name> at the versioned binary so the Makefile can use plain names.
+link() { ln -sf "$(basename "$1")" "$BIN/$2"; }
+
+install_controller_gen() {
+  local out="$BIN/controller-gen-$CONTROLLER_TOOLS_VERSION"
+  [ -x "$out" ] || { log "building controller-gen $CONTROLLER_TOOLS_VERSION"
+    tmpmod sh -c "go get sigs.k8s.io/controller-tools/cmd/controller-gen@$CONTROLLER_TOOLS_VERSION && go build -o '$out' sigs.k8s.io/controller-tools/cmd/controller-gen"; }
+  link "$out" controller-gen
+}
+
+install_kustomize() {
+  local out="$BIN/kustomize-$KUSTOMIZE_VERSION"
+  [ -x "$out" ] || { log "building kustomize $KUSTOMIZE_VERSION"
+    tmpmod sh -c "go get sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION && go build -o '$out' sigs.k8s.io/kustomize/kustomize/v5"; }
+  link "$out" kustomize
+}
+
+install_helm() {
+  local out="$BIN/helm-$HELM_VERSION"
+  local minor=${K8S_VERSION#*.}; minor=${minor%%.*}
+  local ld="-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
+  ld="$ld -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$minor"
+  ld="$ld -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=$minor"
+  [ -x "$out" ] || { log "building helm $HELM_VERSION"
+    tmpmod sh -c "go get helm.sh/helm/v3/cmd/helm@$HELM_VERSION && go build -ldflags '$ld' -o '$out' helm.sh/helm/v3/cmd/helm"; }
+  link "$out" helm
+}
+
+install_operator_sdk() {
+  local out="$BIN/operator-sdk-$OPERATOR_SDK_VERSION"
+  [ -x "$out" ] || { log "building operator-sdk $OPERATOR_SDK_VERSION"
+    tmpmod sh -c "go get github.com/operator-framework/operator-sdk/cmd/operator-sdk@$OPERATOR_SDK_VERSION && go build -tags containers_image_openpgp -o '$out' github.com/operator-framework/operator-sdk/cmd/operator-sdk"; }
+  link "$out" operator-sdk
+}
+
+# build_k8s builds kube-apiserver and kubectl from k8s.io/kubernetes, pinning every
+# staging module that its go.mod replaces with a local folder.
+build_k8s() {
+  local v="v$K8S_VERSION" minor=${K8S_VERSION#*.}; minor=${minor%%.*}
+  go mod download "k8s.io/kubernetes@$v"
+  local modfile
+  modfile="$(go env GOMODCACHE)/cache/download/k8s.io/kubernetes/@v/$v.mod"
+  local staging="v0.${K8S_VERSION#*.}"
+  awk '/=> \.\/staging/ {print $1}' "$modfile" | sort -u | while read -r mod; do
+    go mod edit -replace="$mod=$mod@$staging"
+  done
+  go get "k8s.io/kubernetes/cmd/kube-apiserver@$v" "k8s.io/kubernetes/cmd/kubectl@$v"
+  local ld=""
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ld="$ld -X $p.gitVersion=$v -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
+  done
+  [ -x "$ENVTEST_DIR/kube-apiserver" ] || go build -ldflags "$ld" -o "$ENVTEST_DIR/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver
+  [ -x "$ENVTEST_DIR/kubectl" ] || go build -ldflags "$ld" -o "$ENVTEST_DIR/kubectl" k8s.io/kubernetes/cmd/kubectl
+}
+
+install_envtest() {
+  mkdir -p "$ENVTEST_DIR"
+  if [ ! -x "$ENVTEST_DIR/etcd" ]; then
+    log "building etcd $ETCD_VERSION"
+    tmpmod sh -c "go get go.etcd.io/etcd/server/v3@v$ETCD_VERSION && go build -o '$ENVTEST_DIR/etcd' go.etcd.io/etcd/server/v3"
+  fi
+  if [ ! -x "$ENVTEST_DIR/kube-apiserver" ] || [ ! -x "$ENVTEST_DIR/kubectl" ]; then
+    log "building kube-apiserver and kubectl $K8S_VERSION (several minutes on a cold cache)"
+    export -f build_k8s log
+    export K8S_VERSION ENVTEST_DIR
+    tmpmod bash -c build_k8s
+  fi
+}
+
+# install_npm installs the MCP servers and the conformance suite used by the tests
+# from the committed package-lock.json.
+install_npm() {
+  [ -f "$ROOT/package-lock.json" ] || return 0
+  local stamp="$ROOT/node_modules/.package-lock.json"
+  if [ -f "$stamp" ] && [ "$stamp" -nt "$ROOT/package-lock.json" ]; then return 0; fi
+  log "installing npm packages (npm ci)"
+  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+}
+
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(test)
+for t in "${targets[@]}"; do
+  case "$t" in
+    test) install_controller_gen; install_envtest; install_npm ;;
+    all) install_controller_gen; install_kustomize; install_envtest; install_npm; install_helm; install_operator_sdk ;;
+    envtest) install_envtest ;;
+    gen) install_controller_gen ;;
+    kustomize) install_kustomize ;;
+    helm) install_helm ;;
+    operator-sdk) install_operator_sdk ;;
+    npm) install_npm ;;
+    *) echo "unknown target: $t" >&2; exit 2 ;;
+  esac
+done
+echo "KUBEBUILDER_ASSETS=$ENVTEST_DIR"

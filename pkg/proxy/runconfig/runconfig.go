@@ -1,0 +1,77 @@
+// Package runconfig is the proxy runner's configuration file: the operator renders it
+// into the ConfigMap `<name>-runconfig` (key `runconfig.yaml`) of every MCPServer and
+// MCPRemoteProxy, and `proxyrunner --config` reads it. Secrets never appear here:
+// they reach the proxy runner as environment variables named in the file.
+package runconfig
+
+// Config configures one proxy runner.
+type Config struct {
+	// Name of the MCPServer or MCPRemoteProxy.
+	Name string `json:"name"`
+	// Namespace of the workload (and of the pod to attach to).
+	Namespace string `json:"namespace,omitempty"`
+	// Transport of the MCP server: stdio, streamable-http or sse.
+	Transport string `json:"transport"`
+	// ProxyMode is what the proxy exposes for a stdio server: streamable-http (/mcp) or sse (/sse + /messages).
+	ProxyMode string `json:"proxyMode,omitempty"`
+	// Host and ProxyPort the proxy listens on.
+	Host      string `json:"host,omitempty"`
+	ProxyPort int32  `json:"proxyPort"`
+	// Target is the upstream of an HTTP or SSE server, or the remote URL of a
+	// remote proxy, e.g. http://mcp-fetch-headless.ns.svc.cluster.local:8080/mcp.
+	Target string `json:"target,omitempty"`
+	// Stdio says how to reach the stdio stream of a stdio server.
+	Stdio *Stdio `json:"stdio,omitempty"`
+	// HeaderForward adds headers to upstream requests.
+	HeaderForward *HeaderForward `json:"headerForward,omitempty"`
+	// OIDC, when set, validates incoming bearer tokens.
+	OIDC *OIDC `json:"oidc,omitempty"`
+	// Authz, when set, holds Cedar policies applied to incoming MCP calls.
+	Authz *Authz `json:"authz,omitempty"`
+	// Audit turns on audit logging of MCP operations.
+	Audit bool `json:"audit,omitempty"`
+	// ToolsFilter and ToolsOverride come from the referenced MCPToolConfig.
+	ToolsFilter   []string                `json:"toolsFilter,omitempty"`
+	ToolsOverride map[string]ToolOverride `json:"toolsOverride,omitempty"`
+}
+
+// Stdio locates the stdio stream: attach to Pod/Container, or run Command locally.
+type Stdio struct {
+	// Pod to attach to (pods/attach), normally <name>-0.
+	Pod string `json:"pod,omitempty"`
+	// Container to attach to, normally "mcp".
+	Container string `json:"container,omitempty"`
+	// Command and Args run the server as a local subprocess instead.
+	Command string   `json:"command,omitempty"`
+	Args    []string `json:"args,omitempty"`
+}
+
+// HeaderForward adds headers to every upstream request.
+type HeaderForward struct {
+	// Plaintext headers and values.
+	Plaintext map[string]string `json:"plaintext,omitempty"`
+	// FromEnv maps a header name to the environment variable holding its value.
+	FromEnv map[string]string `json:"fromEnv,omitempty"`
+}
+
+// OIDC configures bearer token validation.
+type OIDC struct {
+	Issuer   string `json:"issuer"`
+	Audience string `json:"audience,omitempty"`
+	JWKSURL  string `json:"jwksUrl,omitempty"`
+	ClientID string `json:"clientId,omitempty"`
+	// ResourceURL is advertised in WWW-Authenticate (RFC 9728).
+	ResourceURL string `json:"resourceUrl,omitempty"`
+}
+
+// Authz holds Cedar policies.
+type Authz struct {
+	Policies     []string `json:"policies,omitempty"`
+	EntitiesJSON string   `json:"entitiesJson,omitempty"`
+}
+
+// ToolOverride renames or re-describes a tool.
+type ToolOverride struct {
+	Name        string `json:"name,omitempty"`
+	Description string `json:"description,omitempty"`
+}

@@ -1,0 +1,572 @@
+package config
+
+import (
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+)
+
+// Config is the whole vmcp configuration.
+type Config struct {
+	// Name is the server name vmcp reports to MCP clients in initialize.
+	// +optional
+	Name string `json:"name,omitempty"`
+
+	// GroupRef names the MCPGroup whose members are the backends (Kubernetes mode).
+	// Optional when static backends are given.
+	// +optional
+	GroupRef string `json:"groupRef,omitempty"`
+
+	// Backends are static backends (inline mode and the CLI).
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	Backends []StaticBackend `json:"backends,omitempty"`
+
+	// IncomingAuth says how clients authenticate to vmcp and which calls they may make.
+	// +optional
+	IncomingAuth *IncomingAuth `json:"incomingAuth,omitempty"`
+
+	// OutgoingAuth says how vmcp authenticates to each backend.
+	// +optional
+	OutgoingAuth *OutgoingAuth `json:"outgoingAuth,omitempty"`
+
+	// Aggregation controls how the backends' capabilities are merged into one list.
+	// +optional
+	Aggregation *Aggregation `json:"aggregation,omitempty"`
+
+	// Operational holds timeouts, health checks and failure handling.
+	// +optional
+	Operational *Operational `json:"operational,omitempty"`
+
+	// CompositeTools are workflows defined inline, exposed as tools.
+	// +optional
+	CompositeTools []CompositeTool `json:"compositeTools,omitempty"`
+
+	// CompositeToolRefs name VirtualMCPCompositeToolDefinition resources to expose as tools.
+	// +optional
+	CompositeToolRefs []CompositeToolRef `json:"compositeToolRefs,omitempty"`
+}
+
+// Transport names how an MCP server is reached.
+// +kubebuilder:validation:Enum=streamable-http;sse;stdio
+type Transport string
+
+// Transports vmcp speaks to backends.
+const (
+	TransportStreamableHTTP Transport = "streamable-http"
+	TransportSSE            Transport = "sse"
+	TransportStdio          Transport = "stdio"
+)
+
+// StaticBackend is a backend given in the configuration rather than discovered.
+// +kubebuilder:validation:XValidation:rule="self.transport == 'stdio' ? has(self.command) : has(self.url)",message="a stdio backend needs command; an sse or streamable-http backend needs url"
+type StaticBackend struct {
+	// Name identifies the backend: it is the {workload} of prefixes, filters and priority orders.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^[a-zA-Z0-9]([-_.a-zA-Z0-9]*[a-zA-Z0-9])?$`
+	Name string `json:"name"`
+
+	// URL of the backend's MCP endpoint (for sse and streamable-http).
+	// +optional
+	// +kubebuilder:validation:Pattern=`^https?://[^\s]+$`
+	URL string `json:"url,omitempty"`
+
+	// Transport is how vmcp talks to the backend.
+	// +kubebuilder:default=streamable-http
+	// +optional
+	Transport Transport `json:"transport,omitempty"`
+
+	// Command starts a stdio backend as a subprocess (local use only).
+	// +optional
+	Command string `json:"command,omitempty"`
+
+	// Args are the stdio backend's arguments.
+	// +optional
+	Args []string `json:"args,omitempty"`
+
+	// Env is extra environment for the stdio backend.
+	// +optional
+	Env map[string]string `json:"env,omitempty"`
+}
+
+// IncomingAuthType names how clients authenticate to vmcp.
+// +kubebuilder:validation:Enum=anonymous;oidc;local
+type IncomingAuthType string
+
+// Incoming authentication types.
+const (
+	IncomingAuthAnonymous IncomingAuthType = "anonymous"
+	IncomingAuthOIDC      IncomingAuthType = "oidc"
+	IncomingAuthLocal     IncomingAuthType = "local"
+)
+
+// IncomingAuth is client-to-vmcp authentication and authorization.
+// +kubebuilder:validation:XValidation:rule="self.type != 'oidc' || has(self.oidc)",message="incomingAuth.type oidc needs incomingAuth.oidc"
+type IncomingAuth struct {
+	// Type of authentication.
+	// +kubebuilder:default=anonymous
+	// +optional
+	Type IncomingAuthType `json:"type,omitempty"`
+
+	// OIDC settings, for type oidc.
+	// +optional
+	OIDC *OIDC `json:"oidc,omitempty"`
+
+	// Authz is the authorization policy applied to authenticated clients.
+	// +optional
+	Authz *Authz `json:"authz,omitempty"`
+}
+
+// OIDC configures JWT validation of incoming bearer tokens.
+type OIDC struct {
+	// Issuer URL; tokens must carry it as iss.
+	// +kubebuilder:validation:Pattern=`^https?://[^\s]+$`
+	Issuer string `json:"issuer"`
+	// ClientID of vmcp at the identity provider.
+	// +optional
+	ClientID string `json:"clientId,omitempty"`
+	// ClientSecretEnv names the environment variable holding the client secret.
+	// +optional
+	ClientSecretEnv string `json:"clientSecretEnv,omitempty"`
+	// Audience tokens must be issued for.
+	// +optional
+	Audience string `json:"audience,omitempty"`
+	// Resource is this server's protected resource URL (RFC 9728).
+	// +optional
+	Resource string `json:"resource,omitempty"`
+	// JWKSURL overrides the key set URL found by discovery.
+	// +optional
+	// +kubebuilder:validation:Pattern=`^https?://[^\s]+$`
+	JWKSURL string `json:"jwksUrl,omitempty"`
+	// Scopes advertised to clients.
+	// +optional
+	Scopes []string `json:"scopes,omitempty"`
+}
+
+// AuthzType names the authorization engine.
+// +kubebuilder:validation:Enum=cedar;none
+type AuthzType string
+
+// Authorization engines.
+const (
+	AuthzCedar AuthzType = "cedar"
+	AuthzNone  AuthzType = "none"
+)
+
+// Authz is an authorization policy set.
+// +kubebuilder:validation:XValidation:rule="self.type != 'cedar' || (has(self.policies) && size(self.policies) > 0)",message="authz type cedar needs at least one policy"
+type Authz struct {
+	// Type of the authorizer.
+	// +kubebuilder:default=none
+	// +optional
+	Type AuthzType `json:"type,omitempty"`
+	// Policies are Cedar policies.
+	// +optional
+	Policies []string `json:"policies,omitempty"`
+	// EntitiesJSON is the Cedar entity set as JSON.
+	// +optional
+	EntitiesJSON string `json:"entitiesJson,omitempty"`
+}
+
+// OutgoingAuthSource says where per-backend credentials come from.
+// +kubebuilder:validation:Enum=inline;discovered
+type OutgoingAuthSource string
+
+// Outgoing authentication sources.
+const (
+	OutgoingAuthInline     OutgoingAuthSource = "inline"
+	OutgoingAuthDiscovered OutgoingAuthSource = "discovered"
+)
+
+// OutgoingAuth is vmcp-to-backend authentication. A client's token is never forwarded.
+type OutgoingAuth struct {
+	// Source of backend credentials.
+	// +kubebuilder:default=inline
+	// +optional
+	Source OutgoingAuthSource `json:"source,omitempty"`
+	// Default strategy for backends not listed in Backends.
+	// +optional
+	Default *BackendAuthStrategy `json:"default,omitempty"`
+	// Backends maps a backend name to its strategy.
+	// +optional
+	Backends map[string]BackendAuthStrategy `json:"backends,omitempty"`
+}
+
+// BackendAuthType names an outgoing authentication strategy.
+// +kubebuilder:validation:Enum=unauthenticated;header_injection;token_exchange
+type BackendAuthType string
+
+// Outgoing authentication strategies.
+const (
+	BackendAuthUnauthenticated BackendAuthType = "unauthenticated"
+	BackendAuthHeaderInjection BackendAuthType = "header_injection"
+	BackendAuthTokenExchange   BackendAuthType = "token_exchange"
+)
+
+// BackendAuthStrategy is how vmcp authenticates to one backend.
+// +kubebuilder:validation:XValidation:rule="self.type != 'header_injection' || has(self.headerInjection)",message="type header_injection needs headerInjection"
+// +kubebuilder:validation:XValidation:rule="self.type != 'token_exchange' || has(self.tokenExchange)",message="type token_exchange needs tokenExchange"
+type BackendAuthStrategy struct {
+	// Type of the strategy.
+	Type BackendAuthType `json:"type"`
+	// HeaderInjection adds a header whose value comes from an environment variable.
+	// +optional
+	HeaderInjection *HeaderInjection `json:"headerInjection,omitempty"`
+	// TokenExchange obtains a backend token with RFC 8693 token exchange.
+	// +optional
+	TokenExchange *TokenExchange `json:"tokenExchange,omitempty"`
+}
+
+// HeaderInjection injects a static secret header into backend requests.
+type HeaderInjection struct {
+	// HeaderName is the HTTP header to set.
+	// +kubebuilder:validation:MinLength=1
+	HeaderName string `json:"headerName"`
+	// HeaderValueEnv names the environment variable holding the value.
+	// +kubebuilder:validation:MinLength=1
+	HeaderValueEnv string `json:"headerValueEnv"`
+}
+
+// TokenExchange configures an RFC 8693 token exchange.
+type TokenExchange struct {
+	// TokenURL is the token endpoint.
+	// +kubebuilder:validation:Pattern=`^https?://[^\s]+$`
+	TokenURL string `json:"tokenUrl"`
+	// ClientID used at the token endpoint.
+	// +optional
+	ClientID string `json:"clientId,omitempty"`
+	// ClientSecretEnv names the environment variable holding the client secret.
+	// +optional
+	ClientSecretEnv string `json:"clientSecretEnv,omitempty"`
+	// Audience requested for the backend token.
+	// +optional
+	Audience string `json:"audience,omitempty"`
+	// Scopes requested for the backend token.
+	// +optional
+	Scopes []string `json:"scopes,omitempty"`
+	// SubjectTokenType is the RFC 8693 subject_token_type.
+	// +optional
+	SubjectTokenType string `json:"subjectTokenType,omitempty"`
+}
+
+// ConflictResolution names how equal tool names from different backends are resolved.
+// +kubebuilder:validation:Enum=prefix;priority;manual
+type ConflictResolution string
+
+// Conflict resolution strategies.
+const (
+	ConflictPrefix   ConflictResolution = "prefix"
+	ConflictPriority ConflictResolution = "priority"
+	ConflictManual   ConflictResolution = "manual"
+)
+
+// DefaultPrefixFormat is the prefix used by the prefix strategy when none is set.
+const DefaultPrefixFormat = "{workload}_"
+
+// Aggregation controls how backends' tools, resources and prompts are merged.
+// +kubebuilder:validation:XValidation:rule="!has(self.conflictResolution) || self.conflictResolution != 'priority' || (has(self.conflictResolutionConfig) && has(self.conflictResolutionConfig.priorityOrder) && size(self.conflictResolutionConfig.priorityOrder) > 0)",message="conflictResolution priority needs conflictResolutionConfig.priorityOrder"
+type Aggregation struct {
+	// ConflictResolution strategy.
+	// +kubebuilder:default=prefix
+	// +optional
+	ConflictResolution ConflictResolution `json:"conflictResolution,omitempty"`
+	// ConflictResolutionConfig holds the strategy's settings.
+	// +optional
+	ConflictResolutionConfig *ConflictResolutionConfig `json:"conflictResolutionConfig,omitempty"`
+	// Tools are per-workload filters and overrides, applied before conflict resolution.
+	// +optional
+	// +listType=map
+	// +listMapKey=workload
+	Tools []WorkloadTools `json:"tools,omitempty"`
+}
+
+// ConflictResolutionConfig holds the settings of the conflict resolution strategies.
+type ConflictResolutionConfig struct {
+	// PrefixFormat for the prefix strategy; {workload} is replaced by the backend name.
+	// +kubebuilder:default="{workload}_"
+	// +kubebuilder:validation:MinLength=1
+	// +optional
+	PrefixFormat string `json:"prefixFormat,omitempty"`
+	// PriorityOrder for the priority strategy: the first backend listed wins a conflict.
+	// +optional
+	PriorityOrder []string `json:"priorityOrder,omitempty"`
+}
+
+// WorkloadTools filters and renames one backend's tools.
+type WorkloadTools struct {
+	// Workload is the backend name.
+	// +kubebuilder:validation:MinLength=1
+	Workload string `json:"workload"`
+	// Filter is an allow-list of the backend's original tool names; empty keeps all.
+	// +optional
+	Filter []string `json:"filter,omitempty"`
+	// Overrides maps an original tool name to a new name, description or annotations.
+	// +optional
+	Overrides map[string]ToolOverride `json:"overrides,omitempty"`
+	// ToolConfigRef names an MCPToolConfig whose filter and overrides apply to this workload.
+	// +optional
+	ToolConfigRef *NameRef `json:"toolConfigRef,omitempty"`
+}
+
+// ToolOverride changes how one tool is presented to clients. Calls still reach the
+// backend under the original name.
+type ToolOverride struct {
+	// Name shown to clients.
+	// +optional
+	Name string `json:"name,omitempty"`
+	// Description shown to clients.
+	// +optional
+	Description string `json:"description,omitempty"`
+	// Annotations replace the tool's hints.
+	// +optional
+	Annotations *ToolAnnotations `json:"annotations,omitempty"`
+}
+
+// ToolAnnotations are MCP tool hints.
+type ToolAnnotations struct {
+	// +optional
+	Title string `json:"title,omitempty"`
+	// +optional
+	ReadOnlyHint *bool `json:"readOnlyHint,omitempty"`
+	// +optional
+	DestructiveHint *bool `json:"destructiveHint,omitempty"`
+	// +optional
+	IdempotentHint *bool `json:"idempotentHint,omitempty"`
+	// +optional
+	OpenWorldHint *bool `json:"openWorldHint,omitempty"`
+}
+
+// NameRef refers to an object in the same namespace by name.
+type NameRef struct {
+	// Name of the object.
+	// +kubebuilder:validation:MinLength=1
+	Name string `json:"name"`
+}
+
+// Duration is a Go duration string such as "30s", "1m30s" or "500ms".
+// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$`
+type Duration string
+
+// Operational holds timeouts and failure handling.
+type Operational struct {
+	// Timeouts for backend requests.
+	// +optional
+	Timeouts *Timeouts `json:"timeouts,omitempty"`
+	// FailureHandling configures health checks, circuit breaking and partial failures.
+	// +optional
+	FailureHandling *FailureHandling `json:"failureHandling,omitempty"`
+}
+
+// Timeouts bound backend requests.
+type Timeouts struct {
+	// Default timeout for every backend request.
+	// +kubebuilder:default="30s"
+	// +optional
+	Default Duration `json:"default,omitempty"`
+	// PerWorkload overrides the default for named backends.
+	// +optional
+	PerWorkload map[string]Duration `json:"perWorkload,omitempty"`
+}
+
+// PartialFailureMode says what vmcp does when some backends fail.
+// +kubebuilder:validation:Enum=fail;best_effort
+type PartialFailureMode string
+
+// Partial failure modes.
+const (
+	PartialFailureFail       PartialFailureMode = "fail"
+	PartialFailureBestEffort PartialFailureMode = "best_effort"
+)
+
+// FailureHandling configures backend health checks and failure behaviour.
+type FailureHandling struct {
+	// HealthCheckInterval is how often each backend is checked.
+	// +kubebuilder:default="30s"
+	// +optional
+	HealthCheckInterval Duration `json:"healthCheckInterval,omitempty"`
+	// HealthCheckTimeout bounds one check; keep it below the interval.
+	// +kubebuilder:default="10s"
+	// +optional
+	HealthCheckTimeout Duration `json:"healthCheckTimeout,omitempty"`
+	// UnhealthyThreshold is the number of consecutive failed checks that mark a backend unhealthy.
+	// +kubebuilder:default=3
+	// +kubebuilder:validation:Minimum=1
+	// +optional
+	UnhealthyThreshold int32 `json:"unhealthyThreshold,omitempty"`
+	// StatusReportingInterval is how often vmcp writes backend status to Kubernetes.
+	// +kubebuilder:default="30s"
+	// +optional
+	StatusReportingInterval Duration `json:"statusReportingInterval,omitempty"`
+	// PartialFailureMode: fail refuses service while any backend is down; best_effort serves the healthy ones.
+	// +kubebuilder:default=fail
+	// +optional
+	PartialFailureMode PartialFailureMode `json:"partialFailureMode,omitempty"`
+	// CircuitBreaker stops calls to a failing backend for a while.
+	// +optional
+	CircuitBreaker *CircuitBreaker `json:"circuitBreaker,omitempty"`
+}
+
+// CircuitBreaker configures the per-backend circuit breaker.
+type CircuitBreaker struct {
+	// Enabled turns the circuit breaker on.
+	// +optional
+	Enabled bool `json:"enabled,omitempty"`
+	// FailureThreshold is the number of consecutive failures that open the circuit.
+	// +kubebuilder:default=5
+	// +kubebuilder:validation:Minimum=1
+	// +optional
+	FailureThreshold int32 `json:"failureThreshold,omitempty"`
+	// Timeout is how long the circuit stays open before a trial call (half-open).
+	// +kubebuilder:default="60s"
+	// +optional
+	Timeout Duration `json:"timeout,omitempty"`
+}
+
+// CompositeToolRef names a VirtualMCPCompositeToolDefinition.
+type CompositeToolRef struct {
+	// Name of the VirtualMCPCompositeToolDefinition in the same namespace.
+	// +kubebuilder:validation:MinLength=1
+	Name string `json:"name"`
+}
+
+// CompositeTool is a workflow of backend tool calls exposed as one tool. It is both
+// an inline compositeTools entry and VirtualMCPCompositeToolDefinition.spec.
+type CompositeTool struct {
+	// Name of the tool as clients see it.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=128
+	// +kubebuilder:validation:Pattern=`^[a-zA-Z0-9_.-]+$`
+	Name string `json:"name"`
+	// Description shown to clients.
+	// +optional
+	Description string `json:"description,omitempty"`
+	// Parameters is the JSON Schema (type object) of the tool's input.
+	// +optional
+	// +kubebuilder:validation:Type=object
+	// +kubebuilder:pruning:PreserveUnknownFields
+	Parameters *apiextensionsv1.JSON `json:"parameters,omitempty"`
+	// Timeout of the whole workflow.
+	// +optional
+	Timeout Duration `json:"timeout,omitempty"`
+	// Steps of the workflow; independent steps run in parallel.
+	// +kubebuilder:validation:MinItems=1
+	Steps []WorkflowStep `json:"steps"`
+	// Output shapes the tool's result from step outputs (templates allowed).
+	// +optional
+	// +kubebuilder:pruning:PreserveUnknownFields
+	// +kubebuilder:validation:Schemaless
+	Output *apiextensionsv1.JSON `json:"output,omitempty"`
+}
+
+// StepType names what a workflow step does.
+// +kubebuilder:validation:Enum=tool;elicitation;forEach
+type StepType string
+
+// Workflow step types.
+const (
+	StepTool        StepType = "tool"
+	StepElicitation StepType = "elicitation"
+	StepForEach     StepType = "forEach"
+)
+
+// WorkflowStep is one step of a composite tool.
+// +kubebuilder:validation:XValidation:rule="!has(self.type) || self.type != 'elicitation' || has(self.message)",message="an elicitation step needs message"
+// +kubebuilder:validation:XValidation:rule="(has(self.type) && self.type == 'elicitation') || has(self.tool)",message="a tool or forEach step needs tool"
+type WorkflowStep struct {
+	// ID identifies the step; other steps refer to it in dependsOn and templates.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:Pattern=`^[a-zA-Z][a-zA-Z0-9_-]*$`
+	ID string `json:"id"`
+	// Type of the step.
+	// +kubebuilder:default=tool
+	// +optional
+	Type StepType `json:"type,omitempty"`
+	// Tool to call, as <workload>.<tool_name>.
+	// +optional
+	// +kubebuilder:validation:Pattern=`^[^.\s]+\.[^\s]+$`
+	Tool string `json:"tool,omitempty"`
+	// Arguments of the call; string values may be Go templates over .params and .steps.
+	// +optional
+	// +kubebuilder:validation:Type=object
+	// +kubebuilder:pruning:PreserveUnknownFields
+	Arguments *apiextensionsv1.JSON `json:"arguments,omitempty"`
+	// Condition is a template; the step runs only when it renders "true".
+	// +optional
+	Condition string `json:"condition,omitempty"`
+	// DependsOn lists the ids of steps that must finish first.
+	// +optional
+	DependsOn []string `json:"dependsOn,omitempty"`
+	// OnError says what to do when the step fails.
+	// +optional
+	OnError *OnError `json:"onError,omitempty"`
+	// Timeout of the step.
+	// +optional
+	Timeout Duration `json:"timeout,omitempty"`
+	// Message asked of the user (elicitation).
+	// +optional
+	Message string `json:"message,omitempty"`
+	// Schema of the elicited answer (elicitation).
+	// +optional
+	// +kubebuilder:validation:Type=object
+	// +kubebuilder:pruning:PreserveUnknownFields
+	Schema *apiextensionsv1.JSON `json:"schema,omitempty"`
+	// OnDecline is what happens when the user declines (elicitation).
+	// +optional
+	OnDecline *ElicitationResponse `json:"onDecline,omitempty"`
+	// OnCancel is what happens when the user cancels (elicitation).
+	// +optional
+	OnCancel *ElicitationResponse `json:"onCancel,omitempty"`
+	// Collection is a template yielding the list a forEach step iterates over.
+	// +optional
+	Collection string `json:"collection,omitempty"`
+	// DefaultResults is the step's output when it is skipped or fails with continue.
+	// +optional
+	// +kubebuilder:pruning:PreserveUnknownFields
+	// +kubebuilder:validation:Schemaless
+	DefaultResults *apiextensionsv1.JSON `json:"defaultResults,omitempty"`
+}
+
+// ErrorAction names what a failed step does to the workflow.
+// +kubebuilder:validation:Enum=abort;continue;retry
+type ErrorAction string
+
+// Error actions.
+const (
+	ErrorAbort    ErrorAction = "abort"
+	ErrorContinue ErrorAction = "continue"
+	ErrorRetry    ErrorAction = "retry"
+)
+
+// OnError configures step failure handling.
+// +kubebuilder:validation:XValidation:rule="self.action != 'retry' || (has(self.retryCount) && self.retryCount > 0)",message="onError action retry needs retryCount > 0"
+type OnError struct {
+	// Action on failure.
+	// +kubebuilder:default=abort
+	// +optional
+	Action ErrorAction `json:"action,omitempty"`
+	// RetryCount is the number of retries for action retry.
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=10
+	// +optional
+	RetryCount int32 `json:"retryCount,omitempty"`
+	// RetryDelay between retries.
+	// +optional
+	RetryDelay Duration `json:"retryDelay,omitempty"`
+}
+
+// ElicitationAction names what happens after a declined or cancelled elicitation.
+// +kubebuilder:validation:Enum=skip_remaining;abort;continue
+type ElicitationAction string
+
+// Elicitation actions.
+const (
+	ElicitationSkipRemaining ElicitationAction = "skip_remaining"
+	ElicitationAbort         ElicitationAction = "abort"
+	ElicitationContinue      ElicitationAction = "continue"
+)
+
+// ElicitationResponse configures the reaction to a declined or cancelled elicitation.
+type ElicitationResponse struct {
+	// Action to take.
+	Action ElicitationAction `json:"action"`
+}
