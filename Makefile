@@ -38,8 +38,11 @@ generate: ## Generate deepcopy code.
 manifests: ## Generate CRDs and RBAC into config/.
 	hack/manifests.sh
 
-.PHONY: verify
-verify: ## Fail when generated files are stale or Go files are not gofmt'ed.
+.PHONY: verify tools-gen
+tools-gen:
+	hack/install-tools.sh gen kustomize
+
+verify: tools-gen ## Fail when generated files are stale or Go files are not gofmt'ed.
 	hack/verify.sh
 
 .PHONY: fmt

@@ -39,10 +39,14 @@ type Config struct {
 
 	// CompositeTools are workflows defined inline, exposed as tools.
 	// +optional
+	// +listType=map
+	// +listMapKey=name
 	CompositeTools []CompositeTool `json:"compositeTools,omitempty"`
 
 	// CompositeToolRefs name VirtualMCPCompositeToolDefinition resources to expose as tools.
 	// +optional
+	// +listType=map
+	// +listMapKey=name
 	CompositeToolRefs []CompositeToolRef `json:"compositeToolRefs,omitempty"`
 }
 
@@ -289,6 +293,7 @@ type ConflictResolutionConfig struct {
 	PrefixFormat string `json:"prefixFormat,omitempty"`
 	// PriorityOrder for the priority strategy: the first backend listed wins a conflict.
 	// +optional
+	// +listType=set
 	PriorityOrder []string `json:"priorityOrder,omitempty"`
 }
 
@@ -450,6 +455,8 @@ type CompositeTool struct {
 	Timeout Duration `json:"timeout,omitempty"`
 	// Steps of the workflow; independent steps run in parallel.
 	// +kubebuilder:validation:MinItems=1
+	// +listType=map
+	// +listMapKey=id
 	Steps []WorkflowStep `json:"steps"`
 	// Output shapes the tool's result from step outputs (templates allowed).
 	// +optional
@@ -495,6 +502,7 @@ type WorkflowStep struct {
 	Condition string `json:"condition,omitempty"`
 	// DependsOn lists the ids of steps that must finish first.
 	// +optional
+	// +listType=set
 	DependsOn []string `json:"dependsOn,omitempty"`
 	// OnError says what to do when the step fails.
 	// +optional

@@ -1,0 +1,68 @@
+package v1alpha1
+
+// Condition types written into status.conditions. The shared ones have the same
+// values as internal/conditions; kind-specific ones are listed with their kind.
+const (
+	// ConditionReady: the resource's workload is serving (MCPServer, MCPRemoteProxy, VirtualMCPServer).
+	ConditionReady = "Ready"
+	// ConditionValid: the spec and what it references are usable (MCPServerEntry,
+	// MCPToolConfig, MCPExternalAuthConfig).
+	ConditionValid = "Valid"
+	// ConditionGroupRefValidated: the groupRef names an existing, ready MCPGroup.
+	ConditionGroupRefValidated = "GroupRefValidated"
+	// ConditionExternalAuthConfigValidated: the referenced MCPExternalAuthConfig exists and is valid.
+	ConditionExternalAuthConfigValidated = "ExternalAuthConfigValidated"
+	// ConditionPodTemplateValid: the user's podTemplateSpec could be parsed and merged (MCPServer, MCPRemoteProxy).
+	ConditionPodTemplateValid = "PodTemplateValid"
+	// ConditionPodTemplateSpecValid: the same check on a VirtualMCPServer (the name the original uses there).
+	ConditionPodTemplateSpecValid = "PodTemplateSpecValid"
+	// ConditionStdioReplicaCapped: a stdio MCPServer asked for more than one backend replica and got one.
+	ConditionStdioReplicaCapped = "StdioReplicaCapped"
+	// ConditionDeprecated: the spec uses a legacy form that still works; the message says how to migrate.
+	ConditionDeprecated = "Deprecated"
+	// ConditionMCPServersChecked: an MCPGroup listed its members.
+	ConditionMCPServersChecked = "MCPServersChecked"
+	// ConditionRemoteAvailable: an MCPRemoteProxy's remote answered.
+	ConditionRemoteAvailable = "RemoteAvailable"
+	// ConditionAuthConfigured: incoming and outgoing authentication could be resolved.
+	ConditionAuthConfigured = "AuthConfigured"
+	// ConditionCABundleRefValidated: an MCPServerEntry's caBundleRef resolves.
+	ConditionCABundleRefValidated = "CABundleRefValidated"
+	// ConditionRemoteURLValidated: an MCPServerEntry's remoteUrl passed the SSRF rules.
+	ConditionRemoteURLValidated = "RemoteURLValidated"
+	// ConditionBackendsDiscovered: a VirtualMCPServer found its group's backends.
+	ConditionBackendsDiscovered = "BackendsDiscovered"
+	// ConditionCompositeToolRefsValidated: every compositeToolRefs entry resolves to a valid definition.
+	ConditionCompositeToolRefsValidated = "CompositeToolRefsValidated"
+	// ConditionWorkflowValidated: a VirtualMCPCompositeToolDefinition's workflow is well formed.
+	ConditionWorkflowValidated = "WorkflowValidated"
+)
+
+// Condition reasons. Few and meaningful: the message carries the detail.
+const (
+	ReasonValid         = "Valid"
+	ReasonInvalid       = "Invalid"
+	ReasonNotFound      = "NotFound"
+	ReasonNotReady      = "NotReady"
+	ReasonReady         = "Ready"
+	ReasonPending       = "Pending"
+	ReasonNotReferenced = "NotReferenced"
+	ReasonLegacyForm    = "LegacyForm"
+	ReasonApplyFailed   = "ApplyFailed"
+	ReasonCapped        = "Capped"
+)
+
+// Phase is the one-word summary of a resource's state that printer columns and
+// runbooks read. Controllers derive it from the conditions in one function per kind.
+type Phase string
+
+// Phases. Each kind's status type lists (as an enum) the subset it uses.
+const (
+	PhasePending     Phase = "Pending"
+	PhaseReady       Phase = "Ready"
+	PhaseFailed      Phase = "Failed"
+	PhaseTerminating Phase = "Terminating"
+	PhaseStopped     Phase = "Stopped"
+	PhaseDegraded    Phase = "Degraded"
+	PhaseValid       Phase = "Valid"
+)

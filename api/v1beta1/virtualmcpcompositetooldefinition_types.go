@@ -1,0 +1,42 @@
+package v1beta1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
+)
+
+// VirtualMCPCompositeToolDefinition is a reusable composite tool: a workflow of
+// backend tool calls that VirtualMCPServers expose as one tool through
+// spec.config.compositeToolRefs. Its spec is the same type as an inline
+// spec.config.compositeTools entry.
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=vmcpctd;compositetool,categories=toolhive
+// +kubebuilder:printcolumn:name="Workflow",type=string,JSONPath=`.spec.name`
+// +kubebuilder:printcolumn:name="Status",type=string,JSONPath=`.status.validationStatus`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+type VirtualMCPCompositeToolDefinition struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// Spec is the workflow: name, description, parameters, steps, output, timeout.
+	Spec config.CompositeTool `json:"spec"`
+
+	// Status is the observed state, written by the operator.
+	// +optional
+	Status v1alpha1.VirtualMCPCompositeToolDefinitionStatus `json:"status,omitempty"`
+}
+
+// VirtualMCPCompositeToolDefinitionList is a list of VirtualMCPCompositeToolDefinition objects.
+// +kubebuilder:object:root=true
+type VirtualMCPCompositeToolDefinitionList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []VirtualMCPCompositeToolDefinition `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&VirtualMCPCompositeToolDefinition{}, &VirtualMCPCompositeToolDefinitionList{})
+}

@@ -1,0 +1,28 @@
+package crd
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestValidManifestsAccepted applies manifests that use every kind's options in
+// their current forms (test/crd/testdata/valid) and checks the rules do not
+// over-reject and nothing given is dropped.
+func TestValidManifestsAccepted(t *testing.T) {
+	cases := loadManifests(t, "test/crd/testdata/valid", "expect")
+	const ns = "valid"
+	createNamespace(t, ns)
+	for _, c := range cases {
+		t.Run(c.file, func(t *testing.T) {
+			stored, err := applyStrict(t, c.obj, "v1alpha1", ns)
+			if err != nil {
+				t.Fatalf("rejected: %v", err)
+			}
+			want := deepCopyJSON(t, c.obj)
+			delete(want, "apiVersion")
+			if lost := missingFrom(want, stored.Object, ""); len(lost) > 0 {
+				t.Fatalf("stored object lost fields:\n%s", strings.Join(lost, "\n"))
+			}
+		})
+	}
+}
