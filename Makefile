@@ -87,3 +87,9 @@ bench: tools ## Run every benchmark in bench/.
 .PHONY: help
 help:
 	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*?##/ { printf "  %-14s %s\n", $$1, $$2 } /^##@/ { printf "\n%s\n", substr($$0, 5) }' $(MAKEFILE_LIST)
+
+##@ Demo
+
+.PHONY: demo
+demo: tools build ## Local control plane + operator + vmcp + real MCP servers on 127.0.0.1; prints the MCP URL. Ctrl-C stops it.
+	go run ./hack/demo
