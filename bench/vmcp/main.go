@@ -1,0 +1,344 @@
+// Command vmcp benchmarks the gateway: tools/call latency and throughput against
+// server-everything (Streamable HTTP) directly and through vmcp, measured in the
+// same run in interleaved rounds at concurrency 1 and 8, plus vmcp's RSS idle and
+// under load (vmcp runs as a subprocess built from cmd/vmcp, so the RSS is its own).
+//
+// Run from the repository root: go run ./bench/vmcp [-rounds 5 -calls 300]
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// Targets from the gateway's acceptance criteria.
+const (
+	targetThroughputC8 = 0.8  // vmcp/direct throughput at C=8, at least
+	targetP50C1        = 1.3  // vmcp/direct p50 at C=1, at most
+	targetIdleRSSMB    = 30.0 // vmcp idle RSS, at most
+)
+
+func main() {
+	rounds := flag.Int("rounds", 5, "interleaved rounds")
+	calls := flag.Int("calls", 300, "tools/call per worker per round")
+	flag.Parse()
+	if err := run(*rounds, *calls); err != nil {
+		fmt.Fprintln(os.Stderr, "bench/vmcp:", err)
+		os.Exit(1)
+	}
+}
+
+// sample is the latencies and wall time of one measured batch.
+type sample struct {
+	lat  []time.Duration
+	wall time.Duration
+}
+
+func run(rounds, calls int) error {
+	root, err := repoRoot()
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "bench-vmcp")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+
+	backendURL, stopBackend, err := startEverything(root)
+	if err != nil {
+		return err
+	}
+	defer stopBackend()
+	vmcpURL, pid, stopVMCP, err := startVMCP(root, tmp, backendURL)
+	if err != nil {
+		return err
+	}
+	defer stopVMCP()
+	time.Sleep(500 * time.Millisecond)
+	idle := rssMB(pid)
+
+	targets := map[string]struct{ url, tool string }{
+		"direct": {backendURL, "echo"},
+		"vmcp":   {vmcpURL, "ev_echo"},
+	}
+	results := map[string]*sample{}
+	var peak float64
+	stopSampling := sampleRSS(pid, &peak)
+	for r := range rounds {
+		order := []string{"direct", "vmcp"}
+		if r%2 == 1 {
+			slices.Reverse(order)
+		}
+		for _, c := range []int{1, 8} {
+			for _, mode := range order {
+				s, err := measure(targets[mode].url, targets[mode].tool, c, calls)
+				if err != nil {
+					return fmt.Errorf("%s C=%d: %w", mode, c, err)
+				}
+				key := fmt.Sprintf("%s/C=%d", mode, c)
+				if results[key] == nil {
+					results[key] = &sample{}
+				}
+				results[key].lat = append(results[key].lat, s.lat...)
+				results[key].wall += s.wall
+			}
+		}
+	}
+	stopSampling()
+	report(results, idle, peak, rounds, calls)
+	return nil
+}
+
+func report(res map[string]*sample, idle, peak float64, rounds, calls int) {
+	fmt.Printf("tools/call echo, server-everything streamableHttp, %d interleaved rounds x %d calls per worker\n\n", rounds, calls)
+	fmt.Printf("%-12s %10s %10s %10s %12s\n", "", "p50", "p95", "p99", "calls/s")
+	for _, c := range []int{1, 8} {
+		for _, mode := range []string{"direct", "vmcp"} {
+			s := res[fmt.Sprintf("%s/C=%d", mode, c)]
+			fmt.Printf("%-12s %10s %10s %10s %12.0f\n", fmt.Sprintf("%s C=%d", mode, c),
+				pct(s.lat, 50), pct(s.lat, 95), pct(s.lat, 99), throughput(s))
+		}
+	}
+	d1, v1 := res["direct/C=1"], res["vmcp/C=1"]
+	d8, v8 := res["direct/C=8"], res["vmcp/C=8"]
+	p50Ratio := float64(pct(v1.lat, 50)) / float64(pct(d1.lat, 50))
+	tpRatio8 := throughput(v8) / throughput(d8)
+	fmt.Println()
+	fmt.Printf("ratio vmcp/direct  C=1: p50 %.2fx  p95 %.2fx  p99 %.2fx  throughput %.2fx\n",
+		p50Ratio, ratio(v1.lat, d1.lat, 95), ratio(v1.lat, d1.lat, 99), throughput(v1)/throughput(d1))
+	fmt.Printf("ratio vmcp/direct  C=8: p50 %.2fx  p95 %.2fx  p99 %.2fx  throughput %.2fx\n",
+		ratio(v8.lat, d8.lat, 50), ratio(v8.lat, d8.lat, 95), ratio(v8.lat, d8.lat, 99), tpRatio8)
+	fmt.Printf("vmcp RSS: idle %.1f MB, peak under load %.1f MB\n\n", idle, peak)
+	check("throughput at C=8 >= 0.8x direct", tpRatio8 >= targetThroughputC8, fmt.Sprintf("%.2fx", tpRatio8))
+	check("p50 at C=1 <= 1.3x direct", p50Ratio <= targetP50C1, fmt.Sprintf("%.2fx", p50Ratio))
+	check("idle RSS <= 30 MB", idle <= targetIdleRSSMB, fmt.Sprintf("%.1f MB", idle))
+}
+
+func check(what string, ok bool, got string) {
+	verdict := "MET"
+	if !ok {
+		verdict = "MISSED"
+	}
+	fmt.Printf("target %-36s %-7s (%s)\n", what, verdict, got)
+}
+
+func ratio(a, b []time.Duration, p int) float64 { return float64(pct(a, p)) / float64(pct(b, p)) }
+
+func throughput(s *sample) float64 { return float64(len(s.lat)) / s.wall.Seconds() }
+
+func pct(lat []time.Duration, p int) time.Duration {
+	s := slices.Clone(lat)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return 0
+	}
+	return s[min(len(s)-1, len(s)*p/100)]
+}
+
+// measure runs c workers, each with its own MCP session, making n calls.
+func measure(url, tool string, c, n int) (*sample, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	// Enough idle connections for c workers (net/http keeps 2 per host by default),
+	// so neither mode measures TCP connection churn.
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	sessions := make([]*mcp.ClientSession, c)
+	for i := range sessions {
+		cl := mcp.NewClient(&mcp.Implementation{Name: "bench", Version: "1"}, nil)
+		cs, err := cl.Connect(ctx, &mcp.StreamableClientTransport{Endpoint: url, HTTPClient: hc, DisableStandaloneSSE: true},
+			&mcp.ClientSessionOptions{ProtocolVersion: "2025-11-25"})
+		if err != nil {
+			return nil, err
+		}
+		defer cs.Close()
+		sessions[i] = cs
+		if _, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: tool, Arguments: map[string]any{"message": "warm"}}); err != nil {
+			return nil, err
+		}
+	}
+	lats := make([][]time.Duration, c)
+	errs := make([]error, c)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := range c {
+		wg.Go(func() {
+			for i := range n {
+				t := time.Now()
+				res, err := sessions[w].CallTool(ctx, &mcp.CallToolParams{Name: tool, Arguments: map[string]any{"message": strconv.Itoa(i)}})
+				if err == nil && res.IsError {
+					err = fmt.Errorf("tool error")
+				}
+				if err != nil {
+					errs[w] = err
+					return
+				}
+				lats[w] = append(lats[w], time.Since(t))
+			}
+		})
+	}
+	wg.Wait()
+	s := &sample{wall: time.Since(start)}
+	for w := range c {
+		if errs[w] != nil {
+			return nil, errs[w]
+		}
+		s.lat = append(s.lat, lats[w]...)
+	}
+	return s, nil
+}
+
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		if filepath.Dir(dir) == dir {
+			return "", fmt.Errorf("run from inside the repository (go.mod not found)")
+		}
+		dir = filepath.Dir(dir)
+	}
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// startEverything runs server-everything over Streamable HTTP on loopback.
+func startEverything(root string) (string, func(), error) {
+	port, err := freePort()
+	if err != nil {
+		return "", nil, err
+	}
+	entry := filepath.Join(root, "node_modules", "@modelcontextprotocol", "server-everything", "dist", "index.js")
+	preload := filepath.Join(root, "internal", "testutil", "mcpnpm", "loopback.cjs")
+	cmd := exec.Command("node", "--require", preload, entry, "streamableHttp")
+	cmd.Env = append(os.Environ(), "PORT="+strconv.Itoa(port))
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		return "", nil, fmt.Errorf("starting server-everything (run hack/install-tools.sh npm?): %w", err)
+	}
+	stop := func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); _ = cmd.Wait() }
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	if err := waitFor(func() bool {
+		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	}); err != nil {
+		stop()
+		return "", nil, fmt.Errorf("server-everything did not listen: %w", err)
+	}
+	return "http://" + addr + "/mcp", stop, nil
+}
+
+// startVMCP builds cmd/vmcp and runs it in front of backendURL.
+func startVMCP(root, tmp, backendURL string) (string, int, func(), error) {
+	bin := filepath.Join(tmp, "vmcp")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/vmcp")
+	build.Dir = root
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		return "", 0, nil, fmt.Errorf("building cmd/vmcp: %w", err)
+	}
+	cfg := filepath.Join(tmp, "config.yaml")
+	doc := fmt.Sprintf("name: bench\nbackends:\n  - name: ev\n    url: %s\n    transport: streamable-http\n", backendURL)
+	if err := os.WriteFile(cfg, []byte(doc), 0o600); err != nil {
+		return "", 0, nil, err
+	}
+	port, err := freePort()
+	if err != nil {
+		return "", 0, nil, err
+	}
+	cmd := exec.Command(bin, "serve", "--config", cfg, "--port", strconv.Itoa(port))
+	cmd.Env = append(os.Environ(), "LOG_LEVEL=warn")
+	if err := cmd.Start(); err != nil {
+		return "", 0, nil, err
+	}
+	stop := func() { _ = cmd.Process.Signal(syscall.SIGTERM); _ = cmd.Wait() }
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	if err := waitFor(func() bool {
+		resp, err := http.Get(base + "/readyz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	}); err != nil {
+		stop()
+		return "", 0, nil, fmt.Errorf("vmcp did not become ready: %w", err)
+	}
+	return base + "/mcp", cmd.Process.Pid, stop, nil
+}
+
+func waitFor(cond func() bool) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if cond() {
+			return nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return fmt.Errorf("timed out after 30s")
+}
+
+// rssMB reads VmRSS of pid from /proc.
+func rssMB(pid int) float64 {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+// sampleRSS records the peak RSS of pid every 100ms until the returned func is called.
+func sampleRSS(pid int, peak *float64) func() {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				*peak = max(*peak, rssMB(pid))
+			}
+		}
+	})
+	return func() { close(done); wg.Wait() }
+}

@@ -1,0 +1,182 @@
+package backend
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"net/http"
+	"os"
+	"os/exec"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
+)
+
+// Backend is one MCP server behind the gateway.
+type Backend struct {
+	// Name is the workload name used in prefixes, filters and priority orders.
+	Name string
+	// URL of the MCP endpoint (sse, streamable-http).
+	URL string
+	// Transport to reach it.
+	Transport config.Transport
+	// Command, Args and Env start a stdio backend.
+	Command string
+	Args    []string
+	Env     map[string]string
+	// Auth is the outgoing authentication strategy; nil means unauthenticated.
+	Auth *config.BackendAuthStrategy
+}
+
+// Shared reports whether the backend's sessions are shared by all clients: a stdio
+// backend is one subprocess, so every client uses its single session.
+func (b Backend) Shared() bool { return b.Transport == config.TransportStdio }
+
+// Source is the set of backends, which may change at runtime (Kubernetes mode).
+type Source interface {
+	// Backends returns the current backends.
+	Backends() []Backend
+	// Changed is signalled (without blocking) whenever Backends may return a different set.
+	Changed() <-chan struct{}
+}
+
+// Static is a Source whose set changes only when Set is called.
+type Static struct {
+	mu       sync.Mutex
+	backends []Backend
+	changed  chan struct{}
+}
+
+// NewStatic returns a source holding backends.
+func NewStatic(backends []Backend) *Static {
+	return &Static{backends: slices.Clone(backends), changed: make(chan struct{}, 1)}
+}
+
+// FromConfig builds the static backends of a config, resolving each one's outgoing auth.
+func FromConfig(c *config.Config) []Backend {
+	var out []Backend
+	for _, sb := range c.Backends {
+		out = append(out, Backend{
+			Name: sb.Name, URL: sb.URL, Transport: sb.Transport,
+			Command: sb.Command, Args: sb.Args, Env: sb.Env,
+			Auth: authFor(c.OutgoingAuth, sb.Name),
+		})
+	}
+	return out
+}
+
+func authFor(o *config.OutgoingAuth, name string) *config.BackendAuthStrategy {
+	if o == nil {
+		return nil
+	}
+	if s, ok := o.Backends[name]; ok {
+		return &s
+	}
+	return o.Default
+}
+
+// Backends implements Source.
+func (s *Static) Backends() []Backend {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.backends)
+}
+
+// Changed implements Source.
+func (s *Static) Changed() <-chan struct{} { return s.changed }
+
+// Set replaces the backends and signals the change.
+func (s *Static) Set(backends []Backend) {
+	s.mu.Lock()
+	s.backends = slices.Clone(backends)
+	s.mu.Unlock()
+	select {
+	case s.changed <- struct{}{}:
+	default:
+	}
+}
+
+// sharedTransport keeps enough idle connections per backend for concurrent calls
+// (net/http keeps only 2 by default, which would reopen connections under load).
+var sharedTransport = func() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 1024
+	t.MaxIdleConnsPerHost = 256
+	t.IdleConnTimeout = 90 * time.Second
+	return t
+}()
+
+// HTTPClient returns the client used for b's requests, carrying its outgoing
+// authentication. Secrets are read from the environment once, here.
+func HTTPClient(b Backend) (*http.Client, error) {
+	var rt http.RoundTripper = sharedTransport
+	if b.Auth != nil {
+		switch b.Auth.Type {
+		case "", config.BackendAuthUnauthenticated:
+		case config.BackendAuthHeaderInjection:
+			h := b.Auth.HeaderInjection
+			if h == nil {
+				return nil, fmt.Errorf("backend %s: header_injection needs headerInjection", b.Name)
+			}
+			v, ok := os.LookupEnv(h.HeaderValueEnv)
+			if !ok || v == "" {
+				return nil, fmt.Errorf("backend %s: environment variable %s (headerInjection.headerValueEnv) is not set", b.Name, h.HeaderValueEnv)
+			}
+			rt = headerInjector{next: rt, name: http.CanonicalHeaderKey(h.HeaderName), value: v}
+		default:
+			return nil, fmt.Errorf("backend %s: outgoing auth type %q is not supported by this vmcp yet", b.Name, b.Auth.Type)
+		}
+	}
+	return &http.Client{Transport: rt}, nil
+}
+
+// headerInjector sets one header on every request to a backend.
+type headerInjector struct {
+	next        http.RoundTripper
+	name, value string
+}
+
+func (h headerInjector) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set(h.name, h.value)
+	return h.next.RoundTrip(r)
+}
+
+// Transport returns the MCP client transport that reaches b. listen opens the
+// standalone SSE stream of Streamable HTTP, over which a backend sends messages
+// unrelated to a request (list_changed); per-client sessions skip it, since what
+// they relay (progress, logging, sampling, elicitation) arrives on the call's stream.
+func Transport(b Backend, hc *http.Client, listen bool) (mcp.Transport, error) {
+	switch b.Transport {
+	case "", config.TransportStreamableHTTP:
+		return &mcp.StreamableClientTransport{Endpoint: b.URL, HTTPClient: hc, DisableStandaloneSSE: !listen}, nil
+	case config.TransportSSE:
+		return &mcp.SSEClientTransport{Endpoint: b.URL, HTTPClient: hc}, nil
+	case config.TransportStdio:
+		cmd := exec.Command(b.Command, b.Args...)
+		cmd.Env = os.Environ()
+		for _, k := range slices.Sorted(maps.Keys(b.Env)) {
+			cmd.Env = append(cmd.Env, k+"="+b.Env[k])
+		}
+		return &mcp.CommandTransport{Command: cmd, TerminateDuration: 2 * time.Second}, nil
+	default:
+		return nil, fmt.Errorf("backend %s: unknown transport %q", b.Name, b.Transport)
+	}
+}
+
+// Dial opens and initializes an MCP client session to b (see Transport for listen).
+func Dial(ctx context.Context, b Backend, hc *http.Client, client *mcp.Client, listen bool) (*mcp.ClientSession, error) {
+	t, err := Transport(b, hc, listen)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := client.Connect(ctx, t, nil)
+	if err != nil {
+		return nil, fmt.Errorf("connecting to backend %s: %w", b.Name, err)
+	}
+	return cs, nil
+}

@@ -1,0 +1,47 @@
+package gateway
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/health"
+)
+
+// metrics are the gateway's Prometheus series, registered on its own registry.
+type metrics struct {
+	requests *prometheus.CounterVec
+	errors   *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+	circuit  *prometheus.GaugeVec
+	healthy  *prometheus.GaugeVec
+	sessions *prometheus.GaugeVec
+}
+
+func newMetrics(reg prometheus.Registerer) *metrics {
+	m := &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vmcp_backend_requests_total",
+			Help: "Requests vmcp sent to a backend, by MCP method."}, []string{"backend", "method"}),
+		errors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vmcp_backend_errors_total",
+			Help: "Backend requests that failed (transport errors, timeouts, open circuit)."}, []string{"backend", "method"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "vmcp_backend_request_duration_seconds",
+			Help: "Latency of backend requests.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16)}, []string{"backend", "method"}),
+		circuit: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "vmcp_backend_circuit_state",
+			Help: "Circuit breaker state: 0 closed, 1 half-open, 2 open."}, []string{"backend"}),
+		healthy: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "vmcp_backend_healthy",
+			Help: "1 when the backend's capabilities are served (ready or degraded), else 0."}, []string{"backend"}),
+		sessions: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "vmcp_backend_sessions",
+			Help: "Open backend MCP sessions."}, []string{"backend"}),
+	}
+	reg.MustRegister(m.requests, m.errors, m.latency, m.circuit, m.healthy, m.sessions)
+	return m
+}
+
+func circuitValue(s health.CircuitState) float64 {
+	switch s {
+	case health.CircuitHalfOpen:
+		return 1
+	case health.CircuitOpen:
+		return 2
+	default:
+		return 0
+	}
+}

@@ -1,0 +1,166 @@
+package k8s
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"go.uber.org/zap"
+	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	ctrlconfig "sigs.k8s.io/controller-runtime/pkg/client/config"
+
+	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/backend"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/gateway"
+)
+
+// Environment variables that switch Kubernetes mode on.
+const (
+	EnvName      = "VMCP_NAME"
+	EnvNamespace = "VMCP_NAMESPACE"
+)
+
+// Options configure Start.
+type Options struct {
+	// Name and Namespace of the VirtualMCPServer this vmcp serves.
+	Name, Namespace string
+	// Config is the vmcp configuration (statusReportingInterval is read from it).
+	Config *config.Config
+	// REST is the API server connection; nil means in-cluster config or KUBECONFIG.
+	REST *rest.Config
+	// Logger; nil means none.
+	Logger *zap.Logger
+}
+
+// Mode is a running Kubernetes mode: the backend source and the status reporter.
+type Mode struct {
+	opts     Options
+	source   *Source
+	client   client.Client
+	reader   client.Reader
+	interval time.Duration
+}
+
+// FromEnv starts Kubernetes mode when VMCP_NAME and VMCP_NAMESPACE are set, and
+// returns nil (and no error) when they are not.
+func FromEnv(ctx context.Context, cfg *config.Config, log *zap.Logger) (*Mode, error) {
+	name, ns := os.Getenv(EnvName), os.Getenv(EnvNamespace)
+	if name == "" && ns == "" {
+		return nil, nil
+	}
+	if name == "" || ns == "" {
+		return nil, errors.New("Kubernetes mode needs both VMCP_NAME and VMCP_NAMESPACE")
+	}
+	return Start(ctx, Options{Name: name, Namespace: ns, Config: cfg, Logger: log})
+}
+
+// Start connects to the API server, starts a cache of the namespace restricted to
+// the kinds vmcp reads (its own VirtualMCPServer by name), waits for it to sync and
+// computes the first backend set, so the gateway starts with the real backends.
+func Start(ctx context.Context, o Options) (*Mode, error) {
+	if o.Logger == nil {
+		o.Logger = zap.NewNop()
+	}
+	restCfg := o.REST
+	if restCfg == nil {
+		c, err := ctrlconfig.GetConfig()
+		if err != nil {
+			return nil, fmt.Errorf("Kubernetes mode: no in-cluster config or KUBECONFIG: %w", err)
+		}
+		restCfg = c
+	}
+	scheme := runtime.NewScheme()
+	if err := v1alpha1.AddToScheme(scheme); err != nil {
+		return nil, err
+	}
+	c, err := cache.New(restCfg, cache.Options{Scheme: scheme,
+		DefaultNamespaces: map[string]cache.Config{o.Namespace: {}},
+		// The Role grants its own VirtualMCPServer by resourceNames, which RBAC applies
+		// to list and watch only with this field selector.
+		ByObject: map[client.Object]cache.ByObject{&v1alpha1.VirtualMCPServer{}: {Field: fields.OneTermEqualSelector("metadata.name", o.Name)}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	w, err := client.New(restCfg, client.Options{Scheme: scheme})
+	if err != nil {
+		return nil, err
+	}
+	key := types.NamespacedName{Namespace: o.Namespace, Name: o.Name}
+	m := &Mode{opts: o, source: newSource(c, key, o.Logger), client: w, reader: c, interval: reportInterval(o.Config)}
+	if err := m.source.watch(ctx, c); err != nil {
+		return nil, err
+	}
+	go func() {
+		if err := c.Start(ctx); err != nil {
+			o.Logger.Error("Kubernetes cache stopped", zap.Error(err))
+		}
+	}()
+	syncCtx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if !c.WaitForCacheSync(syncCtx) {
+		return nil, errors.New("Kubernetes mode: the cache did not sync within a minute (check the API server and the Role)")
+	}
+	if err := m.source.recompute(ctx); err != nil {
+		return nil, err
+	}
+	go m.source.run(ctx)
+	o.Logger.Info("Kubernetes mode", zap.String("virtualMCPServer", key.String()), zap.Int("backends", len(m.source.Backends())), zap.Duration("statusReportingInterval", m.interval))
+	return m, nil
+}
+
+// reportInterval is statusReportingInterval, or its default.
+func reportInterval(c *config.Config) time.Duration {
+	d := config.DefaultStatusReportingInterval
+	if c != nil && c.Operational != nil && c.Operational.FailureHandling != nil && c.Operational.FailureHandling.StatusReportingInterval != "" {
+		d = c.Operational.FailureHandling.StatusReportingInterval
+	}
+	v, err := time.ParseDuration(string(d))
+	if err != nil || v <= 0 {
+		return 30 * time.Second
+	}
+	return v
+}
+
+// Source returns the live backend source for gateway.Options.Source.
+func (m *Mode) Source() backend.Source { return m.source }
+
+// ReportStatus writes the gateway's backend state to the VirtualMCPServer status now
+// and every statusReportingInterval until ctx ends.
+func (m *Mode) ReportStatus(ctx context.Context, g *gateway.Gateway) {
+	t := time.NewTicker(m.interval)
+	defer t.Stop()
+	for {
+		if err := m.Report(ctx, g.Snapshots()); err != nil && ctx.Err() == nil {
+			m.opts.Logger.Warn("Writing VirtualMCPServer status failed", zap.Error(err))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Report writes one status report (server-side apply, field manager FieldManager).
+func (m *Mode) Report(ctx context.Context, snaps []gateway.BackendSnapshot) error {
+	v := &v1alpha1.VirtualMCPServer{}
+	if err := m.reader.Get(ctx, m.source.key, v); err != nil {
+		return err
+	}
+	info, skipped, problems := m.source.view()
+	r := BuildReport(snaps, info, skipped, problems, currentCondition(v), v.Generation, time.Now())
+	u, err := r.applyObject(v.Name, v.Namespace)
+	if err != nil {
+		return err
+	}
+	return m.client.Status().Patch(ctx, u, client.Apply, client.FieldOwner(FieldManager), client.ForceOwnership)
+}

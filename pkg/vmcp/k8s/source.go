@@ -1,0 +1,234 @@
+package k8s
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"sync"
+
+	"go.uber.org/zap"
+	"k8s.io/apimachinery/pkg/types"
+	toolscache "k8s.io/client-go/tools/cache"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/backend"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/k8s/members"
+)
+
+// backendInfo is what status reporting needs about a backend besides its health.
+type backendInfo struct {
+	authType, authRef string
+}
+
+// Source is a backend.Source over the live members of the VirtualMCPServer's group.
+type Source struct {
+	reader    client.Reader
+	key       types.NamespacedName
+	log       *zap.Logger
+	changed   chan struct{}
+	triggered chan struct{}
+
+	mu       sync.Mutex
+	backends []backend.Backend
+	byName   map[string]backend.Backend
+	info     map[string]backendInfo
+	skipped  []members.Member
+	problems []string
+}
+
+func newSource(reader client.Reader, key types.NamespacedName, log *zap.Logger) *Source {
+	return &Source{reader: reader, key: key, log: log, changed: make(chan struct{}, 1),
+		triggered: make(chan struct{}, 1), byName: map[string]backend.Backend{}, info: map[string]backendInfo{}}
+}
+
+// Backends implements backend.Source.
+func (s *Source) Backends() []backend.Backend {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]backend.Backend(nil), s.backends...)
+}
+
+// Changed implements backend.Source.
+func (s *Source) Changed() <-chan struct{} { return s.changed }
+
+// trigger asks the loop to recompute (coalescing bursts of informer events).
+func (s *Source) trigger() {
+	select {
+	case s.triggered <- struct{}{}:
+	default:
+	}
+}
+
+// handler is the informer event handler of every watched kind.
+func (s *Source) handler() toolscache.ResourceEventHandler {
+	return toolscache.ResourceEventHandlerFuncs{
+		AddFunc:    func(any) { s.trigger() },
+		UpdateFunc: func(any, any) { s.trigger() },
+		DeleteFunc: func(any) { s.trigger() },
+	}
+}
+
+// run recomputes the backends on every trigger until ctx ends.
+func (s *Source) run(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.triggered:
+			if err := s.recompute(ctx); err != nil {
+				s.log.Warn("Reading the group's members failed", zap.Error(err))
+			}
+		}
+	}
+}
+
+// recompute reads the VirtualMCPServer and its group's members from the cache and
+// publishes the backends when they changed.
+func (s *Source) recompute(ctx context.Context) error {
+	v := &v1alpha1.VirtualMCPServer{}
+	if err := s.reader.Get(ctx, s.key, v); err != nil {
+		return fmt.Errorf("reading VirtualMCPServer %s: %w", s.key, err)
+	}
+	spec, _ := v.Normalize()
+	g, eas, err := s.readGroup(ctx, spec)
+	if err != nil {
+		return err
+	}
+	next, info, skipped, problems := Compute(spec, g, eas)
+	s.publish(next, info, skipped, problems)
+	return nil
+}
+
+func (s *Source) readGroup(ctx context.Context, spec v1alpha1.VirtualMCPServerSpec) (members.Group, map[string]*v1alpha1.MCPExternalAuthConfig, error) {
+	var g members.Group
+	eas := map[string]*v1alpha1.MCPExternalAuthConfig{}
+	if spec.GroupRef == nil {
+		return g, eas, nil
+	}
+	ns := client.InNamespace(s.key.Namespace)
+	servers, proxies, entries, auths := &v1alpha1.MCPServerList{}, &v1alpha1.MCPRemoteProxyList{}, &v1alpha1.MCPServerEntryList{}, &v1alpha1.MCPExternalAuthConfigList{}
+	for _, l := range []client.ObjectList{servers, proxies, entries, auths} {
+		if err := s.reader.List(ctx, l, ns); err != nil {
+			return g, eas, err
+		}
+	}
+	group := spec.GroupRef.Name
+	for _, x := range servers.Items {
+		if x.GroupName() == group {
+			g.Servers = append(g.Servers, x)
+		}
+	}
+	for _, x := range proxies.Items {
+		if x.GroupName() == group {
+			g.Proxies = append(g.Proxies, x)
+		}
+	}
+	for _, x := range entries.Items {
+		if x.GroupName() == group {
+			g.Entries = append(g.Entries, x)
+		}
+	}
+	for i := range auths.Items {
+		eas[auths.Items[i].Name] = &auths.Items[i]
+	}
+	return g, eas, nil
+}
+
+// Compute is the pure core of the source: the backends of a normalised spec and its
+// group, each with its outgoing auth resolved as the operator resolves it; the auth
+// info per backend; the members not used; and auth problems.
+func Compute(spec v1alpha1.VirtualMCPServerSpec, g members.Group, eas map[string]*v1alpha1.MCPExternalAuthConfig) ([]backend.Backend, map[string]backendInfo, []members.Member, []string) {
+	all := members.List(g)
+	usable := members.Usable(all)
+	var written *config.OutgoingAuth
+	var static []config.StaticBackend
+	if spec.Config != nil {
+		written, static = spec.Config.OutgoingAuth, spec.Config.Backends
+	}
+	auth := members.ResolveAuth(members.AuthInput{Spec: spec.OutgoingAuth, Config: written, Members: usable, AuthConfigs: eas})
+	var out []backend.Backend
+	info := map[string]backendInfo{}
+	seen := map[string]bool{}
+	add := func(b backend.Backend) {
+		if seen[b.Name] {
+			return
+		}
+		seen[b.Name] = true
+		b.Auth = strategyFor(auth.OutgoingAuth, b.Name)
+		info[b.Name] = backendInfo{authType: string(b.Auth.Type), authRef: auth.Refs[b.Name]}
+		out = append(out, b)
+	}
+	for _, sb := range static {
+		add(backend.Backend{Name: sb.Name, URL: sb.URL, Transport: sb.Transport, Command: sb.Command, Args: sb.Args, Env: sb.Env})
+	}
+	for _, m := range usable {
+		add(backend.Backend{Name: m.Name, URL: m.URL, Transport: m.Transport})
+	}
+	var skipped []members.Member
+	for _, m := range all {
+		if m.Skipped != "" {
+			skipped = append(skipped, m)
+		}
+	}
+	return out, info, skipped, auth.Problems
+}
+
+func strategyFor(o *config.OutgoingAuth, name string) *config.BackendAuthStrategy {
+	if s, ok := o.Backends[name]; ok {
+		return &s
+	}
+	d := *o.Default
+	return &d
+}
+
+// publish stores the new set, reusing the previous value of an unchanged backend
+// (so the gateway, which compares definitions, keeps its sessions), and signals a
+// change only when the set differs.
+func (s *Source) publish(next []backend.Backend, info map[string]backendInfo, skipped []members.Member, problems []string) {
+	s.mu.Lock()
+	changed := len(next) != len(s.backends)
+	byName := map[string]backend.Backend{}
+	for i, b := range next {
+		if prev, ok := s.byName[b.Name]; ok && reflect.DeepEqual(prev, b) {
+			next[i] = prev
+		} else {
+			changed = true
+		}
+		byName[b.Name] = next[i]
+	}
+	s.backends, s.byName, s.info, s.skipped, s.problems = next, byName, info, skipped, problems
+	s.mu.Unlock()
+	if !changed {
+		return
+	}
+	s.log.Info("Backends changed", zap.Int("backends", len(next)), zap.Int("skipped", len(skipped)))
+	select {
+	case s.changed <- struct{}{}:
+	default:
+	}
+}
+
+// view returns what status reporting needs, under the lock.
+func (s *Source) view() (map[string]backendInfo, []members.Member, []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.info, append([]members.Member(nil), s.skipped...), append([]string(nil), s.problems...)
+}
+
+// watch registers the source's handler on the informers of every kind it reads.
+func (s *Source) watch(ctx context.Context, c cache.Cache) error {
+	for _, obj := range []client.Object{&v1alpha1.VirtualMCPServer{}, &v1alpha1.MCPServer{}, &v1alpha1.MCPRemoteProxy{},
+		&v1alpha1.MCPServerEntry{}, &v1alpha1.MCPExternalAuthConfig{}} {
+		inf, err := c.GetInformer(ctx, obj)
+		if err != nil {
+			return fmt.Errorf("informer for %T: %w", obj, err)
+		}
+		if _, err := inf.AddEventHandler(s.handler()); err != nil {
+			return err
+		}
+	}
+	return nil
+}

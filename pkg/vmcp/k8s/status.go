@@ -1,0 +1,117 @@
+package k8s
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/gateway"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/health"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/k8s/members"
+)
+
+// FieldManager is the server-side apply field manager vmcp writes its status
+// fields with: discoveredBackends, backendCount and the BackendsDiscovered condition.
+const FieldManager = "vmcp"
+
+// Reasons of the BackendsDiscovered condition.
+const (
+	ReasonDiscovered = "Discovered"
+	ReasonNoBackends = "NoBackends"
+)
+
+// Report is vmcp's part of a VirtualMCPServer status.
+type Report struct {
+	Backends  []v1alpha1.DiscoveredBackend
+	Condition metav1.Condition
+}
+
+// BuildReport turns the gateway's snapshots, the per-backend auth info and the
+// members not used into vmcp's status fields. prev is the current condition (its
+// transition time is kept while the status does not change). It is pure.
+func BuildReport(snaps []gateway.BackendSnapshot, info map[string]backendInfo, skipped []members.Member, problems []string, prev *metav1.Condition, gen int64, now time.Time) Report {
+	var r Report
+	ready := 0
+	for _, s := range snaps {
+		d := v1alpha1.DiscoveredBackend{Name: s.Name, URL: s.URL, Status: v1alpha1.BackendHealth(s.Status), Message: s.Message,
+			CircuitBreakerState: v1alpha1.CircuitBreakerState(s.CircuitBreakerState), ConsecutiveFailures: int32(s.ConsecutiveFailures),
+			AuthType: info[s.Name].authType, AuthConfigRef: info[s.Name].authRef}
+		if d.Status == "" {
+			d.Status = v1alpha1.BackendUnknown
+		}
+		if !s.LastHealthCheck.IsZero() {
+			t := metav1.NewTime(s.LastHealthCheck.Truncate(time.Second))
+			d.LastHealthCheck = &t
+		}
+		if s.Status == health.StatusReady {
+			ready++
+		}
+		r.Backends = append(r.Backends, d)
+	}
+	for _, m := range skipped {
+		st := v1alpha1.BackendUnavailable
+		if strings.HasPrefix(m.Skipped, "not validated") || strings.HasPrefix(m.Skipped, "changed since") {
+			st = v1alpha1.BackendUnknown
+		}
+		r.Backends = append(r.Backends, v1alpha1.DiscoveredBackend{Name: m.Name, URL: m.URL, Status: st,
+			Message: fmt.Sprintf("%s %s is not used: %s", m.Kind, m.Name, m.Skipped)})
+	}
+	sort.SliceStable(r.Backends, func(i, j int) bool { return r.Backends[i].Name < r.Backends[j].Name })
+	r.Condition = discoveredCondition(len(snaps), ready, problems, gen)
+	if prev != nil && prev.Status == r.Condition.Status {
+		r.Condition.LastTransitionTime = prev.LastTransitionTime
+	} else {
+		r.Condition.LastTransitionTime = metav1.NewTime(now.Truncate(time.Second))
+	}
+	return r
+}
+
+func discoveredCondition(n, ready int, problems []string, gen int64) metav1.Condition {
+	c := metav1.Condition{Type: v1alpha1.ConditionBackendsDiscovered, ObservedGeneration: gen}
+	if n == 0 {
+		c.Status, c.Reason, c.Message = metav1.ConditionFalse, ReasonNoBackends, "no backend discovered in the group; see status.discoveredBackends and the group's members"
+	} else {
+		c.Status, c.Reason, c.Message = metav1.ConditionTrue, ReasonDiscovered, fmt.Sprintf("%d backends discovered, %d ready", n, ready)
+	}
+	if len(problems) > 0 {
+		c.Message += "; " + strings.Join(problems, "; ")
+	}
+	return c
+}
+
+// applyObject is the server-side apply document of a report.
+func (r Report) applyObject(name, namespace string) (*unstructured.Unstructured, error) {
+	backends := make([]any, 0, len(r.Backends))
+	for i := range r.Backends {
+		m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(&r.Backends[i])
+		if err != nil {
+			return nil, err
+		}
+		backends = append(backends, m)
+	}
+	cond, err := runtime.DefaultUnstructuredConverter.ToUnstructured(&r.Condition)
+	if err != nil {
+		return nil, err
+	}
+	return &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": v1alpha1.GroupVersion.String(), "kind": "VirtualMCPServer",
+		"metadata": map[string]any{"name": name, "namespace": namespace},
+		"status": map[string]any{
+			"discoveredBackends": backends,
+			"backendCount":       int64(len(r.Backends)),
+			"conditions":         []any{cond},
+		},
+	}}, nil
+}
+
+// currentCondition returns the BackendsDiscovered condition of v, or nil.
+func currentCondition(v *v1alpha1.VirtualMCPServer) *metav1.Condition {
+	return meta.FindStatusCondition(v.Status.Conditions, v1alpha1.ConditionBackendsDiscovered)
+}
