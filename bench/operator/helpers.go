@@ -1,0 +1,104 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+
+	"go.uber.org/zap/zapcore"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
+)
+
+var schemaGK = schema.GroupKind{Group: "toolhive.stacklok.dev", Kind: "MCPServer"}
+
+func zapLevel(l int8) zapcore.Level { return zapcore.Level(l) }
+
+func mustItems(l client.ObjectList) []runtime.Object {
+	items, err := meta.ExtractList(l)
+	if err != nil {
+		panic(err)
+	}
+	return items
+}
+
+// baselineValues are chart values equivalent to what the operator computes for server i.
+func baselineValues(i int) helmcharts.MCPServerValues {
+	name := fmt.Sprintf("s%04d", i)
+	return helmcharts.MCPServerValues{
+		ProxyImage: "proxyrunner:bench", Image: "ghcr.io/example/mcp:1", Transport: "stdio",
+		ProxyPort: 8080, MCPPort: 8080, ProxyReplicas: 1, BackendReplicas: 1,
+		ServiceAccount: name + "-sa", CreateServiceAccount: true, SessionAffinity: "ClientIP",
+		RunConfig: "name: " + name + "\n", ProxyConfigHash: "x", BackendConfigHash: "y",
+	}
+}
+
+// scrape is the part of the manager's metrics the benchmark reads.
+type scrape struct{ reads, writes, reconciles float64 }
+
+// scrapeMetrics sums rest_client_requests_total (GET = reads, other methods = writes) and
+// controller_runtime_reconcile_total from a Prometheus text endpoint.
+func scrapeMetrics(url string) (scrape, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return scrape{}, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return scrape{}, err
+	}
+	var s scrape
+	for _, line := range strings.Split(string(body), "\n") {
+		sp := strings.LastIndexByte(line, ' ')
+		if sp < 0 || strings.HasPrefix(line, "#") {
+			continue
+		}
+		v, err := strconv.ParseFloat(line[sp+1:], 64)
+		if err != nil {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(line, "rest_client_requests_total{") && strings.Contains(line, `method="GET"`):
+			s.reads += v
+		case strings.HasPrefix(line, "rest_client_requests_total{"):
+			s.writes += v
+		case strings.HasPrefix(line, "controller_runtime_reconcile_total{"):
+			s.reconciles += v
+		}
+	}
+	return s, nil
+}
+
+// procPeakRSS returns VmHWM of a process in KiB.
+func procPeakRSS(pid int) int64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			var kb int64
+			fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:")), "%d", &kb)
+			return kb
+		}
+	}
+	return 0
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}

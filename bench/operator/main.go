@@ -1,0 +1,285 @@
+// Command operator benchmarks the MCPServer controller: it starts a local control plane
+// (envtest: kube-apiserver + etcd), runs the manager in-process, creates N MCPServers at
+// once and times until every child exists. The baseline, measured in the same run, is a
+// plain client creating the same rendered objects directly (the API server's own cost),
+// so the ratio shows what the operator adds. It prints objects/s, API requests per
+// reconcile and per MCPServer (a counting RoundTripper on the manager's rest.Config) and
+// the process's peak RSS.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+
+	mcpoperator "github.com/mcp-operator/mcp-operator"
+	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/controllers"
+	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
+	"github.com/mcp-operator/mcp-operator/internal/render"
+)
+
+// childrenPerServer is what the chart renders for a stdio MCPServer: Deployment,
+// StatefulSet, 2 Services, 2 ServiceAccounts, ConfigMap, Role, RoleBinding.
+const childrenPerServer = 9
+
+func main() {
+	n := flag.Int("n", 1000, "MCPServers to create")
+	workers := flag.Int("workers", 8, "MaxConcurrentReconciles of the manager")
+	timeout := flag.Duration("timeout", 5*time.Minute, "give up after this long")
+	verbose = flag.Bool("v", false, "show the manager's log")
+	flag.Parse()
+	if err := run(*n, *workers, *timeout); err != nil {
+		fmt.Fprintln(os.Stderr, "bench/operator:", err)
+		os.Exit(1)
+	}
+}
+
+func run(n, workers int, timeout time.Duration) error {
+	ctrl.SetLogger(zap.New(zap.Level(zapErrorLevel)))
+	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
+		os.Setenv("KUBEBUILDER_ASSETS", filepath.Join(repoRoot(), "bin", "k8s", "1.34.4-linux-amd64"))
+	}
+	env := &envtest.Environment{CRDDirectoryPaths: []string{filepath.Join(repoRoot(), "config", "crd", "bases")}, ErrorIfCRDPathMissing: true}
+	env.ControlPlane.GetAPIServer().Configure().Set("service-cluster-ip-range", "10.0.0.0/16")
+	cfg, err := env.Start()
+	if err != nil {
+		return fmt.Errorf("start control plane (make tools; make manifests): %w", err)
+	}
+	defer func() { _ = env.Stop() }()
+	cfg.QPS, cfg.Burst = -1, 0
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	c, err := client.New(cfg, client.Options{Scheme: controllers.NewScheme()})
+	if err != nil {
+		return err
+	}
+	for _, ns := range []string{"baseline", "bench"} {
+		if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
+			return err
+		}
+	}
+	renderer, err := newRenderer()
+	if err != nil {
+		return err
+	}
+	base, err := baseline(ctx, c, renderer, n, workers)
+	if err != nil {
+		return fmt.Errorf("baseline: %w", err)
+	}
+	op, err := operatorRun(ctx, env, c, n, workers)
+	if err != nil {
+		return err
+	}
+	objects := float64(n * childrenPerServer)
+	fmt.Printf("MCPServers: %d (%d children each), workers: %d, GOMAXPROCS: %d\n", n, childrenPerServer, workers, runtime.GOMAXPROCS(0))
+	fmt.Printf("baseline (plain client creating the same objects): %6.1fs  %7.0f objects/s\n", base.Seconds(), objects/base.Seconds())
+	fmt.Printf("operator (create MCPServers -> all children exist): %6.1fs  %7.0f objects/s  (%.2fx baseline time)\n",
+		op.elapsed.Seconds(), objects/op.elapsed.Seconds(), op.elapsed.Seconds()/base.Seconds())
+	fmt.Printf("  reference: original operator v0.47.0 ~74s for 1,000 MCPServers (one worker), target <= 60s\n")
+	fmt.Printf("API requests: %d (%d reads, %d writes) over %d reconciles: %.2f per reconcile, %.2f per MCPServer (reference ~16)\n",
+		op.reads+op.writes, op.reads, op.writes, op.reconciles, float64(op.reads+op.writes)/float64(op.reconciles), float64(op.reads+op.writes)/float64(n))
+	fmt.Printf("manager peak RSS: %.0f MiB (target <= 150 MB; reference 133 MiB)\n", float64(op.peakRSSKiB)/1024)
+	return nil
+}
+
+var (
+	zapErrorLevel = zapLevel(2)
+	verbose       *bool
+)
+
+func repoRoot() string {
+	dir, _ := os.Getwd()
+	for d := dir; d != "/"; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d
+		}
+	}
+	return dir
+}
+
+func newRenderer() (*render.Renderer, error) {
+	ws, err := render.ParseWatches(mcpoperator.Watches)
+	if err != nil {
+		return nil, err
+	}
+	return render.NewRenderer(render.Options{Watches: ws, Charts: helmcharts.FS})
+}
+
+func server(ns string, i int) *v1alpha1.MCPServer {
+	return &v1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("s%04d", i), Namespace: ns},
+		Spec: v1alpha1.MCPServerSpec{Image: "ghcr.io/example/mcp:1", Transport: v1alpha1.TransportStdio}}
+}
+
+// baseline creates the rendered children of n servers directly, with the same parallelism.
+func baseline(ctx context.Context, c client.Client, r *render.Renderer, n, workers int) (time.Duration, error) {
+	var objs []*unstructured.Unstructured
+	for i := 0; i < n; i++ {
+		rendered, err := r.Render(schemaGK, render.Release{Name: fmt.Sprintf("s%04d", i), Namespace: "baseline"}, baselineValues(i))
+		if err != nil {
+			return 0, err
+		}
+		objs = append(objs, rendered...)
+	}
+	start := time.Now()
+	err := parallel(ctx, len(objs), workers, func(i int) error {
+		o := objs[i]
+		o.SetNamespace("baseline")
+		return c.Apply(ctx, client.ApplyConfigurationFromUnstructured(o), client.FieldOwner("baseline"), client.ForceOwnership)
+	})
+	return time.Since(start), err
+}
+
+// operatorResult is what the operator run measured.
+type operatorResult struct {
+	elapsed                   time.Duration
+	reads, writes, reconciles int64
+	peakRSSKiB                int64
+}
+
+// operatorRun builds cmd/manager, runs it against the control plane (WATCH_NAMESPACE=bench),
+// creates n MCPServers and waits for their children. Requests and reconciles come from the
+// manager's own Prometheus metrics (rest_client_requests_total, controller_runtime_reconcile_total);
+// peak RSS from /proc/<pid>/status.
+func operatorRun(ctx context.Context, env *envtest.Environment, c client.Client, n, workers int) (operatorResult, error) {
+	dir, err := os.MkdirTemp("", "bench-operator")
+	if err != nil {
+		return operatorResult{}, err
+	}
+	defer os.RemoveAll(dir)
+	bin := filepath.Join(dir, "manager")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/manager")
+	build.Dir, build.Stderr = repoRoot(), os.Stderr
+	if err := build.Run(); err != nil {
+		return operatorResult{}, fmt.Errorf("build manager: %w", err)
+	}
+	user, err := env.AddUser(envtest.User{Name: "bench-manager", Groups: []string{"system:masters"}}, nil)
+	if err != nil {
+		return operatorResult{}, err
+	}
+	kc, err := user.KubeConfig()
+	if err != nil {
+		return operatorResult{}, err
+	}
+	kcPath := filepath.Join(dir, "kubeconfig")
+	if err := os.WriteFile(kcPath, kc, 0o600); err != nil {
+		return operatorResult{}, err
+	}
+	port, err := freePort()
+	if err != nil {
+		return operatorResult{}, err
+	}
+	metricsURL := fmt.Sprintf("http://127.0.0.1:%d/metrics", port)
+	cmd := exec.Command(bin, fmt.Sprintf("--metrics-bind-address=127.0.0.1:%d", port), "--health-probe-bind-address=0",
+		fmt.Sprintf("--max-concurrent-reconciles=%d", workers))
+	cmd.Env = append(os.Environ(), "KUBECONFIG="+kcPath, "WATCH_NAMESPACE=bench", "LOG_LEVEL=error", "PROXY_RUNNER_IMAGE=proxyrunner:bench")
+	if *verbose {
+		cmd.Stderr = os.Stderr
+	}
+	if err := cmd.Start(); err != nil {
+		return operatorResult{}, err
+	}
+	defer func() { _ = cmd.Process.Signal(syscall.SIGTERM); _ = cmd.Wait() }()
+	var before scrape
+	for deadline := time.Now().Add(60 * time.Second); ; {
+		if before, err = scrapeMetrics(metricsURL); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			return operatorResult{}, fmt.Errorf("manager metrics never came up: %w", err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	time.Sleep(time.Second) // informers synced
+	if before, err = scrapeMetrics(metricsURL); err != nil {
+		return operatorResult{}, err
+	}
+	start := time.Now()
+	if err := parallel(ctx, n, 16, func(i int) error { return c.Create(ctx, server("bench", i)) }); err != nil {
+		return operatorResult{}, err
+	}
+	for {
+		done, err := allChildren(ctx, c, n)
+		if err != nil {
+			return operatorResult{}, err
+		}
+		if done {
+			break
+		}
+		if ctx.Err() != nil {
+			return operatorResult{}, fmt.Errorf("timed out waiting for children")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	elapsed := time.Since(start)
+	time.Sleep(2 * time.Second) // trailing status patches and their reconciles
+	after, err := scrapeMetrics(metricsURL)
+	if err != nil {
+		return operatorResult{}, err
+	}
+	return operatorResult{elapsed: elapsed, reads: int64(after.reads - before.reads), writes: int64(after.writes - before.writes),
+		reconciles: int64(after.reconciles - before.reconciles), peakRSSKiB: procPeakRSS(cmd.Process.Pid)}, nil
+}
+
+// allChildren reports whether every child kind has n (or 2n) objects in the bench namespace.
+func allChildren(ctx context.Context, c client.Client, n int) (bool, error) {
+	checks := []struct {
+		list client.ObjectList
+		want int
+	}{{&appsv1.StatefulSetList{}, n}, {&rbacv1.RoleList{}, n}, {&rbacv1.RoleBindingList{}, n}, {&corev1.ServiceList{}, 2 * n}, {&corev1.ServiceAccountList{}, 2 * n}, {&corev1.ConfigMapList{}, n}, {&appsv1.DeploymentList{}, n}}
+	for _, ch := range checks {
+		if err := c.List(ctx, ch.list, client.InNamespace("bench"), client.MatchingLabels(render.ManagedSelector())); err != nil {
+			return false, err
+		}
+		if got := len(mustItems(ch.list)); got < ch.want {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// parallel runs f(0..n-1) on w goroutines and returns the first error.
+func parallel(ctx context.Context, n, w int, f func(int) error) error {
+	var (
+		next   atomic.Int64
+		wg     sync.WaitGroup
+		once   sync.Once
+		result error
+	)
+	for g := 0; g < w; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n || ctx.Err() != nil {
+					return
+				}
+				if err := f(i); err != nil {
+					once.Do(func() { result = err })
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return result
+}

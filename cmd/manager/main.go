@@ -1,0 +1,152 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/operator-framework/operator-lib/proxy"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/rest"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	mcpoperator "github.com/mcp-operator/mcp-operator"
+	"github.com/mcp-operator/mcp-operator/controllers"
+	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
+	"github.com/mcp-operator/mcp-operator/internal/render"
+	"github.com/mcp-operator/mcp-operator/pkg/logging"
+)
+
+// flags are the manager's command-line settings.
+type flags struct {
+	metricsAddr, probeAddr  string
+	leaderElect             bool
+	watchesFile, chartsDir  string
+	allowLoopback           bool
+	maxConcurrentReconciles int
+}
+
+func parseFlags(args []string) (flags, error) {
+	var f flags
+	fsys := flag.NewFlagSet("manager", flag.ContinueOnError)
+	fsys.StringVar(&f.metricsAddr, "metrics-bind-address", ":8080", "address of the Prometheus metrics endpoint (0 disables it)")
+	fsys.StringVar(&f.probeAddr, "health-probe-bind-address", ":8081", "address of the /healthz and /readyz probes")
+	fsys.BoolVar(&f.leaderElect, "leader-elect", false, "elect a leader so only one replica reconciles")
+	fsys.StringVar(&f.watchesFile, "watches-file", "", "watches.yaml mapping kinds to charts (default: the embedded one)")
+	fsys.StringVar(&f.chartsDir, "charts-dir", "", "directory holding the charts named in the watches file (default: the embedded charts)")
+	fsys.BoolVar(&f.allowLoopback, "allow-loopback-endpoints", false, "accept loopback remote URLs (development and tests only)")
+	fsys.IntVar(&f.maxConcurrentReconciles, "max-concurrent-reconciles", 4, "workers per controller")
+	return f, fsys.Parse(args)
+}
+
+// watchNamespaces parses WATCH_NAMESPACE: empty means all namespaces, else a comma list.
+func watchNamespaces(v string) []string {
+	var out []string
+	for _, ns := range strings.Split(v, ",") {
+		if ns = strings.TrimSpace(ns); ns != "" {
+			out = append(out, ns)
+		}
+	}
+	return out
+}
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "manager:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	f, err := parseFlags(os.Args[1:])
+	if err != nil {
+		return err
+	}
+	ctrl.SetLogger(logging.NewLogr())
+	cfg, err := ctrl.GetConfig()
+	if err != nil {
+		return fmt.Errorf("kubeconfig: %w", err)
+	}
+	renderer, err := newRenderer(cfg, f)
+	if err != nil {
+		return err
+	}
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:                 controllers.NewScheme(),
+		Metrics:                metricsserver.Options{BindAddress: f.metricsAddr},
+		HealthProbeBindAddress: f.probeAddr,
+		LeaderElection:         f.leaderElect,
+		LeaderElectionID:       "mcp-operator.toolhive.stacklok.dev",
+		Cache:                  controllers.CacheOptions(watchNamespaces(os.Getenv("WATCH_NAMESPACE"))),
+		Client:                 controllers.ClientOptions(),
+	})
+	if err != nil {
+		return fmt.Errorf("manager: %w", err)
+	}
+	ctx := ctrl.SetupSignalHandler()
+	err = controllers.Setup(ctx, mgr, controllers.Options{
+		Renderer:                renderer,
+		ProxyRunnerImage:        envOr("PROXY_RUNNER_IMAGE", "ghcr.io/mcp-operator/proxyrunner:latest"),
+		VMCPImage:               envOr("VMCP_IMAGE", "ghcr.io/mcp-operator/vmcp:latest"),
+		AllowLoopbackEndpoints:  f.allowLoopback,
+		OperandEnv:              proxy.ReadProxyVarsFromEnv(),
+		MaxConcurrentReconciles: f.maxConcurrentReconciles,
+	})
+	if err != nil {
+		return err
+	}
+	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
+		return err
+	}
+	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
+		return err
+	}
+	ctrl.Log.Info("Starting manager", "watchNamespace", os.Getenv("WATCH_NAMESPACE"), "allowLoopbackEndpoints", f.allowLoopback)
+	return mgr.Start(ctx)
+}
+
+// newRenderer loads the watches file and charts (embedded unless overridden) and sets
+// the Kubernetes version charts see from the server's discovery.
+func newRenderer(cfg *rest.Config, f flags) (*render.Renderer, error) {
+	watchesData := mcpoperator.Watches
+	if f.watchesFile != "" {
+		data, err := os.ReadFile(f.watchesFile)
+		if err != nil {
+			return nil, fmt.Errorf("--watches-file: %w", err)
+		}
+		watchesData = data
+	}
+	ws, err := render.ParseWatches(watchesData)
+	if err != nil {
+		return nil, err
+	}
+	var charts fs.FS = helmcharts.FS
+	if f.chartsDir != "" {
+		charts = os.DirFS(f.chartsDir)
+	}
+	return render.NewRenderer(render.Options{Watches: ws, Charts: charts, KubeVersion: kubeVersion(cfg)})
+}
+
+// kubeVersion asks the API server for its version; "" (the default) when it cannot.
+func kubeVersion(cfg *rest.Config) string {
+	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	if err != nil {
+		return ""
+	}
+	v, err := dc.ServerVersion()
+	if err != nil {
+		return ""
+	}
+	return v.GitVersion
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,45 @@
+package controllers
+
+import (
+	"strings"
+
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/kubernetes/scheme"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+)
+
+// RestartedAtAnnotation on an MCPServer restarts its pods when its value changes.
+const RestartedAtAnnotation = "mcpserver.toolhive.stacklok.dev/restarted-at"
+
+// gvks returns the GroupVersionKinds of built-in objects.
+func gvks(objs ...client.Object) []schema.GroupVersionKind {
+	out := make([]schema.GroupVersionKind, 0, len(objs))
+	for _, o := range objs {
+		gvk, err := apiutil.GVKForObject(o, scheme.Scheme)
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, gvk)
+	}
+	return out
+}
+
+// paused reports whether the resource carries PauseAnnotation=true.
+func paused(o client.Object) bool {
+	return strings.EqualFold(o.GetAnnotations()[PauseAnnotation], "true")
+}
+
+// specOrMetadataChanged passes spec changes, annotation changes (restart, pause) and label
+// changes, but not status-only updates, which the reconciler itself causes.
+func specOrMetadataChanged() predicate.Predicate {
+	return predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}, predicate.LabelChangedPredicate{})
+}
+
+// existenceChanged passes creates and deletes only: referrers care whether the object
+// exists, and status updates of a busy group must not fan out to all its members.
+func existenceChanged() predicate.Predicate {
+	return predicate.Funcs{UpdateFunc: func(event.UpdateEvent) bool { return false }}
+}

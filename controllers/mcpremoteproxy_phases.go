@@ -1,0 +1,147 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/yaml"
+
+	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
+	"github.com/mcp-operator/mcp-operator/internal/render"
+	"github.com/mcp-operator/mcp-operator/internal/ssrf"
+	"github.com/mcp-operator/mcp-operator/pkg/proxy/runconfig"
+)
+
+var remoteProxyGK = schema.GroupKind{Group: v1alpha1.GroupVersion.Group, Kind: "MCPRemoteProxy"}
+
+// validate normalises the spec, reports legacy forms and refuses an unsafe remoteUrl.
+func (r *MCPRemoteProxyReconciler) validate(ctx context.Context, s *remoteProxyScope) (ctrl.Result, error) {
+	spec, warnings := s.proxy.Normalize()
+	s.spec = spec
+	gen := s.proxy.Generation
+	if setDeprecatedCondition(&s.proxy.Status.Conditions, warnings, gen) && len(warnings) > 0 {
+		r.Recorder.Event(s.proxy, corev1.EventTypeWarning, "Deprecated", joinSentences(warnings))
+	}
+	found, err := groupExists(ctx, r.Client, s.proxy.Namespace, s.proxy.GroupName())
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	setGroupRefCondition(&s.proxy.Status.Conditions, spec.GroupRef, found, gen)
+	urlErr := ssrf.Check(spec.RemoteURL, r.Options.ssrfPolicy(spec.AllowPrivateEndpoint))
+	setRemoteURLCondition(&s.proxy.Status.Conditions, spec.RemoteURL, urlErr, gen)
+	if urlErr != nil {
+		r.Recorder.Event(s.proxy, corev1.EventTypeWarning, "RemoteURLRefused", urlErr.Error())
+		return ctrl.Result{}, reconcile.TerminalError(urlErr)
+	}
+	return ctrl.Result{}, nil
+}
+
+// resolveRefs loads the referenced configs; a missing one stops the reconcile.
+func (r *MCPRemoteProxyReconciler) resolveRefs(ctx context.Context, s *remoteProxyScope) (ctrl.Result, error) {
+	var err error
+	ns, conds, gen := s.proxy.Namespace, &s.proxy.Status.Conditions, s.proxy.Generation
+	if s.toolConfig, err = getToolConfig(ctx, r.Client, ns, refName(s.spec.ToolConfigRef)); err != nil {
+		return ctrl.Result{}, err
+	}
+	if s.extAuth, err = getExternalAuth(ctx, r.Client, ns, refName(s.spec.ExternalAuthConfigRef)); err != nil {
+		return ctrl.Result{}, err
+	}
+	okTC := setRefCondition(conds, refCheck{conditionType: condToolConfigValidated, kind: "MCPToolConfig", field: "spec.toolConfigRef", name: refName(s.spec.ToolConfigRef), found: s.toolConfig != nil}, gen)
+	okEA := setRefCondition(conds, refCheck{conditionType: v1alpha1.ConditionExternalAuthConfigValidated, kind: "MCPExternalAuthConfig", field: "spec.externalAuthConfigRef", name: refName(s.spec.ExternalAuthConfigRef), found: s.extAuth != nil}, gen)
+	setAuthConfiguredCondition(conds, okEA, gen)
+	if !okTC || !okEA {
+		return ctrl.Result{}, reconcile.TerminalError(fmt.Errorf("a referenced config is missing"))
+	}
+	return ctrl.Result{}, nil
+}
+
+// renderChildren computes the values and renders the chart, merging podTemplateSpec.
+func (r *MCPRemoteProxyReconciler) renderChildren(_ context.Context, s *remoteProxyScope) (ctrl.Result, error) {
+	values, err := buildRemoteProxyValues(s.proxy, s.spec, s.toolConfig, s.extAuth, r.Options)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	objs, err := r.Options.Renderer.Render(remoteProxyGK, render.Release{Name: s.proxy.Name, Namespace: s.proxy.Namespace}, values)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	var patch []byte
+	if s.spec.PodTemplateSpec != nil {
+		patch = s.spec.PodTemplateSpec.Raw
+	}
+	mergeErr := render.MergePodTemplate(render.Find(objs, "Deployment", s.proxy.Name), patch)
+	setPodTemplateCondition(&s.proxy.Status.Conditions, mergeErr, s.proxy.Generation)
+	if mergeErr != nil {
+		return ctrl.Result{}, reconcile.TerminalError(mergeErr)
+	}
+	s.objects = objs
+	return ctrl.Result{}, nil
+}
+
+// applyChildren applies the rendered children and prunes stale ones.
+func (r *MCPRemoteProxyReconciler) applyChildren(ctx context.Context, s *remoteProxyScope) (ctrl.Result, error) {
+	_, err := r.Options.Applier.Apply(ctx, s.proxy, s.objects, remoteProxyPruneKinds)
+	setApplyCondition(&s.proxy.Status.Conditions, err, s.proxy.Generation)
+	return ctrl.Result{}, err
+}
+
+// observeWorkload reads the proxy Deployment into status.
+func (r *MCPRemoteProxyReconciler) observeWorkload(ctx context.Context, s *remoteProxyScope) (ctrl.Result, error) {
+	deploy := &appsv1.Deployment{}
+	if err := r.Get(ctx, types.NamespacedName{Namespace: s.proxy.Namespace, Name: s.proxy.Name}, deploy); err != nil {
+		if !apierrors.IsNotFound(err) {
+			return ctrl.Result{}, err
+		}
+		deploy = nil
+	}
+	s.proxy.Status.URL = fmt.Sprintf("http://mcp-%s-remote-proxy.%s.svc.cluster.local:%d", s.proxy.Name, s.proxy.Namespace, s.proxy.ProxyPortOrDefault())
+	setRemoteProxyReadyCondition(&s.proxy.Status.Conditions, deploy, s.proxy.Generation)
+	return ctrl.Result{}, nil
+}
+
+// buildRemoteProxyValues turns the normalised spec into chart values (pure).
+func buildRemoteProxyValues(p *v1alpha1.MCPRemoteProxy, spec v1alpha1.MCPRemoteProxySpec, tc *v1alpha1.MCPToolConfig, ea *v1alpha1.MCPExternalAuthConfig, opts *Options) (helmcharts.MCPRemoteProxyValues, error) {
+	transport := spec.Transport
+	if transport == "" {
+		transport = v1alpha1.RemoteTransportStreamableHTTP
+	}
+	hf, headerEnv := headerForward(spec.HeaderForward)
+	rc := runconfig.Config{
+		Name: p.Name, Namespace: p.Namespace, Transport: string(transport), Host: "0.0.0.0",
+		ProxyPort: p.ProxyPortOrDefault(), Target: spec.RemoteURL, HeaderForward: hf,
+		OIDC: oidcRunConfig(spec.OIDCConfig), Authz: authzRunConfig(spec.AuthzConfig),
+		Audit: spec.Audit != nil && spec.Audit.Enabled,
+	}
+	applyToolConfig(&rc, tc)
+	env := append(append([]corev1.EnvVar{}, opts.OperandEnv...), headerEnv...)
+	env = append(env, applyExternalAuth(&rc, ea)...)
+	rcYAML, err := yaml.Marshal(rc)
+	if err != nil {
+		return helmcharts.MCPRemoteProxyValues{}, err
+	}
+	replicas := int32(1)
+	if spec.Replicas != nil {
+		replicas = *spec.Replicas
+	}
+	sa, create := spec.ServiceAccount, false
+	if sa == "" {
+		sa, create = p.Name+"-remote-proxy-runner", true
+	}
+	v := helmcharts.MCPRemoteProxyValues{
+		ProxyImage: opts.ProxyRunnerImage, ProxyPort: p.ProxyPortOrDefault(), Replicas: replicas,
+		ServiceAccount: sa, CreateServiceAccount: create, RunConfig: string(rcYAML), ProxyEnv: env,
+		ConfigHash: render.Hash([]string{string(rcYAML), toolConfigHash(tc), externalAuthHash(ea)}),
+	}
+	if spec.Resources != nil {
+		v.Resources = *spec.Resources
+	}
+	return v, nil
+}

@@ -1,0 +1,95 @@
+package controllers
+
+import (
+	"context"
+	"errors"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/tools/record"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+
+	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+)
+
+// +kubebuilder:rbac:groups=toolhive.stacklok.dev,resources=mcpservers,verbs=get;list;watch
+// +kubebuilder:rbac:groups=toolhive.stacklok.dev,resources=mcpservers/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=toolhive.stacklok.dev,resources=mcpservers/finalizers,verbs=update
+// +kubebuilder:rbac:groups=apps,resources=deployments;statefulsets,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups="",resources=services;serviceaccounts;configmaps,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=rbac.authorization.k8s.io,resources=roles;rolebindings,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=networking.k8s.io,resources=networkpolicies,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups="",resources=events,verbs=create;patch
+// The proxy's Role grants these on its own pod; RBAC only lets the operator grant what it holds.
+// +kubebuilder:rbac:groups="",resources=pods,verbs=get
+// +kubebuilder:rbac:groups="",resources=pods/attach,verbs=create
+
+// MCPServerReconciler renders and applies the children of an MCPServer (chart
+// helm-charts/mcpserver) and reports their state in its status.
+type MCPServerReconciler struct {
+	client.Client
+	// APIReader reads objects the cache does not hold (user ConfigMaps).
+	APIReader client.Reader
+	Recorder  record.EventRecorder
+	Options   *Options
+}
+
+// mcpServerScope is what one reconcile of an MCPServer knows.
+type mcpServerScope struct {
+	// server is the loaded object; its status is written by the phases.
+	server *v1alpha1.MCPServer
+	// spec is the normalised spec, filled by validate.
+	spec v1alpha1.MCPServerSpec
+	// toolConfig and extAuth are the referenced configs, filled by resolveRefs when referenced.
+	toolConfig *v1alpha1.MCPToolConfig
+	extAuth    *v1alpha1.MCPExternalAuthConfig
+	// objects are the rendered children, filled by renderChildren.
+	objects []*unstructured.Unstructured
+}
+
+// mcpServerPruneKinds are the kinds the mcpserver chart may render (and so may prune).
+var mcpServerPruneKinds = gvks(&appsv1.Deployment{}, &appsv1.StatefulSet{}, &corev1.Service{},
+	&corev1.ServiceAccount{}, &corev1.ConfigMap{}, &rbacv1.Role{}, &rbacv1.RoleBinding{}, &networkingv1.NetworkPolicy{})
+
+// SetupWithManager watches MCPServers, their children, and the groups and configs they reference.
+func (r *MCPServerReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	list := func() client.ObjectList { return &v1alpha1.MCPServerList{} }
+	b := ctrl.NewControllerManagedBy(mgr).
+		For(&v1alpha1.MCPServer{}, builder.WithPredicates(specOrMetadataChanged(), pausePredicate())).
+		Watches(&v1alpha1.MCPToolConfig{}, mapByIndex(r.Client, list, IndexToolConfigRef), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Watches(&v1alpha1.MCPExternalAuthConfig{}, mapByIndex(r.Client, list, IndexExternalAuthConfigRef), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Watches(&v1alpha1.MCPGroup{}, mapByIndex(r.Client, list, IndexGroupRef), builder.WithPredicates(existenceChanged())).
+		WithOptions(controller.Options{MaxConcurrentReconciles: r.Options.workers()})
+	for _, k := range ChildKinds() {
+		b = b.Owns(k)
+	}
+	return b.Complete(r)
+}
+
+// Reconcile runs the MCPServer phases and writes the status once.
+func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.Result, err error) {
+	server := &v1alpha1.MCPServer{}
+	if err := r.Get(ctx, req.NamespacedName, server); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if paused(server) || !server.DeletionTimestamp.IsZero() {
+		return ctrl.Result{}, nil
+	}
+	orig := server.DeepCopy()
+	s := &mcpServerScope{server: server}
+	defer func() {
+		setMCPServerPhase(server)
+		if evaluated(err) {
+			server.Status.ObservedGeneration = server.Generation
+		}
+		err = errors.Join(err, patchStatus(ctx, r.Client, orig, server, orig.Status, server.Status))
+	}()
+	return runPhases(ctx, s, r.validate, r.resolveGroup, r.resolveRefs, r.renderChildren, r.applyChildren, r.observeWorkloads)
+}

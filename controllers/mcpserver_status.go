@@ -1,0 +1,53 @@
+package controllers
+
+import (
+	"fmt"
+
+	appsv1 "k8s.io/api/apps/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/conditions"
+)
+
+// setStdioReplicaCappedCondition reports that a stdio server asked for more than one
+// backend replica and got one; it is removed otherwise.
+func setStdioReplicaCappedCondition(conds *[]metav1.Condition, asked int32, capped bool, gen int64) {
+	if !capped {
+		conditions.Remove(conds, v1alpha1.ConditionStdioReplicaCapped)
+		return
+	}
+	conditions.Set(conds, conditions.True(v1alpha1.ConditionStdioReplicaCapped, v1alpha1.ReasonCapped,
+		fmt.Sprintf("spec.backendReplicas is %d but a stdio server runs one replica (its stdin cannot be shared); use transport streamable-http to scale", asked)), gen)
+}
+
+// setMCPServerReadyCondition derives Ready from the proxy Deployment and MCP StatefulSet.
+func setMCPServerReadyCondition(conds *[]metav1.Condition, deploy *appsv1.Deployment, sts *appsv1.StatefulSet, gen int64) {
+	t := v1alpha1.ConditionReady
+	switch {
+	case deploy == nil || sts == nil:
+		conditions.Set(conds, conditions.False(t, v1alpha1.ReasonPending, "waiting for the proxy Deployment and MCP StatefulSet to be created"), gen)
+	case deploy.Status.ReadyReplicas < 1:
+		conditions.Set(conds, conditions.False(t, v1alpha1.ReasonNotReady, fmt.Sprintf("proxy Deployment %s has no ready replica", deploy.Name)), gen)
+	case sts.Status.ReadyReplicas < 1:
+		conditions.Set(conds, conditions.False(t, v1alpha1.ReasonNotReady, fmt.Sprintf("MCP server pod %s-0 is not ready", sts.Name)), gen)
+	default:
+		conditions.Set(conds, conditions.True(t, v1alpha1.ReasonReady,
+			fmt.Sprintf("%d proxy replica(s) and %d MCP server replica(s) ready", deploy.Status.ReadyReplicas, sts.Status.ReadyReplicas)), gen)
+	}
+}
+
+// mcpServerPhaseRules: spec problems fail, a ready workload is Ready, anything else Pending.
+var mcpServerPhaseRules = []conditions.Rule{
+	{Type: v1alpha1.ConditionPodTemplateValid, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},
+	{Type: condToolConfigValidated, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},
+	{Type: v1alpha1.ConditionExternalAuthConfigValidated, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},
+	{Type: v1alpha1.ConditionReady, Status: metav1.ConditionTrue, Phase: string(v1alpha1.PhaseReady)},
+	{Type: v1alpha1.ConditionReady, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhasePending)},
+}
+
+// setMCPServerPhase derives phase and message from the conditions.
+func setMCPServerPhase(s *v1alpha1.MCPServer) {
+	phase, msg := conditions.Derive(s.Status.Conditions, mcpServerPhaseRules, string(v1alpha1.PhasePending))
+	s.Status.Phase, s.Status.Message = v1alpha1.Phase(phase), msg
+}

@@ -1,0 +1,120 @@
+package controllers
+
+import (
+	"strings"
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+
+	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
+	"github.com/mcp-operator/mcp-operator/internal/conditions"
+)
+
+func TestBackendReplicas(t *testing.T) {
+	tests := map[string]struct {
+		spec               v1alpha1.MCPServerSpec
+		wantAsked, wantEff int32
+		wantCapped         bool
+	}{
+		"default stdio":        {spec: v1alpha1.MCPServerSpec{}, wantAsked: 1, wantEff: 1},
+		"stdio capped":         {spec: v1alpha1.MCPServerSpec{BackendReplicas: ptr.To[int32](3)}, wantAsked: 3, wantEff: 1, wantCapped: true},
+		"http scales":          {spec: v1alpha1.MCPServerSpec{Transport: v1alpha1.TransportStreamableHTTP, BackendReplicas: ptr.To[int32](3)}, wantAsked: 3, wantEff: 3},
+		"stdio zero (stopped)": {spec: v1alpha1.MCPServerSpec{BackendReplicas: ptr.To[int32](0)}, wantAsked: 0, wantEff: 0},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			a, e, c := backendReplicas(tc.spec)
+			if a != tc.wantAsked || e != tc.wantEff || c != tc.wantCapped {
+				t.Fatalf("got %d %d %v", a, e, c)
+			}
+		})
+	}
+}
+
+func TestMCPServerReadyAndPhase(t *testing.T) {
+	ready := func(n int32) *appsv1.Deployment {
+		return &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "d"}, Status: appsv1.DeploymentStatus{ReadyReplicas: n}}
+	}
+	sts := func(n int32) *appsv1.StatefulSet {
+		return &appsv1.StatefulSet{ObjectMeta: metav1.ObjectMeta{Name: "s"}, Status: appsv1.StatefulSetStatus{ReadyReplicas: n}}
+	}
+	tests := map[string]struct {
+		deploy    *appsv1.Deployment
+		sts       *appsv1.StatefulSet
+		extra     []conditions.Spec
+		wantPhase v1alpha1.Phase
+		wantMsg   string
+	}{
+		"not created":         {wantPhase: v1alpha1.PhasePending, wantMsg: "waiting"},
+		"proxy not ready":     {deploy: ready(0), sts: sts(1), wantPhase: v1alpha1.PhasePending, wantMsg: "proxy Deployment d"},
+		"mcp pod not ready":   {deploy: ready(1), sts: sts(0), wantPhase: v1alpha1.PhasePending, wantMsg: "s-0 is not ready"},
+		"ready":               {deploy: ready(1), sts: sts(1), wantPhase: v1alpha1.PhaseReady, wantMsg: "ready"},
+		"bad template fails":  {deploy: ready(1), sts: sts(1), extra: []conditions.Spec{conditions.False(v1alpha1.ConditionPodTemplateValid, "Invalid", "spec.podTemplateSpec: x")}, wantPhase: v1alpha1.PhaseFailed, wantMsg: "podTemplateSpec"},
+		"missing tool config": {extra: []conditions.Spec{conditions.False(condToolConfigValidated, "NotFound", "MCPToolConfig \"t\" not found")}, wantPhase: v1alpha1.PhaseFailed, wantMsg: "not found"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			s := &v1alpha1.MCPServer{}
+			setMCPServerReadyCondition(&s.Status.Conditions, tc.deploy, tc.sts, 1)
+			for _, c := range tc.extra {
+				conditions.Set(&s.Status.Conditions, c, 1)
+			}
+			setMCPServerPhase(s)
+			if s.Status.Phase != tc.wantPhase || !strings.Contains(s.Status.Message, tc.wantMsg) {
+				t.Fatalf("phase %s message %q", s.Status.Phase, s.Status.Message)
+			}
+		})
+	}
+}
+
+func TestBuildMCPServerValues(t *testing.T) {
+	opts := &Options{ProxyRunnerImage: "pr:1"}
+	tests := map[string]struct {
+		spec  v1alpha1.MCPServerSpec
+		check func(t *testing.T, v helmcharts.MCPServerValues)
+	}{
+		"stdio attaches to its pod": {spec: v1alpha1.MCPServerSpec{Image: "i"}, check: func(t *testing.T, v helmcharts.MCPServerValues) {
+			if !strings.Contains(v.RunConfig, "pod: s-0") || v.ServiceAccount != "s-sa" || !v.CreateServiceAccount || v.SessionAffinity != "ClientIP" {
+				t.Fatalf("%+v", v)
+			}
+		}},
+		"http targets the headless service": {spec: v1alpha1.MCPServerSpec{Image: "i", Transport: v1alpha1.TransportSSE, MCPPort: ptr.To[int32](9000)}, check: func(t *testing.T, v helmcharts.MCPServerValues) {
+			if !strings.Contains(v.RunConfig, "target: http://mcp-s-headless.ns.svc.cluster.local:9000/sse") {
+				t.Fatalf("%s", v.RunConfig)
+			}
+		}},
+		"permission none denies egress, own SA kept": {spec: v1alpha1.MCPServerSpec{Image: "i", ServiceAccount: "mine",
+			PermissionProfile: &v1alpha1.PermissionProfile{Type: v1alpha1.PermissionProfileBuiltin, Name: v1alpha1.PermissionProfileNone}}, check: func(t *testing.T, v helmcharts.MCPServerValues) {
+			if !v.DenyEgress || v.ServiceAccount != "mine" || v.CreateServiceAccount {
+				t.Fatalf("%+v", v)
+			}
+		}},
+		"secrets become secretKeyRefs": {spec: v1alpha1.MCPServerSpec{Image: "i", Secrets: []v1alpha1.SecretEnv{{Name: "s", Key: "k"}}}, check: func(t *testing.T, v helmcharts.MCPServerValues) {
+			if len(v.Env) != 1 || v.Env[0].Name != "k" || v.Env[0].ValueFrom.SecretKeyRef.Name != "s" {
+				t.Fatalf("%+v", v.Env)
+			}
+		}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			s := &v1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: "s", Namespace: "ns"}, Spec: tc.spec}
+			spec, _ := s.Normalize()
+			v, err := buildMCPServerValues(s, spec, nil, nil, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.check(t, v)
+		})
+	}
+	// A restart request changes both pod template hashes.
+	s := &v1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: "s", Namespace: "ns"}, Spec: v1alpha1.MCPServerSpec{Image: "i"}}
+	a, _ := buildMCPServerValues(s, s.Spec, nil, nil, opts)
+	s.Annotations = map[string]string{RestartedAtAnnotation: "now"}
+	b, _ := buildMCPServerValues(s, s.Spec, nil, nil, opts)
+	if a.ProxyConfigHash == b.ProxyConfigHash || a.BackendConfigHash == b.BackendConfigHash {
+		t.Fatal("restart annotation did not change the pod template hashes")
+	}
+}

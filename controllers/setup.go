@@ -1,0 +1,140 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+
+	libpredicate "github.com/operator-framework/operator-lib/predicate"
+
+	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/render"
+	"github.com/mcp-operator/mcp-operator/internal/ssrf"
+)
+
+// PauseAnnotation on a resource stops its reconciliation while it is "true".
+const PauseAnnotation = "toolhive.stacklok.dev/paused"
+
+// Options are what every reconciler shares.
+type Options struct {
+	// Renderer renders the charts of watches.yaml.
+	Renderer *render.Renderer
+	// Applier applies rendered children; Setup creates one when nil.
+	Applier *render.Applier
+	// ProxyRunnerImage (PROXY_RUNNER_IMAGE) runs in every proxy Deployment.
+	ProxyRunnerImage string
+	// VMCPImage (VMCP_IMAGE) runs in every VirtualMCPServer Deployment.
+	VMCPImage string
+	// AllowLoopbackEndpoints admits loopback remote URLs (development and tests only).
+	AllowLoopbackEndpoints bool
+	// OperandEnv is added to every operand container (HTTP_PROXY, HTTPS_PROXY, NO_PROXY).
+	OperandEnv []corev1.EnvVar
+	// MaxConcurrentReconciles per controller; 0 means 4.
+	MaxConcurrentReconciles int
+}
+
+// ssrfPolicy returns the SSRF policy for a resource's allowPrivateEndpoint.
+func (o *Options) ssrfPolicy(allowPrivate bool) ssrf.Policy {
+	return ssrf.Policy{AllowPrivate: allowPrivate, AllowLoopback: o.AllowLoopbackEndpoints}
+}
+
+func (o *Options) workers() int {
+	if o.MaxConcurrentReconciles <= 0 {
+		return 4
+	}
+	return o.MaxConcurrentReconciles
+}
+
+// NewScheme returns a scheme with the built-in kinds and the toolhive API.
+func NewScheme() *runtime.Scheme {
+	s := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(s); err != nil {
+		panic(err)
+	}
+	if err := v1alpha1.AddToScheme(s); err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// ChildKinds are the child object types the charts render; the cache holds only the
+// ones labelled as managed by the operator.
+func ChildKinds() []client.Object {
+	return []client.Object{
+		&appsv1.Deployment{}, &appsv1.StatefulSet{}, &corev1.Service{}, &corev1.ServiceAccount{},
+		&corev1.ConfigMap{}, &rbacv1.Role{}, &rbacv1.RoleBinding{}, &networkingv1.NetworkPolicy{},
+	}
+}
+
+// CacheOptions limits the manager's cache to the given namespaces (all when empty) and
+// child kinds to objects the operator manages, so memory does not grow with the
+// cluster's unrelated Deployments, Services and ConfigMaps.
+func CacheOptions(namespaces []string) cache.Options {
+	sel := labels.SelectorFromSet(render.ManagedSelector())
+	// Managed fields are large (server-side apply) and never read: drop them from the cache.
+	o := cache.Options{ByObject: map[client.Object]cache.ByObject{}, DefaultTransform: cache.TransformStripManagedFields()}
+	for _, k := range ChildKinds() {
+		o.ByObject[k] = cache.ByObject{Label: sel}
+	}
+	if len(namespaces) > 0 {
+		o.DefaultNamespaces = map[string]cache.Config{}
+		for _, ns := range namespaces {
+			o.DefaultNamespaces[ns] = cache.Config{}
+		}
+	}
+	return o
+}
+
+// ClientOptions makes Secrets bypass the cache: the operator reads few of them, only to
+// validate references, and must not hold every Secret of the cluster in memory.
+func ClientOptions() client.Options {
+	return client.Options{Cache: &client.CacheOptions{DisableFor: []client.Object{&corev1.Secret{}}}}
+}
+
+// pausePredicate skips resources annotated with PauseAnnotation=true.
+func pausePredicate() predicate.Predicate {
+	p, err := libpredicate.NewPause[client.Object](PauseAnnotation)
+	if err != nil {
+		panic(fmt.Sprintf("pause predicate: %v", err))
+	}
+	return p
+}
+
+// Setup registers the field indexes and every reconciler of this package with mgr.
+func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
+	if opts.Applier == nil {
+		opts.Applier = &render.Applier{Client: mgr.GetClient()}
+	}
+	if err := SetupIndexes(ctx, mgr); err != nil {
+		return err
+	}
+	reconcilers := []interface {
+		SetupWithManager(ctrl.Manager) error
+	}{
+		&MCPServerReconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorderFor("mcpserver-controller"), Options: &opts},
+		&MCPRemoteProxyReconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorderFor("mcpremoteproxy-controller"), Options: &opts},
+		&MCPServerEntryReconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorderFor("mcpserverentry-controller"), Options: &opts},
+		&MCPGroupReconciler{Client: mgr.GetClient(), Options: &opts},
+		&MCPToolConfigReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorderFor("mcptoolconfig-controller"), Options: &opts},
+		&MCPExternalAuthConfigReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorderFor("mcpexternalauthconfig-controller"), Options: &opts},
+		&VirtualMCPServerReconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorderFor("virtualmcpserver-controller"), Options: &opts},
+		&VirtualMCPCompositeToolDefinitionReconciler{Client: mgr.GetClient(), Options: &opts},
+	}
+	for _, r := range reconcilers {
+		if err := r.SetupWithManager(mgr); err != nil {
+			return fmt.Errorf("setup %T: %w", r, err)
+		}
+	}
+	return nil
+}

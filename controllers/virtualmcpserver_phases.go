@@ -1,0 +1,280 @@
+package controllers
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/render"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/k8s/members"
+)
+
+var virtualMCPServerGK = schema.GroupKind{Group: v1alpha1.GroupVersion.Group, Kind: "VirtualMCPServer"}
+
+// vmcpPruneKinds are the kinds the virtualmcpserver chart may render.
+var vmcpPruneKinds = gvks(&appsv1.Deployment{}, &corev1.Service{}, &corev1.ServiceAccount{},
+	&corev1.ConfigMap{}, &rbacv1.Role{}, &rbacv1.RoleBinding{})
+
+// vmcpURL is the in-cluster URL of a VirtualMCPServer's Service.
+func vmcpURL(v *v1alpha1.VirtualMCPServer) string {
+	return fmt.Sprintf("http://vmcp-%s.%s.svc.cluster.local:%d", v.Name, v.Namespace, v1alpha1.VMCPPort)
+}
+
+// validate normalises the spec and reports legacy forms and an invalid groupRef.
+func (r *VirtualMCPServerReconciler) validate(_ context.Context, s *vmcpScope) error {
+	spec, warnings := s.vmcp.Normalize()
+	s.spec = spec
+	if setDeprecatedCondition(&s.vmcp.Status.Conditions, warnings, s.vmcp.Generation) && len(warnings) > 0 {
+		r.Recorder.Event(s.vmcp, corev1.EventTypeWarning, "Deprecated", joinSentences(warnings))
+	}
+	if spec.GroupRef == nil && (spec.Config == nil || len(spec.Config.Backends) == 0) {
+		setProblemsCondition(&s.vmcp.Status.Conditions, v1alpha1.ConditionValid,
+			[]string{"set spec.groupRef: {name: <MCPGroup>} (or list static backends in spec.config.backends)"}, "", s.vmcp.Generation)
+		s.stop = true
+	}
+	return nil
+}
+
+// resolveGroup loads the MCPGroup; a missing or not-ready group leaves the
+// VirtualMCPServer Pending (its watch brings it back when the group appears).
+func (r *VirtualMCPServerReconciler) resolveGroup(ctx context.Context, s *vmcpScope) error {
+	ref := s.spec.GroupRef
+	if ref != nil && ref.Problem() == "" {
+		g := &v1alpha1.MCPGroup{}
+		err := r.Get(ctx, types.NamespacedName{Namespace: s.vmcp.Namespace, Name: ref.Name}, g)
+		switch {
+		case err == nil:
+			s.group = g
+		case !apierrors.IsNotFound(err):
+			return err
+		}
+	}
+	if !setVMCPGroupCondition(&s.vmcp.Status.Conditions, ref, s.group, s.vmcp.Generation) {
+		s.stop = true
+	}
+	return nil
+}
+
+// discover lists the group's members through the groupRef field index.
+func (r *VirtualMCPServerReconciler) discover(ctx context.Context, s *vmcpScope) error {
+	if !s.groupMode() {
+		return nil
+	}
+	ns, opts := s.vmcp.Namespace, client.MatchingFields{IndexGroupRef: s.spec.GroupRef.Name}
+	var g members.Group
+	servers, proxies, entries := &v1alpha1.MCPServerList{}, &v1alpha1.MCPRemoteProxyList{}, &v1alpha1.MCPServerEntryList{}
+	for _, l := range []client.ObjectList{servers, proxies, entries} {
+		if err := r.List(ctx, l, client.InNamespace(ns), opts); err != nil {
+			return fmt.Errorf("listing members of MCPGroup %s: %w", s.spec.GroupRef.Name, err)
+		}
+	}
+	g.Servers, g.Proxies, g.Entries = servers.Items, proxies.Items, entries.Items
+	s.members = members.List(g)
+	return nil
+}
+
+// resolveConfig builds the vmcp configuration: outgoing and incoming auth
+// (AuthConfigured), tool configs and composite tool definitions
+// (CompositeToolRefsValidated), then validates the result (Valid). Any problem
+// stops the reconcile before rendering: a broken config would crash vmcp.
+func (r *VirtualMCPServerReconciler) resolveConfig(ctx context.Context, s *vmcpScope) error {
+	in, err := r.gatherConfigInputs(ctx, s)
+	if err != nil {
+		return err
+	}
+	res := resolveVMCPConfig(s.vmcp.Name, s.spec, in)
+	conds, gen := &s.vmcp.Status.Conditions, s.vmcp.Generation
+	okAuth := setProblemsCondition(conds, v1alpha1.ConditionAuthConfigured, res.authProblems, "incoming and outgoing authentication resolved", gen)
+	okRefs := setProblemsCondition(conds, v1alpha1.ConditionCompositeToolRefsValidated, res.compositeProblems, compositeOKMessage(s.spec), gen)
+	okValid := setProblemsCondition(conds, v1alpha1.ConditionValid, res.configProblems, "the vmcp configuration is valid", gen)
+	if !okAuth || !okRefs || !okValid {
+		s.stop = true
+		return nil
+	}
+	s.cfg, s.env = res.cfg, res.env
+	return nil
+}
+
+func compositeOKMessage(spec v1alpha1.VirtualMCPServerSpec) string {
+	if spec.Config == nil || len(spec.Config.CompositeToolRefs) == 0 {
+		return "no compositeToolRefs to validate"
+	}
+	return fmt.Sprintf("%d composite tool definitions found and valid", len(spec.Config.CompositeToolRefs))
+}
+
+// gatherConfigInputs reads every object the configuration is resolved from.
+func (r *VirtualMCPServerReconciler) gatherConfigInputs(ctx context.Context, s *vmcpScope) (vmcpConfigInputs, error) {
+	ns := s.vmcp.Namespace
+	in := vmcpConfigInputs{members: members.Usable(s.members), authConfigs: map[string]*v1alpha1.MCPExternalAuthConfig{},
+		toolConfigs: map[string]*v1alpha1.MCPToolConfig{}, composites: map[string]*v1alpha1.VirtualMCPCompositeToolDefinition{},
+		configMaps: map[string]*corev1.ConfigMap{}}
+	eas := &v1alpha1.MCPExternalAuthConfigList{}
+	if err := r.List(ctx, eas, client.InNamespace(ns)); err != nil {
+		return in, err
+	}
+	for i := range eas.Items {
+		in.authConfigs[eas.Items[i].Name] = &eas.Items[i]
+	}
+	for _, name := range toolConfigRefs(s.spec) {
+		tc, err := getToolConfig(ctx, r.Client, ns, name)
+		if err != nil {
+			return in, err
+		}
+		if tc != nil {
+			in.toolConfigs[name] = tc
+		}
+	}
+	for _, name := range compositeToolRefs(s.spec) {
+		d := &v1alpha1.VirtualMCPCompositeToolDefinition{}
+		if err := r.Get(ctx, types.NamespacedName{Namespace: ns, Name: name}, d); err != nil {
+			if !apierrors.IsNotFound(err) {
+				return in, err
+			}
+			continue
+		}
+		in.composites[name] = d
+	}
+	for _, name := range incomingConfigMaps(s.spec.IncomingAuth) {
+		cm := &corev1.ConfigMap{}
+		if err := r.APIReader.Get(ctx, types.NamespacedName{Namespace: ns, Name: name}, cm); err != nil {
+			if !apierrors.IsNotFound(err) {
+				return in, err
+			}
+			continue
+		}
+		in.configMaps[name] = cm
+	}
+	return in, nil
+}
+
+// renderChildren computes the chart values, renders the chart and merges the
+// user's podTemplateSpec into the vmcp Deployment.
+func (r *VirtualMCPServerReconciler) renderChildren(_ context.Context, s *vmcpScope) error {
+	values, err := buildVMCPValues(s.vmcp, s.spec, s.cfg, s.env, s.members, r.Options)
+	if err != nil {
+		return err
+	}
+	objs, err := r.Options.Renderer.Render(virtualMCPServerGK, render.Release{Name: s.vmcp.Name, Namespace: s.vmcp.Namespace}, values)
+	if err != nil {
+		return err
+	}
+	var patch []byte
+	if s.spec.PodTemplateSpec != nil {
+		patch = s.spec.PodTemplateSpec.Raw
+	}
+	mergeErr := render.MergePodTemplate(render.Find(objs, "Deployment", s.vmcp.Name), patch)
+	setVMCPPodTemplateCondition(&s.vmcp.Status.Conditions, mergeErr, s.vmcp.Generation)
+	if mergeErr != nil {
+		s.stop = true
+		return nil
+	}
+	s.objects = objs
+	return nil
+}
+
+// applyChildren server-side applies the rendered children and prunes stale ones.
+func (r *VirtualMCPServerReconciler) applyChildren(ctx context.Context, s *vmcpScope) error {
+	_, err := r.Options.Applier.Apply(ctx, s.vmcp, s.objects, vmcpPruneKinds)
+	setApplyCondition(&s.vmcp.Status.Conditions, err, s.vmcp.Generation)
+	return err
+}
+
+// observeDeployment reads the vmcp Deployment from the cache into the Ready condition.
+func (r *VirtualMCPServerReconciler) observeDeployment(ctx context.Context, s *vmcpScope) error {
+	d := &appsv1.Deployment{}
+	if err := r.Get(ctx, types.NamespacedName{Namespace: s.vmcp.Namespace, Name: s.vmcp.Name}, d); err != nil {
+		if !apierrors.IsNotFound(err) {
+			return err
+		}
+		d = nil
+	}
+	name := ""
+	if s.spec.GroupRef != nil {
+		name = s.spec.GroupRef.Name
+	}
+	setVMCPReadyCondition(&s.vmcp.Status.Conditions, d, s.groupMode(), len(members.Usable(s.members)), name, s.vmcp.Generation)
+	return nil
+}
+
+// toolConfigRefs are the MCPToolConfigs named by spec.config.aggregation.tools.
+func toolConfigRefs(spec v1alpha1.VirtualMCPServerSpec) []string {
+	var out []string
+	if spec.Config == nil || spec.Config.Aggregation == nil {
+		return nil
+	}
+	for _, t := range spec.Config.Aggregation.Tools {
+		if t.ToolConfigRef != nil && t.ToolConfigRef.Name != "" {
+			out = append(out, t.ToolConfigRef.Name)
+		}
+	}
+	return out
+}
+
+// compositeToolRefs are the definitions named by spec.config.compositeToolRefs.
+func compositeToolRefs(spec v1alpha1.VirtualMCPServerSpec) []string {
+	if spec.Config == nil {
+		return nil
+	}
+	var out []string
+	for _, r := range spec.Config.CompositeToolRefs {
+		out = append(out, r.Name)
+	}
+	return out
+}
+
+// outgoingAuthRefs are the MCPExternalAuthConfigs spec.outgoingAuth names.
+func outgoingAuthRefs(o *v1alpha1.OutgoingAuth) []string {
+	if o == nil {
+		return nil
+	}
+	var out []string
+	add := func(b *v1alpha1.BackendAuth) {
+		if b != nil && b.ExternalAuthConfigRef != nil {
+			out = append(out, b.ExternalAuthConfigRef.Name)
+		}
+	}
+	add(o.Default)
+	for _, b := range o.Backends {
+		add(&b)
+	}
+	return out
+}
+
+// incomingConfigMaps are the user ConfigMaps incoming auth reads (OIDC settings, authz policies).
+func incomingConfigMaps(a *v1alpha1.IncomingAuth) []string {
+	if a == nil {
+		return nil
+	}
+	var out []string
+	if a.OIDCConfigRef != nil {
+		out = append(out, a.OIDCConfigRef.Name)
+	}
+	if a.OIDCConfig != nil && a.OIDCConfig.ConfigMap != nil {
+		out = append(out, a.OIDCConfig.ConfigMap.Name)
+	}
+	if a.AuthzConfig != nil && a.AuthzConfig.ConfigMap != nil {
+		out = append(out, a.AuthzConfig.ConfigMap.Name)
+	}
+	return out
+}
+
+// decodeJSONKey decodes key of a ConfigMap as JSON into v.
+func decodeJSONKey(cm *corev1.ConfigMap, key string, v any) error {
+	data, ok := cm.Data[key]
+	if !ok {
+		return fmt.Errorf("ConfigMap %q has no key %q", cm.Name, key)
+	}
+	if err := json.Unmarshal([]byte(data), v); err != nil {
+		return fmt.Errorf("ConfigMap %q key %q is not valid JSON: %v", cm.Name, key, err)
+	}
+	return nil
+}

@@ -1,0 +1,189 @@
+package controllers
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/render"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/k8s/members"
+)
+
+var updateGolden = flag.Bool("update", false, "rewrite golden files")
+
+// vmcpFixture is a VirtualMCPServer manifest and the objects it references.
+type vmcpFixture struct {
+	manifest string
+	in       vmcpConfigInputs
+}
+
+func vmcpFixtures() map[string]vmcpFixture {
+	entry := func(name, ref string) v1alpha1.MCPServerEntry {
+		e := v1alpha1.MCPServerEntry{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "team"},
+			Spec: v1alpha1.MCPServerEntrySpec{RemoteURL: "https://" + name + ".example.com/mcp", Transport: v1alpha1.RemoteTransportStreamableHTTP}}
+		if ref != "" {
+			e.Spec.ExternalAuthConfigRef = &v1alpha1.LocalObjectReference{Name: ref}
+		}
+		e.Status.Conditions = []metav1.Condition{{Type: v1alpha1.ConditionValid, Status: metav1.ConditionTrue}}
+		return e
+	}
+	group := members.List(members.Group{
+		Servers: []v1alpha1.MCPServer{{ObjectMeta: metav1.ObjectMeta{Name: "github", Namespace: "team"}}},
+		Entries: []v1alpha1.MCPServerEntry{entry("jira", "jira-token"), entry("docs", "")},
+	})
+	auth := map[string]*v1alpha1.MCPExternalAuthConfig{
+		"jira-token": {ObjectMeta: metav1.ObjectMeta{Name: "jira-token"}, Spec: v1alpha1.MCPExternalAuthConfigSpec{Type: v1alpha1.ExternalAuthBearerToken,
+			BearerToken: &v1alpha1.BearerTokenConfig{TokenSecretRef: v1alpha1.SecretKeyRef{Name: "jira", Key: "token"}}}},
+		"gh-header": {ObjectMeta: metav1.ObjectMeta{Name: "gh-header"}, Spec: v1alpha1.MCPExternalAuthConfigSpec{Type: v1alpha1.ExternalAuthHeaderInjection,
+			HeaderInjection: &v1alpha1.HeaderInjectionConfig{HeaderName: "X-GitHub-Token", ValueSecretRef: v1alpha1.SecretKeyRef{Name: "gh", Key: "pat"}}}},
+	}
+	tools := map[string]*v1alpha1.MCPToolConfig{"readonly": {ObjectMeta: metav1.ObjectMeta{Name: "readonly"},
+		Spec: v1alpha1.MCPToolConfigSpec{ToolsFilter: []string{"get_issue", "search"}, ToolsOverride: map[string]config.ToolOverride{"search": {Name: "find_issues"}}}}}
+	return map[string]vmcpFixture{
+		// The seed's form (legacy config.groupRef and top-level aggregation), discovered auth.
+		"discovered": {manifest: `
+spec:
+  config:
+    groupRef: services
+    aggregation:
+      tools:
+        - workload: jira
+          toolConfigRef: {name: readonly}
+  incomingAuth:
+    type: anonymous
+    authzConfig: {type: inline, inline: {policies: ['permit(principal, action, resource);']}}
+  outgoingAuth:
+    source: discovered
+`, in: vmcpConfigInputs{members: members.Usable(group), authConfigs: auth, toolConfigs: tools}},
+		"inline": {manifest: `
+spec:
+  groupRef: {name: services}
+  incomingAuth: {type: anonymous}
+  outgoingAuth:
+    source: inline
+    default: {type: discovered}
+    backends:
+      github: {type: externalAuthConfigRef, externalAuthConfigRef: {name: gh-header}}
+  config:
+    aggregation:
+      conflictResolution: priority
+      conflictResolutionConfig: {priorityOrder: [github, jira]}
+    operational:
+      failureHandling: {partialFailureMode: best_effort}
+`, in: vmcpConfigInputs{members: members.Usable(group), authConfigs: auth}},
+	}
+}
+
+// TestVMCPConfigMapGolden resolves each fixture, renders the chart and compares the
+// ConfigMap (and the Deployment's env, which carries the secrets) with its golden.
+func TestVMCPConfigMapGolden(t *testing.T) {
+	r, err := newTestRenderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := &Options{VMCPImage: "vmcp:test", OperandEnv: testOperandEnv}
+	for name, f := range vmcpFixtures() {
+		t.Run(name, func(t *testing.T) {
+			v := &v1alpha1.VirtualMCPServer{ObjectMeta: metav1.ObjectMeta{Name: "services-vmcp", Namespace: "team"}}
+			if err := yaml.UnmarshalStrict([]byte(f.manifest), v); err != nil {
+				t.Fatal(err)
+			}
+			spec, _ := v.Normalize()
+			res := resolveVMCPConfig(v.Name, spec, f.in)
+			if p := append(append(res.authProblems, res.compositeProblems...), res.configProblems...); len(p) > 0 {
+				t.Fatalf("problems: %v", p)
+			}
+			values, err := buildVMCPValues(v, spec, res.cfg, res.env, f.in.members, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			objs, err := r.Render(virtualMCPServerGK, render.Release{Name: v.Name, Namespace: v.Namespace}, values)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cm := render.Find(objs, "ConfigMap", "services-vmcp-vmcp-config")
+			dep := render.Find(objs, "Deployment", "services-vmcp")
+			if cm == nil || dep == nil {
+				t.Fatalf("rendered %d objects without the ConfigMap or Deployment", len(objs))
+			}
+			env, _, _ := unstructuredNested(dep.Object, "spec", "template", "spec", "containers")
+			got, err := yaml.Marshal(map[string]any{"configMap": cm.Object, "vmcpContainerEnv": env})
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join("testdata", "vmcp", name+".golden.yaml")
+			if *updateGolden {
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -run TestVMCPConfigMapGolden -update)", err)
+			}
+			if d := cmp.Diff(string(want), string(got)); d != "" {
+				t.Fatalf("%s differs (-want +got; -update if intended):\n%s", path, d)
+			}
+			if strings.Contains(string(got), "secretValue") {
+				t.Fatal("a secret value reached the rendered objects")
+			}
+		})
+	}
+}
+
+// unstructuredNested returns the env of the first container of a rendered pod spec.
+func unstructuredNested(obj map[string]any, path ...string) (any, bool, error) {
+	var cur any = obj
+	for _, p := range path {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false, nil
+		}
+		cur = m[p]
+	}
+	list, ok := cur.([]any)
+	if !ok || len(list) == 0 {
+		return nil, false, nil
+	}
+	c, _ := list[0].(map[string]any)
+	return c["env"], true, nil
+}
+
+// TestVMCPConfigProblems checks that what cannot work is reported in the right condition input.
+func TestVMCPConfigProblems(t *testing.T) {
+	ms := []members.Member{{Name: "a", URL: "http://a/mcp", AuthConfigRef: "gone"}}
+	tests := map[string]struct {
+		spec               string
+		wantAuth, wantComp bool
+		wantConfig         string
+	}{
+		"missing auth config":        {spec: `{groupRef: {name: g}, incomingAuth: {type: anonymous}}`, wantAuth: true},
+		"missing composite":          {spec: `{groupRef: {name: g}, incomingAuth: {type: anonymous}, outgoingAuth: {source: inline}, config: {compositeToolRefs: [{name: nope}]}}`, wantComp: true},
+		"override removed by filter": {spec: `{groupRef: {name: g}, incomingAuth: {type: anonymous}, outgoingAuth: {source: inline}, config: {aggregation: {tools: [{workload: a, filter: [x], overrides: {y: {name: z}}}]}}}`, wantConfig: "removed by filter"},
+		"missing tool config":        {spec: `{groupRef: {name: g}, incomingAuth: {type: anonymous}, outgoingAuth: {source: inline}, config: {aggregation: {tools: [{workload: a, toolConfigRef: {name: nope}}]}}}`, wantConfig: "MCPToolConfig \"nope\" not found"},
+		"missing oidc configmap":     {spec: `{groupRef: {name: g}, incomingAuth: {type: oidc, oidcConfigRef: {name: oidc}}, outgoingAuth: {source: inline}}`, wantAuth: true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			var spec v1alpha1.VirtualMCPServerSpec
+			if err := yaml.UnmarshalStrict([]byte(tc.spec), &spec); err != nil {
+				t.Fatal(err)
+			}
+			res := resolveVMCPConfig("v", spec, vmcpConfigInputs{members: ms, configMaps: map[string]*corev1.ConfigMap{}})
+			if (len(res.authProblems) > 0) != tc.wantAuth || (len(res.compositeProblems) > 0) != tc.wantComp ||
+				(tc.wantConfig == "") != (len(res.configProblems) == 0) || !strings.Contains(strings.Join(res.configProblems, ";"), tc.wantConfig) {
+				t.Fatalf("auth %v, composite %v, config %v", res.authProblems, res.compositeProblems, res.configProblems)
+			}
+		})
+	}
+}

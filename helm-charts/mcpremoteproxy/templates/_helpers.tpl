@@ -1,0 +1,13 @@
+{{- define "rp.labels" -}}
+app.kubernetes.io/name: {{ .Release.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/part-of: toolhive
+app.kubernetes.io/managed-by: mcp-operator
+app.kubernetes.io/component: remote-proxy
+{{- end -}}
+
+{{- define "rp.selector" -}}
+app.kubernetes.io/name: {{ .Release.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: remote-proxy
+{{- end -}}

@@ -1,0 +1,84 @@
+package helmcharts
+
+import corev1 "k8s.io/api/core/v1"
+
+// MCPServerValues are the values of the mcpserver chart. The release name is the
+// MCPServer's name and the release namespace its namespace.
+type MCPServerValues struct {
+	// ProxyImage runs the proxy runner (PROXY_RUNNER_IMAGE).
+	ProxyImage string `json:"proxyImage"`
+	// Image is the MCP server's image (spec.image).
+	Image string `json:"image"`
+	// Transport is stdio, streamable-http or sse.
+	Transport string `json:"transport"`
+	// ProxyPort is the proxy's port and the port of Service mcp-<name>-proxy.
+	ProxyPort int32 `json:"proxyPort"`
+	// MCPPort is the MCP container's port for HTTP transports (and the headless Service port).
+	MCPPort int32 `json:"mcpPort"`
+	// Args and Env are passed to the MCP container.
+	Args []string        `json:"args,omitempty"`
+	Env  []corev1.EnvVar `json:"env,omitempty"`
+	// Resources of the MCP container.
+	Resources corev1.ResourceRequirements `json:"resources,omitempty"`
+	// ProxyReplicas of the proxy Deployment; BackendReplicas of the StatefulSet (1 for stdio).
+	ProxyReplicas   int32 `json:"proxyReplicas"`
+	BackendReplicas int32 `json:"backendReplicas"`
+	// ServiceAccount the MCP pod runs as; CreateServiceAccount says the chart creates it.
+	ServiceAccount       string `json:"serviceAccount"`
+	CreateServiceAccount bool   `json:"createServiceAccount"`
+	// SessionAffinity of the proxy Service: ClientIP or None.
+	SessionAffinity string `json:"sessionAffinity"`
+	// DenyEgress renders a NetworkPolicy that blocks all egress of the MCP pod
+	// (permission profile "none").
+	DenyEgress bool `json:"denyEgress"`
+	// RunConfig is the proxy runner's config file (YAML of pkg/proxy/runconfig.Config).
+	RunConfig string `json:"runConfig"`
+	// ProxyEnv is extra env of the proxy container: header secrets, HTTP(S)_PROXY/NO_PROXY.
+	ProxyEnv []corev1.EnvVar `json:"proxyEnv,omitempty"`
+	// ProxyConfigHash and BackendConfigHash annotate the pod templates so pods roll when
+	// something outside the template (run config, referenced configs, restart request) changes.
+	ProxyConfigHash   string `json:"proxyConfigHash"`
+	BackendConfigHash string `json:"backendConfigHash"`
+}
+
+// MCPRemoteProxyValues are the values of the mcpremoteproxy chart.
+type MCPRemoteProxyValues struct {
+	// ProxyImage runs the proxy runner (PROXY_RUNNER_IMAGE).
+	ProxyImage string `json:"proxyImage"`
+	// ProxyPort is the proxy's port and the port of Service mcp-<name>-remote-proxy.
+	ProxyPort int32 `json:"proxyPort"`
+	// Replicas of the proxy Deployment.
+	Replicas int32 `json:"replicas"`
+	// ServiceAccount the proxy runs as; CreateServiceAccount says the chart creates it.
+	ServiceAccount       string `json:"serviceAccount"`
+	CreateServiceAccount bool   `json:"createServiceAccount"`
+	// Resources of the proxy container.
+	Resources corev1.ResourceRequirements `json:"resources,omitempty"`
+	// RunConfig is the proxy runner's config file (target = remoteUrl).
+	RunConfig string `json:"runConfig"`
+	// ProxyEnv is extra env of the proxy container: header secrets, HTTP(S)_PROXY/NO_PROXY.
+	ProxyEnv []corev1.EnvVar `json:"proxyEnv,omitempty"`
+	// ConfigHash annotates the pod template so pods roll on config changes.
+	ConfigHash string `json:"configHash"`
+}
+
+// VirtualMCPServerValues are the values of the virtualmcpserver chart. The release
+// name is the VirtualMCPServer's name and the release namespace its namespace.
+type VirtualMCPServerValues struct {
+	// Image runs vmcp (VMCP_IMAGE).
+	Image string `json:"image"`
+	// Replicas of the vmcp Deployment.
+	Replicas int32 `json:"replicas"`
+	// Config is config.yaml of ConfigMap <name>-vmcp-config (YAML of pkg/vmcp/config.Config).
+	Config string `json:"config"`
+	// ConfigHash annotates the pod template so pods roll when the configuration changes.
+	ConfigHash string `json:"configHash"`
+	// ServiceType and SessionAffinity of Service vmcp-<name>.
+	ServiceType     string `json:"serviceType"`
+	SessionAffinity string `json:"sessionAffinity"`
+	// ServiceAccount vmcp runs as; CreateServiceAccount says the chart creates it.
+	ServiceAccount       string `json:"serviceAccount"`
+	CreateServiceAccount bool   `json:"createServiceAccount"`
+	// Env is extra env of the vmcp container: secrets by secretKeyRef, HTTP(S)_PROXY/NO_PROXY.
+	Env []corev1.EnvVar `json:"env,omitempty"`
+}

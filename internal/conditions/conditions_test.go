@@ -1,0 +1,57 @@
+package conditions
+
+import (
+	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+func TestSetKeepsTransitionTimeWhenStatusUnchanged(t *testing.T) {
+	var conds []metav1.Condition
+	if !Set(&conds, True(TypeValid, ReasonValid, "ok"), 1) {
+		t.Fatal("first Set reported no change")
+	}
+	first := conds[0].LastTransitionTime
+	if Set(&conds, True(TypeValid, ReasonValid, "ok"), 1) {
+		t.Fatal("identical Set reported a change")
+	}
+	if !Set(&conds, True(TypeValid, ReasonValid, "ok"), 2) {
+		t.Fatal("new generation not reported as a change")
+	}
+	if conds[0].LastTransitionTime != first {
+		t.Fatal("transition time moved without a status change")
+	}
+	if !Set(&conds, False(TypeValid, ReasonInvalid, "bad"), 2) || !IsFalse(conds, TypeValid) {
+		t.Fatal("status change not applied")
+	}
+}
+
+func TestDerive(t *testing.T) {
+	rules := []Rule{
+		{Type: TypeValid, Status: metav1.ConditionFalse, Phase: "Failed"},
+		{Type: TypeReady, Status: metav1.ConditionTrue, Phase: "Ready"},
+	}
+	tests := map[string]struct {
+		conds     []Spec
+		wantPhase string
+		wantMsg   string
+	}{
+		"no conditions":     {wantPhase: "Pending"},
+		"invalid wins":      {conds: []Spec{False(TypeValid, ReasonInvalid, "fix x"), True(TypeReady, ReasonReady, "up")}, wantPhase: "Failed", wantMsg: "fix x"},
+		"ready":             {conds: []Spec{True(TypeValid, ReasonValid, ""), True(TypeReady, ReasonReady, "up")}, wantPhase: "Ready", wantMsg: "up"},
+		"valid not ready":   {conds: []Spec{True(TypeValid, ReasonValid, ""), False(TypeReady, ReasonNotReady, "waiting")}, wantPhase: "Pending"},
+		"missing = unknown": {conds: []Spec{True(TypeReady, ReasonReady, "up")}, wantPhase: "Ready", wantMsg: "up"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			var conds []metav1.Condition
+			for _, c := range tc.conds {
+				Set(&conds, c, 1)
+			}
+			phase, msg := Derive(conds, rules, "Pending")
+			if phase != tc.wantPhase || msg != tc.wantMsg {
+				t.Fatalf("Derive = %q, %q; want %q, %q", phase, msg, tc.wantPhase, tc.wantMsg)
+			}
+		})
+	}
+}
