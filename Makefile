@@ -22,7 +22,7 @@ all: build
 
 .PHONY: tools
 tools: ## Install what the tests need into bin/ and node_modules/ (idempotent).
-	hack/install-tools.sh test kustomize
+	hack/install-tools.sh test kustomize helm operator-sdk
 
 .PHONY: tools-all
 tools-all: ## Also install helm and operator-sdk (packaging).
@@ -93,3 +93,36 @@ help:
 .PHONY: demo
 demo: tools build ## Local control plane + operator + vmcp + real MCP servers on 127.0.0.1; prints the MCP URL. Ctrl-C stops it.
 	go run ./hack/demo
+
+##@ Packaging (install charts, kustomize bases, OLM bundle, images)
+# `make manifests` also copies the CRDs into helm-charts/mcp-operator-crds/files/crds and
+# config/rbac/role.yaml into helm-charts/mcp-operator/files (generated; never edit them).
+
+VERSION ?= 0.1.0
+IMG ?= ghcr.io/mcp-operator/manager:$(VERSION)
+HELM := $(BIN)/helm
+OPERATOR_SDK := $(BIN)/operator-sdk
+DOCKER ?= docker
+IMAGE_REPO ?= ghcr.io/mcp-operator
+
+.PHONY: tools-packaging
+tools-packaging: ## Install kustomize, helm and operator-sdk into bin/.
+	hack/install-tools.sh gen kustomize helm operator-sdk
+
+.PHONY: bundle
+bundle: tools-packaging manifests ## Regenerate the OLM bundle (bundle/, bundle.Dockerfile) and validate it.
+	VERSION=$(VERSION) IMG=$(IMG) hack/bundle.sh
+	$(OPERATOR_SDK) bundle validate ./bundle --select-optional suite=operatorframework
+
+.PHONY: helm-lint
+helm-lint: tools-packaging ## Lint both install charts (strict).
+	$(HELM) lint --strict helm-charts/mcp-operator-crds
+	$(HELM) lint --strict helm-charts/mcp-operator
+
+.PHONY: test-packaging
+test-packaging: tools tools-packaging ## Charts, kustomize bases, bundle and Dockerfile checks (test/packaging).
+	$(GO_TEST) -json ./test/packaging/... 2>&1 | go run ./hack/testsummary
+
+.PHONY: docker-build
+docker-build: ## Build the three images (needs a Docker engine).
+	for t in manager vmcp proxyrunner; do $(DOCKER) build --target $$t -t $(IMAGE_REPO)/$$t:$(VERSION) . || exit 1; done

@@ -43,3 +43,11 @@ done
 if compgen -G "controllers/*.go" >/dev/null; then
   "$BIN/controller-gen" rbac:roleName=manager-role paths=./controllers/... output:rbac:artifacts:config=config/rbac
 fi
+
+# The install charts carry generated copies (never edit them by hand): the CRD chart
+# installs config/crd/bases, and the operator chart templates its (Cluster)Role rules
+# from config/rbac/role.yaml.
+rm -rf helm-charts/mcp-operator-crds/files/crds
+mkdir -p helm-charts/mcp-operator-crds/files/crds helm-charts/mcp-operator/files
+cp config/crd/bases/*.yaml helm-charts/mcp-operator-crds/files/crds/
+if [ -f config/rbac/role.yaml ]; then cp config/rbac/role.yaml helm-charts/mcp-operator/files/manager-role.yaml; fi

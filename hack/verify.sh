@@ -3,7 +3,7 @@
 # so CI catches a commit that forgot `make generate manifests`. It also checks gofmt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-paths=(api pkg/vmcp/config config bundle)
+paths=(api pkg/vmcp/config config bundle helm-charts/mcp-operator-crds helm-charts/mcp-operator/files)
 snap=$(mktemp -d)
 trap 'rm -rf "$snap"' EXIT
 for p in "${paths[@]}"; do [ -e "$p" ] && mkdir -p "$snap/$(dirname "$p")" && cp -a "$p" "$snap/$p"; done

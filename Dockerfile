@@ -1,0 +1,37 @@
+# syntax=docker/dockerfile:1
+# One build for the three binaries of mcp-operator; pick the image with --target:
+#   docker build --target manager     -t ghcr.io/mcp-operator/manager:0.1.0 .
+#   docker build --target vmcp        -t ghcr.io/mcp-operator/vmcp:0.1.0 .
+#   docker build --target proxyrunner -t ghcr.io/mcp-operator/proxyrunner:0.1.0 .
+# Without --target the last stage (manager) is built. Every final image is distroless,
+# static and runs as the non-root user 65532; the binary is the entrypoint.
+ARG GO_VERSION=1.26
+ARG BASE_IMAGE=gcr.io/distroless/static-debian12:nonroot
+
+FROM --platform=$BUILDPLATFORM golang:${GO_VERSION} AS build
+ARG TARGETOS=linux
+ARG TARGETARCH=amd64
+ENV GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-buildvcs=false
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN --mount=type=cache,target=/go/pkg/mod go mod download
+COPY . .
+RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
+    GOOS=${TARGETOS} GOARCH=${TARGETARCH} go build -trimpath -ldflags="-s -w" -o /out/ ./cmd/manager ./cmd/vmcp ./cmd/proxyrunner
+
+FROM ${BASE_IMAGE} AS proxyrunner
+COPY --from=build /out/proxyrunner /proxyrunner
+USER 65532:65532
+ENTRYPOINT ["/proxyrunner"]
+
+FROM ${BASE_IMAGE} AS vmcp
+COPY --from=build /out/vmcp /vmcp
+USER 65532:65532
+EXPOSE 4483
+ENTRYPOINT ["/vmcp"]
+
+FROM ${BASE_IMAGE} AS manager
+COPY --from=build /out/manager /manager
+USER 65532:65532
+EXPOSE 8080 8081
+ENTRYPOINT ["/manager"]

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# bundle.sh generates the OLM bundle (bundle/ and bundle.Dockerfile) from config/manifests
+# with operator-sdk, deterministically so the result can be committed and checked for
+# staleness: the createdAt timestamp is dropped and the builder is named by the pinned
+# operator-sdk version (a binary built without version ldflags says "unknown").
+#
+# Usage: hack/bundle.sh [OUTPUT_ROOT]   (default: the repository root)
+# Env: VERSION (default 0.1.0), CHANNELS (alpha), DEFAULT_CHANNEL (alpha),
+#      IMG (ghcr.io/mcp-operator/manager:$VERSION).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BIN=${BIN:-$ROOT/bin}
+OUT=$(realpath -m "${1:-$ROOT}")
+VERSION=${VERSION:-0.1.0}
+CHANNELS=${CHANNELS:-alpha}
+DEFAULT_CHANNEL=${DEFAULT_CHANNEL:-alpha}
+IMG=${IMG:-ghcr.io/mcp-operator/manager:$VERSION}
+OPERATOR_SDK_VERSION=v1.42.2
+for t in kustomize operator-sdk; do
+  [ -x "$BIN/$t" ] || { echo "bundle.sh: $BIN/$t missing; run 'hack/install-tools.sh kustomize operator-sdk'" >&2; exit 1; }
+done
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# An overlay in the temporary folder sets the manager image without editing config/.
+cat >"$work/kustomization.yaml" <<YAML
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+- $(realpath --relative-to="$work" "$ROOT/config/manifests")
+images:
+- name: ghcr.io/mcp-operator/manager
+  newName: ${IMG%:*}
+  newTag: ${IMG##*:}
+YAML
+"$BIN/kustomize" build "$work" >"$work/manifests.yaml"
+(cd "$work" && "$BIN/operator-sdk" generate bundle -q --overwrite \
+  --version "$VERSION" --package mcp-operator \
+  --channels "$CHANNELS" --default-channel "$DEFAULT_CHANNEL" \
+  --output-dir bundle < <(cat manifests.yaml))
+
+csv="$work/bundle/manifests/mcp-operator.clusterserviceversion.yaml"
+sed -i '/^    createdAt: /d' "$csv"
+sed -i "s|^    containerImage: .*|    containerImage: $IMG|" "$csv"
+sed -i "s/operator-sdk-unknown/operator-sdk-$OPERATOR_SDK_VERSION/" \
+  "$csv" "$work/bundle/metadata/annotations.yaml" "$work/bundle.Dockerfile"
+
+mkdir -p "$OUT"
+rm -rf "$OUT/bundle"
+cp -r "$work/bundle" "$OUT/bundle"
+cp "$work/bundle.Dockerfile" "$OUT/bundle.Dockerfile"
