@@ -14,11 +14,11 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/mcp-operator/mcp-operator/pkg/auth"
+	"github.com/mcp-operator/mcp-operator/pkg/auth/oidc"
 	"github.com/mcp-operator/mcp-operator/pkg/httpserver"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/attach"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/bridge"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/legacysse"
-	"github.com/mcp-operator/mcp-operator/pkg/proxy/mcpauthz"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/metrics"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/reverse"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/runconfig"
@@ -30,9 +30,9 @@ import (
 type Options struct {
 	// Logger (nil = none).
 	Logger *zap.Logger
-	// Authenticator of incoming requests (nil = auth.Anonymous).
+	// Authenticator of incoming requests (nil = from the config: OIDC, else anonymous).
 	Authenticator auth.Authenticator
-	// Authorizer of MCP operations (nil = auth.AllowAll).
+	// Authorizer of MCP operations (nil = from the config: Cedar, else allow all).
 	Authorizer auth.Authorizer
 	// Dialer overrides how the stdio stream is reached (nil = from the config).
 	Dialer stdio.Dialer
@@ -54,6 +54,7 @@ type Runner struct {
 	log     *zap.Logger
 	metrics *metrics.Metrics
 	handler http.Handler
+	sec     *security
 
 	bridge     *bridge.Bridge
 	streamable *streamable.Handler
@@ -67,6 +68,11 @@ func New(cfg *runconfig.Config, opts Options) (*Runner, error) {
 	if r.log == nil {
 		r.log = zap.NewNop()
 	}
+	sec, err := newSecurity(cfg, opts, r.log)
+	if err != nil {
+		return nil, fmt.Errorf("invalid configuration:\n%w", err)
+	}
+	r.sec = sec
 	mcp, err := r.mcpHandler()
 	if err != nil {
 		return nil, err
@@ -74,6 +80,12 @@ func New(cfg *runconfig.Config, opts Options) (*Runner, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/health", r.metrics.Instrument("/health", http.HandlerFunc(r.health)))
 	mux.Handle("/metrics", r.metrics.Handler())
+	if sec.metadata != nil {
+		// RFC 9728: clients fetch this before they have a token.
+		md := r.guard().Wrap(sec.metadata.MetadataHandler())
+		mux.Handle(oidc.MetadataPath, md)
+		mux.Handle(oidc.MetadataPath+"/", md)
+	}
 	for path, h := range mcp {
 		mux.Handle(path, r.metrics.Instrument(path, r.protect(h)))
 	}
@@ -90,23 +102,19 @@ func (r *Runner) Metrics() *metrics.Metrics { return r.metrics }
 // Status reports upstream health.
 func (r *Runner) Status() (bool, string) { return r.status() }
 
-// protect puts the guard, authentication and authorization in front of an MCP route.
+// protect puts the guard, authentication, and the MCP policy (authorization,
+// tool view, audit) in front of an MCP route.
 func (r *Runner) protect(h http.Handler) http.Handler {
-	authn := r.opts.Authenticator
-	if authn == nil {
-		authn = auth.Anonymous{}
-	}
-	authz := r.opts.Authorizer
-	if authz == nil {
-		authz = auth.AllowAll{}
-	}
-	g := httpserver.Guard{
+	return r.guard().Wrap(auth.Middleware(r.sec.authn, "", r.sec.policy(h)))
+}
+
+func (r *Runner) guard() httpserver.Guard {
+	return httpserver.Guard{
 		LoopbackOnly:   httpserver.IsLoopbackHost(r.cfg.Host),
 		AllowedHosts:   r.opts.AllowedHosts,
 		AllowedOrigins: r.opts.AllowedOrigins,
 		MaxBodyBytes:   r.opts.MaxBodyBytes,
 	}
-	return g.Wrap(auth.Middleware(authn, "", mcpauthz.Middleware(authz, h)))
 }
 
 // mcpHandler returns the MCP routes for the configured transport.

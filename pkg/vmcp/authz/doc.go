@@ -1,6 +1,4 @@
-// Package authz is vmcp's Cedar authorizer: it implements pkg/auth.Authorizer over
-// the Cedar policies of incomingAuth.authz, so the gateway can filter lists and gate
-// tool calls, prompt gets and resource reads. Requests are modelled as principal
-// Client::"<subject>", action Action::"call_tool" | "get_prompt" | "read_resource",
-// and resource Tool::"<name>" | Prompt::"<name>" | Resource::"<uri>".
+// Package authz builds vmcp's authorizer from incomingAuth.authz. The Cedar engine
+// and its entity model live in pkg/auth/cedar, shared with the proxy runner; this
+// package only names config fields in errors, so the gateway's import stays put.
 package authz

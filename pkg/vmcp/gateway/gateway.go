@@ -14,6 +14,7 @@ import (
 	"github.com/mcp-operator/mcp-operator/pkg/auth"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/authz"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/backend"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/composite"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/health"
 )
@@ -47,6 +48,10 @@ type Gateway struct {
 	impl     *mcp.Implementation
 	server   *mcp.Server
 	progress progressRouter
+	// composites are the compiled composite tools, published by rebuild.
+	composites []*composite.Workflow
+	// suspended holds composite calls waiting for the client's answers.
+	suspended suspendedCalls
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -70,10 +75,15 @@ func New(o Options) (*Gateway, error) {
 	if err := o.Config.Validate(); err != nil {
 		return nil, err
 	}
+	composites, err := compileComposites(o.Config)
+	if err != nil {
+		return nil, err
+	}
 	g := &Gateway{
 		cfg: o.Config, set: parseSettings(o.Config), source: o.Source, log: o.Logger,
 		authz: o.Authorizer, registry: o.Registry,
 		backends: map[string]*backendState{}, sessions: map[*mcp.ServerSession]*clientSession{},
+		composites: composites,
 	}
 	if g.source == nil {
 		g.source = backend.NewStatic(backend.FromConfig(o.Config))

@@ -9,6 +9,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/aggregate"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/composite"
 )
 
 // routeTable is the published aggregation: what is registered on the MCP server
@@ -18,7 +19,15 @@ type routeTable struct {
 	prompts   map[string]aggregate.Prompt
 	resources map[string]aggregate.Resource
 	templates map[string]aggregate.Template
+	// composites are the published composite tools, by name.
+	composites map[string]*composite.Workflow
+	// exposed maps a backend tool to its exposed name (for authorizing the
+	// calls of composite tool steps).
+	exposed map[routeKey]string
 }
+
+// routeKey names a tool on a backend by the backend's own name for it.
+type routeKey struct{ backend, tool string }
 
 // rebuild aggregates the usable backends' capabilities and updates the server's
 // lists; the SDK sends list_changed to every session for what changed.
@@ -26,9 +35,11 @@ func (g *Gateway) rebuild() {
 	g.routesMu.Lock()
 	defer g.routesMu.Unlock()
 	caps := map[string]*aggregate.Capabilities{}
+	usable := map[string]bool{}
 	for _, b := range g.backendList() {
 		if b.usable() {
 			caps[b.def.Name] = b.capabilities()
+			usable[b.def.Name] = true
 		}
 	}
 	res, err := aggregate.Aggregate(g.cfg.Aggregation, caps)
@@ -42,6 +53,7 @@ func (g *Gateway) rebuild() {
 	next := &routeTable{
 		tools: map[string]aggregate.Tool{}, prompts: map[string]aggregate.Prompt{},
 		resources: map[string]aggregate.Resource{}, templates: map[string]aggregate.Template{},
+		composites: map[string]*composite.Workflow{}, exposed: map[routeKey]string{},
 	}
 	for _, t := range res.Tools {
 		if err := checkToolSchema(t.Tool); err != nil {
@@ -49,7 +61,9 @@ func (g *Gateway) rebuild() {
 			continue
 		}
 		next.tools[t.Tool.Name] = t
+		next.exposed[routeKey{t.Backend, t.Original}] = t.Tool.Name
 	}
+	g.publishComposites(next, usable)
 	for _, p := range res.Prompts {
 		next.prompts[p.Prompt.Name] = p
 	}
@@ -66,12 +80,18 @@ func (g *Gateway) rebuild() {
 // apply registers what is new or changed and removes what is gone.
 func (g *Gateway) apply(old, next *routeTable) {
 	g.server.RemoveTools(gone(old.tools, next.tools)...)
+	g.server.RemoveTools(gone(old.composites, next.composites)...)
 	g.server.RemovePrompts(gone(old.prompts, next.prompts)...)
 	g.server.RemoveResources(gone(old.resources, next.resources)...)
 	g.server.RemoveResourceTemplates(gone(old.templates, next.templates)...)
 	for name, t := range next.tools {
 		if o, ok := old.tools[name]; !ok || !reflect.DeepEqual(o, t) {
 			g.server.AddTool(t.Tool, g.callTool)
+		}
+	}
+	for name, w := range next.composites {
+		if _, ok := old.composites[name]; !ok {
+			g.server.AddTool(w.Tool(), g.compositeHandler(w))
 		}
 	}
 	for name, p := range next.prompts {

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/mcp-operator/mcp-operator/pkg/auth/oidc"
+	"github.com/mcp-operator/mcp-operator/pkg/httpserver"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/gateway"
+)
+
+// incomingHandler serves the gateway behind incomingAuth: anonymous (and local)
+// as it is, oidc through pkg/auth/oidc with the RFC 9728 metadata document.
+// Authorization (incomingAuth.authz) is the gateway's own.
+func incomingHandler(cfg *config.Config, g *gateway.Gateway, guard httpserver.Guard) (http.Handler, error) {
+	a := cfg.IncomingAuth
+	if a == nil || a.Type != config.IncomingAuthOIDC {
+		return g.Handler(gateway.HTTPOptions{Guard: guard}), nil
+	}
+	if a.OIDC == nil {
+		return nil, fmt.Errorf("incomingAuth.oidc: required when incomingAuth.type is oidc")
+	}
+	o := a.OIDC
+	authn, err := oidc.New(oidc.Config{Issuer: o.Issuer, Audience: o.Audience, JWKSURL: o.JWKSURL, Resource: o.Resource, Scopes: o.Scopes})
+	if err != nil {
+		return nil, fmt.Errorf("incomingAuth.oidc: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/", g.Handler(gateway.HTTPOptions{Guard: guard, Authenticator: authn}))
+	md := guard.Wrap(authn.MetadataHandler())
+	mux.Handle(oidc.MetadataPath, md)
+	mux.Handle(oidc.MetadataPath+"/", md)
+	return mux, nil
+}

@@ -1,0 +1,100 @@
+package runner
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"go.uber.org/zap"
+
+	"github.com/mcp-operator/mcp-operator/pkg/auth"
+	"github.com/mcp-operator/mcp-operator/pkg/auth/audit"
+	"github.com/mcp-operator/mcp-operator/pkg/auth/cedar"
+	"github.com/mcp-operator/mcp-operator/pkg/auth/oidc"
+	"github.com/mcp-operator/mcp-operator/pkg/proxy/mcpauthz"
+	"github.com/mcp-operator/mcp-operator/pkg/proxy/mcpauthz/toolview"
+	"github.com/mcp-operator/mcp-operator/pkg/proxy/runconfig"
+)
+
+// security is the incoming side of a runner: who the caller is, what they may
+// do, which tools they see, and the audit trail.
+type security struct {
+	authn auth.Authenticator
+	// metadata serves RFC 9728 protected resource metadata (OIDC only).
+	metadata *oidc.Authenticator
+	// policy wraps MCP routes with authorization, the tool view and audit.
+	policy func(http.Handler) http.Handler
+}
+
+// newSecurity builds the security of cfg; an Authenticator or Authorizer in
+// opts replaces the one the config describes.
+func newSecurity(cfg *runconfig.Config, opts Options, log *zap.Logger) (*security, error) {
+	s := &security{authn: opts.Authenticator}
+	var errs []error
+	if s.authn == nil {
+		a, err := authenticatorFor(cfg.OIDC)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		s.authn = a
+	}
+	if o, ok := s.authn.(*oidc.Authenticator); ok {
+		s.metadata = o
+	}
+	az := opts.Authorizer
+	if az == nil {
+		a, err := authorizerFor(cfg.Authz)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		az = a
+	}
+	view, err := toolview.New(cfg.ToolsFilter, overrides(cfg.ToolsOverride))
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	var trail *audit.Logger
+	if cfg.Audit {
+		trail = audit.New(log)
+	}
+	s.policy = mcpauthz.New(mcpauthz.Options{Authorizer: az, Tools: view, Audit: trail})
+	return s, nil
+}
+
+// authenticatorFor is OIDC when configured, else anonymous.
+func authenticatorFor(c *runconfig.OIDC) (auth.Authenticator, error) {
+	if c == nil {
+		return auth.Anonymous{}, nil
+	}
+	a, err := oidc.New(oidc.Config{Issuer: c.Issuer, Audience: c.Audience, JWKSURL: c.JWKSURL, Resource: c.ResourceURL})
+	if err != nil {
+		return nil, fmt.Errorf("oidc: %w", err)
+	}
+	return a, nil
+}
+
+// authorizerFor is Cedar when configured, else allow-all.
+func authorizerFor(c *runconfig.Authz) (auth.Authorizer, error) {
+	if c == nil {
+		return auth.AllowAll{}, nil
+	}
+	if len(c.Policies) == 0 {
+		return nil, errors.New("authz.policies: at least one Cedar policy is required when authz is set (remove authz to allow everything)")
+	}
+	a, err := cedar.New(c.Policies, c.EntitiesJSON)
+	if err != nil {
+		return nil, fmt.Errorf("authz.%w", err)
+	}
+	return a, nil
+}
+
+func overrides(in map[string]runconfig.ToolOverride) map[string]toolview.Override {
+	out := make(map[string]toolview.Override, len(in))
+	for k, v := range in {
+		out[k] = toolview.Override{Name: v.Name, Description: v.Description}
+	}
+	return out
+}
