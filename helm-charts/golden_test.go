@@ -27,7 +27,7 @@ type fixture struct {
 func fixtures(t *testing.T) []fixture {
 	t.Helper()
 	var out []fixture
-	for _, chart := range []string{"mcpserver", "mcpremoteproxy"} {
+	for _, chart := range []string{"mcpserver", "mcpremoteproxy", "virtualmcpserver"} {
 		paths, err := filepath.Glob(filepath.Join("testdata", chart, "*.yaml"))
 		if err != nil {
 			t.Fatal(err)
@@ -47,8 +47,9 @@ func fixtures(t *testing.T) []fixture {
 }
 
 var kinds = map[string]schema.GroupKind{
-	"mcpserver":      {Group: "toolhive.stacklok.dev", Kind: "MCPServer"},
-	"mcpremoteproxy": {Group: "toolhive.stacklok.dev", Kind: "MCPRemoteProxy"},
+	"mcpserver":        {Group: "toolhive.stacklok.dev", Kind: "MCPServer"},
+	"mcpremoteproxy":   {Group: "toolhive.stacklok.dev", Kind: "MCPRemoteProxy"},
+	"virtualmcpserver": {Group: "toolhive.stacklok.dev", Kind: "VirtualMCPServer"},
 }
 
 // renderFixture decodes the fixture strictly into the chart's typed values and renders it.
@@ -68,6 +69,12 @@ func renderFixture(t *testing.T, r *render.Renderer, f fixture) []byte {
 		values = v
 	case "mcpremoteproxy":
 		var v helmcharts.MCPRemoteProxyValues
+		if err := yaml.UnmarshalStrict(data, &v); err != nil {
+			t.Fatalf("%s: %v", f.valuesPath, err)
+		}
+		values = v
+	case "virtualmcpserver":
+		var v helmcharts.VirtualMCPServerValues
 		if err := yaml.UnmarshalStrict(data, &v); err != nil {
 			t.Fatalf("%s: %v", f.valuesPath, err)
 		}

@@ -141,7 +141,11 @@ func serveConfig(ctx context.Context, path, addr string, log *zap.Logger) error 
 	defer g.Close()
 	host, _, _ := net.SplitHostPort(addr)
 	guard := httpserver.Guard{LoopbackOnly: httpserver.IsLoopbackHost(host)}
-	srv := &http.Server{Handler: g.Handler(gateway.HTTPOptions{Guard: guard})}
+	handler, err := incomingHandler(cfg, g, guard) // incomingAuth: anonymous or OIDC (incoming.go)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: handler}
 	// Client sessions hold long-lived SSE streams that would keep Shutdown waiting
 	// for its whole timeout; closing a session lets its in-flight calls finish first.
 	srv.RegisterOnShutdown(g.CloseSessions)

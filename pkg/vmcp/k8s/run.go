@@ -136,6 +136,7 @@ func (m *Mode) Source() backend.Source { return m.source }
 // ReportStatus writes the gateway's backend state to the VirtualMCPServer status now
 // and every statusReportingInterval until ctx ends.
 func (m *Mode) ReportStatus(ctx context.Context, g *gateway.Gateway) {
+	m.awaitFirstChecks(ctx, g)
 	t := time.NewTicker(m.interval)
 	defer t.Stop()
 	for {
@@ -150,6 +151,23 @@ func (m *Mode) ReportStatus(ctx context.Context, g *gateway.Gateway) {
 	}
 }
 
+// awaitFirstChecks waits (at most one interval) until every backend has been
+// checked once, so the first report does not show them all as unknown.
+func (m *Mode) awaitFirstChecks(ctx context.Context, g *gateway.Gateway) {
+	deadline := time.Now().Add(m.interval)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		snaps := g.Snapshots()
+		checked := len(snaps) == len(m.source.Backends())
+		for _, s := range snaps {
+			checked = checked && !s.LastHealthCheck.IsZero()
+		}
+		if checked {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // Report writes one status report (server-side apply, field manager FieldManager).
 func (m *Mode) Report(ctx context.Context, snaps []gateway.BackendSnapshot) error {
 	v := &v1alpha1.VirtualMCPServer{}
@@ -158,9 +176,5 @@ func (m *Mode) Report(ctx context.Context, snaps []gateway.BackendSnapshot) erro
 	}
 	info, skipped, problems := m.source.view()
 	r := BuildReport(snaps, info, skipped, problems, currentCondition(v), v.Generation, time.Now())
-	u, err := r.applyObject(v.Name, v.Namespace)
-	if err != nil {
-		return err
-	}
-	return m.client.Status().Patch(ctx, u, client.Apply, client.FieldOwner(FieldManager), client.ForceOwnership)
+	return r.Apply(ctx, m.client, v.Name, v.Namespace)
 }

@@ -1,6 +1,7 @@
 package k8s
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/gateway"
@@ -109,6 +111,16 @@ func (r Report) applyObject(name, namespace string) (*unstructured.Unstructured,
 			"conditions":         []any{cond},
 		},
 	}}, nil
+}
+
+// Apply writes the report into the status of VirtualMCPServer namespace/name with
+// server-side apply under FieldManager, touching no other field.
+func (r Report) Apply(ctx context.Context, c client.Client, name, namespace string) error {
+	u, err := r.applyObject(name, namespace)
+	if err != nil {
+		return err
+	}
+	return c.Status().Patch(ctx, u, client.Apply, client.FieldOwner(FieldManager), client.ForceOwnership)
 }
 
 // currentCondition returns the BackendsDiscovered condition of v, or nil.

@@ -1,0 +1,13 @@
+{{- define "vmcp.labels" -}}
+app.kubernetes.io/name: {{ .Release.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/part-of: toolhive
+app.kubernetes.io/managed-by: mcp-operator
+app.kubernetes.io/component: vmcp
+{{- end -}}
+
+{{- define "vmcp.selector" -}}
+app.kubernetes.io/name: {{ .Release.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: vmcp
+{{- end -}}

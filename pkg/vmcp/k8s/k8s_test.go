@@ -1,0 +1,130 @@
+package k8s
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"go.uber.org/zap"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/backend"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/gateway"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/health"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/k8s/members"
+)
+
+func validEntry(name, ref string) v1alpha1.MCPServerEntry {
+	e := v1alpha1.MCPServerEntry{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ns"},
+		Spec: v1alpha1.MCPServerEntrySpec{RemoteURL: "http://" + name + "/mcp", Transport: v1alpha1.RemoteTransportStreamableHTTP}}
+	if ref != "" {
+		e.Spec.ExternalAuthConfigRef = &v1alpha1.LocalObjectReference{Name: ref}
+	}
+	e.Status.Conditions = []metav1.Condition{{Type: v1alpha1.ConditionValid, Status: metav1.ConditionTrue}}
+	return e
+}
+
+func TestCompute(t *testing.T) {
+	hdr := &v1alpha1.MCPExternalAuthConfig{ObjectMeta: metav1.ObjectMeta{Name: "hdr"}, Spec: v1alpha1.MCPExternalAuthConfigSpec{
+		Type: v1alpha1.ExternalAuthHeaderInjection, HeaderInjection: &v1alpha1.HeaderInjectionConfig{HeaderName: "X-Key", ValueSecretRef: v1alpha1.SecretKeyRef{Name: "s", Key: "k"}}}}
+	unauth := &config.BackendAuthStrategy{Type: config.BackendAuthUnauthenticated}
+	tests := map[string]struct {
+		spec        v1alpha1.VirtualMCPServerSpec
+		group       members.Group
+		want        []backend.Backend
+		wantSkipped int
+		wantInfo    map[string]backendInfo
+	}{
+		"group members with discovered auth": {
+			spec:  v1alpha1.VirtualMCPServerSpec{GroupRef: &v1alpha1.GroupRef{Name: "g"}},
+			group: members.Group{Entries: []v1alpha1.MCPServerEntry{validEntry("b", "hdr"), validEntry("a", ""), {ObjectMeta: metav1.ObjectMeta{Name: "c"}}}},
+			want: []backend.Backend{
+				{Name: "a", URL: "http://a/mcp", Transport: config.TransportStreamableHTTP, Auth: unauth},
+				{Name: "b", URL: "http://b/mcp", Transport: config.TransportStreamableHTTP, Auth: &config.BackendAuthStrategy{Type: config.BackendAuthHeaderInjection,
+					HeaderInjection: &config.HeaderInjection{HeaderName: "X-Key", HeaderValueEnv: "VMCP_AUTH_HDR_HEADER_VALUE"}}},
+			},
+			wantSkipped: 1,
+			wantInfo:    map[string]backendInfo{"a": {authType: "unauthenticated"}, "b": {authType: "header_injection", authRef: "hdr"}},
+		},
+		"inline static backends": {
+			spec:     v1alpha1.VirtualMCPServerSpec{Config: &config.Config{Backends: []config.StaticBackend{{Name: "s", URL: "http://s/mcp", Transport: config.TransportSSE}}}},
+			want:     []backend.Backend{{Name: "s", URL: "http://s/mcp", Transport: config.TransportSSE, Auth: unauth}},
+			wantInfo: map[string]backendInfo{"s": {authType: "unauthenticated"}},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, info, skipped, problems := Compute(tc.spec, tc.group, map[string]*v1alpha1.MCPExternalAuthConfig{"hdr": hdr})
+			if len(problems) > 0 {
+				t.Fatalf("problems %v", problems)
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("backends -want +got:\n%s", d)
+			}
+			if d := cmp.Diff(tc.wantInfo, info, cmp.AllowUnexported(backendInfo{})); d != "" {
+				t.Errorf("info -want +got:\n%s", d)
+			}
+			if len(skipped) != tc.wantSkipped {
+				t.Errorf("skipped %v", skipped)
+			}
+		})
+	}
+}
+
+func TestPublishKeepsUnchangedBackends(t *testing.T) {
+	s := newSource(nil, types.NamespacedName{}, zap.NewNop())
+	a := backend.Backend{Name: "a", URL: "http://a/mcp", Auth: &config.BackendAuthStrategy{Type: config.BackendAuthUnauthenticated}}
+	s.publish([]backend.Backend{a}, nil, nil, nil)
+	<-s.Changed()
+	first := s.Backends()[0].Auth
+	// The same definition with a fresh pointer: no change signalled, the old value kept.
+	again := a
+	again.Auth = &config.BackendAuthStrategy{Type: config.BackendAuthUnauthenticated}
+	s.publish([]backend.Backend{again}, nil, nil, nil)
+	select {
+	case <-s.Changed():
+		t.Fatal("an unchanged set was signalled")
+	default:
+	}
+	if s.Backends()[0].Auth != first {
+		t.Fatal("the previous value was not reused; the gateway would reconnect")
+	}
+	b := backend.Backend{Name: "b", URL: "http://b/mcp"}
+	s.publish([]backend.Backend{again, b}, nil, nil, nil)
+	select {
+	case <-s.Changed():
+	default:
+		t.Fatal("an added backend was not signalled")
+	}
+}
+
+func TestBuildReport(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	snaps := []gateway.BackendSnapshot{
+		{Name: "b", URL: "http://b/mcp", Status: health.StatusUnavailable, LastHealthCheck: now, Message: "refused", CircuitBreakerState: health.CircuitOpen, ConsecutiveFailures: 3},
+		{Name: "a", URL: "http://a/mcp", Status: health.StatusReady, LastHealthCheck: now, CircuitBreakerState: health.CircuitClosed},
+	}
+	skipped := []members.Member{{Kind: members.KindMCPServerEntry, Name: "c", URL: "http://c", Skipped: "invalid: loopback"}}
+	info := map[string]backendInfo{"a": {authType: "header_injection", authRef: "hdr"}}
+	prev := &metav1.Condition{Status: metav1.ConditionTrue, LastTransitionTime: metav1.NewTime(now.Add(-time.Hour))}
+	r := BuildReport(snaps, info, skipped, nil, prev, 4, now)
+	ts := metav1.NewTime(now)
+	want := []v1alpha1.DiscoveredBackend{
+		{Name: "a", URL: "http://a/mcp", Status: v1alpha1.BackendReady, AuthType: "header_injection", AuthConfigRef: "hdr", LastHealthCheck: &ts, CircuitBreakerState: v1alpha1.CircuitClosed},
+		{Name: "b", URL: "http://b/mcp", Status: v1alpha1.BackendUnavailable, LastHealthCheck: &ts, Message: "refused", CircuitBreakerState: v1alpha1.CircuitOpen, ConsecutiveFailures: 3},
+		{Name: "c", URL: "http://c", Status: v1alpha1.BackendUnavailable, Message: "MCPServerEntry c is not used: invalid: loopback"},
+	}
+	if d := cmp.Diff(want, r.Backends); d != "" {
+		t.Errorf("backends -want +got:\n%s", d)
+	}
+	if r.Condition.Status != metav1.ConditionTrue || r.Condition.Message != "2 backends discovered, 1 ready" || !r.Condition.LastTransitionTime.Equal(&prev.LastTransitionTime) || r.Condition.ObservedGeneration != 4 {
+		t.Errorf("condition %+v", r.Condition)
+	}
+	empty := BuildReport(nil, nil, nil, nil, prev, 1, now)
+	if empty.Condition.Status != metav1.ConditionFalse || empty.Condition.Reason != ReasonNoBackends || !empty.Condition.LastTransitionTime.Time.Equal(now) {
+		t.Errorf("empty condition %+v", empty.Condition)
+	}
+}
