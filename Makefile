@@ -64,7 +64,7 @@ build: ## Build manager, vmcp and proxyrunner into bin/.
 ##@ Test
 
 # Packages whose tests start a kube-apiserver (they import envtest).
-ENVTEST_PKGS = $(shell go list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}} {{join .Imports " "}}' ./... | grep 'sigs.k8s.io/controller-runtime/pkg/envtest\|internal/testutil/controlplane' | cut -d' ' -f1)
+ENVTEST_PKGS = $(shell go list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}} {{join .Imports " "}}' ./... | grep 'sigs.k8s.io/controller-runtime/pkg/envtest\|internal/localcp' | cut -d' ' -f1)
 
 .PHONY: test
 test: tools verify ## Run every test: unit, envtest, real MCP servers, conformance, end to end.

@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"k8s.io/client-go/dynamic"
 	"strings"
 	"testing"
 	"time"
@@ -157,7 +158,7 @@ spec: {remoteUrl: "https://docs.example.com/mcp", transport: streamable-http, gr
 			Backends:  []v1alpha1.DiscoveredBackend{{Name: "docs", URL: "https://docs.example.com/mcp", Status: v1alpha1.BackendUnavailable, Message: "connection refused"}},
 			Condition: metav1.Condition{Type: v1alpha1.ConditionBackendsDiscovered, Status: metav1.ConditionTrue, Reason: vmcpk8s.ReasonDiscovered, Message: "1 backends discovered, 0 ready", LastTransitionTime: metav1.Now()},
 		}
-		if err := report.Apply(ctx, k8s, "my-vmcp", ns); err != nil {
+		if err := report.Apply(ctx, dynamic.NewForConfigOrDie(testCfg), "my-vmcp", ns); err != nil {
 			t.Fatal(err)
 		}
 		v := waitVMCP(t, ns, "my-vmcp", "degraded", phaseAnd(v1alpha1.PhaseDegraded, v1alpha1.ConditionReady, metav1.ConditionTrue, "docs (unavailable)"))
@@ -181,7 +182,7 @@ spec: {remoteUrl: "https://docs.example.com/mcp", transport: streamable-http, gr
 		})
 		// And vmcp writing again does not remove the controller's conditions.
 		report.Backends[0].Status = v1alpha1.BackendReady
-		if err := report.Apply(ctx, k8s, "my-vmcp", ns); err != nil {
+		if err := report.Apply(ctx, dynamic.NewForConfigOrDie(testCfg), "my-vmcp", ns); err != nil {
 			t.Fatal(err)
 		}
 		v = waitVMCP(t, ns, "my-vmcp", "ready again", phaseAnd(v1alpha1.PhaseReady, v1alpha1.ConditionGroupRefValidated, metav1.ConditionTrue, ""))

@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -229,8 +230,10 @@ func (g *Gateway) syncBackends() {
 	g.rebuild()
 }
 
+// sameBackend reports whether two definitions describe the same backend, comparing
+// what pointers point to (a source may build fresh Auth values on every change).
 func sameBackend(a, b backend.Backend) bool {
-	return fmt.Sprintf("%+v", a) == fmt.Sprintf("%+v", b)
+	return reflect.DeepEqual(a, b)
 }
 
 func (g *Gateway) newBackend(def backend.Backend) (*backendState, error) {

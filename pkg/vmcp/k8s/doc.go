@@ -3,7 +3,7 @@
 //
 // vmcp then reads its own VirtualMCPServer and watches its MCPGroup's members
 // (MCPServers, MCPRemoteProxies, MCPServerEntries) and the MCPExternalAuthConfigs
-// they reference, through a controller-runtime cache restricted to its namespace.
+// they reference, through client-go dynamic informers restricted to its namespace.
 // The result is a backend.Source: a member added, removed or changed reaches live
 // client sessions as list_changed without a restart. Members are turned into
 // backends by pkg/vmcp/k8s/members, the same code the operator renders the vmcp

@@ -8,15 +8,11 @@ import (
 	"time"
 
 	"go.uber.org/zap"
-	"k8s.io/apimachinery/pkg/fields"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
-	"sigs.k8s.io/controller-runtime/pkg/cache"
-	"sigs.k8s.io/controller-runtime/pkg/client"
-	ctrlconfig "sigs.k8s.io/controller-runtime/pkg/client/config"
+	"k8s.io/client-go/tools/clientcmd"
 
-	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/backend"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/gateway"
@@ -44,8 +40,8 @@ type Options struct {
 type Mode struct {
 	opts     Options
 	source   *Source
-	client   client.Client
-	reader   client.Reader
+	store    *store
+	client   dynamic.Interface
 	interval time.Duration
 }
 
@@ -71,42 +67,34 @@ func Start(ctx context.Context, o Options) (*Mode, error) {
 	}
 	restCfg := o.REST
 	if restCfg == nil {
-		c, err := ctrlconfig.GetConfig()
+		// KUBECONFIG (or ~/.kube/config) when present, else the in-cluster config.
+		c, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(
+			clientcmd.NewDefaultClientConfigLoadingRules(), &clientcmd.ConfigOverrides{}).ClientConfig()
 		if err != nil {
 			return nil, fmt.Errorf("Kubernetes mode: no in-cluster config or KUBECONFIG: %w", err)
 		}
 		restCfg = c
 	}
-	scheme := runtime.NewScheme()
-	if err := v1alpha1.AddToScheme(scheme); err != nil {
-		return nil, err
-	}
-	c, err := cache.New(restCfg, cache.Options{Scheme: scheme,
-		DefaultNamespaces: map[string]cache.Config{o.Namespace: {}},
-		// The Role grants its own VirtualMCPServer by resourceNames, which RBAC applies
-		// to list and watch only with this field selector.
-		ByObject: map[client.Object]cache.ByObject{&v1alpha1.VirtualMCPServer{}: {Field: fields.OneTermEqualSelector("metadata.name", o.Name)}},
-	})
-	if err != nil {
-		return nil, err
-	}
-	w, err := client.New(restCfg, client.Options{Scheme: scheme})
+	dc, err := dynamic.NewForConfig(restCfg)
 	if err != nil {
 		return nil, err
 	}
 	key := types.NamespacedName{Namespace: o.Namespace, Name: o.Name}
-	m := &Mode{opts: o, source: newSource(c, key, o.Logger), client: w, reader: c, interval: reportInterval(o.Config)}
-	if err := m.source.watch(ctx, c); err != nil {
+	st := newStore(dc, key)
+	m := &Mode{opts: o, source: newSource(st, key, o.Logger), store: st, client: dc, interval: reportInterval(o.Config)}
+	if err := st.addHandler(m.source.handler()); err != nil {
 		return nil, err
 	}
-	go func() {
-		if err := c.Start(ctx); err != nil {
-			o.Logger.Error("Kubernetes cache stopped", zap.Error(err))
-		}
-	}()
 	syncCtx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	if !c.WaitForCacheSync(syncCtx) {
+	synced := make(chan bool, 1)
+	go func() { synced <- st.start(ctx) }()
+	select {
+	case ok := <-synced:
+		if !ok {
+			return nil, errors.New("Kubernetes mode: stopped before the cache synced")
+		}
+	case <-syncCtx.Done():
 		return nil, errors.New("Kubernetes mode: the cache did not sync within a minute (check the API server and the Role)")
 	}
 	if err := m.source.recompute(ctx); err != nil {
@@ -170,8 +158,8 @@ func (m *Mode) awaitFirstChecks(ctx context.Context, g *gateway.Gateway) {
 
 // Report writes one status report (server-side apply, field manager FieldManager).
 func (m *Mode) Report(ctx context.Context, snaps []gateway.BackendSnapshot) error {
-	v := &v1alpha1.VirtualMCPServer{}
-	if err := m.reader.Get(ctx, m.source.key, v); err != nil {
+	v, err := m.store.getVirtualMCPServer()
+	if err != nil {
 		return err
 	}
 	info, skipped, problems := m.source.view()

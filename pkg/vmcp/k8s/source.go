@@ -9,8 +9,6 @@ import (
 	"go.uber.org/zap"
 	"k8s.io/apimachinery/pkg/types"
 	toolscache "k8s.io/client-go/tools/cache"
-	"sigs.k8s.io/controller-runtime/pkg/cache"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/backend"
@@ -25,7 +23,7 @@ type backendInfo struct {
 
 // Source is a backend.Source over the live members of the VirtualMCPServer's group.
 type Source struct {
-	reader    client.Reader
+	store     *store
 	key       types.NamespacedName
 	log       *zap.Logger
 	changed   chan struct{}
@@ -39,8 +37,8 @@ type Source struct {
 	problems []string
 }
 
-func newSource(reader client.Reader, key types.NamespacedName, log *zap.Logger) *Source {
-	return &Source{reader: reader, key: key, log: log, changed: make(chan struct{}, 1),
+func newSource(st *store, key types.NamespacedName, log *zap.Logger) *Source {
+	return &Source{store: st, key: key, log: log, changed: make(chan struct{}, 1),
 		triggered: make(chan struct{}, 1), byName: map[string]backend.Backend{}, info: map[string]backendInfo{}}
 }
 
@@ -88,12 +86,12 @@ func (s *Source) run(ctx context.Context) {
 // recompute reads the VirtualMCPServer and its group's members from the cache and
 // publishes the backends when they changed.
 func (s *Source) recompute(ctx context.Context) error {
-	v := &v1alpha1.VirtualMCPServer{}
-	if err := s.reader.Get(ctx, s.key, v); err != nil {
+	v, err := s.store.getVirtualMCPServer()
+	if err != nil {
 		return fmt.Errorf("reading VirtualMCPServer %s: %w", s.key, err)
 	}
 	spec, _ := v.Normalize()
-	g, eas, err := s.readGroup(ctx, spec)
+	g, eas, err := s.readGroup(spec)
 	if err != nil {
 		return err
 	}
@@ -102,37 +100,46 @@ func (s *Source) recompute(ctx context.Context) error {
 	return nil
 }
 
-func (s *Source) readGroup(ctx context.Context, spec v1alpha1.VirtualMCPServerSpec) (members.Group, map[string]*v1alpha1.MCPExternalAuthConfig, error) {
+func (s *Source) readGroup(spec v1alpha1.VirtualMCPServerSpec) (members.Group, map[string]*v1alpha1.MCPExternalAuthConfig, error) {
 	var g members.Group
 	eas := map[string]*v1alpha1.MCPExternalAuthConfig{}
 	if spec.GroupRef == nil {
 		return g, eas, nil
 	}
-	ns := client.InNamespace(s.key.Namespace)
-	servers, proxies, entries, auths := &v1alpha1.MCPServerList{}, &v1alpha1.MCPRemoteProxyList{}, &v1alpha1.MCPServerEntryList{}, &v1alpha1.MCPExternalAuthConfigList{}
-	for _, l := range []client.ObjectList{servers, proxies, entries, auths} {
-		if err := s.reader.List(ctx, l, ns); err != nil {
-			return g, eas, err
-		}
+	servers, err := list[v1alpha1.MCPServer](s.store, resMCPServers)
+	if err != nil {
+		return g, eas, err
+	}
+	proxies, err := list[v1alpha1.MCPRemoteProxy](s.store, resMCPRemoteProxies)
+	if err != nil {
+		return g, eas, err
+	}
+	entries, err := list[v1alpha1.MCPServerEntry](s.store, resMCPServerEntries)
+	if err != nil {
+		return g, eas, err
+	}
+	auths, err := list[v1alpha1.MCPExternalAuthConfig](s.store, resMCPExternalAuthConfigs)
+	if err != nil {
+		return g, eas, err
 	}
 	group := spec.GroupRef.Name
-	for _, x := range servers.Items {
+	for _, x := range servers {
 		if x.GroupName() == group {
 			g.Servers = append(g.Servers, x)
 		}
 	}
-	for _, x := range proxies.Items {
+	for _, x := range proxies {
 		if x.GroupName() == group {
 			g.Proxies = append(g.Proxies, x)
 		}
 	}
-	for _, x := range entries.Items {
+	for _, x := range entries {
 		if x.GroupName() == group {
 			g.Entries = append(g.Entries, x)
 		}
 	}
-	for i := range auths.Items {
-		eas[auths.Items[i].Name] = &auths.Items[i]
+	for i := range auths {
+		eas[auths[i].Name] = &auths[i]
 	}
 	return g, eas, nil
 }
@@ -216,19 +223,4 @@ func (s *Source) view() (map[string]backendInfo, []members.Member, []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.info, append([]members.Member(nil), s.skipped...), append([]string(nil), s.problems...)
-}
-
-// watch registers the source's handler on the informers of every kind it reads.
-func (s *Source) watch(ctx context.Context, c cache.Cache) error {
-	for _, obj := range []client.Object{&v1alpha1.VirtualMCPServer{}, &v1alpha1.MCPServer{}, &v1alpha1.MCPRemoteProxy{},
-		&v1alpha1.MCPServerEntry{}, &v1alpha1.MCPExternalAuthConfig{}} {
-		inf, err := c.GetInformer(ctx, obj)
-		if err != nil {
-			return fmt.Errorf("informer for %T: %w", obj, err)
-		}
-		if _, err := inf.AddEventHandler(s.handler()); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -11,7 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
-	"sigs.k8s.io/controller-runtime/pkg/client"
+	"k8s.io/client-go/dynamic"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/gateway"
@@ -115,12 +115,14 @@ func (r Report) applyObject(name, namespace string) (*unstructured.Unstructured,
 
 // Apply writes the report into the status of VirtualMCPServer namespace/name with
 // server-side apply under FieldManager, touching no other field.
-func (r Report) Apply(ctx context.Context, c client.Client, name, namespace string) error {
+func (r Report) Apply(ctx context.Context, c dynamic.Interface, name, namespace string) error {
 	u, err := r.applyObject(name, namespace)
 	if err != nil {
 		return err
 	}
-	return c.Status().Patch(ctx, u, client.Apply, client.FieldOwner(FieldManager), client.ForceOwnership)
+	_, err = c.Resource(resVirtualMCPServers).Namespace(namespace).ApplyStatus(ctx, name, u,
+		metav1.ApplyOptions{FieldManager: FieldManager, Force: true})
+	return err
 }
 
 // currentCondition returns the BackendsDiscovered condition of v, or nil.
