@@ -112,6 +112,18 @@ func TestValidate(t *testing.T) {
 				"compositeTools[0].steps[3].arguments.v: bad template", "steps[3].onError.retryCount: must be greater than 0",
 				"compositeTools[0].steps[4].message: required for an elicitation step",
 				`compositeTools[1].name: duplicate composite tool name "w"`, "compositeTools[1].steps: at least one step is required"}},
+		"composite shapes vmcp would refuse at start": {doc: base + `compositeTools:
+  - name: shapes
+    parameters: {type: array}
+    steps:
+      - {id: each, type: forEach, tool: a.x}
+      - {id: ask, type: elicitation, message: "{{.params.q"}
+      - {id: args, tool: a.y, arguments: [1, 2]}
+`,
+			want: []string{`compositeTools[0].parameters.type: must be "object"`,
+				"compositeTools[0].steps[0].collection: required for a forEach step",
+				"compositeTools[0].steps[1].message: bad template",
+				"compositeTools[0].steps[2].arguments: must be an object"}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

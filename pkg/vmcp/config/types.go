@@ -479,6 +479,7 @@ const (
 // WorkflowStep is one step of a composite tool.
 // +kubebuilder:validation:XValidation:rule="!has(self.type) || self.type != 'elicitation' || has(self.message)",message="an elicitation step needs message"
 // +kubebuilder:validation:XValidation:rule="(has(self.type) && self.type == 'elicitation') || has(self.tool)",message="a tool or forEach step needs tool"
+// +kubebuilder:validation:XValidation:rule="!has(self.type) || self.type != 'forEach' || has(self.collection)",message="a forEach step needs collection (a template yielding a list)"
 type WorkflowStep struct {
 	// ID identifies the step; other steps refer to it in dependsOn and templates.
 	// +kubebuilder:validation:MinLength=1

@@ -336,6 +336,14 @@ func ValidateCompositeTool(path string, t CompositeTool, known map[string]bool) 
 		p.add(path+".steps", "at least one step is required")
 	}
 	checkDuration(p, path+".timeout", t.Timeout)
+	if t.Parameters != nil {
+		var schema map[string]any
+		if json.Unmarshal(t.Parameters.Raw, &schema) != nil {
+			p.add(path+".parameters", "must be a JSON Schema object")
+		} else if typ, ok := schema["type"]; ok && typ != "object" {
+			p.add(path+".parameters.type", "must be \"object\" (tool input is always an object), not %v", typ)
+		}
+	}
 	ids := map[string]int{}
 	for i, s := range t.Steps {
 		spath := fmt.Sprintf("%s.steps[%d]", path, i)
@@ -368,10 +376,14 @@ func validateStep(p *problems, path string, s WorkflowStep, known map[string]boo
 	switch s.Type {
 	case "", StepTool, StepForEach:
 		validateStepTool(p, path, s.Tool, known)
+		if s.Type == StepForEach && s.Collection == "" {
+			p.add(path+".collection", "required for a forEach step (a template yielding a list)")
+		}
 	case StepElicitation:
 		if s.Message == "" {
 			p.add(path+".message", "required for an elicitation step")
 		}
+		checkTemplate(p, path+".message", s.Message)
 	default:
 		p.add(path+".type", "unknown step type %q; use tool, elicitation or forEach", s.Type)
 	}
@@ -379,6 +391,9 @@ func validateStep(p *problems, path string, s WorkflowStep, known map[string]boo
 	checkTemplate(p, path+".condition", s.Condition)
 	checkTemplate(p, path+".collection", s.Collection)
 	if s.Arguments != nil {
+		if !isJSONObject(s.Arguments.Raw) {
+			p.add(path+".arguments", "must be an object mapping argument names to values")
+		}
 		checkTemplatesIn(p, path+".arguments", s.Arguments.Raw)
 	}
 	if e := s.OnError; e != nil {
@@ -411,6 +426,12 @@ func checkTemplate(p *problems, path, text string) {
 	if _, err := template.New(path).Funcs(TemplateFuncs).Parse(text); err != nil {
 		p.add(path, "bad template: %v", err)
 	}
+}
+
+// isJSONObject reports whether raw is a JSON object.
+func isJSONObject(raw []byte) bool {
+	var m map[string]any
+	return json.Unmarshal(raw, &m) == nil && m != nil
 }
 
 // checkTemplatesIn parses every string inside a JSON document as a template.
