@@ -7,8 +7,7 @@ import (
 	"os"
 	"regexp"
 
-	sigsjson "sigs.k8s.io/json"
-	"sigs.k8s.io/yaml"
+	"github.com/mcp-operator/mcp-operator/internal/strictyaml"
 )
 
 // Transports and proxy modes.
@@ -50,18 +49,10 @@ func Parse(data []byte) (*Config, error) {
 // Decode parses strictly without defaults or validation (callers that override
 // fields, like command-line flags, default and validate afterwards).
 func Decode(data []byte) (*Config, error) {
-	j, err := yaml.YAMLToJSON(data)
-	if err != nil {
-		return nil, fmt.Errorf("parsing config: %w", err)
-	}
 	var c Config
 	// Case-sensitive and strict: "proxyport" is a typo, not proxyPort.
-	strict, err := sigsjson.UnmarshalStrict(j, &c, sigsjson.DisallowDuplicateFields, sigsjson.DisallowUnknownFields)
-	if err != nil {
+	if err := strictyaml.Unmarshal(data, &c); err != nil {
 		return nil, fmt.Errorf("parsing config: %w", err)
-	}
-	if len(strict) > 0 {
-		return nil, fmt.Errorf("parsing config: %w", errors.Join(strict...))
 	}
 	return &c, nil
 }

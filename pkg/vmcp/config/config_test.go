@@ -33,6 +33,11 @@ func TestUnknownKeyIsNamed(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "conflictResolutoin") {
 		t.Fatalf("error must name the unknown key, got %v", err)
 	}
+	// Keys match case-sensitively: PriorityOrder is a typo of priorityOrder, not an alias.
+	_, err = Parse([]byte("backends: [{name: a, url: 'http://a/mcp'}]\naggregation:\n  conflictResolutionConfig: {PriorityOrder: [a]}\n"))
+	if err == nil || !strings.Contains(err.Error(), "PriorityOrder") {
+		t.Fatalf("error must name the wrong-case key, got %v", err)
+	}
 }
 
 func TestDefaults(t *testing.T) {

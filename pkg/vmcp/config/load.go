@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"os"
 
-	"sigs.k8s.io/yaml"
+
+	"github.com/mcp-operator/mcp-operator/internal/strictyaml"
 )
 
 // Load reads a vmcp config file (YAML or JSON), rejects unknown keys, fills defaults
@@ -38,7 +39,7 @@ func Parse(data []byte) (*Config, error) {
 // Decode decodes a config document strictly without defaulting or validating it.
 func Decode(data []byte) (*Config, error) {
 	var c Config
-	if err := yaml.UnmarshalStrict(data, &c); err != nil {
+	if err := strictyaml.Unmarshal(data, &c); err != nil {
 		return nil, fmt.Errorf("invalid config document: %w", err)
 	}
 	return &c, nil
