@@ -36,6 +36,7 @@ func TestValidateCommand(t *testing.T) {
 		"missing flag":    {args: []string{"validate"}, code: 2, contains: []string{"--config is required"}},
 		"unknown command": {args: []string{"frobnicate"}, code: 2, contains: []string{`unknown command "frobnicate"`}},
 		"version":         {args: []string{"version"}, code: 0, contains: []string{"vmcp "}},
+		"help":            {args: []string{"--help"}, code: 0, contains: []string{"vmcp serve --config FILE"}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
