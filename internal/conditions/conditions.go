@@ -5,37 +5,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// Condition types shared by several kinds. Kind-specific types live next to their controller.
-const (
-	// TypeReady says the resource's workload is serving.
-	TypeReady = "Ready"
-	// TypeValid says the spec (and what it references) is usable.
-	TypeValid = "Valid"
-	// TypeGroupRefValidated says the referenced MCPGroup exists.
-	TypeGroupRefValidated = "GroupRefValidated"
-	// TypeExternalAuthConfigValidated says the referenced MCPExternalAuthConfig exists and is valid.
-	TypeExternalAuthConfigValidated = "ExternalAuthConfigValidated"
-	// TypeToolConfigValidated says the referenced MCPToolConfig exists and is valid.
-	TypeToolConfigValidated = "ToolConfigValidated"
-	// TypePodTemplateValid says the user's podTemplateSpec could be merged.
-	TypePodTemplateValid = "PodTemplateValid"
-	// TypeDeprecated says the spec uses a legacy form that still works but should be migrated.
-	TypeDeprecated = "Deprecated"
-)
-
-// Reasons shared by several kinds.
-const (
-	ReasonValid         = "Valid"
-	ReasonInvalid       = "Invalid"
-	ReasonNotFound      = "NotFound"
-	ReasonNotReady      = "NotReady"
-	ReasonReady         = "Ready"
-	ReasonPending       = "Pending"
-	ReasonNotReferenced = "NotReferenced"
-	ReasonLegacyForm    = "LegacyForm"
-	ReasonApplyFailed   = "ApplyFailed"
-)
-
 // Spec is a condition without the bookkeeping fields; Set fills those.
 type Spec struct {
 	Type    string

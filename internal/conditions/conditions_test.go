@@ -1,6 +1,7 @@
 package conditions
 
 import (
+	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	"testing"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -8,28 +9,28 @@ import (
 
 func TestSetKeepsTransitionTimeWhenStatusUnchanged(t *testing.T) {
 	var conds []metav1.Condition
-	if !Set(&conds, True(TypeValid, ReasonValid, "ok"), 1) {
+	if !Set(&conds, True(v1alpha1.ConditionValid, v1alpha1.ReasonValid, "ok"), 1) {
 		t.Fatal("first Set reported no change")
 	}
 	first := conds[0].LastTransitionTime
-	if Set(&conds, True(TypeValid, ReasonValid, "ok"), 1) {
+	if Set(&conds, True(v1alpha1.ConditionValid, v1alpha1.ReasonValid, "ok"), 1) {
 		t.Fatal("identical Set reported a change")
 	}
-	if !Set(&conds, True(TypeValid, ReasonValid, "ok"), 2) {
+	if !Set(&conds, True(v1alpha1.ConditionValid, v1alpha1.ReasonValid, "ok"), 2) {
 		t.Fatal("new generation not reported as a change")
 	}
 	if conds[0].LastTransitionTime != first {
 		t.Fatal("transition time moved without a status change")
 	}
-	if !Set(&conds, False(TypeValid, ReasonInvalid, "bad"), 2) || !IsFalse(conds, TypeValid) {
+	if !Set(&conds, False(v1alpha1.ConditionValid, v1alpha1.ReasonInvalid, "bad"), 2) || !IsFalse(conds, v1alpha1.ConditionValid) {
 		t.Fatal("status change not applied")
 	}
 }
 
 func TestDerive(t *testing.T) {
 	rules := []Rule{
-		{Type: TypeValid, Status: metav1.ConditionFalse, Phase: "Failed"},
-		{Type: TypeReady, Status: metav1.ConditionTrue, Phase: "Ready"},
+		{Type: v1alpha1.ConditionValid, Status: metav1.ConditionFalse, Phase: "Failed"},
+		{Type: v1alpha1.ConditionReady, Status: metav1.ConditionTrue, Phase: "Ready"},
 	}
 	tests := map[string]struct {
 		conds     []Spec
@@ -37,10 +38,10 @@ func TestDerive(t *testing.T) {
 		wantMsg   string
 	}{
 		"no conditions":     {wantPhase: "Pending"},
-		"invalid wins":      {conds: []Spec{False(TypeValid, ReasonInvalid, "fix x"), True(TypeReady, ReasonReady, "up")}, wantPhase: "Failed", wantMsg: "fix x"},
-		"ready":             {conds: []Spec{True(TypeValid, ReasonValid, ""), True(TypeReady, ReasonReady, "up")}, wantPhase: "Ready", wantMsg: "up"},
-		"valid not ready":   {conds: []Spec{True(TypeValid, ReasonValid, ""), False(TypeReady, ReasonNotReady, "waiting")}, wantPhase: "Pending"},
-		"missing = unknown": {conds: []Spec{True(TypeReady, ReasonReady, "up")}, wantPhase: "Ready", wantMsg: "up"},
+		"invalid wins":      {conds: []Spec{False(v1alpha1.ConditionValid, v1alpha1.ReasonInvalid, "fix x"), True(v1alpha1.ConditionReady, v1alpha1.ReasonReady, "up")}, wantPhase: "Failed", wantMsg: "fix x"},
+		"ready":             {conds: []Spec{True(v1alpha1.ConditionValid, v1alpha1.ReasonValid, ""), True(v1alpha1.ConditionReady, v1alpha1.ReasonReady, "up")}, wantPhase: "Ready", wantMsg: "up"},
+		"valid not ready":   {conds: []Spec{True(v1alpha1.ConditionValid, v1alpha1.ReasonValid, ""), False(v1alpha1.ConditionReady, v1alpha1.ReasonNotReady, "waiting")}, wantPhase: "Pending"},
+		"missing = unknown": {conds: []Spec{True(v1alpha1.ConditionReady, v1alpha1.ReasonReady, "up")}, wantPhase: "Ready", wantMsg: "up"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

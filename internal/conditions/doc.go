@@ -4,6 +4,6 @@
 //
 // Typical use in a reconciler's status file:
 //
-//	conditions.Set(&obj.Status.Conditions, conditions.True(TypeGroupRefValidated, ReasonValid, "group g is ready"), obj.Generation)
+//	conditions.Set(&obj.Status.Conditions, conditions.True(v1alpha1.ConditionGroupRefValidated, v1alpha1.ReasonValid, "group g is ready"), obj.Generation)
 //	phase := conditions.Derive(obj.Status.Conditions, rules, defaultPhase)
 package conditions
