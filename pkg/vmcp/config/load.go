@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 
-
 	"github.com/mcp-operator/mcp-operator/internal/strictyaml"
 )
 
