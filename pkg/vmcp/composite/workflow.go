@@ -94,9 +94,9 @@ type step struct {
 	defaults   any
 }
 
-// New compiles a composite tool. It refuses what config validation refuses
-// (cycles, unknown dependencies, bad templates, malformed tool references) and
-// parameters that are not a JSON Schema of type object.
+// New compiles a composite tool. It refuses what config validation refuses (cycles,
+// unknown dependencies, bad templates, malformed tool references, parameters not of
+// type object, forEach without collection) and schemas that cannot be resolved.
 func New(t config.CompositeTool, o Options) (*Workflow, error) {
 	if errs := config.ValidateCompositeTool("compositeTool "+t.Name, t, nil); len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -157,12 +157,8 @@ func (w *Workflow) compileParams(t config.CompositeTool) error {
 			return fmt.Errorf("compositeTool %s: parameters must be a JSON Schema object: %w", t.Name, err)
 		}
 	}
-	switch schema["type"] {
-	case nil:
+	if schema["type"] == nil { // config validation refused any other type
 		schema["type"] = "object"
-	case "object":
-	default:
-		return fmt.Errorf("compositeTool %s: parameters must be a JSON Schema of type object, not %v", t.Name, schema["type"])
 	}
 	resolved, err := resolveSchema(schema)
 	if err != nil {
@@ -226,9 +222,6 @@ func (w *Workflow) compileStep(path string, s config.WorkflowStep) (*step, error
 		if st.answer, err = resolveSchema(m); err != nil {
 			return nil, fmt.Errorf("%s.schema: not a usable JSON Schema: %w", path, err)
 		}
-	}
-	if st.kind == config.StepForEach && st.collection == "" {
-		return nil, fmt.Errorf("%s.collection: required for a forEach step (a template yielding a list)", path)
 	}
 	for field, v := range map[string]any{"arguments": st.args, "condition": st.condition, "collection": st.collection, "message": st.message} {
 		if err := w.tmpls.add(path+"."+field, v); err != nil {

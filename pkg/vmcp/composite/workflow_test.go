@@ -627,7 +627,7 @@ steps:
 		"bad tool reference":         {"name: m\nsteps: [{id: a, tool: nodot}]", "must have the form workload.tool_name"},
 		"bad template":               {"name: m\nsteps: [{id: a, tool: w.x, arguments: {v: \"{{.params.x\"}}]", "bad template"},
 		"bad message":                {"name: m\nsteps: [{id: a, type: elicitation, message: \"{{nope}}\"}]", "bad template"},
-		"non-object params":          {"name: m\nparameters: {type: string}\nsteps: [{id: a, tool: w.x}]", "type object"},
+		"non-object params":          {"name: m\nparameters: {type: string}\nsteps: [{id: a, tool: w.x}]", `parameters.type: must be "object"`},
 		"forEach without collection": {"name: m\nsteps: [{id: a, type: forEach, tool: w.x}]", "collection: required"},
 	}
 	for name, tc := range cases {

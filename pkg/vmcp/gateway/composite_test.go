@@ -214,7 +214,7 @@ func TestCompositeConfigErrors(t *testing.T) {
 		"parameters that are not an object schema": {
 			cfg: config.Config{CompositeTools: []config.CompositeTool{{Name: "p", Parameters: &apiextensionsv1.JSON{Raw: []byte(`{"type":"array"}`)},
 				Steps: []config.WorkflowStep{{ID: "a", Tool: "c.count"}}}}},
-			want: "parameters must be a JSON Schema of type object",
+			want: `parameters.type: must be "object"`,
 		},
 	}
 	for name, tc := range cases {
