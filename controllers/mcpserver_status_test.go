@@ -118,3 +118,27 @@ func TestBuildMCPServerValues(t *testing.T) {
 		t.Fatal("restart annotation did not change the pod template hashes")
 	}
 }
+
+func TestEntryFailureEvent(t *testing.T) {
+	failed := func(msg string) v1alpha1.MCPServerEntryStatus {
+		return v1alpha1.MCPServerEntryStatus{Phase: v1alpha1.PhaseFailed, Message: msg}
+	}
+	tests := map[string]struct {
+		before, after v1alpha1.MCPServerEntryStatus
+		want          string
+	}{
+		"newly failed":       {before: v1alpha1.MCPServerEntryStatus{Phase: v1alpha1.PhasePending}, after: failed("fix x"), want: "fix x"},
+		"valid to failed":    {before: v1alpha1.MCPServerEntryStatus{Phase: v1alpha1.PhaseValid}, after: failed("fix x"), want: "fix x"},
+		"same failure again": {before: failed("fix x"), after: failed("fix x"), want: ""},
+		"failure changed":    {before: failed("fix x"), after: failed("fix y"), want: "fix y"},
+		"recovered":          {before: failed("fix x"), after: v1alpha1.MCPServerEntryStatus{Phase: v1alpha1.PhaseValid}, want: ""},
+		"valid stays valid":  {before: v1alpha1.MCPServerEntryStatus{Phase: v1alpha1.PhaseValid}, after: v1alpha1.MCPServerEntryStatus{Phase: v1alpha1.PhaseValid}, want: ""},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := entryFailureEvent(tc.before, tc.after); got != tc.want {
+				t.Fatalf("entryFailureEvent = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"errors"
+	corev1 "k8s.io/api/core/v1"
 
 	"k8s.io/client-go/tools/record"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -61,6 +62,9 @@ func (r *MCPServerEntryReconciler) Reconcile(ctx context.Context, req ctrl.Reque
 	s := &entryScope{entry: entry}
 	defer func() {
 		setEntryPhase(entry)
+		if msg := entryFailureEvent(orig.Status, entry.Status); msg != "" {
+			r.Recorder.Event(entry, corev1.EventTypeWarning, v1alpha1.ReasonInvalid, msg)
+		}
 		if evaluated(err) {
 			entry.Status.ObservedGeneration = entry.Generation
 		}

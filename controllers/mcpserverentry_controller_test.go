@@ -9,6 +9,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	"github.com/mcp-operator/mcp-operator/internal/conditions"
 )
@@ -69,7 +71,27 @@ func TestMCPServerEntryValidation(t *testing.T) {
 				if got.Status.Phase != tc.wantPhase || valid == nil || !strings.Contains(valid.Message, tc.wantInText) {
 					return errorf("phase %s, Valid %+v", got.Status.Phase, valid)
 				}
-				return nil
+				if tc.wantPhase == v1alpha1.PhaseValid {
+					if got.Status.Message != "" {
+						return errorf("a valid entry has message %q", got.Status.Message)
+					}
+					return nil
+				}
+				// A failure says what to fix in status.message and in a Warning event.
+				if !strings.Contains(got.Status.Message, tc.wantInText) {
+					return errorf("status.message %q lacks %q", got.Status.Message, tc.wantInText)
+				}
+				events := &corev1.EventList{}
+				if err := k8s.List(ctx, events, client.InNamespace(ns)); err != nil {
+					return err
+				}
+				for _, ev := range events.Items {
+					if ev.InvolvedObject.Name == entryName && ev.Type == corev1.EventTypeWarning &&
+						ev.Reason == v1alpha1.ReasonInvalid && strings.Contains(ev.Message, tc.wantInText) {
+						return nil
+					}
+				}
+				return errorf("no Warning event %s mentioning %q", v1alpha1.ReasonInvalid, tc.wantInText)
 			})
 		})
 	}

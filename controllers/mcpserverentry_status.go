@@ -57,8 +57,23 @@ var entryPhaseRules = []conditions.Rule{
 	{Type: v1alpha1.ConditionValid, Status: metav1.ConditionTrue, Phase: string(v1alpha1.PhaseValid)},
 }
 
-// setEntryPhase derives the phase: Valid, Failed, or Pending before the first check.
+// setEntryPhase derives the phase (Valid, Failed, or Pending before the first check)
+// and, when Failed, the message that says what to fix.
 func setEntryPhase(e *v1alpha1.MCPServerEntry) {
-	phase, _ := conditions.Derive(e.Status.Conditions, entryPhaseRules, string(v1alpha1.PhasePending))
+	phase, msg := conditions.Derive(e.Status.Conditions, entryPhaseRules, string(v1alpha1.PhasePending))
 	e.Status.Phase = v1alpha1.Phase(phase)
+	e.Status.Message = ""
+	if e.Status.Phase == v1alpha1.PhaseFailed {
+		e.Status.Message = msg
+	}
+}
+
+// entryFailureEvent returns the message of a Warning event to record when an entry
+// has newly failed or fails for a different reason, and "" otherwise (so repeated
+// reconciles of an unchanged failure do not repeat the event).
+func entryFailureEvent(before, after v1alpha1.MCPServerEntryStatus) string {
+	if after.Phase != v1alpha1.PhaseFailed || (before.Phase == after.Phase && before.Message == after.Message) {
+		return ""
+	}
+	return after.Message
 }

@@ -67,6 +67,10 @@ type MCPServerEntryStatus struct {
 	// +kubebuilder:default=Pending
 	// +kubebuilder:validation:Enum=Pending;Valid;Failed
 	Phase Phase `json:"phase,omitempty"`
+
+	// Message says what to fix when the phase is Failed.
+	// +optional
+	Message string `json:"message,omitempty"`
 }
 
 // MCPServerEntry declares a remote MCP server as a member of a group without
