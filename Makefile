@@ -92,7 +92,8 @@ help:
 
 .PHONY: demo
 demo: tools build ## Local control plane + operator + vmcp + real MCP servers on 127.0.0.1; prints the MCP URL. Ctrl-C stops it.
-	go run ./hack/demo
+	go build -o $(BIN)/mcp-demo ./hack/demo
+	$(BIN)/mcp-demo
 
 ##@ Packaging (install charts, kustomize bases, OLM bundle, images)
 # `make manifests` also copies the CRDs into helm-charts/mcp-operator-crds/files/crds and
