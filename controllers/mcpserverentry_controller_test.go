@@ -96,3 +96,43 @@ func TestMCPServerEntryValidation(t *testing.T) {
 		})
 	}
 }
+
+// TestMCPServerEntryRecoversWhenReferencesAppear: Secrets and ConfigMaps are not
+// watched, so an entry waiting for them is re-checked on a timer; creating the missing
+// objects (without touching the entry) must turn it Valid.
+func TestMCPServerEntryRecoversWhenReferencesAppear(t *testing.T) {
+	requireEnv(t)
+	ctx, ns := context.Background(), "entries"
+	if err := k8s.Create(ctx, &v1alpha1.MCPGroup{ObjectMeta: metav1.ObjectMeta{Name: "later-refs", Namespace: ns}}); err != nil {
+		t.Fatal(err)
+	}
+	e := &v1alpha1.MCPServerEntry{ObjectMeta: metav1.ObjectMeta{Name: "waits-for-refs", Namespace: ns},
+		Spec: v1alpha1.MCPServerEntrySpec{RemoteURL: "https://mcp.example.com/mcp", Transport: v1alpha1.RemoteTransportStreamableHTTP,
+			GroupRef:    &v1alpha1.GroupRef{Name: "later-refs"},
+			CABundleRef: &v1alpha1.CABundleRef{ConfigMapRef: v1alpha1.ConfigMapKeyRef{Name: "later-ca"}},
+			HeaderForward: &v1alpha1.HeaderForward{AddHeadersFromSecret: []v1alpha1.HeaderFromSecret{
+				{HeaderName: "X-Api-Key", ValueSecretRef: v1alpha1.SecretKeyRef{Name: "later-key", Key: "k"}}}}}}
+	if err := k8s.Create(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	phaseIs := func(want v1alpha1.Phase, text string) func() error {
+		return func() error {
+			got := &v1alpha1.MCPServerEntry{}
+			if err := get(ns, e.Name, got); err != nil {
+				return err
+			}
+			if got.Status.Phase != want || !strings.Contains(got.Status.Message, text) {
+				return errorf("phase %s message %q", got.Status.Phase, got.Status.Message)
+			}
+			return nil
+		}
+	}
+	eventually(t, "failed while references are missing", phaseIs(v1alpha1.PhaseFailed, `Secret "later-key" not found`))
+	if err := k8s.Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "later-ca", Namespace: ns}, Data: map[string]string{"ca.crt": "PEM"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := k8s.Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "later-key", Namespace: ns}, Data: map[string][]byte{"k": []byte("v")}}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "valid once they exist", phaseIs(v1alpha1.PhaseValid, ""))
+}

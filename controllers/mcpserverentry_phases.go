@@ -17,6 +17,11 @@ import (
 // Every entry check records its own condition and lets the next one run, so the status
 // lists every problem at once; the phase says Failed if any failed.
 
+// The CA bundle ConfigMap and header Secrets are not watched (watching Secrets needs
+// list/watch on every Secret of the namespace), so while one is missing the entry is
+// checked again every Options.ReferenceRecheckInterval: a user who creates it sees the
+// entry turn Valid without touching the entry.
+
 func (r *MCPServerEntryReconciler) normalize(_ context.Context, s *entryScope) (ctrl.Result, error) {
 	spec, warnings := s.entry.Normalize()
 	s.spec = spec
@@ -76,7 +81,7 @@ func (r *MCPServerEntryReconciler) checkCABundle(ctx context.Context, s *entrySc
 		cm = nil
 	}
 	setCABundleCondition(&s.entry.Status.Conditions, ref.ConfigMapRef.Name, key, cm, s.entry.Generation)
-	return ctrl.Result{}, nil
+	return r.Options.recheckAfter(cm == nil || (cm.Data[key] == "" && len(cm.BinaryData[key]) == 0)), nil
 }
 
 func (r *MCPServerEntryReconciler) checkHeaderSecrets(ctx context.Context, s *entryScope) (ctrl.Result, error) {
@@ -93,7 +98,7 @@ func (r *MCPServerEntryReconciler) checkHeaderSecrets(ctx context.Context, s *en
 		}
 	}
 	setEntryValidCondition(&s.entry.Status.Conditions, missing, s.entry.Generation)
-	return ctrl.Result{}, nil
+	return r.Options.recheckAfter(len(missing) > 0), nil
 }
 
 // secretKeyProblem says what is wrong with a Secret key reference, or "" when the Secret

@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -42,6 +43,24 @@ type Options struct {
 	OperandEnv []corev1.EnvVar
 	// MaxConcurrentReconciles per controller; 0 means 4.
 	MaxConcurrentReconciles int
+	// ReferenceRecheckInterval is how often a resource whose Secret or ConfigMap
+	// reference is missing is checked again (those kinds are not watched); 0 means
+	// DefaultReferenceRecheckInterval.
+	ReferenceRecheckInterval time.Duration
+}
+
+// DefaultReferenceRecheckInterval is the default Options.ReferenceRecheckInterval.
+const DefaultReferenceRecheckInterval = 30 * time.Second
+
+// recheckAfter asks for a timed re-check while a reference that is not watched is missing.
+func (o *Options) recheckAfter(missing bool) ctrl.Result {
+	if !missing {
+		return ctrl.Result{}
+	}
+	if o.ReferenceRecheckInterval > 0 {
+		return ctrl.Result{RequeueAfter: o.ReferenceRecheckInterval}
+	}
+	return ctrl.Result{RequeueAfter: DefaultReferenceRecheckInterval}
 }
 
 // ssrfPolicy returns the SSRF policy for a resource's allowPrivateEndpoint.

@@ -138,7 +138,7 @@ func newTestManager(cfg *rest.Config, namespaces []string) (ctrl.Manager, *rende
 	applier := &render.Applier{Client: mgr.GetClient()}
 	err = Setup(context.Background(), mgr, Options{
 		Renderer: r, Applier: applier, ProxyRunnerImage: "proxyrunner:test", VMCPImage: "vmcp:test",
-		OperandEnv: testOperandEnv,
+		OperandEnv: testOperandEnv, ReferenceRecheckInterval: 300 * time.Millisecond,
 	})
 	return mgr, applier, err
 }
