@@ -60,12 +60,21 @@ func (r *MCPRemoteProxyReconciler) resolveRefs(ctx context.Context, s *remotePro
 	if !okTC || !okEA {
 		return ctrl.Result{}, reconcile.TerminalError(fmt.Errorf("a referenced config is missing"))
 	}
+	if s.auth, err = resolveWorkloadAuth(ctx, r.APIReader, ns, s.spec.OIDCConfig, s.spec.AuthzConfig); err != nil {
+		return ctrl.Result{}, err
+	}
+	if !setIncomingAuthCondition(conds, s.spec.OIDCConfig != nil || s.spec.AuthzConfig != nil, s.auth.problem, gen) {
+		if s.auth.missing {
+			return r.Options.recheckAfter(true), errWaitRecheck
+		}
+		return ctrl.Result{}, reconcile.TerminalError(fmt.Errorf("incoming auth is not resolved"))
+	}
 	return ctrl.Result{}, nil
 }
 
 // renderChildren computes the values and renders the chart, merging podTemplateSpec.
 func (r *MCPRemoteProxyReconciler) renderChildren(_ context.Context, s *remoteProxyScope) (ctrl.Result, error) {
-	values, err := buildRemoteProxyValues(s.proxy, s.spec, s.toolConfig, s.extAuth, r.Options)
+	values, err := buildRemoteProxyValues(s.proxy, s.spec, s.toolConfig, s.extAuth, s.auth, r.Options)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
@@ -108,7 +117,7 @@ func (r *MCPRemoteProxyReconciler) observeWorkload(ctx context.Context, s *remot
 }
 
 // buildRemoteProxyValues turns the normalised spec into chart values (pure).
-func buildRemoteProxyValues(p *v1alpha1.MCPRemoteProxy, spec v1alpha1.MCPRemoteProxySpec, tc *v1alpha1.MCPToolConfig, ea *v1alpha1.MCPExternalAuthConfig, opts *Options) (helmcharts.MCPRemoteProxyValues, error) {
+func buildRemoteProxyValues(p *v1alpha1.MCPRemoteProxy, spec v1alpha1.MCPRemoteProxySpec, tc *v1alpha1.MCPToolConfig, ea *v1alpha1.MCPExternalAuthConfig, auth resolvedAuth, opts *Options) (helmcharts.MCPRemoteProxyValues, error) {
 	transport := spec.Transport
 	if transport == "" {
 		transport = v1alpha1.RemoteTransportStreamableHTTP
@@ -117,7 +126,7 @@ func buildRemoteProxyValues(p *v1alpha1.MCPRemoteProxy, spec v1alpha1.MCPRemoteP
 	rc := runconfig.Config{
 		Name: p.Name, Namespace: p.Namespace, Transport: string(transport), Host: "0.0.0.0",
 		ProxyPort: p.ProxyPortOrDefault(), Target: spec.RemoteURL, HeaderForward: hf,
-		OIDC: oidcRunConfig(spec.OIDCConfig), Authz: authzRunConfig(spec.AuthzConfig),
+		OIDC: auth.oidc, Authz: auth.authz,
 		Audit: spec.Audit != nil && spec.Audit.Enabled,
 	}
 	applyToolConfig(&rc, tc)

@@ -50,6 +50,8 @@ type mcpServerScope struct {
 	// toolConfig and extAuth are the referenced configs, filled by resolveRefs when referenced.
 	toolConfig *v1alpha1.MCPToolConfig
 	extAuth    *v1alpha1.MCPExternalAuthConfig
+	// auth is the resolved oidcConfig and authzConfig, filled by resolveRefs.
+	auth resolvedAuth
 	// objects are the rendered children, filled by renderChildren.
 	objects []*unstructured.Unstructured
 }

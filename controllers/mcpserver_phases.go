@@ -66,13 +66,24 @@ func (r *MCPServerReconciler) resolveRefs(ctx context.Context, s *mcpServerScope
 	if !okTC || !okEA {
 		return ctrl.Result{}, reconcile.TerminalError(fmt.Errorf("a referenced config is missing"))
 	}
+	auth, err := resolveWorkloadAuth(ctx, r.APIReader, s.server.Namespace, s.spec.OIDCConfig, s.spec.AuthzConfig)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	s.auth = auth
+	if !setIncomingAuthCondition(&st.Conditions, s.spec.OIDCConfig != nil || s.spec.AuthzConfig != nil, auth.problem, s.server.Generation) {
+		if auth.missing {
+			return r.Options.recheckAfter(true), errWaitRecheck
+		}
+		return ctrl.Result{}, reconcile.TerminalError(fmt.Errorf("incoming auth is not resolved"))
+	}
 	return ctrl.Result{}, nil
 }
 
 // renderChildren computes the chart values, renders the chart and merges the user's
 // podTemplateSpec into the MCP StatefulSet.
 func (r *MCPServerReconciler) renderChildren(_ context.Context, s *mcpServerScope) (ctrl.Result, error) {
-	values, err := buildMCPServerValues(s.server, s.spec, s.toolConfig, s.extAuth, r.Options)
+	values, err := buildMCPServerValues(s.server, s.spec, s.toolConfig, s.extAuth, s.auth, r.Options)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
@@ -161,7 +172,7 @@ func backendReplicas(spec v1alpha1.MCPServerSpec) (asked, effective int32, cappe
 
 // buildMCPServerValues turns the normalised spec and what was resolved into chart values.
 // It is pure: everything it needs is passed in.
-func buildMCPServerValues(server *v1alpha1.MCPServer, spec v1alpha1.MCPServerSpec, tc *v1alpha1.MCPToolConfig, ea *v1alpha1.MCPExternalAuthConfig, opts *Options) (helmcharts.MCPServerValues, error) {
+func buildMCPServerValues(server *v1alpha1.MCPServer, spec v1alpha1.MCPServerSpec, tc *v1alpha1.MCPToolConfig, ea *v1alpha1.MCPExternalAuthConfig, auth resolvedAuth, opts *Options) (helmcharts.MCPServerValues, error) {
 	name, ns := server.Name, server.Namespace
 	transport := spec.Transport
 	if transport == "" {
@@ -174,7 +185,7 @@ func buildMCPServerValues(server *v1alpha1.MCPServer, spec v1alpha1.MCPServerSpe
 	rc := runconfig.Config{
 		Name: name, Namespace: ns, Transport: string(transport), ProxyMode: string(proxyMode),
 		Host: "0.0.0.0", ProxyPort: proxyPort(spec),
-		OIDC: oidcRunConfig(spec.OIDCConfig), Authz: authzRunConfig(spec.AuthzConfig),
+		OIDC: auth.oidc, Authz: auth.authz,
 		Audit: spec.Audit != nil && spec.Audit.Enabled,
 	}
 	if transport == v1alpha1.TransportStdio {

@@ -42,6 +42,7 @@ var mcpServerPhaseRules = []conditions.Rule{
 	{Type: v1alpha1.ConditionPodTemplateValid, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},
 	{Type: condToolConfigValidated, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},
 	{Type: v1alpha1.ConditionExternalAuthConfigValidated, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},
+	{Type: v1alpha1.ConditionIncomingAuthValidated, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},
 	{Type: v1alpha1.ConditionReady, Status: metav1.ConditionTrue, Phase: string(v1alpha1.PhaseReady)},
 	{Type: v1alpha1.ConditionReady, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhasePending)},
 }

@@ -102,7 +102,7 @@ func TestBuildMCPServerValues(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s := &v1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: "s", Namespace: "ns"}, Spec: tc.spec}
 			spec, _ := s.Normalize()
-			v, err := buildMCPServerValues(s, spec, nil, nil, opts)
+			v, err := buildMCPServerValues(s, spec, nil, nil, resolvedAuth{}, opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -111,9 +111,9 @@ func TestBuildMCPServerValues(t *testing.T) {
 	}
 	// A restart request changes both pod template hashes.
 	s := &v1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: "s", Namespace: "ns"}, Spec: v1alpha1.MCPServerSpec{Image: "i"}}
-	a, _ := buildMCPServerValues(s, s.Spec, nil, nil, opts)
+	a, _ := buildMCPServerValues(s, s.Spec, nil, nil, resolvedAuth{}, opts)
 	s.Annotations = map[string]string{RestartedAtAnnotation: "now"}
-	b, _ := buildMCPServerValues(s, s.Spec, nil, nil, opts)
+	b, _ := buildMCPServerValues(s, s.Spec, nil, nil, resolvedAuth{}, opts)
 	if a.ProxyConfigHash == b.ProxyConfigHash || a.BackendConfigHash == b.BackendConfigHash {
 		t.Fatal("restart annotation did not change the pod template hashes")
 	}

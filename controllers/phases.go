@@ -24,12 +24,21 @@ func runPhases[S any](ctx context.Context, s S, phases ...phaseFunc[S]) (ctrl.Re
 		if r.RequeueAfter > 0 && (res.RequeueAfter == 0 || r.RequeueAfter < res.RequeueAfter) {
 			res.RequeueAfter = r.RequeueAfter
 		}
+		if errors.Is(err, errWaitRecheck) {
+			return res, nil
+		}
 		if err != nil {
 			return res, err
 		}
 	}
 	return res, nil
 }
+
+// errWaitRecheck, returned by a phase together with a RequeueAfter, stops the remaining
+// phases without failing the reconcile: controller-runtime ignores RequeueAfter when an
+// error is returned, and a reference that is not watched (a user ConfigMap) must be
+// looked at again on a timer.
+var errWaitRecheck = errors.New("waiting for a re-check")
 
 // evaluated reports whether a reconcile that returned err looked at the whole spec:
 // success, or a user error that a retry cannot fix. observedGeneration is stamped then.

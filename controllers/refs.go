@@ -72,23 +72,6 @@ func externalAuthHash(ea *v1alpha1.MCPExternalAuthConfig) string {
 	return render.Hash(ea.Spec)
 }
 
-// oidcRunConfig converts inline OIDC settings; other sources are resolved by the proxy runner.
-func oidcRunConfig(o *v1alpha1.OIDCConfig) *runconfig.OIDC {
-	if o == nil || o.Inline == nil {
-		return nil
-	}
-	return &runconfig.OIDC{Issuer: o.Inline.Issuer, Audience: o.Inline.Audience, JWKSURL: o.Inline.JWKSURL,
-		ClientID: o.Inline.ClientID, ResourceURL: o.ResourceURL}
-}
-
-// authzRunConfig converts inline Cedar policies.
-func authzRunConfig(a *v1alpha1.AuthzConfig) *runconfig.Authz {
-	if a == nil || a.Inline == nil {
-		return nil
-	}
-	return &runconfig.Authz{Policies: a.Inline.Policies, EntitiesJSON: a.Inline.EntitiesJSON}
-}
-
 // applyToolConfig copies an MCPToolConfig's filter and overrides into the run config.
 func applyToolConfig(rc *runconfig.Config, tc *v1alpha1.MCPToolConfig) {
 	if tc == nil {

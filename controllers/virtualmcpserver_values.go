@@ -130,7 +130,7 @@ func resolveOIDC(a *v1alpha1.IncomingAuth, cms map[string]*corev1.ConfigMap) (*c
 		ref = a.OIDCConfigRef
 	case a.OIDCConfig != nil && a.OIDCConfig.Type == v1alpha1.OIDCConfigKubernetes:
 		k := a.OIDCConfig.Kubernetes
-		o := &config.OIDC{Issuer: "https://kubernetes.default.svc", Audience: "toolhive", Resource: a.OIDCConfig.ResourceURL}
+		o := &config.OIDC{Issuer: defaultKubernetesIssuer, Audience: defaultKubernetesAudience, Resource: a.OIDCConfig.ResourceURL}
 		if k != nil && k.Issuer != "" {
 			o.Issuer = k.Issuer
 		}
@@ -149,7 +149,7 @@ func resolveOIDC(a *v1alpha1.IncomingAuth, cms map[string]*corev1.ConfigMap) (*c
 			return nil, nil, fmt.Errorf("ConfigMap %q (OIDC settings) not found in this namespace; create it or fix the reference", ref.Name)
 		}
 		inline = &v1alpha1.InlineOIDCConfig{}
-		if err := decodeJSONKey(cm, keyOr(ref.Key, v1alpha1.DefaultOIDCConfigMapKey), inline); err != nil {
+		if err := decodeJSONKey(cm, orDefault(ref.Key, v1alpha1.DefaultOIDCConfigMapKey), inline); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -178,23 +178,18 @@ func resolveAuthz(a *v1alpha1.AuthzConfig, cms map[string]*corev1.ConfigMap) (*c
 		if cm == nil {
 			return nil, fmt.Errorf("ConfigMap %q (authz policies) not found in this namespace; create it or fix the reference", a.ConfigMap.Name)
 		}
-		var doc struct {
-			Policies     []string `json:"policies"`
-			EntitiesJSON string   `json:"entities_json"`
+		key := orDefault(a.ConfigMap.Key, v1alpha1.DefaultAuthzConfigMapKey)
+		data, ok := cm.Data[key]
+		if !ok {
+			return nil, fmt.Errorf("ConfigMap %q has no key %q", a.ConfigMap.Name, key)
 		}
-		if err := decodeJSONKey(cm, keyOr(a.ConfigMap.Key, v1alpha1.DefaultAuthzConfigMapKey), &doc); err != nil {
+		doc, err := parseAuthzDocument([]byte(data))
+		if err != nil {
 			return nil, err
 		}
 		return &config.Authz{Type: config.AuthzCedar, Policies: doc.Policies, EntitiesJSON: doc.EntitiesJSON}, nil
 	}
 	return nil, nil
-}
-
-func keyOr(k, def string) string {
-	if k == "" {
-		return def
-	}
-	return k
 }
 
 // applyToolConfigs fills each aggregation.tools entry that names an MCPToolConfig

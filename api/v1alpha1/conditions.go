@@ -36,6 +36,10 @@ const (
 	ConditionCompositeToolRefsValidated = "CompositeToolRefsValidated"
 	// ConditionWorkflowValidated: a VirtualMCPCompositeToolDefinition's workflow is well formed.
 	ConditionWorkflowValidated = "WorkflowValidated"
+	// ConditionIncomingAuthValidated says an MCPServer's or MCPRemoteProxy's oidcConfig
+	// and authzConfig (including the ConfigMaps they name) resolved; when False the proxy
+	// is not rendered, so it never runs without the auth its resource asks for.
+	ConditionIncomingAuthValidated = "IncomingAuthValidated"
 )
 
 // Condition reasons. Few and meaningful: the message carries the detail.
