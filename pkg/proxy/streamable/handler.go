@@ -231,8 +231,10 @@ func (h *Handler) sessionFor(w http.ResponseWriter, r *http.Request, infos []bri
 func (h *Handler) streamAnswers(w http.ResponseWriter, r *http.Request, s *session, q *bridge.Queue, ids []string) {
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-cache")
+	// The headers go out with the first event, and the last answer with the end of the
+	// response: one write per call instead of three. Messages before the last answer
+	// (progress, server requests) and keep-alives are flushed at once.
 	w.WriteHeader(http.StatusOK)
-	flush(w)
 	remaining := len(ids)
 	for remaining > 0 {
 		d, ok := h.next(r.Context(), w, q)
@@ -244,9 +246,11 @@ func (h *Handler) streamAnswers(w http.ResponseWriter, r *http.Request, s *sessi
 			h.cancelOpen(s, ids)
 			return
 		}
-		flush(w)
 		if d.Final {
 			remaining--
+		}
+		if remaining > 0 {
+			flush(w)
 		}
 	}
 }
