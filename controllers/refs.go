@@ -99,23 +99,37 @@ func secretEnv(name string, ref v1alpha1.SecretKeyRef) corev1.EnvVar {
 		LocalObjectReference: corev1.LocalObjectReference{Name: ref.Name}, Key: ref.Key}}}
 }
 
-// applyExternalAuth adds header injection from an MCPExternalAuthConfig to the run config
-// and returns the env vars carrying the secret values. Token exchange and bearer tokens
-// are resolved by the proxy runner from the config's hash-tracked reference.
+// applyExternalAuth turns an MCPExternalAuthConfig of type headerInjection or bearerToken
+// into a forwarded header whose value comes from a Secret through env vars (returned).
+// tokenExchange is not performed by the proxy runner: a VirtualMCPServer that discovers
+// the config performs it; unauthenticated adds nothing.
 func applyExternalAuth(rc *runconfig.Config, ea *v1alpha1.MCPExternalAuthConfig) []corev1.EnvVar {
-	if ea == nil || ea.Spec.HeaderInjection == nil {
+	if ea == nil {
 		return nil
 	}
-	hi := ea.Spec.HeaderInjection
-	env := headerEnvName("MCP_AUTH_HEADER_", hi.HeaderName)
-	if rc.HeaderForward == nil {
-		rc.HeaderForward = &runconfig.HeaderForward{}
+	forward := func(header, env string) {
+		if rc.HeaderForward == nil {
+			rc.HeaderForward = &runconfig.HeaderForward{}
+		}
+		if rc.HeaderForward.FromEnv == nil {
+			rc.HeaderForward.FromEnv = map[string]string{}
+		}
+		rc.HeaderForward.FromEnv[header] = env
 	}
-	if rc.HeaderForward.FromEnv == nil {
-		rc.HeaderForward.FromEnv = map[string]string{}
+	switch {
+	case ea.Spec.HeaderInjection != nil:
+		hi := ea.Spec.HeaderInjection
+		env := headerEnvName("MCP_AUTH_HEADER_", hi.HeaderName)
+		forward(hi.HeaderName, env)
+		return []corev1.EnvVar{secretEnv(env, hi.ValueSecretRef)}
+	case ea.Spec.BearerToken != nil:
+		// Kubernetes expands $(VAR) in env values, so the header value is built in the
+		// pod from the Secret: the operator never reads the token.
+		const token, header = "MCP_AUTH_BEARER_TOKEN", "MCP_AUTH_HEADER_AUTHORIZATION"
+		forward("Authorization", header)
+		return []corev1.EnvVar{secretEnv(token, ea.Spec.BearerToken.TokenSecretRef), {Name: header, Value: "Bearer $(" + token + ")"}}
 	}
-	rc.HeaderForward.FromEnv[hi.HeaderName] = env
-	return []corev1.EnvVar{secretEnv(env, hi.ValueSecretRef)}
+	return nil
 }
 
 // headerForward converts spec.headerForward into the run config and the env vars that
