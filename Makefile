@@ -21,12 +21,8 @@ all: build
 ##@ Tools
 
 .PHONY: tools
-tools: ## Install what the tests need into bin/ and node_modules/ (idempotent).
+tools: ## Install controller-gen, kustomize, helm, operator-sdk, kube-apiserver, etcd, kubectl (bin/) and the npm test servers (idempotent).
 	hack/install-tools.sh test kustomize helm operator-sdk
-
-.PHONY: tools-all
-tools-all: ## Also install helm and operator-sdk (packaging).
-	hack/install-tools.sh all
 
 ##@ Generation (outputs are committed; never edit them by hand)
 
