@@ -127,8 +127,17 @@ func HTTPClient(b Backend) (*http.Client, error) {
 				return nil, fmt.Errorf("backend %s: environment variable %s (headerInjection.headerValueEnv) is not set", b.Name, h.HeaderValueEnv)
 			}
 			rt = headerInjector{next: rt, name: http.CanonicalHeaderKey(h.HeaderName), value: v}
+		case config.BackendAuthTokenExchange:
+			if b.Shared() {
+				return nil, fmt.Errorf("backend %s: token_exchange needs a per-client session, which a stdio backend cannot have", b.Name)
+			}
+			c, err := exchangeClient(b)
+			if err != nil {
+				return nil, err
+			}
+			rt = exchanger{next: rt, backend: b.Name, client: c}
 		default:
-			return nil, fmt.Errorf("backend %s: outgoing auth type %q is not supported by this vmcp yet", b.Name, b.Auth.Type)
+			return nil, fmt.Errorf("backend %s: unknown outgoing auth type %q", b.Name, b.Auth.Type)
 		}
 	}
 	return &http.Client{Transport: rt}, nil

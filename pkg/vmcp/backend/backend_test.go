@@ -36,7 +36,7 @@ func TestHTTPClient(t *testing.T) {
 		"unauthenticated":     {auth: &config.BackendAuthStrategy{Type: config.BackendAuthUnauthenticated}},
 		"header injection":    {auth: inject("VMCP_TEST_KEY"), header: "v4lue"},
 		"missing env var":     {auth: inject("VMCP_TEST_UNSET"), wantErr: "VMCP_TEST_UNSET (headerInjection.headerValueEnv) is not set"},
-		"token exchange":      {auth: &config.BackendAuthStrategy{Type: config.BackendAuthTokenExchange}, wantErr: "not supported"},
+		"token exchange":      {auth: &config.BackendAuthStrategy{Type: config.BackendAuthTokenExchange}, wantErr: "token_exchange needs tokenExchange"},
 		"header without spec": {auth: &config.BackendAuthStrategy{Type: config.BackendAuthHeaderInjection}, wantErr: "needs headerInjection"},
 	}
 	for name, tc := range tests {

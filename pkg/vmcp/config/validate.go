@@ -28,6 +28,7 @@ func (c *Config) Validate() error {
 	c.validateBackends(p)
 	c.validateIncomingAuth(p)
 	c.validateOutgoingAuth(p, known)
+	c.validateDelegation(p)
 	c.validateAggregation(p, known)
 	c.validateOperational(p, known)
 	c.validateCompositeTools(p, known)

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"go.uber.org/zap"
 
+	"github.com/mcp-operator/mcp-operator/pkg/auth"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/aggregate"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/backend"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/health"
@@ -24,6 +26,10 @@ type backendState struct {
 	breaker *health.Breaker
 	tracker *health.Tracker
 	stop    context.CancelFunc
+
+	// delegate is the last client identity that used a token_exchange backend;
+	// its background checks run on that client's behalf (see probeContext).
+	delegate atomic.Pointer[auth.Identity]
 
 	mu     sync.Mutex
 	caps   *aggregate.Capabilities // last discovery; nil until discovered
@@ -46,7 +52,8 @@ func (b *backendState) usable() bool {
 // dial opens a backend session owned by owner (nil: the shared session).
 func (g *Gateway) dial(ctx context.Context, b *backendState, owner *mcp.ServerSession) (*conn, error) {
 	c := &conn{backend: b.def.Name, owner: owner, done: make(chan struct{})}
-	cs, err := backend.Dial(ctx, b.def, b.hc, mcp.NewClient(g.impl, g.clientOptions(c)), owner == nil)
+	cs, err := backend.Dial(ctx, b.def, b.hc, mcp.NewClient(g.impl, g.clientOptions(c)),
+		owner == nil && !b.def.Delegated()) // a standalone stream would outlive any client's identity
 	if err != nil {
 		return nil, err
 	}
@@ -152,6 +159,10 @@ func collect[T any](seq func(func(T, error) bool)) ([]T, error) {
 // session or was never discovered, otherwise a ping. It updates health, the
 // circuit breaker and, on a change of usability, the aggregated lists.
 func (g *Gateway) check(ctx context.Context, b *backendState) {
+	ctx, ok := probeContext(ctx, b)
+	if !ok {
+		return // token_exchange backend no client has used yet: nobody to check as
+	}
 	ctx, cancel := context.WithTimeout(ctx, g.set.hcTimeout)
 	defer cancel()
 	wasUsable := b.usable()

@@ -92,7 +92,8 @@ func attempt[T any](ctx context.Context, g *Gateway, ss *mcp.ServerSession, b *b
 // client's protocol version and request id from context values, and those must
 // not leak into the backend session.
 func detached(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
-	c, cancel := context.WithTimeout(context.Background(), timeout)
+	// The caller's identity is the one value kept: token_exchange backends need it.
+	c, cancel := context.WithTimeout(withIdentityOf(context.Background(), ctx), timeout)
 	stop := context.AfterFunc(ctx, cancel)
 	return c, func() { stop(); cancel() }
 }

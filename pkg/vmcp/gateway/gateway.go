@@ -66,6 +66,7 @@ type Gateway struct {
 	aggErr     atomic.Pointer[error]
 	discovered atomic.Bool
 	posts      atomic.Int64 // MCP POST requests in flight
+	idents     identities   // identities of the HTTP requests being served
 }
 
 // New builds a gateway; it contacts no backend until Start.
@@ -110,6 +111,7 @@ func New(o Options) (*Gateway, error) {
 	g.impl = &mcp.Implementation{Name: name, Version: Version}
 	g.server = mcp.NewServer(g.impl, g.serverOptions())
 	g.server.AddReceivingMiddleware(g.policyMiddleware)
+	g.server.AddReceivingMiddleware(g.identityMiddleware) // outermost: discovery before the policy checks
 	g.routes.Store(&routeTable{})
 	g.ctx, g.cancel = context.WithCancel(context.Background())
 	return g, nil
@@ -251,7 +253,11 @@ func (g *Gateway) newBackend(def backend.Backend) (*backendState, error) {
 
 // initialCheck discovers a new backend, bounded by its timeout.
 func (g *Gateway) initialCheck(b *backendState) {
-	ctx, cancel := context.WithTimeout(g.ctx, b.timeout)
+	ctx, ok := probeContext(g.ctx, b)
+	if !ok {
+		return // token_exchange: discovered for the first client (identityMiddleware)
+	}
+	ctx, cancel := context.WithTimeout(ctx, b.timeout)
 	defer cancel()
 	caps, err := g.discover(ctx, b)
 	if err == nil {

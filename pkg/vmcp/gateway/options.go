@@ -102,7 +102,7 @@ func (g *Gateway) partialFailure() error {
 	}
 	var down []string
 	for _, s := range g.Snapshots() {
-		if s.Status == health.StatusUnavailable || s.Status == health.StatusUnknown {
+		if (s.Status == health.StatusUnavailable || s.Status == health.StatusUnknown) && !s.AwaitingClient {
 			down = append(down, s.Name)
 		}
 	}

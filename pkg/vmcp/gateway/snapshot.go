@@ -19,6 +19,10 @@ type BackendSnapshot struct {
 	ConsecutiveFailures int
 	// Tools is the number of tools the backend contributes (0 while unusable).
 	Tools int
+	// AwaitingClient is true for a token_exchange backend no authenticated client
+	// has used yet: it can only be reached on a client's behalf, so it is not
+	// counted as down.
+	AwaitingClient bool
 }
 
 // Snapshots returns every backend's state, sorted by name.
@@ -29,6 +33,10 @@ func (g *Gateway) Snapshots() []BackendSnapshot {
 		s := BackendSnapshot{
 			Name: b.def.Name, URL: b.def.URL, Status: st.Status, LastHealthCheck: st.LastCheck,
 			Message: st.Message, CircuitBreakerState: b.breaker.State(), ConsecutiveFailures: st.ConsecutiveFailures,
+		}
+		if awaitingClient(b) {
+			s.AwaitingClient = true
+			s.Message = "token_exchange backend: discovered on behalf of the first authenticated client"
 		}
 		if s.URL == "" {
 			s.URL = "stdio:" + b.def.Command
@@ -56,7 +64,7 @@ func (g *Gateway) Ready() (bool, string) {
 	snaps := g.Snapshots()
 	usable := 0
 	for _, s := range snaps {
-		if s.Status == health.StatusReady || s.Status == health.StatusDegraded {
+		if s.Status == health.StatusReady || s.Status == health.StatusDegraded || s.AwaitingClient {
 			usable++
 		}
 	}
