@@ -9,7 +9,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
@@ -99,9 +98,14 @@ func TestMCPServerChildrenLifecycle(t *testing.T) {
 			t.Fatalf("security context: user override lost or restricted defaults missing: %+v", sc)
 		}
 		role := children["github-proxy-runner "].(*rbacv1.Role)
+		// Each rule names only the proxy's own pod, or its own MCPServer (status.tools).
+		own := map[string]string{"pods": "github-0", "pods/attach": "github-0", "mcpservers/status": "github"}
+		if len(role.Rules) != len(own) {
+			t.Fatalf("proxy role has %d rules, want %d: %+v", len(role.Rules), len(own), role.Rules)
+		}
 		for _, rule := range role.Rules {
-			if len(rule.ResourceNames) != 1 || rule.ResourceNames[0] != "github-0" {
-				t.Fatalf("proxy role not limited to its pod: %+v", rule)
+			if len(rule.Resources) != 1 || len(rule.ResourceNames) != 1 || rule.ResourceNames[0] != own[rule.Resources[0]] {
+				t.Fatalf("proxy role not limited to its pod and MCPServer: %+v", rule)
 			}
 		}
 		eventually(t, "status conditions", func() error {
@@ -204,12 +208,16 @@ func TestMCPServerChildrenLifecycle(t *testing.T) {
 
 	t.Run("transport change prunes stdio RBAC", func(t *testing.T) {
 		patchServer(t, ns, "github", func(s *v1alpha1.MCPServer) { s.Spec.Transport = v1alpha1.TransportStreamableHTTP })
-		eventually(t, "role pruned", func() error {
-			err := get(ns, "github-proxy-runner", &rbacv1.Role{})
-			if apierrors.IsNotFound(err) {
-				return nil
+		// The Role stays for status.tools, without the pod rules.
+		eventually(t, "pod rules pruned", func() error {
+			role := &rbacv1.Role{}
+			if err := get(ns, "github-proxy-runner", role); err != nil {
+				return err
 			}
-			return fmt.Errorf("role still there: %v", err)
+			if len(role.Rules) != 1 || role.Rules[0].Resources[0] != "mcpservers/status" {
+				return fmt.Errorf("role rules %+v, want only mcpservers/status", role.Rules)
+			}
+			return nil
 		})
 	})
 }

@@ -187,6 +187,8 @@ func buildMCPServerValues(server *v1alpha1.MCPServer, spec v1alpha1.MCPServerSpe
 		Host: "0.0.0.0", ProxyPort: proxyPort(spec),
 		OIDC: auth.oidc, Authz: auth.authz,
 		Audit: spec.Audit != nil && spec.Audit.Enabled,
+		// The proxy writes status.tools (the MCP Optimizer reads it).
+		ReportTools: true,
 	}
 	if transport == v1alpha1.TransportStdio {
 		rc.Stdio = &runconfig.Stdio{Pod: name + "-0", Container: "mcp"}
@@ -226,7 +228,7 @@ func buildMCPServerValues(server *v1alpha1.MCPServer, spec v1alpha1.MCPServerSpe
 		ServiceAccount: sa, CreateServiceAccount: createSA, SessionAffinity: affinity,
 		DenyEgress: spec.PermissionProfile != nil && spec.PermissionProfile.Type == v1alpha1.PermissionProfileBuiltin &&
 			spec.PermissionProfile.Name == v1alpha1.PermissionProfileNone,
-		RunConfig: string(rcYAML), ProxyEnv: proxyEnv,
+		RunConfig: string(rcYAML), ProxyEnv: proxyEnv, ReportTools: rc.ReportTools,
 		ProxyConfigHash:   render.Hash([]string{string(rcYAML), restart, toolConfigHash(tc), externalAuthHash(ea)}),
 		BackendConfigHash: render.Hash([]string{restart}),
 	}

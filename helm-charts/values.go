@@ -31,6 +31,9 @@ type MCPServerValues struct {
 	// DenyEgress renders a NetworkPolicy that blocks all egress of the MCP pod
 	// (permission profile "none").
 	DenyEgress bool `json:"denyEgress"`
+	// ReportTools grants the proxy runner get/patch on its own MCPServer's
+	// status (it writes status.tools); matches runconfig reportTools.
+	ReportTools bool `json:"reportTools"`
 	// RunConfig is the proxy runner's config file (YAML of pkg/proxy/runconfig.Config).
 	RunConfig string `json:"runConfig"`
 	// ProxyEnv is extra env of the proxy container: header secrets, HTTP(S)_PROXY/NO_PROXY.

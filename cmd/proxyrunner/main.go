@@ -54,7 +54,7 @@ type flags struct {
 	allowedHosts, allowedOrigins listFlag
 	maxBody                      int64
 	shutdownTimeout              time.Duration
-	showVersion                  bool
+	showVersion, reportTools     bool
 	command                      []string
 }
 
@@ -78,6 +78,7 @@ func parseFlags(args []string, out io.Writer) (*flags, error) {
 	fs.Var(&f.allowedOrigins, "allowed-origin", "extra Origin accepted (repeatable)")
 	fs.Int64Var(&f.maxBody, "max-body-bytes", 0, "request body limit (0 = 4 MiB)")
 	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 30*time.Second, "graceful shutdown timeout")
+	fs.BoolVar(&f.reportTools, "report-tools", false, "write the server's tool names into MCPServer <name>.status.tools (reportTools)")
 	fs.BoolVar(&f.showVersion, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -126,6 +127,9 @@ func buildConfig(f *flags) (*runconfig.Config, error) {
 	str("target", &cfg.Target, f.target)
 	if f.host != "" {
 		cfg.Host = f.host
+	}
+	if set["report-tools"] {
+		cfg.ReportTools = f.reportTools
 	}
 	if set["port"] {
 		cfg.ProxyPort = int32(f.port)

@@ -37,6 +37,11 @@ func TestBuildConfig(t *testing.T) {
 			want: &runconfig.Config{Name: "fetch", Namespace: "team-a", Transport: "stdio", ProxyMode: "streamable-http", Host: "0.0.0.0",
 				ProxyPort: 7000, Stdio: &runconfig.Stdio{Pod: "fetch-0", Container: "mcp"}},
 		},
+		"report tools flag": {
+			args: []string{"--config", file, "--report-tools"},
+			want: &runconfig.Config{Name: "fetch", Namespace: "team-a", Transport: "stdio", ProxyMode: "sse", Host: "0.0.0.0",
+				ProxyPort: 8080, Stdio: &runconfig.Stdio{Pod: "fetch-0", Container: "mcp"}, ReportTools: true},
+		},
 		"remote with headers": {
 			args: []string{"--transport", "streamable-http", "--target", "https://r.example.com/mcp", "--header", "X-T=a", "--header-env", "X-Key=KEY"},
 			want: &runconfig.Config{Transport: "streamable-http", ProxyMode: "streamable-http", Host: "127.0.0.1", ProxyPort: 8080,

@@ -21,6 +21,11 @@ func TestParse(t *testing.T) {
 			want: &Config{Name: "fetch", Namespace: "team-a", Transport: "stdio", ProxyMode: "streamable-http",
 				Host: "0.0.0.0", ProxyPort: 8080, Stdio: &Stdio{Pod: "fetch-0", Container: "mcp"}},
 		},
+		"report tools": {
+			yaml: "name: fetch\nnamespace: team-a\nreportTools: true\n",
+			want: &Config{Name: "fetch", Namespace: "team-a", Transport: "stdio", ProxyMode: "streamable-http",
+				Host: "0.0.0.0", ProxyPort: 8080, Stdio: &Stdio{Pod: "fetch-0", Container: "mcp"}, ReportTools: true},
+		},
 		"remote with headers": {
 			yaml: "name: r\ntransport: sse\nproxyPort: 9000\ntarget: https://mcp.example.com/sse\nheaderForward:\n  plaintext: {X-Tenant: acme}\n  fromEnv: {X-Api-Key: API_KEY}\n",
 			want: &Config{Name: "r", Transport: "sse", ProxyMode: "streamable-http", Host: "0.0.0.0", ProxyPort: 9000,

@@ -33,6 +33,9 @@ type Config struct {
 	// ToolsFilter and ToolsOverride come from the referenced MCPToolConfig.
 	ToolsFilter   []string                `json:"toolsFilter,omitempty"`
 	ToolsOverride map[string]ToolOverride `json:"toolsOverride,omitempty"`
+	// ReportTools makes the runner write the server's tool names into
+	// MCPServer <name>.status.tools (set for MCPServer, not MCPRemoteProxy).
+	ReportTools bool `json:"reportTools,omitempty"`
 }
 
 // Stdio locates the stdio stream: attach to Pod/Container, or run Command locally.

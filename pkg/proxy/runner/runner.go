@@ -238,12 +238,18 @@ func (r *Runner) Run(ctx context.Context, l net.Listener) error {
 	if r.legacy != nil {
 		go func() { <-ctx.Done(); r.legacy.Shutdown() }()
 	}
+	// The reporter needs the bridge running, and stops with the HTTP server.
+	rctx, stopReport := context.WithCancel(ctx)
+	defer stopReport()
+	waitReport := r.startToolReport(rctx)
 	r.log.Info("Proxy runner listening", zap.String("address", l.Addr().String()),
 		zap.String("transport", r.cfg.Transport), zap.String("proxyMode", r.cfg.ProxyMode))
 	err := httpserver.Serve(ctx, &http.Server{Handler: r.handler}, l, r.opts.ShutdownTimeout)
 	if r.streamable != nil {
 		r.streamable.CloseAll()
 	}
+	stopReport()
+	waitReport()
 	stopBridge()
 	wg.Wait()
 	return err
