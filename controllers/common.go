@@ -3,12 +3,16 @@ package controllers
 import (
 	"strings"
 
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
+
+	"github.com/mcp-operator/mcp-operator/internal/render"
 )
 
 // RestartedAtAnnotation on an MCPServer restarts its pods when its value changes.
@@ -42,4 +46,20 @@ func specOrMetadataChanged() predicate.Predicate {
 // exists, and status updates of a busy group must not fan out to all its members.
 func existenceChanged() predicate.Predicate {
 	return predicate.Funcs{UpdateFunc: func(event.UpdateEvent) bool { return false }}
+}
+
+// renderWorkload renders kind gk's chart for owner with values and merges the user's
+// podTemplateSpec (nil: none) into the workload object workloadKind/<owner name>. A
+// render failure is err; a merge failure is mergeErr, a user error each kind reports in
+// its own pod template condition.
+func (o *Options) renderWorkload(gk schema.GroupKind, owner client.Object, values any, workloadKind string, podTemplate *runtime.RawExtension) (objs []*unstructured.Unstructured, mergeErr, err error) {
+	objs, err = o.Renderer.Render(gk, render.Release{Name: owner.GetName(), Namespace: owner.GetNamespace()}, values)
+	if err != nil {
+		return nil, nil, err
+	}
+	var patch []byte
+	if podTemplate != nil {
+		patch = podTemplate.Raw
+	}
+	return objs, render.MergePodTemplate(render.Find(objs, workloadKind, owner.GetName()), patch), nil
 }

@@ -9,7 +9,9 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/yaml"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
@@ -67,6 +69,24 @@ func resolveWorkloadAuth(ctx context.Context, r client.Reader, ns string, o *v1a
 	}
 	out.problem = strings.Join(problems, "; ")
 	return out, nil
+}
+
+// checkIncomingAuth resolves a workload's oidcConfig and authzConfig and sets
+// IncomingAuthValidated. When they do not resolve the reconcile stops before anything is
+// rendered: a missing ConfigMap is looked at again on a timer (errWaitRecheck), anything
+// else is a user error (terminal).
+func checkIncomingAuth(ctx context.Context, r client.Reader, opts *Options, ns string, o *v1alpha1.OIDCConfig, a *v1alpha1.AuthzConfig, conds *[]metav1.Condition, gen int64) (resolvedAuth, ctrl.Result, error) {
+	auth, err := resolveWorkloadAuth(ctx, r, ns, o, a)
+	if err != nil {
+		return auth, ctrl.Result{}, err
+	}
+	if setIncomingAuthCondition(conds, o != nil || a != nil, auth.problem, gen) {
+		return auth, ctrl.Result{}, nil
+	}
+	if auth.missing {
+		return auth, opts.recheckAfter(true), errWaitRecheck
+	}
+	return auth, ctrl.Result{}, reconcile.TerminalError(fmt.Errorf("incoming auth is not resolved"))
 }
 
 // configMapKey reads key (or def) of the referenced ConfigMap when used is set. found is

@@ -60,16 +60,9 @@ func (r *MCPRemoteProxyReconciler) resolveRefs(ctx context.Context, s *remotePro
 	if !okTC || !okEA {
 		return ctrl.Result{}, reconcile.TerminalError(fmt.Errorf("a referenced config is missing"))
 	}
-	if s.auth, err = resolveWorkloadAuth(ctx, r.APIReader, ns, s.spec.OIDCConfig, s.spec.AuthzConfig); err != nil {
-		return ctrl.Result{}, err
-	}
-	if !setIncomingAuthCondition(conds, s.spec.OIDCConfig != nil || s.spec.AuthzConfig != nil, s.auth.problem, gen) {
-		if s.auth.missing {
-			return r.Options.recheckAfter(true), errWaitRecheck
-		}
-		return ctrl.Result{}, reconcile.TerminalError(fmt.Errorf("incoming auth is not resolved"))
-	}
-	return ctrl.Result{}, nil
+	var res ctrl.Result
+	s.auth, res, err = checkIncomingAuth(ctx, r.APIReader, r.Options, ns, s.spec.OIDCConfig, s.spec.AuthzConfig, conds, gen)
+	return res, err
 }
 
 // renderChildren computes the values and renders the chart, merging podTemplateSpec.
@@ -78,15 +71,10 @@ func (r *MCPRemoteProxyReconciler) renderChildren(_ context.Context, s *remotePr
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	objs, err := r.Options.Renderer.Render(remoteProxyGK, render.Release{Name: s.proxy.Name, Namespace: s.proxy.Namespace}, values)
+	objs, mergeErr, err := r.Options.renderWorkload(remoteProxyGK, s.proxy, values, "Deployment", s.spec.PodTemplateSpec)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	var patch []byte
-	if s.spec.PodTemplateSpec != nil {
-		patch = s.spec.PodTemplateSpec.Raw
-	}
-	mergeErr := render.MergePodTemplate(render.Find(objs, "Deployment", s.proxy.Name), patch)
 	setPodTemplateCondition(&s.proxy.Status.Conditions, mergeErr, s.proxy.Generation)
 	if mergeErr != nil {
 		return ctrl.Result{}, reconcile.TerminalError(mergeErr)

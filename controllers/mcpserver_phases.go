@@ -66,18 +66,9 @@ func (r *MCPServerReconciler) resolveRefs(ctx context.Context, s *mcpServerScope
 	if !okTC || !okEA {
 		return ctrl.Result{}, reconcile.TerminalError(fmt.Errorf("a referenced config is missing"))
 	}
-	auth, err := resolveWorkloadAuth(ctx, r.APIReader, s.server.Namespace, s.spec.OIDCConfig, s.spec.AuthzConfig)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
-	s.auth = auth
-	if !setIncomingAuthCondition(&st.Conditions, s.spec.OIDCConfig != nil || s.spec.AuthzConfig != nil, auth.problem, s.server.Generation) {
-		if auth.missing {
-			return r.Options.recheckAfter(true), errWaitRecheck
-		}
-		return ctrl.Result{}, reconcile.TerminalError(fmt.Errorf("incoming auth is not resolved"))
-	}
-	return ctrl.Result{}, nil
+	var res ctrl.Result
+	s.auth, res, err = checkIncomingAuth(ctx, r.APIReader, r.Options, s.server.Namespace, s.spec.OIDCConfig, s.spec.AuthzConfig, &st.Conditions, s.server.Generation)
+	return res, err
 }
 
 // renderChildren computes the chart values, renders the chart and merges the user's
@@ -87,15 +78,10 @@ func (r *MCPServerReconciler) renderChildren(_ context.Context, s *mcpServerScop
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	objs, err := r.Options.Renderer.Render(mcpServerGK, render.Release{Name: s.server.Name, Namespace: s.server.Namespace}, values)
+	objs, mergeErr, err := r.Options.renderWorkload(mcpServerGK, s.server, values, "StatefulSet", s.spec.PodTemplateSpec)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	var patch []byte
-	if s.spec.PodTemplateSpec != nil {
-		patch = s.spec.PodTemplateSpec.Raw
-	}
-	mergeErr := render.MergePodTemplate(render.Find(objs, "StatefulSet", s.server.Name), patch)
 	setPodTemplateCondition(&s.server.Status.Conditions, mergeErr, s.server.Generation)
 	if mergeErr != nil {
 		return ctrl.Result{}, reconcile.TerminalError(mergeErr)

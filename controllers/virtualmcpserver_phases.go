@@ -14,7 +14,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
-	"github.com/mcp-operator/mcp-operator/internal/render"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/k8s/members"
 )
 
@@ -163,15 +162,10 @@ func (r *VirtualMCPServerReconciler) renderChildren(_ context.Context, s *vmcpSc
 	if err != nil {
 		return err
 	}
-	objs, err := r.Options.Renderer.Render(virtualMCPServerGK, render.Release{Name: s.vmcp.Name, Namespace: s.vmcp.Namespace}, values)
+	objs, mergeErr, err := r.Options.renderWorkload(virtualMCPServerGK, s.vmcp, values, "Deployment", s.spec.PodTemplateSpec)
 	if err != nil {
 		return err
 	}
-	var patch []byte
-	if s.spec.PodTemplateSpec != nil {
-		patch = s.spec.PodTemplateSpec.Raw
-	}
-	mergeErr := render.MergePodTemplate(render.Find(objs, "Deployment", s.vmcp.Name), patch)
 	setVMCPPodTemplateCondition(&s.vmcp.Status.Conditions, mergeErr, s.vmcp.Generation)
 	if mergeErr != nil {
 		s.stop = true
