@@ -52,10 +52,11 @@ vet:
 ##@ Build
 
 .PHONY: build
-build: ## Build manager, vmcp and proxyrunner into bin/.
+build: ## Build manager, vmcp, proxyrunner and the kubectl plugin kubectl-mcp into bin/.
 	go build -o $(BIN)/manager ./cmd/manager
 	go build -o $(BIN)/vmcp ./cmd/vmcp
 	go build -o $(BIN)/proxyrunner ./cmd/proxyrunner
+	go build -o $(BIN)/kubectl-mcp ./cmd/kubectl-mcp
 
 ##@ Test
 
