@@ -224,3 +224,6 @@ func present(r json.RawMessage) bool {
 	t := bytes.TrimSpace(r)
 	return len(t) > 0 && !bytes.Equal(t, []byte("null"))
 }
+
+// RunConfigKeys returns every top-level RunConfig key, sorted.
+func RunConfigKeys() []string { return sortedKeys(runConfigKeys) }

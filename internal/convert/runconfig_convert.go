@@ -236,7 +236,7 @@ func (c *rcConv) toolConfig() *v1alpha1.LocalObjectReference {
 func (c *rcConv) reportCommon() {
 	rc := c.rc
 	r := c.rep
-	if rc.Host != "" && rc.Host != "127.0.0.1" && rc.Host != "localhost" && rc.Host != "0.0.0.0" {
+	if rc.Host != "" && rc.Host != "127.0.0.1" && rc.Host != "localhost" {
 		r.info("host", "the proxy listens on the pod's addresses; clients use its Service")
 	}
 	if rc.TargetHost != "" && rc.TargetHost != "127.0.0.1" && rc.TargetHost != "localhost" {
