@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -24,10 +24,13 @@ func isNotFound(err error) bool { return apierrors.IsNotFound(err) || meta.IsNoM
 // expectedKinds are the kinds this plugin was built with, from the API's scheme.
 func expectedKinds() []string {
 	var kinds []string
-	for gvk := range Scheme().AllKnownTypes() {
-		if gvk.Group == v1alpha1.GroupVersion.Group && gvk.Version == v1alpha1.GroupVersion.Version && !strings.HasSuffix(gvk.Kind, "List") {
-			kinds = append(kinds, gvk.Kind)
+	s := Scheme()
+	for gvk := range s.KnownTypes(v1alpha1.GroupVersion) {
+		obj, err := s.New(v1alpha1.GroupVersion.WithKind(gvk))
+		if _, isObject := obj.(client.Object); err != nil || !isObject || strings.HasSuffix(gvk, "List") {
+			continue // lists and the option kinds every group version registers
 		}
+		kinds = append(kinds, gvk)
 	}
 	sort.Strings(kinds)
 	return kinds
@@ -103,7 +106,7 @@ func (d *Doctor) checkOperator(ctx context.Context) error {
 		return err
 	}
 	if reconciled {
-		d.warn("operator", "", "no operator Deployment (label app.kubernetes.io/name=%s) found, but resources here are reconciled: the operator runs outside the cluster", OperatorLabel)
+		d.warn("operator", "fine for a local control plane; in a cluster, install the operator with its Helm chart", "no operator Deployment (label app.kubernetes.io/name=%s) found, but resources here are reconciled: the operator runs outside the cluster", OperatorLabel)
 		return nil
 	}
 	d.problem("operator", "install the operator: helm install mcp-operator helm-charts/mcp-operator -n toolhive-system --create-namespace",

@@ -73,7 +73,9 @@ func (d *Doctor) ok(check, format string, args ...any) { d.add(OK, check, "", fo
 func (d *Doctor) problem(check, fix, format string, args ...any) {
 	d.add(Problem, check, fix, format, args...)
 }
-func (d *Doctor) warn(check, fix, format string, args ...any) { d.add(Warning, check, fix, format, args...) }
+func (d *Doctor) warn(check, fix, format string, args ...any) {
+	d.add(Warning, check, fix, format, args...)
+}
 
 // Run runs the checklist: the cluster-wide checks, then the named resource (a
 // VirtualMCPServer or, failing that, an MCPServer), or every VirtualMCPServer and
