@@ -153,7 +153,9 @@ func (c *rcConv) server() (client.Object, error) {
 	return &v1beta1.MCPServer{TypeMeta: typeMeta("MCPServer"), ObjectMeta: c.meta, Spec: spec}, nil
 }
 
-func typeMeta(kind string) metav1.TypeMeta { return metav1.TypeMeta{APIVersion: APIVersion, Kind: kind} }
+func typeMeta(kind string) metav1.TypeMeta {
+	return metav1.TypeMeta{APIVersion: APIVersion, Kind: kind}
+}
 
 // transport maps the CLI transport; inspector has no server-side form.
 func (c *rcConv) transport() (v1alpha1.Transport, error) {

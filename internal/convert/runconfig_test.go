@@ -208,7 +208,9 @@ var rcCases = map[string]rcCase{
 			note(t, r, convert.Dropped, "audit_config.logFile")
 		}},
 	"telemetry": {in: base(map[string]any{"telemetry_config": map[string]any{"endpoint": "otel:4318", "samplingRate": "0.05", "tracingEnabled": true, "metricsEnabled": false, "useLegacyAttributes": false}}),
-		check: func(t *testing.T, o []*unstructured.Unstructured, r *convert.Report) { note(t, r, convert.Dropped, "telemetry_config") }},
+		check: func(t *testing.T, o []*unstructured.Unstructured, r *convert.Report) {
+			note(t, r, convert.Dropped, "telemetry_config")
+		}},
 	"group with MCPGroup": {in: base(map[string]any{"group": "My_Services"}), opts: convert.Options{WithGroup: true}, check: func(t *testing.T, o []*unstructured.Unstructured, r *convert.Report) {
 		eq(t, "groupRef", field(srv(t, o), "spec.groupRef"), map[string]any{"name": "my-services"})
 		eq(t, "group name", byKind(t, o, "MCPGroup").GetName(), "my-services")

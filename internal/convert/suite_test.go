@@ -1,34 +1,24 @@
 package convert_test
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/mcp-operator/mcp-operator/internal/convert"
 	"github.com/mcp-operator/mcp-operator/internal/localcp"
+	"github.com/mcp-operator/mcp-operator/internal/testutil/ssa"
 )
 
 // The shared control plane of this package (nil under -short: the apply tests skip).
-var (
-	cp  *localcp.ControlPlane
-	cli client.Client
-)
+var cp *localcp.ControlPlane
 
 func TestMain(m *testing.M) {
 	flag.Parse()
@@ -41,56 +31,18 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "internal/convert:", err)
 		os.Exit(1)
 	}
-	scheme := runtime.NewScheme()
-	_ = clientgoscheme.AddToScheme(scheme)
-	if cli, err = client.New(cp.Config, client.Options{Scheme: scheme}); err != nil {
-		fmt.Fprintln(os.Stderr, "internal/convert:", err)
-		os.Exit(1)
-	}
 	code := m.Run()
 	_ = cp.Stop()
 	os.Exit(code)
 }
 
-// applyStrict applies manifests with `kubectl apply --server-side --validate=strict`
-// into a fresh namespace and returns every applied object as the server stores it.
+// applyStrict applies manifests with strict server-side apply into namespace ns.
 func applyStrict(t *testing.T, ns string, manifests []byte) []*unstructured.Unstructured {
 	t.Helper()
 	if cp == nil {
 		t.Skip("needs the local control plane (not under -short)")
 	}
-	ctx := context.Background()
-	if err := cli.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
-		t.Fatalf("creating namespace %s: %v", ns, err)
-	}
-	cmd := exec.Command(cp.Kubectl, "--kubeconfig", cp.Kubeconfig, "apply", "--server-side", "--validate=strict",
-		"--field-manager=kubectl-mcp-test", "-n", ns, "-o", "json", "-f", "-")
-	cmd.Stdin = bytes.NewReader(manifests)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("kubectl apply --server-side --validate=strict failed: %v\n%s\nmanifests:\n%s", err, errb.String(), manifests)
-	}
-	var list struct {
-		Kind  string            `json:"kind"`
-		Items []json.RawMessage `json:"items"`
-	}
-	if err := json.Unmarshal(out.Bytes(), &list); err != nil {
-		t.Fatalf("decoding kubectl output: %v", err)
-	}
-	raws := list.Items
-	if list.Kind != "List" {
-		raws = []json.RawMessage{out.Bytes()}
-	}
-	var objs []*unstructured.Unstructured
-	for _, r := range raws {
-		u := &unstructured.Unstructured{}
-		if err := u.UnmarshalJSON(r); err != nil {
-			t.Fatalf("decoding applied object: %v", err)
-		}
-		objs = append(objs, u)
-	}
-	return objs
+	return ssa.ApplyStrict(t, cp, ns, manifests)
 }
 
 // assertStored checks that every field the converter wrote is stored unchanged:

@@ -113,7 +113,7 @@ func (v *vmcpConv) backends() ([]client.Object, error) {
 		}
 		out = append(out, &v1beta1.MCPServerEntry{TypeMeta: typeMeta("MCPServerEntry"),
 			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: v.opts.Namespace},
-			Spec: v1alpha1.MCPServerEntrySpec{RemoteURL: b.URL, Transport: t, GroupRef: &v1alpha1.GroupRef{Name: v.group}, AllowPrivateEndpoint: allowPrivate}})
+			Spec:       v1alpha1.MCPServerEntrySpec{RemoteURL: b.URL, Transport: t, GroupRef: &v1alpha1.GroupRef{Name: v.group}, AllowPrivateEndpoint: allowPrivate}})
 	}
 	v.cfg.Backends = keep
 	return out, nil
