@@ -22,7 +22,8 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 func runConvert(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("convert", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	file := fs.String("f", "", "input: RunConfig JSON, vmcp config file, or manifests (- for stdin)")
+	var files stringList
+	fs.Var(&files, "f", "input: RunConfig JSON, vmcp config file, or manifests (- for stdin); repeat to convert several into one output")
 	var o convert.Options
 	fs.StringVar(&o.Namespace, "n", "", "namespace written into the objects")
 	fs.StringVar(&o.Namespace, "namespace", "", "same as -n")
@@ -38,34 +39,30 @@ func runConvert(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if *file == "" || fs.NArg() > 0 {
+	if len(files) == 0 || fs.NArg() > 0 {
 		fmt.Fprintln(stderr, "convert: -f FILE is required (and takes no other arguments)")
 		fs.Usage()
 		return 2
 	}
-	data, err := readInput(*file)
-	if err != nil {
-		fmt.Fprintln(stderr, "convert:", err)
-		return 1
-	}
-	o.Source = *file
+	var err error
 	if o.EnvFileValues, err = readEnvFiles(envFiles); err != nil {
 		fmt.Fprintln(stderr, "convert:", err)
 		return 1
 	}
-	res, err := convert.Convert(data, o)
-	if res != nil {
-		printReport(stderr, &res.Report)
+	var results []*convert.Result
+	for _, file := range files {
+		r, code := convertOne(file, o, stderr)
+		if code != 0 {
+			return code
+		}
+		results = append(results, r)
 	}
-	var strict *convert.StrictError
-	if errors.As(err, &strict) {
+	res, err := convert.Merge(results...)
+	if err != nil {
 		fmt.Fprintln(stderr, "convert:", err)
 		return 1
 	}
-	if err != nil {
-		fmt.Fprintf(stderr, "convert: %s: %v\n", *file, err)
-		return 1
-	}
+	printReport(stderr, &res.Report)
 	if *outDir != "" {
 		files, err := convert.WriteDir(*outDir, res.Objects)
 		if err != nil {
@@ -84,6 +81,28 @@ func runConvert(args []string, stdout, stderr io.Writer) int {
 	}
 	_, _ = stdout.Write(y)
 	return 0
+}
+
+// convertOne converts one input file; a strict failure prints its notes.
+func convertOne(file string, o convert.Options, stderr io.Writer) (*convert.Result, int) {
+	data, err := readInput(file)
+	if err != nil {
+		fmt.Fprintln(stderr, "convert:", err)
+		return nil, 1
+	}
+	o.Source = file
+	res, err := convert.Convert(data, o)
+	var strict *convert.StrictError
+	if errors.As(err, &strict) {
+		printReport(stderr, &res.Report)
+		fmt.Fprintf(stderr, "convert: %s: %v\n", file, err)
+		return nil, 1
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "convert: %s: %v\n", file, err)
+		return nil, 1
+	}
+	return res, 0
 }
 
 func readInput(path string) ([]byte, error) {

@@ -110,3 +110,38 @@ func detect(data []byte) (inputKind, error) {
 	}
 	return 0, errors.New("input is not a RunConfig (no image, remote_url or transport), a vmcp config (no backends or groupRef) or a manifest (no apiVersion/kind)")
 }
+
+// Merge joins the results of several inputs (e.g. the backends of one group and its
+// VirtualMCPServer). An object that several inputs produce is kept once: the first
+// MCPGroup of a name wins (they differ only in description); two different objects
+// of another kind and the same name are an error.
+func Merge(results ...*Result) (*Result, error) {
+	out := &Result{}
+	seen := map[string]string{}
+	for _, r := range results {
+		for _, o := range r.Objects {
+			key := o.GetObjectKind().GroupVersionKind().Kind + "/" + o.GetNamespace() + "/" + o.GetName()
+			y, err := YAML([]client.Object{o})
+			if err != nil {
+				return nil, err
+			}
+			if prev, ok := seen[key]; ok {
+				kind := o.GetObjectKind().GroupVersionKind().Kind
+				if prev != string(y) && kind != "MCPGroup" {
+					return nil, fmt.Errorf("two inputs produce different %s", key)
+				}
+				if prev != string(y) {
+					out.Report.info(key, "produced by several inputs; the first is kept")
+				}
+				continue
+			}
+			seen[key] = string(y)
+			out.Objects = append(out.Objects, o)
+		}
+		out.Report.Notes = append(out.Report.Notes, r.Report.Notes...)
+		for _, c := range r.Report.Commands {
+			out.Report.command(c)
+		}
+	}
+	return out, nil
+}
