@@ -178,6 +178,9 @@ func port(p int) *int32 {
 	return &v
 }
 
+// cliDefaultGroup is the group the CLI puts every workload in unless told otherwise.
+const cliDefaultGroup = "default"
+
 // groupRef maps group (or --group) to groupRef and, with --with-group, an MCPGroup.
 func (c *rcConv) groupRef() *v1alpha1.GroupRef {
 	g := c.rc.Group
@@ -188,6 +191,10 @@ func (c *rcConv) groupRef() *v1alpha1.GroupRef {
 		g = c.opts.Group
 	}
 	if g == "" {
+		return nil
+	}
+	if g == cliDefaultGroup && c.opts.Group == "" && !c.opts.WithGroup {
+		c.rep.info("group", "%q is the CLI's default group, not a choice: no groupRef is written (pass --group default or --with-group to keep it)", g)
 		return nil
 	}
 	name := SanitizeName(g)

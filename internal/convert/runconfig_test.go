@@ -363,3 +363,14 @@ func TestEveryRunConfigKeyCovered(t *testing.T) {
 		t.Errorf("only %d RunConfig inputs; want at least 30", len(rcCases))
 	}
 }
+
+func init() {
+	rcCases["cli default group not mapped"] = rcCase{in: base(map[string]any{"group": "default"}), check: func(t *testing.T, o []*unstructured.Unstructured, r *convert.Report) {
+		eq(t, "groupRef", field(srv(t, o), "spec.groupRef"), nil)
+		note(t, r, convert.Info, "group")
+	}}
+	rcCases["cli default group kept with --with-group"] = rcCase{in: base(map[string]any{"group": "default"}), opts: convert.Options{WithGroup: true}, check: func(t *testing.T, o []*unstructured.Unstructured, r *convert.Report) {
+		eq(t, "groupRef", field(srv(t, o), "spec.groupRef"), map[string]any{"name": "default"})
+		eq(t, "group", byKind(t, o, "MCPGroup").GetName(), "default")
+	}}
+}

@@ -166,3 +166,18 @@ func TestUnknownName(t *testing.T) {
 	f := newFixture(t)
 	expect(t, f.run("ghost"), doctor.Problem, "ghost", "no VirtualMCPServer or MCPServer")
 }
+
+// An MCPServerEntry backend is healthy when Valid, and reported when Failed.
+func TestEntryBackend(t *testing.T) {
+	f := newFixture(t)
+	v := f.healthyVirtual()
+	e := &v1alpha1.MCPServerEntry{ObjectMeta: metav1.ObjectMeta{Name: "remote"}, Spec: v1alpha1.MCPServerEntrySpec{
+		RemoteURL: "https://mcp.example.com/mcp", Transport: v1alpha1.RemoteTransportStreamableHTTP, GroupRef: &v1alpha1.GroupRef{Name: "g"}}}
+	f.create(e)
+	e.Status.Phase = v1alpha1.PhaseValid
+	f.status(e)
+	expectHealthy(t, f.run(v.Name))
+	e.Status.Phase, e.Status.Message = v1alpha1.PhaseFailed, "remoteUrl host is a link-local address"
+	f.status(e)
+	expect(t, f.run(v.Name), doctor.Problem, "backend remote", "link-local")
+}

@@ -76,13 +76,22 @@ func (d *Doctor) checkGroup(ctx context.Context, check string, v *v1alpha1.Virtu
 			"group %s has no backends in namespace %s", g, d.Namespace)
 	}
 	for _, m := range members {
-		if m.phase != string(v1alpha1.PhaseReady) {
+		if !healthyPhase(m.kind, m.phase) {
 			d.problem(check+" backend "+m.name, fmt.Sprintf("kubectl describe %s %s -n %s", m.kind, m.name, d.Namespace), "%s %s is %q: %s", m.kind, m.name, m.phase, m.message)
 		} else {
-			d.ok(check+" backend "+m.name, "%s %s is Ready", m.kind, m.name)
+			d.ok(check+" backend "+m.name, "%s %s is %s", m.kind, m.name, m.phase)
 		}
 	}
 	return members, nil
+}
+
+// healthyPhase: an MCPServerEntry (nothing runs for it) is healthy when Valid;
+// MCPServers and MCPRemoteProxies when Ready.
+func healthyPhase(kind, phase string) bool {
+	if kind == "mcpserverentry" {
+		return phase == string(v1alpha1.PhaseValid) || phase == string(v1alpha1.PhaseReady)
+	}
+	return phase == string(v1alpha1.PhaseReady)
 }
 
 // members lists the group's MCPServers, MCPRemoteProxies and MCPServerEntries.
