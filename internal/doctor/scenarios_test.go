@@ -91,6 +91,11 @@ func TestVirtualMCPServerFindings(t *testing.T) {
 			v.Status.Conditions = []metav1.Condition{{Type: v1alpha1.ConditionGroupRefValidated, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonNotFound, Message: "MCPGroup g not found", LastTransitionTime: metav1.Now()}}
 			f.status(v)
 		}, "GroupRefValidated", "MCPGroup g not found"},
+		"stuck pending": {func(f *fixture, v *v1alpha1.VirtualMCPServer) {
+			must(t, cli.Get(ctx, client.ObjectKeyFromObject(v), v))
+			v.Status.Phase, v.Status.Message = v1alpha1.PhasePending, "waiting for MCPGroup g"
+			f.status(v)
+		}, "phase", "phase Pending: waiting for MCPGroup g"},
 		"warning event": {func(f *fixture, v *v1alpha1.VirtualMCPServer) {
 			f.create(&corev1.Event{ObjectMeta: metav1.ObjectMeta{Name: "vm.1"}, Type: corev1.EventTypeWarning, Reason: "InvalidConfig", Message: "composite tool refers to a missing step",
 				InvolvedObject: corev1.ObjectReference{Kind: "VirtualMCPServer", Name: "vm", Namespace: f.ns}, LastTimestamp: metav1.Now()})

@@ -22,8 +22,13 @@ type member struct {
 func (d *Doctor) checkVirtual(ctx context.Context, v *v1alpha1.VirtualMCPServer) error {
 	check := "VirtualMCPServer/" + v.Name
 	d.checkConditions(check, v.Generation, v.Status.ObservedGeneration, v.Status.Conditions)
-	if v.Status.Phase != "" {
-		d.ok(check+" phase", "phase %s", v.Status.Phase)
+	switch v.Status.Phase {
+	case "":
+		d.warn(check+" phase", "wait for the operator, or check its logs", "no status yet")
+	case v1alpha1.PhaseReady:
+		d.ok(check+" phase", "phase Ready")
+	default:
+		d.problem(check+" phase", fmt.Sprintf("kubectl describe virtualmcpserver %s -n %s; the findings below name the cause", v.Name, d.Namespace), "phase %s: %s", v.Status.Phase, v.Status.Message)
 	}
 	members, err := d.checkGroup(ctx, check, v)
 	if err != nil {
