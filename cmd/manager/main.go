@@ -22,6 +22,7 @@ import (
 	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
 	"github.com/mcp-operator/mcp-operator/internal/metricsauth"
 	"github.com/mcp-operator/mcp-operator/internal/render"
+	"github.com/mcp-operator/mcp-operator/pkg/version"
 )
 
 // flags are the manager's command-line settings.
@@ -34,6 +35,7 @@ type flags struct {
 	kubeconfig              string
 	allowLoopback           bool
 	maxConcurrentReconciles int
+	showVersion             bool
 	zap                     crzap.Options
 }
 
@@ -52,6 +54,7 @@ func parseFlags(args []string) (flags, error) {
 	fsys.StringVar(&f.chartsDir, "charts-dir", "", "directory holding the charts named in the watches file (default: the embedded charts)")
 	fsys.BoolVar(&f.allowLoopback, "allow-loopback-endpoints", false, "accept loopback remote URLs (development and tests only)")
 	fsys.IntVar(&f.maxConcurrentReconciles, "max-concurrent-reconciles", 4, "workers per controller")
+	fsys.BoolVar(&f.showVersion, "version", false, "print the version and exit")
 	f.zap.BindFlags(fsys)
 	return f, fsys.Parse(args)
 }
@@ -70,6 +73,10 @@ func watchNamespaces(v string) []string {
 func main() {
 	f, err := parseFlags(os.Args[1:])
 	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0)
+	}
+	if err == nil && f.showVersion {
+		fmt.Println("manager", version.Version)
 		os.Exit(0)
 	}
 	if err == nil {
@@ -121,7 +128,7 @@ func run(f flags) error {
 	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
 		return err
 	}
-	ctrl.Log.Info("Starting manager", "watchNamespace", os.Getenv("WATCH_NAMESPACE"), "allowLoopbackEndpoints", f.allowLoopback)
+	ctrl.Log.Info("Starting manager", "version", version.Version, "watchNamespace", os.Getenv("WATCH_NAMESPACE"), "allowLoopbackEndpoints", f.allowLoopback)
 	return mgr.Start(ctx)
 }
 
