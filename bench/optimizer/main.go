@@ -12,11 +12,21 @@ import (
 	"flag"
 	"fmt"
 	"os"
+
+	"github.com/mcp-operator/mcp-operator/pkg/optimizer"
 )
 
 func main() {
 	misses := flag.Bool("misses", false, "print the dev tasks whose first hit is wrong")
+	query := flag.String("q", "", "print the ranking of one task and exit")
 	flag.Parse()
+	if *query != "" {
+		if err := explain(*query); err != nil {
+			fmt.Fprintln(os.Stderr, "bench/optimizer:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*misses); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/optimizer:", err)
 		os.Exit(1)
@@ -43,6 +53,20 @@ func run(misses bool) error {
 		for _, m := range dev.misses {
 			fmt.Println("   ", m)
 		}
+	}
+	return nil
+}
+
+// explain prints the top ten of one task, for looking into a miss.
+func explain(q string) error {
+	ctx := context.Background()
+	servers, err := loadServers("bench/optimizer/testdata/tools")
+	if err != nil {
+		return err
+	}
+	ix, _ := buildIndex(ctx, servers, optimizerOptions())
+	for i, h := range ix.Search(ctx, optimizer.Query{Description: q, Limit: 10}).Hits {
+		fmt.Printf("%2d %.3f %s/%s\n", i+1, h.Score, h.Server, h.Name)
 	}
 	return nil
 }

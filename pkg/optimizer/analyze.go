@@ -51,7 +51,9 @@ func terms(text string) []string {
 	ws := words(text)
 	out := ws[:0]
 	for _, w := range ws {
-		if stopWords[w] {
+		if stopWords[w] || isNumber(w) {
+			// Numbers in a task are its arguments (issue 17, 5 replicas),
+			// never what tells one tool from another.
 			continue
 		}
 		out = append(out, stem(w))
@@ -111,6 +113,15 @@ func undouble(w string) string {
 	return w
 }
 
+func isNumber(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < '0' || w[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 func isAlpha(w string) bool {
 	for i := 0; i < len(w); i++ {
 		if w[i] < 'a' || w[i] > 'z' {
@@ -146,7 +157,8 @@ than so such this that these those there here it its it's is are was were be bee
 done have has had having i me my mine we us our you your he she they them their his her what which who
 whom whose when where why how can could would should will shall may might must want wants need needs
 please some any each every also just only very really via using use within without up out over
-under again let lets like me tell give one thing things something stuff`)
+under again let lets like me tell give one thing things something stuff
+called named currently right now`)
 
 func toSet(s string) map[string]bool {
 	m := map[string]bool{}

@@ -15,6 +15,7 @@ type field int
 const (
 	fieldName field = iota
 	fieldServer
+	fieldLead
 	fieldDescription
 	fieldParamName
 	fieldParamDescription
@@ -24,19 +25,20 @@ const (
 // FieldWeights says how much a term in each field counts; BM25F sums the
 // weighted, length-normalised term frequencies of all fields.
 type FieldWeights struct {
-	Name, Server, Description, ParamName, ParamDescription float64
+	Name, Server, Lead, Description, ParamName, ParamDescription float64
 }
 
 // DefaultFieldWeights rank a term in the tool's name far above the same term
 // in its description, and parameter text lowest: names are short and say what
-// the tool does; descriptions and parameters also say what it does not.
-var DefaultFieldWeights = FieldWeights{Name: 3, Server: 1.5, Description: 1, ParamName: 0.5, ParamDescription: 0.2}
+// the tool does; the first sentence of a description (Lead) says it again in
+// words; the rest of it, and the parameters, also say what it does not do.
+var DefaultFieldWeights = FieldWeights{Name: 4, Server: 2, Lead: 2, Description: 0.5, ParamName: 0.3, ParamDescription: 0.1}
 
 // BM25 parameters: k1 saturates term frequency; b is per field, low for the
 // short name and server fields, where length says little.
 const k1 = 1.2
 
-var fieldB = [numFields]float64{fieldName: 0.3, fieldServer: 0, fieldDescription: 0.75, fieldParamName: 0.5, fieldParamDescription: 0.75}
+var fieldB = [numFields]float64{fieldName: 0.3, fieldServer: 0, fieldLead: 0.5, fieldDescription: 0.75, fieldParamName: 0.5, fieldParamDescription: 0.75}
 
 // Options configure an Index.
 type Options struct {
@@ -97,7 +99,7 @@ func New(opts Options) *Index {
 	}
 	ix := &Index{
 		opts:    opts,
-		weights: [numFields]float64{w.Name, w.Server, w.Description, w.ParamName, w.ParamDescription},
+		weights: [numFields]float64{w.Name, w.Server, w.Lead, w.Description, w.ParamName, w.ParamDescription},
 		servers: map[string][]*analyzed{},
 		vectors: newVectorCache(),
 	}
@@ -178,6 +180,7 @@ func analyze(t Tool) *analyzed {
 	}
 	addField(fieldName, t.Name+" "+t.Title)
 	addField(fieldServer, t.Server)
+	addField(fieldLead, leadSentence(t.Description))
 	addField(fieldDescription, t.Description)
 	var pn, pd []string
 	for _, p := range t.Params {
@@ -243,4 +246,16 @@ func (ix *Index) publishLocked() {
 		s.idf[term] = math.Log(1 + (n-df+0.5)/(df+0.5))
 	}
 	ix.snap.Store(s)
+}
+
+// leadSentence is the first sentence of a description: what the tool does,
+// before the usage notes, caveats and examples that follow.
+func leadSentence(desc string) string {
+	desc = strings.TrimSpace(desc)
+	for i, r := range desc {
+		if r == '\n' || (r == '.' || r == '!' || r == '?') && (i+1 == len(desc) || desc[i+1] == ' ' || desc[i+1] == '\n') {
+			return desc[:i]
+		}
+	}
+	return desc
 }

@@ -2,6 +2,7 @@ package optimizer
 
 import (
 	"context"
+	"math"
 	"sort"
 	"strings"
 )
@@ -110,14 +111,51 @@ func (ix *Index) Search(ctx context.Context, q Query) Result {
 	return res
 }
 
-// keywordScores is the BM25F score of every tool for the analysed query.
+// coordination is how strongly a tool's score depends on the share of the
+// query's concepts it matches: BM25 alone lets one rare word matched twice
+// outrank a tool that matches everything the task asks for.
+var coordination = 0.5
+
+// keywordScores is the BM25F score of every tool for the analysed query:
+// per concept the best-scoring alternative, summed over concepts, times the
+// idf-weighted share of concepts the tool matches (to the coordination power).
 func (s *snapshot) keywordScores(text string) []float64 {
 	scores := make([]float64, len(s.keys))
-	for _, qt := range expand(text) {
-		idf := s.idf[qt.term]
-		for _, p := range s.postings[qt.term] {
-			tf := float64(p.tfw)
-			scores[p.doc] += qt.weight * idf * tf * (k1 + 1) / (tf + k1)
+	covered := make([]float64, len(s.keys))
+	best := make([]float64, len(s.keys))
+	var touched []int32
+	total := 0.0
+	for _, c := range expand(text) {
+		touched = touched[:0]
+		mass := 0.0
+		for _, alt := range c {
+			idf := s.idf[alt.term]
+			if len(s.postings[alt.term]) > 0 {
+				mass = max(mass, alt.weight*idf)
+			}
+			for _, p := range s.postings[alt.term] {
+				tf := float64(p.tfw)
+				v := alt.weight * idf * tf * (k1 + 1) / (tf + k1)
+				if best[p.doc] == 0 {
+					touched = append(touched, p.doc)
+				}
+				if v > best[p.doc] {
+					best[p.doc] = v
+				}
+			}
+		}
+		total += mass
+		for _, d := range touched {
+			scores[d] += best[d]
+			covered[d] += mass
+			best[d] = 0
+		}
+	}
+	if total > 0 && coordination > 0 {
+		for d := range scores {
+			if scores[d] > 0 {
+				scores[d] *= math.Pow(covered[d]/total, coordination)
+			}
 		}
 	}
 	return scores

@@ -9,9 +9,9 @@ import "strings"
 // "directory". A group's words expand each other at query time (see expand).
 var synonymGroups = []string{
 	// actions
-	"get fetch retrieve obtain read show view display grab pull look inspect see",
+	"get fetch retrieve obtain read show view display grab look inspect see",
 	"list enumerate browse all show",
-	"create make new add generate build produce open start",
+	"create make new add generate build produce",
 	"delete remove erase destroy drop purge discard trash uninstall",
 	"update edit modify change alter patch set rename adjust replace",
 	"search find query lookup look locate discover seek filter",
@@ -99,74 +99,77 @@ var synonymGroups = []string{
 	"size bytes",
 }
 
-// synonyms maps a stemmed term to the other stemmed terms of its groups.
+// synonyms maps a stemmed term to the other stemmed terms of its groups,
+// with their weights.
 var synonyms = buildSynonyms(synonymGroups)
 
-func buildSynonyms(groups []string) map[string][]string {
-	out := map[string][]string{}
+// A group's first word is its head, the word tools use most; the other words
+// are what people write instead. A word and its head stand for each other at
+// expandWeight; two non-head words only at sideWeight, since "make" and "add"
+// both mean create, but do not mean each other.
+const sideWeight = 0.45
+
+func buildSynonyms(groups []string) map[string][]alternative {
+	out := map[string][]alternative{}
+	add := func(a, b string, w float64) {
+		if a == b {
+			return
+		}
+		for i, x := range out[a] {
+			if x.term == b {
+				out[a][i].weight = max(x.weight, w)
+				return
+			}
+		}
+		out[a] = append(out[a], alternative{term: b, weight: w})
+	}
 	for _, g := range groups {
 		var stems []string
 		for _, w := range strings.Fields(g) {
 			stems = append(stems, stem(w))
 		}
-		for _, a := range stems {
-			for _, b := range stems {
-				if a != b && !contains(out[a], b) {
-					out[a] = append(out[a], b)
+		for i, a := range stems {
+			for j, b := range stems {
+				w := sideWeight
+				if i == 0 || j == 0 {
+					w = expandWeight
 				}
+				add(a, b, w)
 			}
 		}
 	}
 	return out
 }
 
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
-}
-
 // expandWeight is how much a synonym counts against the word the user wrote:
-// enough to find a tool that only uses the other word, not so much that it
-// outranks a tool using the user's own word.
-const expandWeight = 0.35
+// nearly as much, so a tool that only uses the other word is found, but less,
+// so a tool using the user's own word comes first.
+const expandWeight = 0.8
 
-// queryTerm is one weighted term of an analysed query.
-type queryTerm struct {
+// alternative is one term that can satisfy a query word, with its weight.
+type alternative struct {
 	term   string
 	weight float64
 }
 
-// expand analyses a query: its own terms at weight 1, each synonym at
-// expandWeight (a term the user wrote twice, or also reached as a synonym,
-// keeps its highest weight once).
-func expand(text string) []queryTerm {
-	weights := map[string]float64{}
-	var order []string
-	add := func(t string, w float64) {
-		old, seen := weights[t]
-		if !seen {
-			order = append(order, t)
+// concept is one word of the query with the terms that can stand for it.
+// A tool scores a concept once, by its best alternative, so a word with many
+// synonyms does not outweigh a word with none.
+type concept []alternative
+
+// expand analyses a query into concepts: each distinct term of the text, with
+// its synonyms at expandWeight.
+func expand(text string) []concept {
+	seen := map[string]bool{}
+	var out []concept
+	for _, t := range terms(text) {
+		if seen[t] {
+			continue
 		}
-		if w > old {
-			weights[t] = w
-		}
-	}
-	own := terms(text)
-	for _, t := range own {
-		add(t, 1)
-	}
-	for _, t := range own {
-		for _, s := range synonyms[t] {
-			add(s, expandWeight)
-		}
-	}
-	out := make([]queryTerm, 0, len(order))
-	for _, t := range order {
-		out = append(out, queryTerm{term: t, weight: weights[t]})
+		seen[t] = true
+		c := concept{{term: t, weight: 1}}
+		c = append(c, synonyms[t]...)
+		out = append(out, c)
 	}
 	return out
 }
