@@ -71,7 +71,7 @@ func stem(w string) string {
 		return w
 	}
 	if s, ok := irregular[w]; ok {
-		return s
+		w = s // and on through the rules, so "wrote" ends where "write" does
 	}
 	switch {
 	case strings.HasSuffix(w, "sses"):
