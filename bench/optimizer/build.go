@@ -2,25 +2,29 @@ package main
 
 import (
 	"context"
-	"sort"
 
 	"github.com/mcp-operator/mcp-operator/pkg/optimizer"
+	vmcpoptimizer "github.com/mcp-operator/mcp-operator/pkg/vmcp/optimizer"
 )
 
 func optimizerOptions() optimizer.Options { return optimizer.Options{} }
 
+// nameAndDescription is the baseline: BM25 over the name and the description
+// (a tiny weight elsewhere, since all-zero weights mean the defaults).
+var nameAndDescription = optimizer.FieldWeights{Name: 1, Description: 1, Lead: 1e-9, Server: 1e-9, ParamName: 1e-9, ParamDescription: 1e-9}
+
+// metaToolTokens is the size of optimizer mode's tools/list.
+func metaToolTokens() int {
+	return vmcpoptimizer.EstimateTokens(vmcpoptimizer.Tools())
+}
+
 // buildIndex indexes every server and returns the index and its tool count.
 func buildIndex(ctx context.Context, servers map[string][]optimizer.Tool, opts optimizer.Options) (*optimizer.Index, int) {
 	ix := optimizer.New(opts)
-	names := make([]string, 0, len(servers))
-	for s := range servers {
-		names = append(names, s)
-	}
-	sort.Strings(names)
 	total := 0
-	for _, s := range names {
-		_ = ix.SetServer(ctx, s, servers[s])
-		total += len(servers[s])
+	for _, tools := range servers {
+		total += len(tools)
 	}
+	_ = ix.SetServers(ctx, servers)
 	return ix, total
 }

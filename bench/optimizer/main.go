@@ -54,6 +54,13 @@ func run(misses bool) error {
 			fmt.Println("   ", m)
 		}
 	}
+	base, _ := buildIndex(ctx, servers, optimizer.Options{Weights: nameAndDescription})
+	fmt.Printf("  baseline (same analysis, name + description fields only), dev: %s\n", evaluate(ctx, base, qs, false))
+	fmt.Printf("  baseline, held-out: %s\n", evaluate(ctx, base, qs, true))
+	if err := tokens(ctx, ix, qs); err != nil {
+		return err
+	}
+	perf(ctx, servers, qs)
 	return nil
 }
 

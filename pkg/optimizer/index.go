@@ -2,6 +2,8 @@ package optimizer
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -124,6 +126,40 @@ func (ix *Index) SetServer(ctx context.Context, server string, tools []Tool) err
 	err := ix.embedLocked(ctx, docs)
 	ix.publishLocked()
 	return err
+}
+
+// SetServers replaces the tools of several servers at once (a nil list
+// removes the server) and publishes one snapshot: the initial build, or every
+// backend that changed in one aggregation.
+func (ix *Index) SetServers(ctx context.Context, servers map[string][]Tool) error {
+	analysed := make(map[string][]*analyzed, len(servers))
+	for server, tools := range servers {
+		if tools == nil {
+			analysed[server] = nil
+			continue
+		}
+		docs := make([]*analyzed, 0, len(tools))
+		for _, t := range tools {
+			t.Server = server
+			docs = append(docs, analyze(t))
+		}
+		analysed[server] = docs
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	var errs []error
+	for server, docs := range analysed {
+		if docs == nil {
+			delete(ix.servers, server)
+			continue
+		}
+		ix.servers[server] = docs
+		if err := ix.embedLocked(ctx, docs); err != nil {
+			errs = append(errs, fmt.Errorf("server %s: %w", server, err))
+		}
+	}
+	ix.publishLocked()
+	return errors.Join(errs...)
 }
 
 // RemoveServer drops a server's tools.

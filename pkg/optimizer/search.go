@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // DefaultLimit is how many tools a search returns when the query says
@@ -52,7 +53,9 @@ func (ix *Index) Search(ctx context.Context, q Query) Result {
 	}
 	allowed := func(i int) bool { return q.Allow == nil || q.Allow(s.keys[i]) }
 
-	kw := s.keywordScores(q.Description + " " + strings.Join(q.Keywords, " "))
+	buf := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(buf)
+	kw := s.keywordScores(buf, q.Description+" "+strings.Join(q.Keywords, " "))
 	var res Result
 	var sims []float64
 	if ix.opts.Embedder != nil && ix.opts.SemanticRatio > 0 && strings.TrimSpace(q.Description) != "" {
@@ -71,7 +74,7 @@ func (ix *Index) Search(ctx context.Context, q Query) Result {
 	if !res.Semantic {
 		ratio = 0
 	}
-	hits := make([]Hit, 0, 64)
+	hits := make([]Hit, 0, limit+1)
 	for i := range s.keys {
 		if !allowed(i) {
 			continue
@@ -93,19 +96,7 @@ func (ix *Index) Search(ctx context.Context, q Query) Result {
 		if semOK {
 			h.Score += ratio * clamp01(sims[i])
 		}
-		hits = append(hits, h)
-	}
-	sort.Slice(hits, func(a, b int) bool {
-		if hits[a].Score != hits[b].Score {
-			return hits[a].Score > hits[b].Score
-		}
-		if hits[a].Server != hits[b].Server {
-			return hits[a].Server < hits[b].Server
-		}
-		return hits[a].Name < hits[b].Name
-	})
-	if len(hits) > limit {
-		hits = hits[:limit]
+		hits = insertTop(hits, h, limit)
 	}
 	res.Hits = hits
 	return res
@@ -119,11 +110,11 @@ var coordination = 0.5
 // keywordScores is the BM25F score of every tool for the analysed query:
 // per concept the best-scoring alternative, summed over concepts, times the
 // idf-weighted share of concepts the tool matches (to the coordination power).
-func (s *snapshot) keywordScores(text string) []float64 {
-	scores := make([]float64, len(s.keys))
-	covered := make([]float64, len(s.keys))
-	best := make([]float64, len(s.keys))
-	var touched []int32
+func (s *snapshot) keywordScores(buf *scratch, text string) []float64 {
+	n := len(s.keys)
+	scores, covered, best := buf.reset(n)
+	touched := buf.touched[:0]
+	defer func() { buf.touched = touched }()
 	total := 0.0
 	for _, c := range expand(text) {
 		touched = touched[:0]
@@ -159,6 +150,53 @@ func (s *snapshot) keywordScores(text string) []float64 {
 		}
 	}
 	return scores
+}
+
+// better orders hits: higher score first, then by server and name, so equal
+// scores rank the same way every time.
+func better(a, b Hit) bool {
+	if a.Score != b.Score {
+		return a.Score > b.Score
+	}
+	if a.Server != b.Server {
+		return a.Server < b.Server
+	}
+	return a.Name < b.Name
+}
+
+// insertTop inserts h into hits (sorted by better, at most limit long).
+func insertTop(hits []Hit, h Hit, limit int) []Hit {
+	if len(hits) == limit && !better(h, hits[limit-1]) {
+		return hits
+	}
+	i := sort.Search(len(hits), func(i int) bool { return better(h, hits[i]) })
+	hits = append(hits, Hit{})
+	copy(hits[i+1:], hits[i:])
+	hits[i] = h
+	if len(hits) > limit {
+		hits = hits[:limit]
+	}
+	return hits
+}
+
+// scratch is the per-search working memory, pooled so a search allocates
+// little at thousands of tools.
+type scratch struct {
+	scores, covered, best []float64
+	touched               []int32
+}
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
+
+func (b *scratch) reset(n int) (scores, covered, best []float64) {
+	if cap(b.scores) < n {
+		b.scores, b.covered, b.best = make([]float64, n), make([]float64, n), make([]float64, n)
+	}
+	b.scores, b.covered, b.best = b.scores[:n], b.covered[:n], b.best[:n]
+	clear(b.scores)
+	clear(b.covered)
+	clear(b.best)
+	return b.scores, b.covered, b.best
 }
 
 func clamp01(v float64) float64 {

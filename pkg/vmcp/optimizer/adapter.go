@@ -132,9 +132,10 @@ func (a *Adapter) Update(ctx context.Context, entries []Entry) {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	changed := map[string][]search.Tool{}
 	for server := range a.sigs {
 		if _, ok := byServer[server]; !ok {
-			a.ix.RemoveServer(server)
+			changed[server] = nil
 			delete(a.sigs, server)
 		}
 	}
@@ -149,8 +150,11 @@ func (a *Adapter) Update(ctx context.Context, entries []Entry) {
 			docs = append(docs, search.Tool{Name: e.Tool.Name, Title: e.Tool.Title,
 				Description: e.Tool.Description, Params: search.ParamsFromSchema(e.Tool.InputSchema)})
 		}
-		if err := a.ix.SetServer(ctx, server, docs); err != nil {
-			a.log.Warn("Embedding tools failed; they are searchable by keyword", zap.String("server", server), zap.Error(err))
+		changed[server] = docs
+	}
+	if len(changed) > 0 {
+		if err := a.ix.SetServers(ctx, changed); err != nil {
+			a.log.Warn("Embedding tools failed; they are searchable by keyword", zap.Error(err))
 		}
 	}
 	a.tools = tools
