@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 
+	"github.com/mcp-operator/mcp-operator/pkg/embedder"
 	"github.com/mcp-operator/mcp-operator/pkg/optimizer"
 	vmcpoptimizer "github.com/mcp-operator/mcp-operator/pkg/vmcp/optimizer"
 )
@@ -27,4 +28,16 @@ func buildIndex(ctx context.Context, servers map[string][]optimizer.Tool, opts o
 	}
 	_ = ix.SetServers(ctx, servers)
 	return ix, total
+}
+
+// localEmbedder is pkg/embedder's embedding called in process (the same
+// function cmd/embedder serves), so the hybrid run measures ranking, not HTTP.
+type localEmbedder struct{}
+
+func (localEmbedder) Embed(_ context.Context, texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	for i, t := range texts {
+		out[i] = embedder.Embed(t, embedder.Dimensions)
+	}
+	return out, nil
 }

@@ -54,6 +54,11 @@ func run(misses bool) error {
 			fmt.Println("   ", m)
 		}
 	}
+	for _, ratio := range []float64{0.2, 0.5} {
+		hy, _ := buildIndex(ctx, servers, optimizer.Options{Embedder: localEmbedder{}, SemanticRatio: ratio})
+		fmt.Printf("  hybrid with cmd/embedder's hashed n-grams, ratio %.2f, dev:      %s\n", ratio, evaluate(ctx, hy, qs, false))
+		fmt.Printf("  hybrid with cmd/embedder's hashed n-grams, ratio %.2f, held-out: %s\n", ratio, evaluate(ctx, hy, qs, true))
+	}
 	base, _ := buildIndex(ctx, servers, optimizer.Options{Weights: nameAndDescription})
 	fmt.Printf("  baseline (same analysis, name + description fields only), dev: %s\n", evaluate(ctx, base, qs, false))
 	fmt.Printf("  baseline, held-out: %s\n", evaluate(ctx, base, qs, true))
