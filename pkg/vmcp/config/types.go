@@ -600,7 +600,6 @@ const (
 // Optimizer configures find_tool / call_tool mode. Every field is optional:
 // without an embedding service the search is keyword only.
 // +kubebuilder:validation:XValidation:rule="!has(self.hybridSearchSemanticRatio) || double(self.hybridSearchSemanticRatio) <= 1.0",message="hybridSearchSemanticRatio must be between 0 and 1"
-// +kubebuilder:validation:XValidation:rule="!has(self.embeddingModel) || has(self.embeddingService)",message="embeddingModel needs embeddingService (or spec.embeddingServerRef)"
 type Optimizer struct {
 	// EmbeddingService is the base URL of the embedding service (the semantic
 	// arm); set by the operator from spec.embeddingServerRef when that is used.

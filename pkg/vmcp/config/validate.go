@@ -521,10 +521,8 @@ func (c *Config) validateOptimizer(p *problems) {
 	}
 	validateURL(p, "optimizer.embeddingService", o.EmbeddingService, false)
 	checkDuration(p, "optimizer.embeddingServiceTimeout", o.EmbeddingServiceTimeout)
-	if r, err := o.SemanticRatio(); err != nil {
+	if _, err := o.SemanticRatio(); err != nil {
 		p.add("optimizer.hybridSearchSemanticRatio", "%v", err)
-	} else if r > 0 && o.EmbeddingService == "" && o.HybridSearchSemanticRatio != "" {
-		p.add("optimizer.hybridSearchSemanticRatio", "%q needs embeddingService (or spec.embeddingServerRef)", o.HybridSearchSemanticRatio)
 	}
 	if _, err := o.DistanceThreshold(); err != nil {
 		p.add("optimizer.semanticDistanceThreshold", "%v", err)
