@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -55,4 +56,12 @@ func (o *Optimizer) EmbeddingTimeout() time.Duration {
 		return d
 	}
 	return DefaultEmbeddingTimeout
+}
+
+// Validate checks the optimizer settings alone (for the standalone optimizer,
+// which has no backends in a config).
+func (o *Optimizer) Validate() error {
+	p := &problems{}
+	(&Config{Optimizer: o}).validateOptimizer(p)
+	return errors.Join(p.list...)
 }

@@ -38,6 +38,9 @@ type Entry struct {
 	Server string
 	// Tool is its definition under its exposed name.
 	Tool *mcp.Tool
+	// Original is the tool's name on its server, when it differs from the
+	// exposed name (the standalone optimizer calls the server itself).
+	Original string
 }
 
 // Adapter is the optimizer of one gateway.
