@@ -150,6 +150,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		&MCPRemoteProxyReconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorderFor("mcpremoteproxy-controller"), Options: &opts},
 		&MCPServerEntryReconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorderFor("mcpserverentry-controller"), Options: &opts},
 		&MCPGroupReconciler{Client: mgr.GetClient(), Options: &opts},
+		&EmbeddingServerReconciler{Client: mgr.GetClient(), Options: &opts},
 		&MCPToolConfigReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorderFor("mcptoolconfig-controller"), Options: &opts},
 		&MCPExternalAuthConfigReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorderFor("mcpexternalauthconfig-controller"), Options: &opts},
 		&VirtualMCPServerReconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorderFor("virtualmcpserver-controller"), Options: &opts},

@@ -79,6 +79,7 @@ func (r *VirtualMCPServerReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&v1alpha1.MCPToolConfig{}, mapByIndex(r.Client, list, IndexToolConfigRef), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&v1alpha1.MCPExternalAuthConfig{}, r.mapAuthConfigToVMCPs(), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&v1alpha1.VirtualMCPCompositeToolDefinition{}, mapByIndex(r.Client, list, IndexCompositeToolRef), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Watches(&v1alpha1.EmbeddingServer{}, mapByIndex(r.Client, list, IndexEmbeddingServerRef), builder.WithPredicates(existenceChanged())).
 		WithOptions(controller.Options{MaxConcurrentReconciles: r.Options.workers()})
 	for _, k := range ChildKinds() {
 		b = b.Owns(k)

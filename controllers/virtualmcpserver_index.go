@@ -9,6 +9,9 @@ import (
 // IndexCompositeToolRef indexes VirtualMCPServers by the names in spec.config.compositeToolRefs.
 const IndexCompositeToolRef = "spec.config.compositeToolRefs.name"
 
+// IndexEmbeddingServerRef indexes VirtualMCPServers by spec.embeddingServerRef.
+const IndexEmbeddingServerRef = "spec.embeddingServerRef.name"
+
 // vmcpIndexes are the VirtualMCPServer field indexes: by group (normalised, either
 // spelling), by MCPToolConfig, by MCPExternalAuthConfig named in spec.outgoingAuth,
 // and by composite tool definition.
@@ -22,5 +25,11 @@ func vmcpIndexes() []index {
 		}},
 		{&v1alpha1.VirtualMCPServer{}, IndexExternalAuthConfigRef, func(o client.Object) []string { return outgoingAuthRefs(vmcp(o).Spec.OutgoingAuth) }},
 		{&v1alpha1.VirtualMCPServer{}, IndexCompositeToolRef, func(o client.Object) []string { return compositeToolRefs(vmcp(o).Spec) }},
+		{&v1alpha1.VirtualMCPServer{}, IndexEmbeddingServerRef, func(o client.Object) []string {
+			if ref := vmcp(o).Spec.EmbeddingServerRef; ref != nil {
+				return []string{ref.Name}
+			}
+			return nil
+		}},
 	}
 }

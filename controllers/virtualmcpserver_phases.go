@@ -142,6 +142,16 @@ func (r *VirtualMCPServerReconciler) gatherConfigInputs(ctx context.Context, s *
 		}
 		in.composites[name] = d
 	}
+	if ref := s.spec.EmbeddingServerRef; ref != nil {
+		emb := &v1alpha1.EmbeddingServer{}
+		if err := r.Get(ctx, types.NamespacedName{Namespace: ns, Name: ref.Name}, emb); err != nil {
+			if !apierrors.IsNotFound(err) {
+				return in, err
+			}
+		} else {
+			in.embedding = emb
+		}
+	}
 	for _, name := range incomingConfigMaps(s.spec.IncomingAuth) {
 		cm := &corev1.ConfigMap{}
 		if err := r.APIReader.Get(ctx, types.NamespacedName{Namespace: ns, Name: name}, cm); err != nil {

@@ -25,6 +25,8 @@ type vmcpConfigInputs struct {
 	toolConfigs map[string]*v1alpha1.MCPToolConfig
 	composites  map[string]*v1alpha1.VirtualMCPCompositeToolDefinition
 	configMaps  map[string]*corev1.ConfigMap
+	// embedding is the EmbeddingServer of spec.embeddingServerRef (nil: none or missing).
+	embedding *v1alpha1.EmbeddingServer
 }
 
 // vmcpResolved is the resolved configuration and what is wrong with it.
@@ -61,6 +63,7 @@ func resolveVMCPConfig(name string, spec v1alpha1.VirtualMCPServerSpec, in vmcpC
 	res.authProblems = append(res.authProblems, problems...)
 	res.configProblems = applyToolConfigs(cfg.Aggregation, in.toolConfigs)
 	res.compositeProblems = inlineCompositeTools(cfg, in.composites)
+	res.configProblems = append(res.configProblems, wireEmbeddingServer(cfg, spec.EmbeddingServerRef, in.embedding)...)
 	if err := cfg.Validate(); err != nil {
 		for _, line := range splitLines(err.Error()) {
 			// An unresolved incoming auth is already reported under AuthConfigured.
@@ -319,4 +322,29 @@ func splitLines(s string) []string {
 		}
 	}
 	return out
+}
+
+// wireEmbeddingServer points the optimizer at the referenced EmbeddingServer
+// (turning optimizer mode on if the config did not), or says why it cannot.
+func wireEmbeddingServer(cfg *config.Config, ref *v1alpha1.LocalObjectReference, emb *v1alpha1.EmbeddingServer) []string {
+	if ref == nil {
+		return nil
+	}
+	if emb == nil {
+		return []string{fmt.Sprintf("embeddingServerRef: EmbeddingServer %q not found", ref.Name)}
+	}
+	if cfg.Optimizer == nil {
+		cfg.Optimizer = &config.Optimizer{}
+	}
+	if cfg.Optimizer.EmbeddingService != "" {
+		return []string{"embeddingServerRef and config.optimizer.embeddingService are both set; set one"}
+	}
+	cfg.Optimizer.EmbeddingService = emb.ServiceURL()
+	if cfg.Optimizer.EmbeddingProvider == "" {
+		cfg.Optimizer.EmbeddingProvider = config.EmbeddingProviderTEI
+	}
+	if cfg.Optimizer.EmbeddingModel == "" {
+		cfg.Optimizer.EmbeddingModel = emb.Spec.Model
+	}
+	return nil
 }

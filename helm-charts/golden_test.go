@@ -27,7 +27,7 @@ type fixture struct {
 func fixtures(t *testing.T) []fixture {
 	t.Helper()
 	var out []fixture
-	for _, chart := range []string{"mcpserver", "mcpremoteproxy", "virtualmcpserver"} {
+	for _, chart := range []string{"mcpserver", "mcpremoteproxy", "virtualmcpserver", "embeddingserver"} {
 		paths, err := filepath.Glob(filepath.Join("testdata", chart, "*.yaml"))
 		if err != nil {
 			t.Fatal(err)
@@ -49,6 +49,7 @@ func fixtures(t *testing.T) []fixture {
 var kinds = map[string]schema.GroupKind{
 	"mcpserver":        {Group: "toolhive.stacklok.dev", Kind: "MCPServer"},
 	"mcpremoteproxy":   {Group: "toolhive.stacklok.dev", Kind: "MCPRemoteProxy"},
+	"embeddingserver":  {Group: "toolhive.stacklok.dev", Kind: "EmbeddingServer"},
 	"virtualmcpserver": {Group: "toolhive.stacklok.dev", Kind: "VirtualMCPServer"},
 }
 
@@ -69,6 +70,12 @@ func renderFixture(t *testing.T, r *render.Renderer, f fixture) []byte {
 		values = v
 	case "mcpremoteproxy":
 		var v helmcharts.MCPRemoteProxyValues
+		if err := yaml.UnmarshalStrict(data, &v); err != nil {
+			t.Fatalf("%s: %v", f.valuesPath, err)
+		}
+		values = v
+	case "embeddingserver":
+		var v helmcharts.EmbeddingServerValues
 		if err := yaml.UnmarshalStrict(data, &v); err != nil {
 			t.Fatalf("%s: %v", f.valuesPath, err)
 		}

@@ -85,3 +85,44 @@ type VirtualMCPServerValues struct {
 	// Env is extra env of the vmcp container: secrets by secretKeyRef, HTTP(S)_PROXY/NO_PROXY.
 	Env []corev1.EnvVar `json:"env,omitempty"`
 }
+
+// EmbeddingServerValues are the values of the embeddingserver chart.
+type EmbeddingServerValues struct {
+	Image           string                      `json:"image"`
+	ImagePullPolicy string                      `json:"imagePullPolicy"`
+	Model           string                      `json:"model"`
+	Port            int32                       `json:"port"`
+	Replicas        int32                       `json:"replicas"`
+	Args            []string                    `json:"args,omitempty"`
+	Env             []corev1.EnvVar             `json:"env,omitempty"`
+	Resources       corev1.ResourceRequirements `json:"resources,omitempty"`
+	// HFTokenSecret/HFTokenKey inject HF_TOKEN from a Secret when set.
+	HFTokenSecret string `json:"hfTokenSecret"`
+	HFTokenKey    string `json:"hfTokenKey"`
+	// ModelCache renders a volume claim template mounted at /data.
+	ModelCache EmbeddingModelCache `json:"modelCache"`
+	// Overrides add labels and annotations to the rendered objects.
+	Overrides EmbeddingOverrides `json:"overrides"`
+}
+
+// EmbeddingModelCache is the model cache claim.
+type EmbeddingModelCache struct {
+	Enabled          bool   `json:"enabled"`
+	Size             string `json:"size"`
+	AccessMode       string `json:"accessMode"`
+	StorageClassName string `json:"storageClassName"`
+}
+
+// EmbeddingOverrides are metadata additions per rendered object.
+type EmbeddingOverrides struct {
+	StatefulSet           MetadataValues `json:"statefulSet"`
+	PodTemplate           MetadataValues `json:"podTemplate"`
+	Service               MetadataValues `json:"service"`
+	PersistentVolumeClaim MetadataValues `json:"persistentVolumeClaim"`
+}
+
+// MetadataValues are labels and annotations.
+type MetadataValues struct {
+	Labels      map[string]string `json:"labels"`
+	Annotations map[string]string `json:"annotations"`
+}

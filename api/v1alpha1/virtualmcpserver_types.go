@@ -124,6 +124,11 @@ type VirtualMCPServerSpec struct {
 	// +kubebuilder:pruning:PreserveUnknownFields
 	GroupRef *GroupRef `json:"groupRef,omitempty"`
 
+	// EmbeddingServerRef names an EmbeddingServer whose URL becomes
+	// config.optimizer.embeddingService (the optimizer's semantic arm).
+	// +optional
+	EmbeddingServerRef *LocalObjectReference `json:"embeddingServerRef,omitempty"`
+
 	// IncomingAuth is how clients authenticate to the vmcp and what they may call.
 	IncomingAuth *IncomingAuth `json:"incomingAuth"`
 

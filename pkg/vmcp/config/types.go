@@ -43,6 +43,12 @@ type Config struct {
 	// +listMapKey=name
 	CompositeTools []CompositeTool `json:"compositeTools,omitempty"`
 
+	// Optimizer, when set, replaces the aggregated tool list with two tools,
+	// find_tool and call_tool: clients search for the tools they need instead of
+	// carrying every definition in their context.
+	// +optional
+	Optimizer *Optimizer `json:"optimizer,omitempty"`
+
 	// CompositeToolRefs name VirtualMCPCompositeToolDefinition resources to expose as tools.
 	// +optional
 	// +listType=map
@@ -599,3 +605,68 @@ type ElicitationResponse struct {
 	// or skip_remaining (no further step starts; the workflow returns what it has).
 	Action ElicitationAction `json:"action"`
 }
+
+// EmbeddingProvider names the HTTP API of an embedding service.
+// +kubebuilder:validation:Enum=tei;openai
+type EmbeddingProvider string
+
+// Embedding providers: Hugging Face text-embeddings-inference (POST /embed) and
+// the OpenAI-style API (POST /v1/embeddings).
+const (
+	EmbeddingProviderTEI    EmbeddingProvider = "tei"
+	EmbeddingProviderOpenAI EmbeddingProvider = "openai"
+)
+
+// Optimizer configures find_tool / call_tool mode. Every field is optional:
+// without an embedding service the search is keyword only.
+// +kubebuilder:validation:XValidation:rule="!has(self.hybridSearchSemanticRatio) || double(self.hybridSearchSemanticRatio) <= 1.0",message="hybridSearchSemanticRatio must be between 0 and 1"
+type Optimizer struct {
+	// EmbeddingService is the base URL of the embedding service (the semantic
+	// arm); set by the operator from spec.embeddingServerRef when that is used.
+	// +optional
+	// +kubebuilder:validation:Pattern=`^https?://[^\s]+$`
+	EmbeddingService string `json:"embeddingService,omitempty"`
+
+	// EmbeddingServiceTimeout bounds one request to the embedding service.
+	// +kubebuilder:default="30s"
+	// +optional
+	EmbeddingServiceTimeout Duration `json:"embeddingServiceTimeout,omitempty"`
+
+	// EmbeddingProvider is the embedding service's API.
+	// +kubebuilder:default=tei
+	// +optional
+	EmbeddingProvider EmbeddingProvider `json:"embeddingProvider,omitempty"`
+
+	// EmbeddingModel is sent as the model of OpenAI-style requests.
+	// +optional
+	EmbeddingModel string `json:"embeddingModel,omitempty"`
+
+	// EmbeddingHeaders are added to every embedding request (e.g. Authorization).
+	// +optional
+	EmbeddingHeaders map[string]OptimizerHeaderValue `json:"embeddingHeaders,omitempty"`
+
+	// MaxToolsToReturn caps find_tool's results (default 8).
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=50
+	// +optional
+	MaxToolsToReturn *int32 `json:"maxToolsToReturn,omitempty"`
+
+	// HybridSearchSemanticRatio is the semantic arm's share of the ranking, a
+	// decimal from "0" (keyword only) to "1" (semantic only); default "0.5"
+	// when an embedding service is set.
+	// +kubebuilder:validation:Pattern=`^([0-9]*[.])?[0-9]+$`
+	// +optional
+	HybridSearchSemanticRatio string `json:"hybridSearchSemanticRatio,omitempty"`
+
+	// SemanticDistanceThreshold drops semantic matches whose cosine distance
+	// (0 identical .. 2 opposite) is above it, a decimal string such as "1.0".
+	// +kubebuilder:validation:Pattern=`^([0-9]*[.])?[0-9]+$`
+	// +optional
+	SemanticDistanceThreshold string `json:"semanticDistanceThreshold,omitempty"`
+}
+
+// OptimizerHeaderValue is one embedding request header value: no control characters.
+// +kubebuilder:validation:MinLength=1
+// +kubebuilder:validation:MaxLength=8192
+// +kubebuilder:validation:Pattern=`^[^\x00-\x08\x0A-\x1F\x7F]*$`
+type OptimizerHeaderValue string

@@ -32,6 +32,7 @@ func (c *Config) Validate() error {
 	c.validateAggregation(p, known)
 	c.validateOperational(p, known)
 	c.validateCompositeTools(p, known)
+	c.validateOptimizer(p)
 	return errors.Join(p.list...)
 }
 
@@ -509,4 +510,26 @@ func findCycle(steps []WorkflowStep) []string {
 		}
 	}
 	return nil
+}
+
+// validateOptimizer checks what the schema cannot: the decimals' ranges and a
+// usable embedding URL.
+func (c *Config) validateOptimizer(p *problems) {
+	o := c.Optimizer
+	if o == nil {
+		return
+	}
+	validateURL(p, "optimizer.embeddingService", o.EmbeddingService, false)
+	checkDuration(p, "optimizer.embeddingServiceTimeout", o.EmbeddingServiceTimeout)
+	if _, err := o.SemanticRatio(); err != nil {
+		p.add("optimizer.hybridSearchSemanticRatio", "%v", err)
+	}
+	if _, err := o.DistanceThreshold(); err != nil {
+		p.add("optimizer.semanticDistanceThreshold", "%v", err)
+	}
+	switch o.EmbeddingProvider {
+	case "", EmbeddingProviderTEI, EmbeddingProviderOpenAI:
+	default:
+		p.add("optimizer.embeddingProvider", "%q is not tei or openai", o.EmbeddingProvider)
+	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/composite"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/health"
+	vmcpoptimizer "github.com/mcp-operator/mcp-operator/pkg/vmcp/optimizer"
 )
 
 // Version is reported to clients and backends as the implementation version.
@@ -54,6 +55,10 @@ type Gateway struct {
 	composites []*composite.Workflow
 	// suspended holds composite calls waiting for the client's answers.
 	suspended suspendedCalls
+	// opt is the optimizer (find_tool / call_tool mode); nil when off.
+	opt *vmcpoptimizer.Adapter
+	// optTools is set once find_tool and call_tool are registered.
+	optTools atomic.Bool
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -105,6 +110,9 @@ func New(o Options) (*Gateway, error) {
 		g.registry = prometheus.NewRegistry()
 	}
 	g.metrics = newMetrics(g.registry)
+	if err := g.enableOptimizer(); err != nil {
+		return nil, err
+	}
 	name := o.Config.Name
 	if name == "" {
 		name = "vmcp"

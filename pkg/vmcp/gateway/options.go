@@ -13,6 +13,7 @@ import (
 
 	"github.com/mcp-operator/mcp-operator/pkg/auth"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/health"
+	vmcpoptimizer "github.com/mcp-operator/mcp-operator/pkg/vmcp/optimizer"
 )
 
 func (g *Gateway) serverOptions() *mcp.ServerOptions {
@@ -124,6 +125,9 @@ func (g *Gateway) authorizeRequest(ctx context.Context, req mcp.Request) error {
 	var op auth.Operation
 	switch p := req.GetParams().(type) {
 	case *mcp.CallToolParamsRaw:
+		if g.opt != nil && vmcpoptimizer.IsMetaTool(p.Name) {
+			return nil // authorised per found and called tool (optimizer.go)
+		}
 		op = auth.Operation{Action: "call_tool", Resource: p.Name}
 		if _, all := g.authz.(auth.AllowAll); !all {
 			_ = json.Unmarshal(p.Arguments, &op.Arguments) // policies see the scalar arguments
@@ -162,7 +166,9 @@ func (g *Gateway) filterList(ctx context.Context, method string, req mcp.Request
 	}
 	switch r := res.(type) {
 	case *mcp.ListToolsResult:
-		r.Tools = slices.DeleteFunc(slices.Clone(r.Tools), func(t *mcp.Tool) bool { return !allowed("call_tool", t.Name) })
+		r.Tools = slices.DeleteFunc(slices.Clone(r.Tools), func(t *mcp.Tool) bool {
+			return !(g.opt != nil && vmcpoptimizer.IsMetaTool(t.Name)) && !allowed("call_tool", t.Name)
+		})
 	case *mcp.ListPromptsResult:
 		r.Prompts = slices.DeleteFunc(slices.Clone(r.Prompts), func(p *mcp.Prompt) bool { return !allowed("get_prompt", p.Name) })
 	case *mcp.ListResourcesResult:

@@ -79,6 +79,9 @@ func (g *Gateway) rebuild() {
 
 // apply registers what is new or changed and removes what is gone.
 func (g *Gateway) apply(old, next *routeTable) {
+	if g.opt != nil {
+		old, next = g.applyOptimized(old, next)
+	}
 	g.server.RemoveTools(gone(old.tools, next.tools)...)
 	g.server.RemoveTools(gone(old.composites, next.composites)...)
 	g.server.RemovePrompts(gone(old.prompts, next.prompts)...)
