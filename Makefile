@@ -127,3 +127,31 @@ test-packaging: tools tools-packaging ## Charts, kustomize bases, bundle and Doc
 .PHONY: docker-build
 docker-build: ## Build the three images (needs a Docker engine).
 	for t in manager vmcp proxyrunner; do $(DOCKER) build --target $$t -t $(IMAGE_REPO)/$$t:$(VERSION) . || exit 1; done
+
+##@ Real cluster (a single-node Kubernetes in its own network namespace; see README)
+
+DEVCLUSTER := $(BIN)/devcluster
+IMAGES_DIR := $(BIN)/images
+STATIC_GO_BUILD := CGO_ENABLED=0 go build -trimpath -ldflags="-s -w"
+
+.PHONY: tools-node
+tools-node: ## Install what the node needs: kubelet, kube-proxy, controller-manager, scheduler, CoreDNS (bin/node), containerd/runc/CNI (apt).
+	hack/install-tools.sh test node
+
+.PHONY: devcluster
+devcluster:
+	go build -o $(DEVCLUSTER) ./cmd/devcluster
+
+.PHONY: images
+images: devcluster ## Build the OCI image tarballs (manager, vmcp, proxyrunner, pause, npm MCP servers) into bin/images without Docker.
+	$(STATIC_GO_BUILD) -o $(IMAGES_DIR)/build/ ./cmd/manager ./cmd/vmcp ./cmd/proxyrunner ./hack/pause
+	hack/install-tools.sh npm
+	$(DEVCLUSTER) images --binaries $(IMAGES_DIR)/build --out $(IMAGES_DIR)
+
+.PHONY: cluster-up
+cluster-up: tools-node images ## Start the node (prints KUBECONFIG; run clients with bin/devcluster exec -- CMD).
+	$(DEVCLUSTER) up
+
+.PHONY: cluster-down
+cluster-down: devcluster ## Stop the node and remove everything it made.
+	$(DEVCLUSTER) down

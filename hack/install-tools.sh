@@ -3,7 +3,7 @@
 # It is idempotent: each tool lives under a versioned name and is skipped when present.
 # Only the Go module proxy and the npm registry are used (see TOOLCHAIN.md); no binary downloads.
 #
-# Usage: hack/install-tools.sh [all|test|envtest|gen|helm|kustomize|operator-sdk|npm]...
+# Usage: hack/install-tools.sh [all|test|envtest|gen|helm|kustomize|operator-sdk|npm|node]...
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -105,6 +105,67 @@ install_envtest() {
   fi
 }
 
+NODE_DIR="$BIN/node/${K8S_VERSION}-linux-amd64"
+COREDNS_VERSION=v1.15.0
+NODE_DEBS="containerd runc containernetworking-plugins iptables conntrack"
+
+# build_node builds the node components from k8s.io/kubernetes the same way as
+# build_k8s (every staging module pinned) into $NODE_DIR.
+build_node() {
+  local v="v$K8S_VERSION" minor=${K8S_VERSION#*.}; minor=${minor%%.*}
+  go mod download "k8s.io/kubernetes@$v"
+  local modfile
+  modfile="$(go env GOMODCACHE)/cache/download/k8s.io/kubernetes/@v/$v.mod"
+  local staging="v0.${K8S_VERSION#*.}"
+  awk '/=> \.\/staging/ {print $1}' "$modfile" | sort -u | while read -r mod; do
+    go mod edit -replace="$mod=$mod@$staging"
+  done
+  local c cmds=(kubelet kube-controller-manager kube-scheduler kube-proxy)
+  local pkgs=()
+  for c in "${cmds[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$c@$v"); done
+  go get "${pkgs[@]}"
+  local ld=""
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ld="$ld -X $p.gitVersion=$v -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
+  done
+  for c in "${cmds[@]}"; do
+    [ -x "$NODE_DIR/$c" ] && continue
+    log "building $c $v"
+    go build -ldflags "$ld" -o "$NODE_DIR/$c.tmp" "k8s.io/kubernetes/cmd/$c" && mv "$NODE_DIR/$c.tmp" "$NODE_DIR/$c"
+  done
+}
+
+# install_node installs what a real single-node cluster (cmd/devcluster) needs:
+# kubelet, kube-controller-manager, kube-scheduler, kube-proxy and CoreDNS built
+# from the Go module proxy, and containerd, runc, the CNI plugins, iptables and
+# conntrack from Debian (apt) when missing. See REAL-NODE.md.
+install_node() {
+  install_envtest
+  mkdir -p "$NODE_DIR"
+  local missing=0 c
+  for c in kubelet kube-controller-manager kube-scheduler kube-proxy; do
+    [ -x "$NODE_DIR/$c" ] || missing=1
+  done
+  if [ $missing = 1 ]; then
+    log "building the node components $K8S_VERSION (several minutes on a cold cache)"
+    export -f build_node log
+    export K8S_VERSION NODE_DIR
+    tmpmod bash -c build_node
+  fi
+  if [ ! -x "$NODE_DIR/coredns" ]; then
+    log "building coredns $COREDNS_VERSION"
+    tmpmod sh -c "go get github.com/coredns/coredns@$COREDNS_VERSION && go build -o '$NODE_DIR/coredns.tmp' github.com/coredns/coredns && mv '$NODE_DIR/coredns.tmp' '$NODE_DIR/coredns'"
+  fi
+  if ! command -v containerd >/dev/null || ! command -v runc >/dev/null || ! command -v conntrack >/dev/null \
+    || ! command -v iptables >/dev/null || [ ! -x /usr/lib/cni/bridge ]; then
+    log "installing $NODE_DEBS (apt)"
+    [ "$(id -u)" = 0 ] || { echo "install-tools.sh node: root is needed for apt-get" >&2; return 1; }
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $NODE_DEBS >/dev/null
+  fi
+}
+
 # install_npm installs the MCP servers and the conformance suite used by the tests
 # from the committed package-lock.json.
 install_npm() {
@@ -127,6 +188,7 @@ for t in "${targets[@]}"; do
     helm) install_helm ;;
     operator-sdk) install_operator_sdk ;;
     npm) install_npm ;;
+    node) install_node; install_helm ;;
     *) echo "unknown target: $t" >&2; exit 2 ;;
   esac
 done
