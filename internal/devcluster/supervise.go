@@ -59,7 +59,7 @@ func components(l Layout) map[string][]string {
 type Supervisor struct {
 	Layout Layout
 	// Log receives progress lines.
-	Log func(format string, args ...any)
+	Log   func(format string, args ...any)
 	state State
 	procs []*component
 }
