@@ -1,8 +1,10 @@
 # syntax=docker/dockerfile:1
-# One build for the three binaries of mcp-operator; pick the image with --target:
+# One build for the five image binaries of mcp-operator; pick the image with --target:
 #   docker build --target manager     -t ghcr.io/mcp-operator/manager:0.1.0 .
 #   docker build --target vmcp        -t ghcr.io/mcp-operator/vmcp:0.1.0 .
 #   docker build --target proxyrunner -t ghcr.io/mcp-operator/proxyrunner:0.1.0 .
+#   docker build --target optimizer   -t ghcr.io/mcp-operator/optimizer:0.1.0 .
+#   docker build --target embedder    -t ghcr.io/mcp-operator/embedder:0.1.0 .
 # Without --target the last stage (manager) is built. Every final image is distroless,
 # static and runs as the non-root user 65532; the binary is the entrypoint.
 ARG GO_VERSION=1.26
@@ -19,7 +21,7 @@ COPY go.mod go.sum ./
 RUN --mount=type=cache,target=/go/pkg/mod go mod download
 COPY . .
 RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
-    GOOS=${TARGETOS} GOARCH=${TARGETARCH} go build -trimpath -ldflags="-s -w -X github.com/mcp-operator/mcp-operator/pkg/version.Version=${VERSION}" -o /out/ ./cmd/manager ./cmd/vmcp ./cmd/proxyrunner
+    GOOS=${TARGETOS} GOARCH=${TARGETARCH} go build -trimpath -ldflags="-s -w -X github.com/mcp-operator/mcp-operator/pkg/version.Version=${VERSION}" -o /out/ ./cmd/manager ./cmd/vmcp ./cmd/proxyrunner ./cmd/optimizer ./cmd/embedder
 
 FROM ${BASE_IMAGE} AS proxyrunner
 ARG VERSION
@@ -39,6 +41,24 @@ COPY --from=build /out/vmcp /vmcp
 USER 65532:65532
 EXPOSE 4483
 ENTRYPOINT ["/vmcp"]
+
+FROM ${BASE_IMAGE} AS optimizer
+ARG VERSION
+LABEL org.opencontainers.image.title="mcp-operator standalone MCP optimizer" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.source="https://github.com/mcp-operator/mcp-operator"
+COPY --from=build /out/optimizer /optimizer
+USER 65532:65532
+ENTRYPOINT ["/optimizer"]
+
+FROM ${BASE_IMAGE} AS embedder
+ARG VERSION
+LABEL org.opencontainers.image.title="mcp-operator TEI-compatible embedder" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.source="https://github.com/mcp-operator/mcp-operator"
+COPY --from=build /out/embedder /embedder
+USER 65532:65532
+ENTRYPOINT ["/embedder"]
 
 FROM ${BASE_IMAGE} AS manager
 ARG VERSION

@@ -28,7 +28,8 @@ type EmbeddingServerSpec struct {
 	// +optional
 	Image string `json:"image,omitempty"`
 
-	// ImagePullPolicy of the server container.
+	// ImagePullPolicy of the server container: IfNotPresent (the default; pull only
+	// when the node lacks the image), Always (pull on every start) or Never.
 	// +kubebuilder:validation:Enum=Always;Never;IfNotPresent
 	// +kubebuilder:default=IfNotPresent
 	// +optional
@@ -99,7 +100,8 @@ type ModelCache struct {
 	// +kubebuilder:default="10Gi"
 	// +optional
 	Size string `json:"size,omitempty"`
-	// AccessMode of the claim.
+	// AccessMode of the claim: ReadWriteOnce (the default; one node mounts it),
+	// ReadWriteMany (every replica's node may write) or ReadOnlyMany.
 	// +kubebuilder:validation:Enum=ReadWriteOnce;ReadWriteMany;ReadOnlyMany
 	// +kubebuilder:default=ReadWriteOnce
 	// +optional

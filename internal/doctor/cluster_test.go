@@ -2,12 +2,16 @@ package doctor_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"slices"
 	"testing"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
+	"sigs.k8s.io/yaml"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	"github.com/mcp-operator/mcp-operator/internal/doctor"
@@ -26,7 +30,7 @@ func TestClusterChecks(t *testing.T) {
 	}
 	all := func(versions ...string) []client.Object {
 		var out []client.Object
-		for _, k := range []string{"MCPServer", "MCPGroup", "MCPRemoteProxy", "MCPServerEntry", "VirtualMCPServer", "MCPExternalAuthConfig", "MCPToolConfig", "VirtualMCPCompositeToolDefinition"} {
+		for _, k := range crdKinds(t) {
 			out = append(out, crd(k, versions...))
 		}
 		return out
@@ -53,4 +57,29 @@ func TestClusterChecks(t *testing.T) {
 			expect(t, fs, tc.sev, tc.check, tc.text)
 		})
 	}
+}
+
+// crdKinds are the kinds the repository ships CRDs for (config/crd/bases), MCPServer
+// first: doctor must expect exactly these, whichever kinds are added later.
+func crdKinds(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("..", "..", "config", "crd", "bases", "*.yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no CRDs in config/crd/bases: %v", err)
+	}
+	kinds := []string{"MCPServer"}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c apiextensionsv1.CustomResourceDefinition
+		if err := yaml.Unmarshal(data, &c); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if k := c.Spec.Names.Kind; !slices.Contains(kinds, k) {
+			kinds = append(kinds, k)
+		}
+	}
+	return kinds
 }

@@ -243,3 +243,14 @@ func stringList(v any) []string {
 	}
 	return out
 }
+
+// crdCount is the number of CRDs `make manifests` generates, one per kind: the install
+// paths (kustomize, Helm chart, OLM bundle) must each carry all of them.
+func crdCount(t *testing.T) int {
+	t.Helper()
+	files, err := filepath.Glob(path("config", "crd", "bases", "*.yaml"))
+	if err != nil || len(files) < 8 {
+		t.Fatalf("config/crd/bases holds %d CRDs (%v): run 'make manifests'", len(files), err)
+	}
+	return len(files)
+}
