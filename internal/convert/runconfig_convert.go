@@ -3,7 +3,8 @@ package convert
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -85,7 +86,7 @@ func firstNonEmpty(s ...string) string {
 // labels keeps the user's container labels that are valid Kubernetes labels; the
 // CLI's own toolhive* labels are replaced by the operator's app.kubernetes.io labels.
 func (c *rcConv) labels() map[string]string {
-	keys := sortedKeys(c.rc.ContainerLabels)
+	keys := slices.Sorted(maps.Keys(c.rc.ContainerLabels))
 	var out map[string]string
 	for _, k := range keys {
 		v := c.rc.ContainerLabels[k]
@@ -372,14 +373,4 @@ func (c *rcConv) podTemplate() (*runtime.RawExtension, error) {
 		}
 	}
 	return &runtime.RawExtension{Raw: doc}, nil
-}
-
-// sortedKeys returns m's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
