@@ -131,6 +131,9 @@ func (c *rcConv) server() (client.Object, error) {
 	}
 	spec.ProxyPort = port(rc.Port)
 	spec.MCPPort = port(rc.TargetPort)
+	if spec.ProxyPort != nil {
+		c.rep.info("port", "the CLI's host port %d becomes proxyPort: clients in the cluster use http://mcp-%s-proxy.<namespace>.svc.cluster.local:%d (drop proxyPort for the default 8080)", rc.Port, c.name, rc.Port)
+	}
 	spec.Env = c.env()
 	spec.Secrets = c.secrets()
 	if spec.PodTemplateSpec, err = c.podTemplate(); err != nil {
