@@ -74,7 +74,12 @@ func (d dockerfile) expand(s string) string {
 	return regexp.MustCompile(`\$\{(\w+)\}`).ReplaceAllStringFunc(s, func(m string) string { return d.args[m[2:len(m)-1]] })
 }
 
-// commands are the directories of cmd/ holding a main package: one image each.
+// clientTools are binaries of cmd/ that users run on their own machine; they ship as
+// release archives (make dist), not as images.
+var clientTools = map[string]bool{"kubectl-mcp": true}
+
+// commands are the directories of cmd/ holding a main package, except the client
+// tools: one image each.
 func commands(t *testing.T) []string {
 	t.Helper()
 	entries, err := os.ReadDir(path("cmd"))
@@ -83,7 +88,7 @@ func commands(t *testing.T) []string {
 	}
 	var out []string
 	for _, e := range entries {
-		if _, err := os.Stat(path("cmd", e.Name(), "main.go")); e.IsDir() && err == nil {
+		if _, err := os.Stat(path("cmd", e.Name(), "main.go")); e.IsDir() && err == nil && !clientTools[e.Name()] {
 			out = append(out, e.Name())
 		}
 	}
