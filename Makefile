@@ -61,6 +61,10 @@ build: ## Build manager, vmcp, proxyrunner and the kubectl plugin kubectl-mcp in
 	go build -ldflags '$(LDFLAGS)' -o $(BIN)/proxyrunner ./cmd/proxyrunner
 	go build -ldflags '$(LDFLAGS)' -o $(BIN)/kubectl-mcp ./cmd/kubectl-mcp
 
+.PHONY: dist
+dist: ## Release artefacts of the kubectl plugin (dist/: archives per OS/arch, checksums, krew manifest).
+	VERSION=$(VERSION) hack/dist-plugin.sh
+
 ##@ Test
 
 # Packages whose tests start a kube-apiserver (they import envtest).

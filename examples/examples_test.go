@@ -4,7 +4,6 @@
 package examples
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -21,19 +20,7 @@ import (
 var cp *localcp.ControlPlane
 
 func TestMain(m *testing.M) {
-	flag.Parse()
-	if testing.Short() {
-		os.Exit(0)
-	}
-	root, _ := filepath.Abs("..")
-	var err error
-	if cp, err = localcp.Start(localcp.Options{RepoRoot: root}); err != nil {
-		fmt.Fprintln(os.Stderr, "examples:", err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	_ = cp.Stop()
-	os.Exit(code)
+	os.Exit(ssa.Main(m, "..", func(c *localcp.ControlPlane) error { cp = c; return nil }))
 }
 
 func read(t *testing.T, path string) []byte {

@@ -107,3 +107,54 @@ func TestVMCPConfigKeepStatic(t *testing.T) {
 		t.Fatalf("metadata backend: err = %v", err)
 	}
 }
+
+// TestVMCPConfigOIDC: OIDC incoming auth becomes spec.incomingAuth (client secret
+// from a Secret, filled from the variable the file names), token exchange's secret
+// reaches the vmcp container from a Secret; both apply strictly.
+func TestVMCPConfigOIDC(t *testing.T) {
+	in := `name: secure
+groupRef: secure
+incomingAuth:
+  type: oidc
+  oidc:
+    issuer: https://auth.example.com
+    clientId: vmcp
+    clientSecretEnv: VMCP_OIDC_SECRET
+    audience: vmcp
+    resource: https://vmcp.example.com/mcp
+outgoingAuth:
+  source: inline
+  default:
+    type: token_exchange
+    tokenExchange:
+      tokenUrl: https://auth.example.com/token
+      clientId: exchanger
+      clientSecretEnv: EXCHANGE_SECRET
+`
+	res, err := convert.Convert([]byte(in), convert.Options{Namespace: "secure"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, _ := convert.YAML(res.Objects)
+	if strings.Contains(string(y), "clientSecretEnv: VMCP_OIDC_SECRET") {
+		t.Errorf("incoming OIDC left in spec.config:\n%s", y)
+	}
+	stored := applyStrict(t, "secure", y)
+	assertStored(t, res, stored)
+	v := byKind(t, stored, "VirtualMCPServer")
+	eq(t, "type", field(v, "spec.incomingAuth.type"), "oidc")
+	eq(t, "issuer", field(v, "spec.incomingAuth.oidcConfig.inline.issuer"), "https://auth.example.com")
+	eq(t, "clientSecretRef", field(v, "spec.incomingAuth.oidcConfig.inline.clientSecretRef"), map[string]any{"name": "secure-oidc", "key": "clientSecret"})
+	eq(t, "resourceUrl", field(v, "spec.incomingAuth.oidcConfig.resourceUrl"), "https://vmcp.example.com/mcp")
+	env := field(v, "spec.podTemplateSpec.spec.containers").([]any)[0].(map[string]any)["env"]
+	eq(t, "vmcp env", env, []any{map[string]any{"name": "EXCHANGE_SECRET", "valueFrom": map[string]any{"secretKeyRef": map[string]any{"name": "secure-env", "key": "EXCHANGE_SECRET"}}}})
+	cmds := strings.Join(res.Report.Commands, "\n")
+	for _, want := range []string{`kubectl create secret generic secure-oidc -n secure --from-literal=clientSecret="$VMCP_OIDC_SECRET"`, `kubectl create secret generic secure-env -n secure --from-literal=EXCHANGE_SECRET="$EXCHANGE_SECRET"`} {
+		if !strings.Contains(cmds, want) {
+			t.Errorf("missing command %s in:\n%s", want, cmds)
+		}
+	}
+	if _, err := convert.Convert([]byte("name: x\ngroupRef: x\nincomingAuth:\n  type: local\n"), convert.Options{}); err == nil || !strings.Contains(err.Error(), "local") {
+		t.Errorf("local incoming auth: err = %v", err)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 )
 
@@ -226,4 +228,4 @@ func present(r json.RawMessage) bool {
 }
 
 // RunConfigKeys returns every top-level RunConfig key, sorted.
-func RunConfigKeys() []string { return sortedKeys(runConfigKeys) }
+func RunConfigKeys() []string { return slices.Sorted(maps.Keys(runConfigKeys)) }

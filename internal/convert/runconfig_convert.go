@@ -3,7 +3,8 @@ package convert
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -85,7 +86,7 @@ func firstNonEmpty(s ...string) string {
 // labels keeps the user's container labels that are valid Kubernetes labels; the
 // CLI's own toolhive* labels are replaced by the operator's app.kubernetes.io labels.
 func (c *rcConv) labels() map[string]string {
-	keys := sortedKeys(c.rc.ContainerLabels)
+	keys := slices.Sorted(maps.Keys(c.rc.ContainerLabels))
 	var out map[string]string
 	for _, k := range keys {
 		v := c.rc.ContainerLabels[k]
@@ -130,6 +131,9 @@ func (c *rcConv) server() (client.Object, error) {
 	}
 	spec.ProxyPort = port(rc.Port)
 	spec.MCPPort = port(rc.TargetPort)
+	if spec.ProxyPort != nil {
+		c.rep.info("port", "the CLI's host port %d becomes proxyPort: clients in the cluster use http://mcp-%s-proxy.<namespace>.svc.cluster.local:%d (drop proxyPort for the default 8080)", rc.Port, c.name, rc.Port)
+	}
 	spec.Env = c.env()
 	spec.Secrets = c.secrets()
 	if spec.PodTemplateSpec, err = c.podTemplate(); err != nil {
@@ -372,14 +376,4 @@ func (c *rcConv) podTemplate() (*runtime.RawExtension, error) {
 		}
 	}
 	return &runtime.RawExtension{Raw: doc}, nil
-}
-
-// sortedKeys returns m's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

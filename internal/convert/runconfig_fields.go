@@ -3,7 +3,9 @@ package convert
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -26,7 +28,7 @@ var transportEnv = map[string]bool{"MCP_TRANSPORT": true, "MCP_PORT": true, "FAS
 // env files or look sensitive: they are written in clear text.
 func (c *rcConv) env() []v1alpha1.EnvVar {
 	var out []v1alpha1.EnvVar
-	for _, k := range sortedKeys(c.rc.EnvVars) {
+	for _, k := range slices.Sorted(maps.Keys(c.rc.EnvVars)) {
 		field := "env_vars." + k
 		if !envName.MatchString(k) {
 			c.rep.dropped(field, "not a valid environment variable name for the cluster")
@@ -85,7 +87,7 @@ func (c *rcConv) secrets() []v1alpha1.SecretEnv {
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].TargetEnvName < out[j].TargetEnvName })
-	for _, name := range sortedKeys(keys) {
+	for _, name := range slices.Sorted(maps.Keys(keys)) {
 		c.rep.command(fmt.Sprintf("kubectl create secret generic %s%s %s", name, c.nsFlag(), strings.Join(keys[name], " ")))
 	}
 	if len(out) > 0 {

@@ -3,6 +3,8 @@ package convert
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -106,7 +108,7 @@ func (c *rcConv) remoteContainerKeys() {
 			c.rep.dropped(k.key, "a remote workload runs no container")
 		}
 	}
-	for _, k := range sortedKeys(rc.EnvVars) {
+	for _, k := range slices.Sorted(maps.Keys(rc.EnvVars)) {
 		if !transportEnv[k] {
 			c.rep.dropped("env_vars."+k, "a remote workload runs no container")
 		}
@@ -127,7 +129,7 @@ func (c *rcConv) headerForward() *v1alpha1.HeaderForward {
 	if len(h.AddPlaintextHeaders) > 0 {
 		out.AddPlaintextHeaders = h.AddPlaintextHeaders
 	}
-	for _, header := range sortedKeys(h.AddHeadersFromSecret) {
+	for _, header := range slices.Sorted(maps.Keys(h.AddHeadersFromSecret)) {
 		cli := h.AddHeadersFromSecret[header]
 		name := SanitizeName(cli)
 		if name == "" {

@@ -83,6 +83,7 @@ var rcCases = map[string]rcCase{
 		eq(t, "transport", field(s, "spec.transport"), "sse")
 		eq(t, "proxyPort", field(s, "spec.proxyPort"), 28080)
 		eq(t, "mcpPort", field(s, "spec.mcpPort"), 8000)
+		note(t, r, convert.Info, "port")
 	}},
 	"streamable-http ignores proxy_mode": {in: base(map[string]any{"transport": "streamable-http", "target_port": 8080, "proxy_mode": "sse"}), check: func(t *testing.T, o []*unstructured.Unstructured, r *convert.Report) {
 		eq(t, "transport", field(srv(t, o), "spec.transport"), "streamable-http")

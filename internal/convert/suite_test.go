@@ -2,7 +2,6 @@ package convert_test
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -21,27 +20,12 @@ import (
 var cp *localcp.ControlPlane
 
 func TestMain(m *testing.M) {
-	flag.Parse()
-	if testing.Short() {
-		os.Exit(m.Run())
-	}
-	root, _ := filepath.Abs(filepath.Join("..", ".."))
-	var err error
-	if cp, err = localcp.Start(localcp.Options{RepoRoot: root}); err != nil {
-		fmt.Fprintln(os.Stderr, "internal/convert:", err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	_ = cp.Stop()
-	os.Exit(code)
+	os.Exit(ssa.Main(m, filepath.Join("..", ".."), func(c *localcp.ControlPlane) error { cp = c; return nil }))
 }
 
 // applyStrict applies manifests with strict server-side apply into namespace ns.
 func applyStrict(t *testing.T, ns string, manifests []byte) []*unstructured.Unstructured {
 	t.Helper()
-	if cp == nil {
-		t.Skip("needs the local control plane (not under -short)")
-	}
 	return ssa.ApplyStrict(t, cp, ns, manifests)
 }
 

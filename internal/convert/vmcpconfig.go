@@ -3,7 +3,9 @@ package convert
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -178,7 +180,7 @@ func (v *vmcpConv) outgoingEnv(o *config.OutgoingAuth) {
 		return
 	}
 	strategies := []*config.BackendAuthStrategy{o.Default}
-	for _, k := range sortedKeys(o.Backends) {
+	for _, k := range slices.Sorted(maps.Keys(o.Backends)) {
 		s := o.Backends[k]
 		strategies = append(strategies, &s)
 	}

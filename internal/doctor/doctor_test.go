@@ -2,7 +2,6 @@ package doctor_test
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,6 +18,7 @@ import (
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	"github.com/mcp-operator/mcp-operator/internal/doctor"
 	"github.com/mcp-operator/mcp-operator/internal/localcp"
+	"github.com/mcp-operator/mcp-operator/internal/testutil/ssa"
 )
 
 var (
@@ -27,27 +27,14 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	flag.Parse()
-	if testing.Short() {
-		os.Exit(m.Run())
-	}
-	root, _ := filepath.Abs(filepath.Join("..", ".."))
-	var err error
-	if cp, err = localcp.Start(localcp.Options{RepoRoot: root}); err != nil {
-		fmt.Fprintln(os.Stderr, "internal/doctor:", err)
-		os.Exit(1)
-	}
-	if cli, err = client.New(cp.Config, client.Options{Scheme: doctor.Scheme()}); err != nil {
-		fmt.Fprintln(os.Stderr, "internal/doctor:", err)
-		os.Exit(1)
-	}
-	if err := createOperator(context.Background()); err != nil {
-		fmt.Fprintln(os.Stderr, "internal/doctor:", err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	_ = cp.Stop()
-	os.Exit(code)
+	os.Exit(ssa.Main(m, filepath.Join("..", ".."), func(c *localcp.ControlPlane) error {
+		cp = c
+		var err error
+		if cli, err = client.New(cp.Config, client.Options{Scheme: doctor.Scheme()}); err != nil {
+			return err
+		}
+		return createOperator(context.Background())
+	}))
 }
 
 // createOperator creates the operator's Deployment (ready) as its chart would.

@@ -3,7 +3,6 @@ package doctor
 import (
 	"context"
 	"fmt"
-	"sort"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
 )
@@ -60,13 +59,4 @@ func (d *Doctor) checkServer(ctx context.Context, s *v1alpha1.MCPServer) error {
 		}
 	}
 	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

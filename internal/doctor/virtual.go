@@ -3,6 +3,8 @@ package doctor
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -140,7 +142,7 @@ func (d *Doctor) checkAuthRefs(ctx context.Context, check string, v *v1alpha1.Vi
 		if o.Default != nil && o.Default.ExternalAuthConfigRef != nil {
 			refs = append(refs, ref{"MCPExternalAuthConfig", o.Default.ExternalAuthConfigRef.Name, "spec.outgoingAuth.default"})
 		}
-		for _, b := range sortedKeys(o.Backends) {
+		for _, b := range slices.Sorted(maps.Keys(o.Backends)) {
 			if r := o.Backends[b].ExternalAuthConfigRef; r != nil {
 				refs = append(refs, ref{"MCPExternalAuthConfig", r.Name, "spec.outgoingAuth.backends." + b})
 			}

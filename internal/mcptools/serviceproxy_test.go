@@ -1,6 +1,7 @@
 package mcptools_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -128,8 +130,11 @@ func (e *env) service(t *testing.T, svc string, port int) {
 	}
 }
 
-func (e *env) list(t *testing.T, name string) []mcptools.Tool {
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+// list lists the tools of name through the service proxy until want is among them:
+// on a loaded machine vmcp may still be marking its backend healthy (its health
+// checks run on their interval), so an early answer without the backend is retried.
+func (e *env) list(t *testing.T, name, want string) []mcptools.Tool {
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 	target, err := mcptools.Resolve(ctx, e.c, e.ns, name)
 	if err != nil {
@@ -139,11 +144,16 @@ func (e *env) list(t *testing.T, name string) []mcptools.Tool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tools, err := mcptools.List(ctx, hc, mcptools.ServiceProxyURL(e.cp.Config, e.ns, target), target.Attribution)
-	if err != nil {
-		t.Fatal(err)
+	for {
+		tools, err := mcptools.List(ctx, hc, mcptools.ServiceProxyURL(e.cp.Config, e.ns, target), target.Attribution)
+		if err == nil && find(tools, want) != nil {
+			return tools
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("%s: no tool %s within 120s: last error %v, tools %+v", name, want, err, tools)
+		}
+		time.Sleep(time.Second)
 	}
-	return tools
 }
 
 func find(tools []mcptools.Tool, name string) *mcptools.Tool {
@@ -167,7 +177,7 @@ func TestToolsThroughServiceProxy(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.service(t, "mcp-everything-proxy", forward(t, e.ip, everything.Port))
-	tools := e.list(t, "everything")
+	tools := e.list(t, "everything", "echo")
 	echo := find(tools, "echo")
 	if echo == nil || echo.Backend != "everything" {
 		t.Fatalf("MCPServer tools: no echo from backend everything: %+v", tools)
@@ -184,7 +194,7 @@ func TestToolsThroughServiceProxy(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.service(t, "vmcp-vm", forward(t, e.ip, vmcpPort))
-	tools = e.list(t, "vm")
+	tools = e.list(t, "vm", "ev_echo")
 	echo = find(tools, "ev_echo")
 	if echo == nil || echo.Backend != "ev" {
 		t.Fatalf("VirtualMCPServer tools: no ev_echo from backend ev: %+v", tools)
@@ -207,11 +217,12 @@ func startVMCP(t *testing.T, backendURL string) int {
 		t.Fatalf("building vmcp: %v\n%s", err, out)
 	}
 	cfg := filepath.Join(dir, "vmcp.yaml")
-	if err := os.WriteFile(cfg, []byte(fmt.Sprintf("name: vm\nbackends:\n- name: ev\n  url: %s\n  transport: streamable-http\n", backendURL)), 0o600); err != nil {
+	if err := os.WriteFile(cfg, []byte(fmt.Sprintf("name: vm\nbackends:\n- name: ev\n  url: %s\n  transport: streamable-http\noperational:\n  failureHandling:\n    healthCheckInterval: 2s\n    healthCheckTimeout: 2s\n", backendURL)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	port := mcpnpm.FreePort(t)
-	p, err := localcp.StartProcess(bin, io.Discard, nil, "serve", "--config", cfg, "--port", strconv.Itoa(port))
+	var logs syncBuffer
+	p, err := localcp.StartProcess(bin, &logs, nil, "serve", "--config", cfg, "--port", strconv.Itoa(port))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,8 +235,26 @@ func startVMCP(t *testing.T, backendURL string) int {
 			return port
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("vmcp did not listen on %d", port)
+			t.Fatalf("vmcp did not listen on %d:\n%s", port, logs.String())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// syncBuffer collects a process's output for failure messages.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

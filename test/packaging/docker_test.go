@@ -74,7 +74,6 @@ func (d dockerfile) expand(s string) string {
 	return regexp.MustCompile(`\$\{(\w+)\}`).ReplaceAllStringFunc(s, func(m string) string { return d.args[m[2:len(m)-1]] })
 }
 
-// commands are the directories of cmd/ holding a main package: one image each.
 // cliCommands run on a user's or developer's machine, never in a pod: they get no image.
 var cliCommands = []string{"devcluster", "kubectl-mcp"}
 

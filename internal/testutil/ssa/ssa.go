@@ -6,7 +6,11 @@ package ssa
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -32,6 +36,9 @@ func kubectl(t testing.TB, cp *localcp.ControlPlane, stdin []byte, args ...strin
 // with strict server-side apply and returns every applied object as stored.
 func ApplyStrict(t testing.TB, cp *localcp.ControlPlane, ns string, manifests []byte) []*unstructured.Unstructured {
 	t.Helper()
+	if cp == nil {
+		t.Skip("needs the local control plane (not under -short)")
+	}
 	kubectl(t, cp, []byte(`{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"`+ns+`"}}`), "apply", "--server-side", "-f", "-")
 	out := kubectl(t, cp, manifests, "apply", "--server-side", "--validate=strict", "--field-manager=kubectl-mcp-test", "-n", ns, "-o", "json", "-f", "-")
 	var list struct {
@@ -54,4 +61,27 @@ func ApplyStrict(t testing.TB, cp *localcp.ControlPlane, ns string, manifests []
 		objs = append(objs, u)
 	}
 	return objs
+}
+
+// Main is a test package's TestMain body around one shared local control plane:
+// it starts the control plane (repoRoot holds bin/k8s and the CRDs), calls setup with
+// it, runs the tests and stops it. Under -short no control plane starts, setup is not
+// called and tests that need one skip (ApplyStrict does so for a nil control plane).
+func Main(m *testing.M, repoRoot string, setup func(*localcp.ControlPlane) error) int {
+	flag.Parse()
+	if testing.Short() {
+		return m.Run()
+	}
+	root, err := filepath.Abs(repoRoot)
+	if err == nil {
+		var cp *localcp.ControlPlane
+		if cp, err = localcp.Start(localcp.Options{RepoRoot: root}); err == nil {
+			defer func() { _ = cp.Stop() }()
+			if err = setup(cp); err == nil {
+				return m.Run()
+			}
+		}
+	}
+	fmt.Fprintln(os.Stderr, "local control plane:", err)
+	return 1
 }
