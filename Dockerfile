@@ -3,6 +3,8 @@
 #   docker build --target manager     -t ghcr.io/mcp-operator/manager:0.1.0 .
 #   docker build --target vmcp        -t ghcr.io/mcp-operator/vmcp:0.1.0 .
 #   docker build --target proxyrunner -t ghcr.io/mcp-operator/proxyrunner:0.1.0 .
+#   docker build --target optimizer   -t ghcr.io/mcp-operator/mcp-optimizer:0.1.0 .
+#   docker build --target embedder    -t ghcr.io/mcp-operator/embedder:0.1.0 .
 # Without --target the last stage (manager) is built. Every final image is distroless,
 # static and runs as the non-root user 65532; the binary is the entrypoint.
 ARG GO_VERSION=1.26
@@ -17,12 +19,25 @@ COPY go.mod go.sum ./
 RUN --mount=type=cache,target=/go/pkg/mod go mod download
 COPY . .
 RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
-    GOOS=${TARGETOS} GOARCH=${TARGETARCH} go build -trimpath -ldflags="-s -w" -o /out/ ./cmd/manager ./cmd/vmcp ./cmd/proxyrunner
+    GOOS=${TARGETOS} GOARCH=${TARGETARCH} go build -trimpath -ldflags="-s -w" -o /out/ ./cmd/manager ./cmd/vmcp ./cmd/proxyrunner ./cmd/optimizer ./cmd/embedder
 
 FROM ${BASE_IMAGE} AS proxyrunner
 COPY --from=build /out/proxyrunner /proxyrunner
 USER 65532:65532
 ENTRYPOINT ["/proxyrunner"]
+
+FROM ${BASE_IMAGE} AS optimizer
+COPY --from=build /out/optimizer /optimizer
+USER 65532:65532
+ENV RUNTIME_MODE=k8s
+EXPOSE 9900
+ENTRYPOINT ["/optimizer"]
+
+FROM ${BASE_IMAGE} AS embedder
+COPY --from=build /out/embedder /embedder
+USER 65532:65532
+EXPOSE 8080
+ENTRYPOINT ["/embedder"]
 
 FROM ${BASE_IMAGE} AS vmcp
 COPY --from=build /out/vmcp /vmcp

@@ -52,10 +52,12 @@ vet:
 ##@ Build
 
 .PHONY: build
-build: ## Build manager, vmcp and proxyrunner into bin/.
+build: ## Build manager, vmcp, proxyrunner, optimizer and embedder into bin/.
 	go build -o $(BIN)/manager ./cmd/manager
 	go build -o $(BIN)/vmcp ./cmd/vmcp
 	go build -o $(BIN)/proxyrunner ./cmd/proxyrunner
+	go build -o $(BIN)/optimizer ./cmd/optimizer
+	go build -o $(BIN)/embedder ./cmd/embedder
 
 ##@ Test
 
@@ -122,4 +124,4 @@ test-packaging: tools tools-packaging ## Charts, kustomize bases, bundle and Doc
 
 .PHONY: docker-build
 docker-build: ## Build the three images (needs a Docker engine).
-	for t in manager vmcp proxyrunner; do $(DOCKER) build --target $$t -t $(IMAGE_REPO)/$$t:$(VERSION) . || exit 1; done
+	for t in manager vmcp proxyrunner optimizer embedder; do $(DOCKER) build --target $$t -t $(IMAGE_REPO)/$$t:$(VERSION) . || exit 1; done
