@@ -121,7 +121,7 @@ func buildEmbeddingValues(e *v1alpha1.EmbeddingServer) helmcharts.EmbeddingServe
 	v := helmcharts.EmbeddingServerValues{
 		Image: orDefault(spec.Image, v1alpha1.DefaultEmbeddingImage), Model: orDefault(spec.Model, v1alpha1.DefaultEmbeddingModel),
 		ImagePullPolicy: orDefault(string(spec.ImagePullPolicy), string(corev1.PullIfNotPresent)),
-		Port: e.PortOrDefault(), Replicas: 1, Args: spec.Args,
+		Port:            e.PortOrDefault(), Replicas: 1, Args: spec.Args,
 	}
 	if spec.Replicas != nil {
 		v.Replicas = *spec.Replicas
