@@ -52,12 +52,15 @@ vet:
 ##@ Build
 
 .PHONY: build
-build: ## Build manager, vmcp, proxyrunner, optimizer and embedder into bin/.
-	go build -o $(BIN)/manager ./cmd/manager
-	go build -o $(BIN)/vmcp ./cmd/vmcp
-	go build -o $(BIN)/proxyrunner ./cmd/proxyrunner
-	go build -o $(BIN)/optimizer ./cmd/optimizer
-	go build -o $(BIN)/embedder ./cmd/embedder
+# Every binary reports VERSION (`vmcp version`, `manager --version`, `proxyrunner --version`).
+LDFLAGS ?= -X github.com/mcp-operator/mcp-operator/pkg/version.Version=$(VERSION)
+
+build: ## Build manager, vmcp, proxyrunner, optimizer and embedder into bin/, stamped with VERSION.
+	go build -ldflags '$(LDFLAGS)' -o $(BIN)/manager ./cmd/manager
+	go build -ldflags '$(LDFLAGS)' -o $(BIN)/vmcp ./cmd/vmcp
+	go build -ldflags '$(LDFLAGS)' -o $(BIN)/proxyrunner ./cmd/proxyrunner
+	go build -ldflags '$(LDFLAGS)' -o $(BIN)/optimizer ./cmd/optimizer
+	go build -ldflags '$(LDFLAGS)' -o $(BIN)/embedder ./cmd/embedder
 
 ##@ Test
 

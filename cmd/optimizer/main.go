@@ -25,12 +25,10 @@ import (
 	"github.com/mcp-operator/mcp-operator/pkg/httpserver"
 	"github.com/mcp-operator/mcp-operator/pkg/logging"
 	"github.com/mcp-operator/mcp-operator/pkg/mcpoptimizer"
+	"github.com/mcp-operator/mcp-operator/pkg/version"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 	vmcpoptimizer "github.com/mcp-operator/mcp-operator/pkg/vmcp/optimizer"
 )
-
-// Version is set at link time.
-var Version = "dev"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -70,7 +68,7 @@ func run(ctx context.Context, getenv func(string) string) error {
 	}
 	in := &mcpoptimizer.Ingester{Adapter: adapter, Log: log, AllNamespaces: env.AllNamespaces}
 	defer in.Close()
-	server := mcpoptimizer.NewServer(in, Version)
+	server := mcpoptimizer.NewServer(in, version.Version)
 	mux := http.NewServeMux()
 	mux.Handle("/mcp", mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, nil))
 	mux.Handle("/sse", mcp.NewSSEHandler(func(*http.Request) *mcp.Server { return server }, nil))

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/mcp-operator/mcp-operator/pkg/auth"
+	"github.com/mcp-operator/mcp-operator/pkg/version"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/authz"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/backend"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/composite"
@@ -21,8 +22,8 @@ import (
 	vmcpoptimizer "github.com/mcp-operator/mcp-operator/pkg/vmcp/optimizer"
 )
 
-// Version is reported to clients and backends; cmd/vmcp overrides it at link time.
-var Version = "dev"
+// Version is reported to clients and backends as the implementation version.
+var Version = version.Version
 
 // Options configure a Gateway.
 type Options struct {
