@@ -24,7 +24,7 @@ func TestBothVersionsRegister(t *testing.T) {
 		t.Fatal(err)
 	}
 	kinds := []string{"MCPServer", "MCPGroup", "MCPRemoteProxy", "MCPServerEntry", "VirtualMCPServer",
-		"MCPExternalAuthConfig", "MCPToolConfig", "VirtualMCPCompositeToolDefinition"}
+		"MCPExternalAuthConfig", "MCPToolConfig", "VirtualMCPCompositeToolDefinition", "EmbeddingServer"}
 	for _, k := range kinds {
 		for _, gv := range []string{v1alpha1.GroupVersion.Version, GroupVersion.Version} {
 			gvk := GroupVersion.WithKind(k)
@@ -46,8 +46,8 @@ func TestBothVersionsRegister(t *testing.T) {
 // subresources, and no conversion webhook.
 func TestGeneratedCRDsServeIdenticalVersions(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("..", "..", "config", "crd", "bases", "*.yaml"))
-	if err != nil || len(files) != 8 {
-		t.Fatalf("expected 8 CRDs in config/crd/bases, found %d (%v); run 'make manifests'", len(files), err)
+	if err != nil || len(files) != 9 {
+		t.Fatalf("expected 9 CRDs in config/crd/bases, found %d (%v); run 'make manifests'", len(files), err)
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {

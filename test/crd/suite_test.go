@@ -59,8 +59,8 @@ func run(m *testing.M) int {
 			fmt.Fprintln(os.Stderr, "test/crd: stopping envtest:", err)
 		}
 	}()
-	if len(testEnv.CRDs) != 8 {
-		return fail(fmt.Errorf("expected 8 CRDs in config/crd/bases, installed %d (run 'make manifests')", len(testEnv.CRDs)))
+	if len(testEnv.CRDs) != 9 {
+		return fail(fmt.Errorf("expected 9 CRDs in config/crd/bases, installed %d (run 'make manifests')", len(testEnv.CRDs)))
 	}
 	if dyn, err = dynamic.NewForConfig(cfg); err != nil {
 		return fail(err)
