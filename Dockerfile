@@ -3,7 +3,7 @@
 #   docker build --target manager     -t ghcr.io/mcp-operator/manager:0.1.0 .
 #   docker build --target vmcp        -t ghcr.io/mcp-operator/vmcp:0.1.0 .
 #   docker build --target proxyrunner -t ghcr.io/mcp-operator/proxyrunner:0.1.0 .
-#   docker build --target optimizer   -t ghcr.io/mcp-operator/mcp-optimizer:0.1.0 .
+#   docker build --target optimizer   -t ghcr.io/mcp-operator/optimizer:0.1.0 .
 #   docker build --target embedder    -t ghcr.io/mcp-operator/embedder:0.1.0 .
 # Without --target the last stage (manager) is built. Every final image is distroless,
 # static and runs as the non-root user 65532; the binary is the entrypoint.
