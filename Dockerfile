@@ -32,6 +32,27 @@ COPY --from=build /out/proxyrunner /proxyrunner
 USER 65532:65532
 ENTRYPOINT ["/proxyrunner"]
 
+FROM ${BASE_IMAGE} AS optimizer
+ARG VERSION
+LABEL org.opencontainers.image.title="mcp-operator MCP optimizer (Kubernetes mode)" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.source="https://github.com/mcp-operator/mcp-operator"
+COPY --from=build /out/optimizer /optimizer
+USER 65532:65532
+ENV RUNTIME_MODE=k8s
+EXPOSE 9900
+ENTRYPOINT ["/optimizer"]
+
+FROM ${BASE_IMAGE} AS embedder
+ARG VERSION
+LABEL org.opencontainers.image.title="mcp-operator embedder (TEI-compatible, hashed n-gram embedding)" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.source="https://github.com/mcp-operator/mcp-operator"
+COPY --from=build /out/embedder /embedder
+USER 65532:65532
+EXPOSE 8080
+ENTRYPOINT ["/embedder"]
+
 FROM ${BASE_IMAGE} AS vmcp
 ARG VERSION
 LABEL org.opencontainers.image.title="mcp-operator vmcp gateway" \
@@ -41,24 +62,6 @@ COPY --from=build /out/vmcp /vmcp
 USER 65532:65532
 EXPOSE 4483
 ENTRYPOINT ["/vmcp"]
-
-FROM ${BASE_IMAGE} AS optimizer
-ARG VERSION
-LABEL org.opencontainers.image.title="mcp-operator standalone MCP optimizer" \
-      org.opencontainers.image.version="${VERSION}" \
-      org.opencontainers.image.source="https://github.com/mcp-operator/mcp-operator"
-COPY --from=build /out/optimizer /optimizer
-USER 65532:65532
-ENTRYPOINT ["/optimizer"]
-
-FROM ${BASE_IMAGE} AS embedder
-ARG VERSION
-LABEL org.opencontainers.image.title="mcp-operator TEI-compatible embedder" \
-      org.opencontainers.image.version="${VERSION}" \
-      org.opencontainers.image.source="https://github.com/mcp-operator/mcp-operator"
-COPY --from=build /out/embedder /embedder
-USER 65532:65532
-ENTRYPOINT ["/embedder"]
 
 FROM ${BASE_IMAGE} AS manager
 ARG VERSION

@@ -55,10 +55,12 @@ vet:
 # Every binary reports VERSION (`vmcp version`, `manager --version`, `proxyrunner --version`).
 LDFLAGS ?= -X github.com/mcp-operator/mcp-operator/pkg/version.Version=$(VERSION)
 
-build: ## Build manager, vmcp, proxyrunner and the kubectl plugin kubectl-mcp into bin/, stamped with VERSION.
+build: ## Build manager, vmcp, proxyrunner, optimizer, embedder and the kubectl plugin kubectl-mcp into bin/, stamped with VERSION.
 	go build -ldflags '$(LDFLAGS)' -o $(BIN)/manager ./cmd/manager
 	go build -ldflags '$(LDFLAGS)' -o $(BIN)/vmcp ./cmd/vmcp
 	go build -ldflags '$(LDFLAGS)' -o $(BIN)/proxyrunner ./cmd/proxyrunner
+	go build -ldflags '$(LDFLAGS)' -o $(BIN)/optimizer ./cmd/optimizer
+	go build -ldflags '$(LDFLAGS)' -o $(BIN)/embedder ./cmd/embedder
 	go build -ldflags '$(LDFLAGS)' -o $(BIN)/kubectl-mcp ./cmd/kubectl-mcp
 
 .PHONY: dist
@@ -129,8 +131,8 @@ test-packaging: tools tools-packaging ## Charts, kustomize bases, bundle and Doc
 	$(GO_TEST) -json ./test/packaging/... 2>&1 | go run ./hack/testsummary
 
 .PHONY: docker-build
-docker-build: ## Build the three images (needs a Docker engine).
-	for t in manager vmcp proxyrunner; do $(DOCKER) build --target $$t -t $(IMAGE_REPO)/$$t:$(VERSION) . || exit 1; done
+docker-build: ## Build the five images (needs a Docker engine).
+	for t in manager vmcp proxyrunner optimizer embedder; do $(DOCKER) build --target $$t -t $(IMAGE_REPO)/$$t:$(VERSION) . || exit 1; done
 
 ##@ Real cluster (a single-node Kubernetes in its own network namespace; see README)
 

@@ -28,8 +28,9 @@ type EmbeddingServerSpec struct {
 	// +optional
 	Image string `json:"image,omitempty"`
 
-	// ImagePullPolicy of the server container: IfNotPresent (the default; pull only
-	// when the node lacks the image), Always (pull on every start) or Never.
+	// ImagePullPolicy of the server container: Always pulls on every start,
+	// Never uses only an image already on the node, IfNotPresent (the default)
+	// pulls when the node lacks it.
 	// +kubebuilder:validation:Enum=Always;Never;IfNotPresent
 	// +kubebuilder:default=IfNotPresent
 	// +optional
@@ -100,8 +101,9 @@ type ModelCache struct {
 	// +kubebuilder:default="10Gi"
 	// +optional
 	Size string `json:"size,omitempty"`
-	// AccessMode of the claim: ReadWriteOnce (the default; one node mounts it),
-	// ReadWriteMany (every replica's node may write) or ReadOnlyMany.
+	// AccessMode of the claim: ReadWriteOnce (the default; one node mounts it
+	// read-write), ReadWriteMany (many nodes read-write, so replicas share one
+	// cache) or ReadOnlyMany (many nodes read-only, a pre-filled cache).
 	// +kubebuilder:validation:Enum=ReadWriteOnce;ReadWriteMany;ReadOnlyMany
 	// +kubebuilder:default=ReadWriteOnce
 	// +optional

@@ -24,7 +24,7 @@ func TestBothVersionsRegister(t *testing.T) {
 		t.Fatal(err)
 	}
 	kinds := []string{"MCPServer", "MCPGroup", "MCPRemoteProxy", "MCPServerEntry", "VirtualMCPServer",
-		"MCPExternalAuthConfig", "MCPToolConfig", "VirtualMCPCompositeToolDefinition"}
+		"MCPExternalAuthConfig", "MCPToolConfig", "VirtualMCPCompositeToolDefinition", "EmbeddingServer"}
 	for _, k := range kinds {
 		for _, gv := range []string{v1alpha1.GroupVersion.Version, GroupVersion.Version} {
 			gvk := GroupVersion.WithKind(k)

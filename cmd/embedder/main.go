@@ -23,6 +23,7 @@ import (
 	"github.com/mcp-operator/mcp-operator/pkg/embedder"
 	"github.com/mcp-operator/mcp-operator/pkg/httpserver"
 	"github.com/mcp-operator/mcp-operator/pkg/logging"
+	"github.com/mcp-operator/mcp-operator/pkg/version"
 )
 
 func main() {
@@ -44,8 +45,13 @@ func run(ctx context.Context, args []string) error {
 	fs.String("revision", "", "ignored (TEI compatibility)")
 	fs.Int("max-client-batch-size", embedder.MaxBatch, "ignored (TEI compatibility)")
 	fs.String("huggingface-hub-cache", "", "ignored (TEI compatibility)")
+	showVersion := fs.Bool("version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *showVersion {
+		fmt.Println("embedder", version.Version)
+		return nil
 	}
 	log := logging.New()
 	l, err := net.Listen("tcp", net.JoinHostPort(*host, strconv.Itoa(*port)))

@@ -25,16 +25,18 @@ import (
 	"github.com/mcp-operator/mcp-operator/pkg/httpserver"
 	"github.com/mcp-operator/mcp-operator/pkg/logging"
 	"github.com/mcp-operator/mcp-operator/pkg/mcpoptimizer"
+	"github.com/mcp-operator/mcp-operator/pkg/version"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 	vmcpoptimizer "github.com/mcp-operator/mcp-operator/pkg/vmcp/optimizer"
 )
 
-// Version is set at link time.
-var Version = "dev"
-
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if len(os.Args) > 1 && (os.Args[1] == "--version" || os.Args[1] == "version") {
+		fmt.Println("optimizer", version.Version)
+		return
+	}
 	if err := run(ctx, os.Getenv); err != nil {
 		fmt.Fprintln(os.Stderr, "optimizer:", err)
 		os.Exit(1)
@@ -70,7 +72,7 @@ func run(ctx context.Context, getenv func(string) string) error {
 	}
 	in := &mcpoptimizer.Ingester{Adapter: adapter, Log: log, AllNamespaces: env.AllNamespaces}
 	defer in.Close()
-	server := mcpoptimizer.NewServer(in, Version)
+	server := mcpoptimizer.NewServer(in, version.Version)
 	mux := http.NewServeMux()
 	mux.Handle("/mcp", mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, nil))
 	mux.Handle("/sse", mcp.NewSSEHandler(func(*http.Request) *mcp.Server { return server }, nil))

@@ -91,6 +91,10 @@ func stem(w string) string {
 		w = undouble(w[:len(w)-2])
 	case strings.HasSuffix(w, "ly") && len(w) > 5:
 		w = w[:len(w)-2]
+	case strings.HasSuffix(w, "er") && len(w) > 6:
+		// reviewer → review, uploader → upload (short words such as user,
+		// order and folder keep their ending)
+		w = undouble(w[:len(w)-2])
 	}
 	if strings.HasSuffix(w, "e") && len(w) > 4 {
 		w = w[:len(w)-1]

@@ -38,7 +38,7 @@ var DefaultFieldWeights = FieldWeights{Name: 4, Server: 2, Lead: 2, Description:
 
 // BM25 parameters: k1 saturates term frequency; b is per field, low for the
 // short name and server fields, where length says little.
-const k1 = 1.2
+const k1 = 2.0
 
 var fieldB = [numFields]float64{fieldName: 0.3, fieldServer: 0, fieldLead: 0.5, fieldDescription: 0.75, fieldParamName: 0.5, fieldParamDescription: 0.75}
 

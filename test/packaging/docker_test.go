@@ -201,7 +201,7 @@ func TestDockerfileStages(t *testing.T) {
 // command that no longer compiles.
 func TestDockerfileBuildCompiles(t *testing.T) {
 	if testing.Short() {
-		t.Skip("compiles the three binaries; skipped under -short")
+		t.Skip("compiles the binaries; skipped under -short")
 	}
 	ctx := t.TempDir()
 	copyContext(t, ctx, dockerignore(t))
@@ -357,14 +357,15 @@ func TestDockerignoreMatcher(t *testing.T) {
 // stamps the same variable and labels each image with it.
 func TestBinariesReportVersion(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the three binaries")
+		t.Skip("builds the binaries")
 	}
 	bin := t.TempDir()
 	const v = "9.8.7-test"
 	if out, err := exec.Command("make", "-C", path(), "build", "VERSION="+v, "BIN="+bin).CombinedOutput(); err != nil {
 		t.Fatalf("make build: %v\n%s", err, out)
 	}
-	for name, args := range map[string][]string{"vmcp": {"version"}, "proxyrunner": {"--version"}, "manager": {"--version"}} {
+	for name, args := range map[string][]string{"vmcp": {"version"}, "proxyrunner": {"--version"}, "manager": {"--version"},
+		"optimizer": {"--version"}, "embedder": {"--version"}} {
 		out, err := exec.Command(filepath.Join(bin, name), args...).CombinedOutput()
 		if err != nil || strings.TrimSpace(string(out)) != name+" "+v {
 			t.Errorf("%s %v = %q (%v), want %q", name, args, out, err, name+" "+v)

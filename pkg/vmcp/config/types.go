@@ -632,8 +632,9 @@ type Optimizer struct {
 	// +optional
 	EmbeddingServiceTimeout Duration `json:"embeddingServiceTimeout,omitempty"`
 
-	// EmbeddingProvider is the embedding service's API: tei (the default; Hugging Face
-	// text-embeddings-inference, POST /embed) or openai (POST /v1/embeddings).
+	// EmbeddingProvider is the embedding service's API: tei (the default;
+	// Hugging Face text-embeddings-inference, POST /embed) or openai (POST
+	// /v1/embeddings with embeddingModel).
 	// +kubebuilder:default=tei
 	// +optional
 	EmbeddingProvider EmbeddingProvider `json:"embeddingProvider,omitempty"`

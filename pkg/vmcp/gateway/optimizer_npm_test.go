@@ -3,15 +3,19 @@ package gateway
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/mcp-operator/mcp-operator/pkg/embedder"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 	vmcpoptimizer "github.com/mcp-operator/mcp-operator/pkg/vmcp/optimizer"
 )
@@ -128,5 +132,50 @@ func TestOptimizerIndexFollowsListChanged(t *testing.T) {
 	}
 	if got := toolNames(t, cs); !slices.Equal(got, []string{"call_tool", "find_tool"}) {
 		t.Errorf("tools/list after the change: %v", got)
+	}
+}
+
+// TestOptimizerSemanticArmAndOutage runs find_tool with the embedding server
+// of pkg/embedder (over HTTP) as the semantic arm, then with the service
+// gone: find_tool still answers by keyword and the metric says the semantic
+// arm is down.
+func TestOptimizerSemanticArmAndOutage(t *testing.T) {
+	be := newCountingBackend(t)
+	var embeds atomic.Int64
+	h := embedder.Handler("", embedder.Dimensions)
+	emb := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		embeds.Add(1)
+		h.ServeHTTP(w, r)
+	}))
+	ratio := "0.3"
+	cfg := &config.Config{Backends: []config.StaticBackend{{Name: "c", URL: be.URL}},
+		Optimizer: &config.Optimizer{EmbeddingService: emb.URL, HybridSearchSemanticRatio: ratio, EmbeddingServiceTimeout: "2s"}}
+	url, g := startGateway(t, cfg)
+	cs := connect(t, url, "2025-11-25", nil)
+	gauge := func() float64 {
+		mfs, err := g.registry.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, mf := range mfs {
+			if mf.GetName() == "vmcp_optimizer_semantic_available" {
+				return mf.GetMetric()[0].GetGauge().GetValue()
+			}
+		}
+		t.Fatal("no vmcp_optimizer_semantic_available metric")
+		return 0
+	}
+	if names, _ := findTools(t, cs, "count the calls"); len(names) == 0 || names[0] != "c_count" {
+		t.Fatalf("with the embedder: %v", names)
+	}
+	if v := gauge(); v != 1 || embeds.Load() < 2 {
+		t.Errorf("semantic_available %v, %d embedding requests (tools, then the query) with the embedder up", v, embeds.Load())
+	}
+	emb.Close()
+	if names, _ := findTools(t, cs, "count the calls"); len(names) == 0 || names[0] != "c_count" {
+		t.Fatalf("keyword fallback: %v", names)
+	}
+	if v := gauge(); v != 0 {
+		t.Errorf("semantic_available %v with the embedder down", v)
 	}
 }

@@ -87,6 +87,10 @@ func New(cfg *config.Optimizer, log *zap.Logger, reg prometheus.Registerer) (*Ad
 	}
 	if opts.Embedder == nil {
 		a.semUp.Set(-1)
+		if cfg.HybridSearchSemanticRatio != "" || cfg.SemanticDistanceThreshold != "" || cfg.EmbeddingModel != "" {
+			log.Warn("Optimizer semantic settings have no effect without embeddingService (or spec.embeddingServerRef): find_tool searches by keyword only",
+				zap.String("hybridSearchSemanticRatio", cfg.HybridSearchSemanticRatio), zap.String("semanticDistanceThreshold", cfg.SemanticDistanceThreshold))
+		}
 	} else {
 		a.semUp.Set(1)
 	}
