@@ -60,7 +60,7 @@ func (g *Gateway) Handler(o HTTPOptions) http.Handler {
 		stateful.ServeHTTP(w, r)
 	})
 	mux := http.NewServeMux()
-	mux.Handle("/mcp", auth.Middleware(o.Authenticator, "", g.idents.wrap(mcpHandler)))
+	mux.Handle("/mcp", auth.Middleware(o.Authenticator, "", g.idents.wrap(preserveIDs(mcpHandler))))
 	mux.HandleFunc("/health", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
