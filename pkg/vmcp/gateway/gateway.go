@@ -100,10 +100,11 @@ func New(o Options) (*Gateway, error) {
 		}
 		g.authz = a
 	}
-	if g.registry == nil {
+	own := g.registry == nil
+	if own {
 		g.registry = prometheus.NewRegistry()
 	}
-	g.metrics = newMetrics(g.registry)
+	g.metrics = newMetrics(g.registry, g.set.longestTimeout(), own, g.clientSessionCount)
 	name := o.Config.Name
 	if name == "" {
 		name = "vmcp"
@@ -115,6 +116,15 @@ func New(o Options) (*Gateway, error) {
 	g.routes.Store(&routeTable{})
 	g.ctx, g.cancel = context.WithCancel(context.Background())
 	return g, nil
+}
+
+// clientSessionCount counts the open client sessions.
+func (g *Gateway) clientSessionCount() float64 {
+	n := 0
+	for range g.server.Sessions() {
+		n++
+	}
+	return float64(n)
 }
 
 // Server returns the MCP server (for tests and embedding).
