@@ -27,11 +27,11 @@ func TestConflictStrategiesWithTwoEverything(t *testing.T) {
 	onlyB := &config.ConflictResolutionConfig{PriorityOrder: []string{"b", "a"}}
 
 	tests := map[string]struct {
-		agg       config.Aggregation
-		want      []string // tools that must be listed
-		absent    []string
-		call      string // tool to call with {"message": "x"}
-		backend   string // backend that must receive the call
+		agg     config.Aggregation
+		want    []string // tools that must be listed
+		absent  []string
+		call    string // tool to call with {"message": "x"}
+		backend string // backend that must receive the call
 		// wantTools counts server-everything's 17 tools per backend, including the
 		// roots, sampling and elicitation tools it lists only to a client that
 		// declares them (vmcp's discovery session declares what it relays).
