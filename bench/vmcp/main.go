@@ -78,6 +78,8 @@ func run(rounds, calls int) error {
 		"vmcp":   {vmcpURL, "ev_echo"},
 	}
 	results := map[string]*sample{}
+	costs := map[int]*cost{1: {}, 8: {}}
+	metricsURL := strings.TrimSuffix(vmcpURL, "/mcp") + "/metrics"
 	var peak float64
 	stopSampling := sampleRSS(pid, &peak)
 	for r := range rounds {
@@ -87,9 +89,17 @@ func run(rounds, calls int) error {
 		}
 		for _, c := range []int{1, 8} {
 			for _, mode := range order {
+				before, _ := readCounters(metricsURL)
 				s, err := measure(targets[mode].url, targets[mode].tool, c, calls)
 				if err != nil {
 					return fmt.Errorf("%s C=%d: %w", mode, c, err)
+				}
+				if mode == "vmcp" {
+					after, err := readCounters(metricsURL)
+					if err != nil {
+						return err
+					}
+					costs[c].add(before, after, len(s.lat)+c) // +c: each worker's warm-up call
 				}
 				key := fmt.Sprintf("%s/C=%d", mode, c)
 				if results[key] == nil {
@@ -102,8 +112,62 @@ func run(rounds, calls int) error {
 	}
 	stopSampling()
 	report(results, idle, peak, rounds, calls)
+	for _, c := range []int{1, 8} {
+		fmt.Printf("vmcp cost per tools/call C=%d: %.1f KB allocated, %.0f µs CPU (whole process, incl. session setup)\n",
+			c, costs[c].bytesPerCall()/1024, costs[c].cpuPerCall()*1e6)
+	}
+	kb8 := costs[8].bytesPerCall() / 1024
+	check("allocations per call <= 16 KB", kb8 <= targetAllocKB, fmt.Sprintf("%.1f KB at C=8", kb8))
 	return nil
 }
+
+// targetAllocKB is the allocation budget of one proxied tools/call.
+const targetAllocKB = 16.0
+
+// counters are vmcp's cumulative allocation and CPU, read from its /metrics.
+type counters struct{ allocBytes, cpuSeconds float64 }
+
+func readCounters(url string) (counters, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return counters{}, err
+	}
+	defer resp.Body.Close()
+	var c counters
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		name, val, ok := strings.Cut(sc.Text(), " ")
+		if !ok {
+			continue
+		}
+		v, _ := strconv.ParseFloat(val, 64)
+		switch name {
+		case "go_memstats_alloc_bytes_total":
+			c.allocBytes = v
+		case "process_cpu_seconds_total":
+			c.cpuSeconds = v
+		}
+	}
+	if c.allocBytes == 0 {
+		return c, fmt.Errorf("vmcp /metrics has no go_memstats_alloc_bytes_total")
+	}
+	return c, nil
+}
+
+// cost sums vmcp's allocation and CPU over measured batches.
+type cost struct {
+	bytes, cpu float64
+	calls      int
+}
+
+func (c *cost) add(before, after counters, calls int) {
+	c.bytes += after.allocBytes - before.allocBytes
+	c.cpu += after.cpuSeconds - before.cpuSeconds
+	c.calls += calls
+}
+
+func (c *cost) bytesPerCall() float64 { return c.bytes / float64(max(c.calls, 1)) }
+func (c *cost) cpuPerCall() float64   { return c.cpu / float64(max(c.calls, 1)) }
 
 func report(res map[string]*sample, idle, peak float64, rounds, calls int) {
 	fmt.Printf("tools/call echo, server-everything streamableHttp, %d interleaved rounds x %d calls per worker\n\n", rounds, calls)

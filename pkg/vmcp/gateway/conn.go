@@ -79,7 +79,9 @@ func (c *conn) related(fallback context.Context) context.Context {
 // its cancellation reaches the client) and carries the values of the most recent
 // in-flight client request, so the SDK sends the request on that request's stream.
 func (c *conn) relatedTo(ctx context.Context) context.Context {
-	return valuesOf{Context: ctx, values: c.related(context.WithoutCancel(ctx))}
+	// Without one (a fast-path call, or none at all), no values: the SDK would
+	// read ctx's own (the backend request's id) as a request of the client's.
+	return valuesOf{Context: ctx, values: c.related(context.Background())}
 }
 
 // valuesOf is a context with the deadline and cancellation of Context and the values of values.

@@ -67,6 +67,9 @@ type Gateway struct {
 	discovered atomic.Bool
 	posts      atomic.Int64 // MCP POST requests in flight
 	idents     identities   // identities of the HTTP requests being served
+	tracker    sessionTracker
+	fast       fastCalls // fast-path calls in flight
+	levels     logLevels // logging/setLevel of each client session
 }
 
 // New builds a gateway; it contacts no backend until Start.
@@ -111,7 +114,7 @@ func New(o Options) (*Gateway, error) {
 	}
 	g.impl = &mcp.Implementation{Name: name, Version: Version}
 	g.server = mcp.NewServer(g.impl, g.serverOptions())
-	g.server.AddReceivingMiddleware(g.policyMiddleware)
+	g.server.AddReceivingMiddleware(g.levelMiddleware, g.policyMiddleware)
 	g.server.AddReceivingMiddleware(g.identityMiddleware) // outermost: discovery before the policy checks
 	g.routes.Store(&routeTable{})
 	g.ctx, g.cancel = context.WithCancel(context.Background())

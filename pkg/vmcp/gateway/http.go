@@ -62,7 +62,7 @@ func liftReadDeadline(next http.Handler) http.Handler {
 				http.Error(w, "reading the request body: "+err.Error(), http.StatusBadRequest)
 				return
 			}
-			r.Body = io.NopCloser(bytes.NewReader(body))
+			r.Body = &memBody{Reader: bytes.NewReader(body), data: body}
 		}
 		_ = http.NewResponseController(w).SetReadDeadline(time.Time{})
 		next.ServeHTTP(w, r)
@@ -89,9 +89,11 @@ func (g *Gateway) Handler(o HTTPOptions) http.Handler {
 		o.Authenticator = auth.Anonymous{}
 	}
 	getServer := func(*http.Request) *mcp.Server { return g.server }
+	// Idle sessions are expired by g.tracker, which also sees fast-path requests.
 	stateful := mcp.NewStreamableHTTPHandler(getServer, &mcp.StreamableHTTPOptions{
-		SessionTimeout: o.SessionTimeout, DisableLocalhostProtection: true, MaxRequestBodyBytes: -1,
+		DisableLocalhostProtection: true, MaxRequestBodyBytes: -1,
 	})
+	go g.tracker.expireLoop(o.SessionTimeout, g.ctx.Done())
 	stateless := mcp.NewStreamableHTTPHandler(getServer, &mcp.StreamableHTTPOptions{
 		Stateless: true, DisableLocalhostProtection: true, MaxRequestBodyBytes: -1,
 	})
@@ -100,15 +102,29 @@ func (g *Gateway) Handler(o HTTPOptions) http.Handler {
 			g.posts.Add(1)
 			defer g.posts.Add(-1)
 		}
-		if r.Header.Get("Mcp-Session-Id") == "" && r.Header.Get(protocolHeader) >= statelessVersion {
+		sid := r.Header.Get("Mcp-Session-Id")
+		if sid == "" && r.Header.Get(protocolHeader) >= statelessVersion {
 			stateless.ServeHTTP(w, r)
 			return
 		}
-		if r.Method == http.MethodPost && r.Header.Get("Mcp-Session-Id") == "" && g.sessionsFull() {
-			w.Header().Set("Retry-After", "30")
-			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"jsonrpc": "2.0", "id": nil,
-				"error": map[string]any{"code": jsonrpcServerBusy, "message": fmt.Sprintf(
-					"vmcp: the session limit (operational.sessions.maxSessions = %d) is reached; retry later or raise it", g.set.maxSessions)}})
+		if sid == "" {
+			if r.Method == http.MethodPost && g.sessionsFull() {
+				w.Header().Set("Retry-After", "30")
+				writeJSON(w, http.StatusServiceUnavailable, map[string]any{"jsonrpc": "2.0", "id": nil,
+					"error": map[string]any{"code": jsonrpcServerBusy, "message": fmt.Sprintf(
+						"vmcp: the session limit (operational.sessions.maxSessions = %d) is reached; retry later or raise it", g.set.maxSessions)}})
+				return
+			}
+			stateful.ServeHTTP(&sessionIDRecorder{ResponseWriter: w, t: &g.tracker, r: r}, r)
+			return
+		}
+		end, ok := g.tracker.begin(sid, r)
+		if !ok { // another identity's session: as unknown as any other id
+			http.Error(w, "session not found", http.StatusNotFound)
+			return
+		}
+		defer end()
+		if r.Method == http.MethodPost && g.fastPath(w, r, sid) {
 			return
 		}
 		stateful.ServeHTTP(w, r)

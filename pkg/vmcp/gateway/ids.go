@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -32,49 +31,29 @@ func preserveIDs(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			http.Error(w, "reading the request body: "+err.Error(), http.StatusBadRequest)
-			return
+		var body []byte
+		if mb, ok := r.Body.(*memBody); ok {
+			body = mb.data
+		} else {
+			var err error
+			if body, err = io.ReadAll(r.Body); err != nil {
+				http.Error(w, "reading the request body: "+err.Error(), http.StatusBadRequest)
+				return
+			}
 		}
-		start, end, ok := topLevelID(body)
+		start, end, ok := member(body, "id")
 		if !ok || safeID.Match(body[start:end]) {
-			r.Body = io.NopCloser(bytes.NewReader(body))
+			r.Body = &memBody{Reader: bytes.NewReader(body), data: body}
 			next.ServeHTTP(w, r)
 			return
 		}
 		token := []byte(fmt.Sprintf(`"%s%d"`, idPrefix, idSeq.Add(1)))
 		swapped := make([]byte, 0, len(body)+len(token))
 		swapped = append(append(append(swapped, body[:start]...), token...), body[end:]...)
-		r.Body = io.NopCloser(bytes.NewReader(swapped))
+		r.Body = &memBody{Reader: bytes.NewReader(swapped), data: swapped}
 		r.ContentLength = int64(len(swapped))
 		next.ServeHTTP(&idRestorer{ResponseWriter: w, token: token, original: body[start:end]}, r)
 	})
-}
-
-// topLevelID returns the byte range of the top-level "id" member's value of a
-// JSON object; ok is false for anything else (a batch, a notification, bad JSON:
-// the SDK reports those).
-func topLevelID(body []byte) (start, end int, ok bool) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return 0, 0, false
-	}
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return 0, 0, false
-		}
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return 0, 0, false
-		}
-		if key == "id" {
-			end := int(dec.InputOffset())
-			return end - len(raw), end, true
-		}
-	}
-	return 0, 0, false
 }
 
 // idRestorer writes the client's id in place of the substituted one. The SDK

@@ -83,7 +83,7 @@ func TestRequestIDsUnchanged(t *testing.T) {
 	}
 }
 
-func TestTopLevelID(t *testing.T) {
+func TestMemberID(t *testing.T) {
 	tests := map[string]struct {
 		body, want string
 		ok         bool
@@ -100,9 +100,9 @@ func TestTopLevelID(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			start, end, ok := topLevelID([]byte(tc.body))
+			start, end, ok := member([]byte(tc.body), "id")
 			if ok != tc.ok || (ok && tc.body[start:end] != tc.want) {
-				t.Errorf("topLevelID(%s) = %q, %v; want %q, %v", tc.body, tc.body[start:end], ok, tc.want, tc.ok)
+				t.Errorf("member(%s, id) = %q, %v; want %q, %v", tc.body, tc.body[start:end], ok, tc.want, tc.ok)
 			}
 		})
 	}
@@ -111,5 +111,52 @@ func TestTopLevelID(t *testing.T) {
 		if safeID.MatchString(id) != safe {
 			t.Errorf("safeID(%s) = %v, want %v", id, !safe, safe)
 		}
+	}
+}
+
+// rawAnswer POSTs body on session sid of url and returns the answer's JSON text.
+func rawAnswer(t *testing.T, url, sid, body string) string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("Mcp-Session-Id", sid)
+	req.Header.Set(protocolHeader, "2025-11-25")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "data: "); ok && strings.Contains(v, `"result"`) {
+			return v
+		}
+	}
+	return strings.TrimSpace(string(data))
+}
+
+// rawSession initializes a session on url and returns its id.
+func rawSession(t *testing.T, url string) string {
+	t.Helper()
+	_, h := rawPost(t, url, "", "", `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}`)
+	sid := h.Get("Mcp-Session-Id")
+	rawPost(t, url, sid, "2025-11-25", `{"jsonrpc":"2.0","method":"notifications/initialized"}`)
+	return sid
+}
+
+// TestToolResultBytesUnchanged: a tool result of a TypeScript backend reaches the
+// client byte for byte (key order, number forms and escapes a decode and
+// re-encode would change), under the client's id.
+func TestToolResultBytesUnchanged(t *testing.T) {
+	ts, url, _ := startTSBackend(t)
+	const call = `{"jsonrpc":"2.0","id":%s,"method":"tools/call","params":{"name":"raw-result","arguments":{}}}`
+	direct := rawAnswer(t, ts.URL, rawSession(t, ts.URL), strings.Replace(call, "%s", "41", 1))
+	via := rawAnswer(t, url, rawSession(t, url), strings.Replace(call, "%s", "41", 1))
+	if !strings.Contains(direct, `"order":{"z":1,"a":2}`) {
+		t.Fatalf("the backend's own answer lacks what the test checks: %s", direct)
+	}
+	if via != direct {
+		t.Errorf("through vmcp the answer changed:\n direct %s\n vmcp   %s", direct, via)
 	}
 }

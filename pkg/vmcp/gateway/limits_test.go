@@ -12,6 +12,8 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/mcp-operator/mcp-operator/internal/testutil/mcpnpm"
+	"github.com/mcp-operator/mcp-operator/pkg/auth/oidc"
+	"github.com/mcp-operator/mcp-operator/pkg/auth/oidc/oidctest"
 	"github.com/mcp-operator/mcp-operator/pkg/httpserver"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 )
@@ -131,5 +133,55 @@ func TestSlowHeadersDropped(t *testing.T) {
 	}
 	if took := time.Since(start); took < readHeaderTimeout-time.Second {
 		t.Errorf("closed after %s, before readHeaderTimeout %s", took, readHeaderTimeout)
+	}
+}
+
+// TestSessionBoundToIdentity: a session opened by alice is unknown (404) to a
+// request carrying bob's token, and keeps working for alice.
+func TestSessionBoundToIdentity(t *testing.T) {
+	is := oidctest.Start(t)
+	authn, err := oidc.New(oidc.Config{Issuer: is.URL, Audience: "vmcp"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	be := newCountingBackend(t)
+	url, _ := startAuthGateway(t, &config.Config{Backends: []config.StaticBackend{{Name: "c", URL: be.URL}},
+		IncomingAuth: &config.IncomingAuth{Type: config.IncomingAuthOIDC, OIDC: &config.OIDC{Issuer: is.URL, Audience: "vmcp"}}}, authn)
+	alice := is.Sign(t, oidctest.Token{Subject: "alice", Audience: "vmcp"})
+	bob := is.Sign(t, oidctest.Token{Subject: "bob", Audience: "vmcp"})
+	c := mcp.NewClient(&mcp.Implementation{Name: "alice", Version: "1"}, nil)
+	cs, err := c.Connect(context.Background(), &mcp.StreamableClientTransport{Endpoint: url, HTTPClient: oidctest.Client(alice)},
+		&mcp.ClientSessionOptions{ProtocolVersion: "2025-11-25"}) // a session-based protocol
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	sid := cs.ID()
+	post := func(token string) int {
+		req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(`{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"c_count","arguments":{}}}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		req.Header.Set("Mcp-Session-Id", sid)
+		req.Header.Set(protocolHeader, "2025-11-25")
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK && !strings.Contains(string(b), `"result"`) {
+			t.Errorf("HTTP 200 without a result: %s", b)
+		}
+		return resp.StatusCode
+	}
+	if code := post(bob); code != http.StatusNotFound {
+		t.Errorf("bob using alice's session: HTTP %d, want 404", code)
+	}
+	if code := post(alice); code != http.StatusOK {
+		t.Errorf("alice using her session: HTTP %d, want 200", code)
+	}
+	if n := be.calls.Load(); n != 1 {
+		t.Errorf("backend saw %d calls, want alice's 1", n)
 	}
 }

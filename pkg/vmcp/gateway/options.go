@@ -17,6 +17,12 @@ import (
 
 func (g *Gateway) serverOptions() *mcp.ServerOptions {
 	return &mcp.ServerOptions{
+		InitializedHandler: func(_ context.Context, r *mcp.InitializedRequest) {
+			if r.Session.ID() != "" {
+				g.tracker.attach(r.Session)
+			}
+			go func() { _ = r.Session.Wait(); g.levels.m.Delete(r.Session) }()
+		},
 		CompletionHandler:  g.complete,
 		SubscribeHandler:   g.subscribe,
 		UnsubscribeHandler: g.unsubscribe,
@@ -72,7 +78,7 @@ func (g *Gateway) clientOptions(c *conn) *mcp.ClientOptions {
 	caps := declaredCapabilities(ss)
 	o.Capabilities = caps
 	o.LoggingMessageHandler = func(ctx context.Context, r *mcp.LoggingMessageRequest) {
-		_ = ss.Log(c.related(context.WithoutCancel(ctx)), r.Params)
+		_ = ss.Log(c.related(context.Background()), r.Params)
 	}
 	if caps.Sampling != nil {
 		o.CreateMessageHandler = func(ctx context.Context, r *mcp.CreateMessageRequest) (*mcp.CreateMessageResult, error) {
@@ -84,7 +90,7 @@ func (g *Gateway) clientOptions(c *conn) *mcp.ClientOptions {
 			return ss.Elicit(c.relatedTo(ctx), r.Params)
 		}
 		o.ElicitationCompleteHandler = func(ctx context.Context, r *mcp.ElicitationCompleteNotificationRequest) {
-			_ = ss.NotifyElicitationComplete(c.related(context.WithoutCancel(ctx)), r.Params)
+			_ = ss.NotifyElicitationComplete(c.related(context.Background()), r.Params)
 		}
 	}
 	return o
