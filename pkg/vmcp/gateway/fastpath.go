@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -60,7 +61,10 @@ type callShape struct {
 func parseCall(body []byte) (callShape, bool) {
 	var c callShape
 	start, end, ok := member(body, "method")
-	if !ok || json.Unmarshal(body[start:end], &c.method) != nil {
+	if !ok {
+		return c, false
+	}
+	if c.method, ok = unquote(body[start:end]); !ok {
 		return c, false
 	}
 	c.idStart, c.idEnd, _ = member(body, "id")
@@ -69,8 +73,10 @@ func parseCall(body []byte) (callShape, bool) {
 		return c, true
 	}
 	params := body[ps:pe]
-	if s, e, ok := member(params, "name"); ok && json.Unmarshal(params[s:e], &c.name) == nil {
-		c.nameStart, c.nameEnd = ps+s, ps+e
+	if s, e, ok := member(params, "name"); ok {
+		if c.name, ok = unquote(params[s:e]); ok {
+			c.nameStart, c.nameEnd = ps+s, ps+e
+		}
 	}
 	if s, e, ok := member(params, "requestId"); ok {
 		c.requestID = params[s:e]
@@ -78,49 +84,105 @@ func parseCall(body []byte) (callShape, bool) {
 	return c, true
 }
 
-// member returns the byte range of the value of a top-level member of a JSON object.
+// unquote returns the text of a JSON string.
+func unquote(raw []byte) (string, bool) {
+	if len(raw) >= 2 && raw[0] == '"' && bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw[1 : len(raw)-1]), true
+	}
+	var s string
+	return s, json.Unmarshal(raw, &s) == nil
+}
+
+// member returns the byte range of the value of a top-level member of a JSON
+// object. It scans without allocating (the fast path's budget); keys are
+// compared as written, so a key spelled with escapes is not found (the SDK path
+// then serves the request).
 func member(body []byte, key string) (start, end int, ok bool) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+	i := skipSpace(body, 0)
+	if i >= len(body) || body[i] != '{' {
 		return 0, 0, false
 	}
-	for dec.More() {
-		k, err := dec.Token()
-		if err != nil {
+	i = skipSpace(body, i+1)
+	for i < len(body) && body[i] == '"' {
+		ke, ok := stringEnd(body, i)
+		if !ok {
 			return 0, 0, false
 		}
-		if k == key {
-			var raw json.RawMessage
-			if err := dec.Decode(&raw); err != nil {
-				return 0, 0, false
-			}
-			end := int(dec.InputOffset())
-			return end - len(raw), end, true
-		}
-		if err := skipValue(dec); err != nil {
+		k := body[i+1 : ke-1]
+		i = skipSpace(body, ke)
+		if i >= len(body) || body[i] != ':' {
 			return 0, 0, false
+		}
+		vs := skipSpace(body, i+1)
+		ve, ok := valueEnd(body, vs)
+		if !ok {
+			return 0, 0, false
+		}
+		if string(k) == key {
+			return vs, ve, true
+		}
+		i = skipSpace(body, ve)
+		if i < len(body) && body[i] == ',' {
+			i = skipSpace(body, i+1)
 		}
 	}
 	return 0, 0, false
 }
 
-// skipValue consumes one JSON value without keeping it.
-func skipValue(dec *json.Decoder) error {
-	depth := 0
-	for {
-		t, err := dec.Token()
-		if err != nil {
-			return err
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the index after the string starting at b[i] == '"'.
+func stringEnd(b []byte, i int) (int, bool) {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1, true
 		}
-		switch t {
-		case json.Delim('{'), json.Delim('['):
-			depth++
-		case json.Delim('}'), json.Delim(']'):
-			depth--
+	}
+	return 0, false
+}
+
+// valueEnd returns the index after the JSON value starting at b[i].
+func valueEnd(b []byte, i int) (int, bool) {
+	if i >= len(b) {
+		return 0, false
+	}
+	switch b[i] {
+	case '"':
+		return stringEnd(b, i)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				e, ok := stringEnd(b, j)
+				if !ok {
+					return 0, false
+				}
+				j = e - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1, true
+				}
+			}
 		}
-		if depth == 0 {
-			return nil
+		return 0, false
+	default: // number, true, false, null
+		j := i
+		for j < len(b) && !strings.ContainsRune(",}] \t\r\n", rune(b[j])) {
+			j++
 		}
+		return j, j > i
 	}
 }
 
@@ -305,7 +367,7 @@ func (g *Gateway) relay(w http.ResponseWriter, r *http.Request, resp *http.Respo
 		if data == nil {
 			continue
 		}
-		if bytes.Contains(data, token) && !bytes.Contains(data, []byte(`"method"`)) {
+		if isAnswer(data, token) {
 			writeSSE(w, out, replaceOnce(data, token, clientID))
 			if flusher != nil {
 				flusher.Flush()
@@ -319,6 +381,15 @@ func (g *Gateway) relay(w http.ResponseWriter, r *http.Request, resp *http.Respo
 			}
 		}
 	}
+}
+
+// isAnswer reports whether data is the answer to the call sent with id token.
+func isAnswer(data, token []byte) bool {
+	if _, _, ok := member(data, "method"); ok {
+		return false
+	}
+	s, e, ok := member(data, "id")
+	return ok && bytes.Equal(data[s:e], token)
 }
 
 // readEvent returns the data of the next SSE event (nil for an event without data).
