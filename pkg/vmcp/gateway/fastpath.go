@@ -456,7 +456,7 @@ type eventShape struct {
 
 // passThrough decides about one message of the answer stream that is not the
 // answer: notifications pass to the client (log messages at the client's
-// level), list changes trigger rediscovery, requests are answered through the
+// level), list changes are vmcp's to announce, requests are answered through the
 // client's session.
 func (g *Gateway) passThrough(c *conn, b *backendState, data []byte) bool {
 	var e eventShape
@@ -471,8 +471,7 @@ func (g *Gateway) passThrough(c *conn, b *backendState, data []byte) bool {
 		return g.levels.admits(c.owner, e.Params.Level)
 	case e.Method == "notifications/tools/list_changed", e.Method == "notifications/prompts/list_changed",
 		e.Method == "notifications/resources/list_changed":
-		go g.refresh(b)
-		return false
+		return false // the backend's own lists, not vmcp's: rediscovery follows the shared session's
 	case e.Method == "notifications/cancelled":
 		return false // cancels a request of the backend's own, whose id the client never saw
 	}

@@ -54,14 +54,18 @@ func (g *Gateway) clientOptions(c *conn) *mcp.ClientOptions {
 		ResourceUpdatedHandler: func(ctx context.Context, r *mcp.ResourceUpdatedNotificationRequest) {
 			_ = g.server.ResourceUpdated(context.WithoutCancel(ctx), r.Params)
 		},
-		ToolListChangedHandler:     func(context.Context, *mcp.ToolListChangedRequest) { changed() },
-		PromptListChangedHandler:   func(context.Context, *mcp.PromptListChangedRequest) { changed() },
-		ResourceListChangedHandler: func(context.Context, *mcp.ResourceListChangedRequest) { changed() },
 		// Input-required results (2026-07-28) go back to the client, which answers
 		// them and retries through vmcp; the backend gets the answers unchanged.
 		MultiRoundTrip: &mcp.MultiRoundTripOptions{Disabled: true},
 	}
 	if c.owner == nil {
+		// Rediscovery follows the shared session's list changes only: a backend
+		// announces them on every session (server-everything does on each new
+		// one, after registering the tools its client's capabilities allow), and
+		// one rediscovery per client session would storm the backend.
+		o.ToolListChangedHandler = func(context.Context, *mcp.ToolListChangedRequest) { changed() }
+		o.PromptListChangedHandler = func(context.Context, *mcp.PromptListChangedRequest) { changed() }
+		o.ResourceListChangedHandler = func(context.Context, *mcp.ResourceListChangedRequest) { changed() }
 		// Discovery runs over the shared session: declare what vmcp relays for its
 		// clients, since servers list some tools only to clients able to use them
 		// (server-everything's get-roots-list). Such requests arriving on a shared
