@@ -62,7 +62,11 @@ func (g *Gateway) dial(ctx context.Context, b *backendState, owner *mcp.ServerSe
 	// shared session of a token_exchange backend skips it (it would outlive any
 	// client's identity).
 	hc := &http.Client{Transport: countingTransport{next: b.hc.Transport, seen: &c.seen}}
-	cs, err := backend.Dial(ctx, b.def, hc, client, owner != nil || !b.def.Delegated())
+	version := ""
+	if owner != nil && owner.InitializeParams() != nil {
+		version = owner.InitializeParams().ProtocolVersion
+	}
+	cs, err := backend.Dial(ctx, b.def, hc, client, owner != nil || !b.def.Delegated(), version)
 	if err != nil {
 		return nil, err
 	}

@@ -159,4 +159,10 @@ func TestToolResultBytesUnchanged(t *testing.T) {
 	if via != direct {
 		t.Errorf("through vmcp the answer changed:\n direct %s\n vmcp   %s", direct, via)
 	}
+	const read = `{"jsonrpc":"2.0","id":"r-1","method":"resources/read","params":{"uri":"test://watched"}}`
+	direct = rawAnswer(t, ts.URL, rawSession(t, ts.URL), read)
+	via = rawAnswer(t, url, rawSession(t, url), read)
+	if !strings.Contains(direct, "watched content") || via != direct {
+		t.Errorf("resources/read through vmcp:\n direct %s\n vmcp   %s", direct, via)
+	}
 }
