@@ -296,7 +296,16 @@ func (g *Gateway) forward(w http.ResponseWriter, r *http.Request, body []byte, s
 		}
 		return false // not accepted: the SDK path retries and reports
 	}
-	defer resp.Body.Close()
+	// The rest of the stream (normally just its end) is drained, so the
+	// connection goes back to the pool: closing it early would make every call
+	// open a new TCP connection to the backend.
+	// (Deferred after cancel, so it runs first; a backend that keeps the stream
+	// open after the answer loses its connection after a second.)
+	defer func() {
+		t := time.AfterFunc(time.Second, func() { _ = resp.Body.Close() })
+		drain(resp.Body)
+		t.Stop()
+	}()
 	ok := g.relay(w, r, resp, token, body[shape.idStart:shape.idEnd], b, c)
 	if !ok && ctx.Err() != nil {
 		go g.cancelOnBackend(b, c, token)
@@ -309,6 +318,12 @@ func (g *Gateway) forward(w http.ResponseWriter, r *http.Request, body []byte, s
 		m.errors.WithLabelValues(b.def.Name, shape.method).Inc()
 	}
 	return true
+}
+
+// drain reads a response body to its end and closes it.
+func drain(body io.ReadCloser) {
+	_, _ = io.Copy(io.Discard, body)
+	_ = body.Close()
 }
 
 // spliceCall writes body with the id replaced by token and, when it differs,
