@@ -1,7 +1,9 @@
 // Command vmcp benchmarks the gateway: tools/call latency and throughput against
 // server-everything (Streamable HTTP) directly and through vmcp, measured in the
 // same run in interleaved rounds at concurrency 1 and 8, plus vmcp's RSS idle and
-// under load (vmcp runs as a subprocess built from cmd/vmcp, so the RSS is its own).
+// under load (vmcp runs as a subprocess built from cmd/vmcp, so the RSS is its own),
+// for protocols 2025-11-25 (fast path) and 2026-07-28 (SDK path), and vmcp's
+// allocations and CPU per call read from its own /metrics (Go and process collectors).
 //
 // Run from the repository root: go run ./bench/vmcp [-rounds 5 -calls 300]
 package main
@@ -28,9 +30,10 @@ import (
 
 // Targets from the gateway's acceptance criteria.
 const (
-	targetThroughputC8 = 0.8  // vmcp/direct throughput at C=8, at least
-	targetP50C1        = 1.3  // vmcp/direct p50 at C=1, at most
-	targetIdleRSSMB    = 30.0 // vmcp idle RSS, at most
+	targetThroughputC8 = 0.85 // vmcp/direct throughput at C=8, at least
+	targetP50          = 1.3  // vmcp/direct p50 at C=1 and C=8, at most
+	targetP99          = 1.5  // vmcp/direct p99, at most
+	targetIdleRSSMB    = 25.0 // vmcp idle RSS, at most
 )
 
 func main() {
@@ -77,36 +80,111 @@ func run(rounds, calls int) error {
 		"direct": {backendURL, "echo"},
 		"vmcp":   {vmcpURL, "ev_echo"},
 	}
-	results := map[string]*sample{}
+	metricsURL := strings.TrimSuffix(vmcpURL, "/mcp") + "/metrics"
 	var peak float64
 	stopSampling := sampleRSS(pid, &peak)
-	for r := range rounds {
-		order := []string{"direct", "vmcp"}
-		if r%2 == 1 {
-			slices.Reverse(order)
-		}
-		for _, c := range []int{1, 8} {
-			for _, mode := range order {
-				s, err := measure(targets[mode].url, targets[mode].tool, c, calls)
-				if err != nil {
-					return fmt.Errorf("%s C=%d: %w", mode, c, err)
+	for _, proto := range protocols {
+		results := map[string]*sample{}
+		costs := map[int]*cost{1: {}, 8: {}}
+		for r := range rounds {
+			order := []string{"direct", "vmcp"}
+			if r%2 == 1 {
+				slices.Reverse(order)
+			}
+			for _, c := range []int{1, 8} {
+				for _, mode := range order {
+					var before counters
+					started := func() { before, _ = readCounters(metricsURL) }
+					s, err := measure(targets[mode].url, targets[mode].tool, c, calls, proto, started)
+					if err != nil {
+						return fmt.Errorf("%s C=%d %s: %w", mode, c, proto, err)
+					}
+					if mode == "vmcp" {
+						after, err := readCounters(metricsURL)
+						if err != nil {
+							return err
+						}
+						costs[c].add(before, after, len(s.lat)) // steady state: sessions were set up before
+					}
+					key := fmt.Sprintf("%s/C=%d", mode, c)
+					if results[key] == nil {
+						results[key] = &sample{}
+					}
+					results[key].lat = append(results[key].lat, s.lat...)
+					results[key].wall += s.wall
 				}
-				key := fmt.Sprintf("%s/C=%d", mode, c)
-				if results[key] == nil {
-					results[key] = &sample{}
-				}
-				results[key].lat = append(results[key].lat, s.lat...)
-				results[key].wall += s.wall
 			}
 		}
+		fmt.Printf("== protocol %s\n", proto)
+		report(results, rounds, calls)
+		for _, c := range []int{1, 8} {
+			fmt.Printf("vmcp cost per tools/call C=%d: %.1f KB allocated, %.0f µs CPU (whole vmcp process, steady state)\n",
+				c, costs[c].bytesPerCall()/1024, costs[c].cpuPerCall()*1e6)
+		}
+		kb8 := costs[8].bytesPerCall() / 1024
+		check("allocations per call <= 16 KB", kb8 <= targetAllocKB, fmt.Sprintf("%.1f KB at C=8", kb8))
+		fmt.Println()
 	}
 	stopSampling()
-	report(results, idle, peak, rounds, calls)
+	fmt.Printf("vmcp RSS: idle %.1f MB, peak under load %.1f MB\n", idle, peak)
+	check("idle RSS <= 25 MB", idle <= targetIdleRSSMB, fmt.Sprintf("%.1f MB", idle))
 	return nil
 }
 
-func report(res map[string]*sample, idle, peak float64, rounds, calls int) {
-	fmt.Printf("tools/call echo, server-everything streamableHttp, %d interleaved rounds x %d calls per worker\n\n", rounds, calls)
+// protocols are measured one after the other: the session-based one (the fast
+// path) and the stateless one (the SDK path).
+var protocols = []string{"2025-11-25", "2026-07-28"}
+
+// targetAllocKB is the allocation budget of one proxied tools/call.
+const targetAllocKB = 16.0
+
+// counters are vmcp's cumulative allocation and CPU, read from its /metrics.
+type counters struct{ allocBytes, cpuSeconds float64 }
+
+func readCounters(url string) (counters, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return counters{}, err
+	}
+	defer resp.Body.Close()
+	var c counters
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		name, val, ok := strings.Cut(sc.Text(), " ")
+		if !ok {
+			continue
+		}
+		v, _ := strconv.ParseFloat(val, 64)
+		switch name {
+		case "go_memstats_alloc_bytes_total":
+			c.allocBytes = v
+		case "process_cpu_seconds_total":
+			c.cpuSeconds = v
+		}
+	}
+	if c.allocBytes == 0 {
+		return c, fmt.Errorf("vmcp /metrics has no go_memstats_alloc_bytes_total")
+	}
+	return c, nil
+}
+
+// cost sums vmcp's allocation and CPU over measured batches.
+type cost struct {
+	bytes, cpu float64
+	calls      int
+}
+
+func (c *cost) add(before, after counters, calls int) {
+	c.bytes += after.allocBytes - before.allocBytes
+	c.cpu += after.cpuSeconds - before.cpuSeconds
+	c.calls += calls
+}
+
+func (c *cost) bytesPerCall() float64 { return c.bytes / float64(max(c.calls, 1)) }
+func (c *cost) cpuPerCall() float64   { return c.cpu / float64(max(c.calls, 1)) }
+
+func report(res map[string]*sample, rounds, calls int) {
+	fmt.Printf("tools/call echo, server-everything streamableHttp, %d interleaved rounds x %d calls per worker\n", rounds, calls)
 	fmt.Printf("%-12s %10s %10s %10s %12s\n", "", "p50", "p95", "p99", "calls/s")
 	for _, c := range []int{1, 8} {
 		for _, mode := range []string{"direct", "vmcp"} {
@@ -124,10 +202,13 @@ func report(res map[string]*sample, idle, peak float64, rounds, calls int) {
 		p50Ratio, ratio(v1.lat, d1.lat, 95), ratio(v1.lat, d1.lat, 99), throughput(v1)/throughput(d1))
 	fmt.Printf("ratio vmcp/direct  C=8: p50 %.2fx  p95 %.2fx  p99 %.2fx  throughput %.2fx\n",
 		ratio(v8.lat, d8.lat, 50), ratio(v8.lat, d8.lat, 95), ratio(v8.lat, d8.lat, 99), tpRatio8)
-	fmt.Printf("vmcp RSS: idle %.1f MB, peak under load %.1f MB\n\n", idle, peak)
-	check("throughput at C=8 >= 0.8x direct", tpRatio8 >= targetThroughputC8, fmt.Sprintf("%.2fx", tpRatio8))
-	check("p50 at C=1 <= 1.3x direct", p50Ratio <= targetP50C1, fmt.Sprintf("%.2fx", p50Ratio))
-	check("idle RSS <= 30 MB", idle <= targetIdleRSSMB, fmt.Sprintf("%.1f MB", idle))
+	p50Ratio8 := ratio(v8.lat, d8.lat, 50)
+	p99Ratio1, p99Ratio8 := ratio(v1.lat, d1.lat, 99), ratio(v8.lat, d8.lat, 99)
+	check("throughput at C=8 >= 0.85x direct", tpRatio8 >= targetThroughputC8, fmt.Sprintf("%.2fx", tpRatio8))
+	check("p50 at C=1 <= 1.3x direct", p50Ratio <= targetP50, fmt.Sprintf("%.2fx", p50Ratio))
+	check("p50 at C=8 <= 1.3x direct", p50Ratio8 <= targetP50, fmt.Sprintf("%.2fx", p50Ratio8))
+	check("p99 at C=1 <= 1.5x direct", p99Ratio1 <= targetP99, fmt.Sprintf("%.2fx", p99Ratio1))
+	check("p99 at C=8 <= 1.5x direct", p99Ratio8 <= targetP99, fmt.Sprintf("%.2fx", p99Ratio8))
 }
 
 func check(what string, ok bool, got string) {
@@ -151,8 +232,9 @@ func pct(lat []time.Duration, p int) time.Duration {
 	return s[min(len(s)-1, len(s)*p/100)]
 }
 
-// measure runs c workers, each with its own MCP session, making n calls.
-func measure(url, tool string, c, n int) (*sample, error) {
+// measure runs c workers, each with its own MCP session of protocol proto,
+// making n calls; started runs after the sessions are set up and warm.
+func measure(url, tool string, c, n int, proto string, started func()) (*sample, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	// Enough idle connections for c workers (net/http keeps 2 per host by default),
@@ -162,7 +244,7 @@ func measure(url, tool string, c, n int) (*sample, error) {
 	for i := range sessions {
 		cl := mcp.NewClient(&mcp.Implementation{Name: "bench", Version: "1"}, nil)
 		cs, err := cl.Connect(ctx, &mcp.StreamableClientTransport{Endpoint: url, HTTPClient: hc, DisableStandaloneSSE: true},
-			&mcp.ClientSessionOptions{ProtocolVersion: "2025-11-25"})
+			&mcp.ClientSessionOptions{ProtocolVersion: proto})
 		if err != nil {
 			return nil, err
 		}
@@ -175,6 +257,7 @@ func measure(url, tool string, c, n int) (*sample, error) {
 	lats := make([][]time.Duration, c)
 	errs := make([]error, c)
 	var wg sync.WaitGroup
+	started()
 	start := time.Now()
 	for w := range c {
 		wg.Go(func() {

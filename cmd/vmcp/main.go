@@ -148,7 +148,7 @@ func serveConfig(ctx context.Context, path, addr string, log *zap.Logger) error 
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: handler}
+	srv := gateway.NewHTTPServer(handler)
 	// Client sessions hold long-lived SSE streams that would keep Shutdown waiting
 	// for its whole timeout; closing a session lets its in-flight calls finish first.
 	srv.RegisterOnShutdown(g.CloseSessions)

@@ -115,14 +115,52 @@ func TestPendingScenariosThroughGateway(t *testing.T) {
 	}
 }
 
-// startStack serves the fixture backend and vmcp (priority mode, so names stay
-// unprefixed) on loopback and returns vmcp's /mcp URL on "localhost".
+// tsScenarios are the scenarios in which the server asks the client (sampling,
+// elicitation); they also run against a backend written with the TypeScript
+// SDK, whose server-to-client requests the Go fixture does not produce alike.
+var tsScenarios = []string{"tools-call-sampling", "tools-call-elicitation",
+	"elicitation-sep1034-defaults", "elicitation-sep1330-enums"}
+
+func TestTypeScriptBackendScenariosThroughGateway(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the npm conformance suite")
+	}
+	node := mcpnpm.Node22(t)
+	cli := mcpnpm.Path(t, filepath.Join("@modelcontextprotocol", "conformance", "dist", "index.js"))
+	mcpnpm.Path(t, filepath.Join("@modelcontextprotocol", "sdk", "package.json"))
+	ts := mcpnpm.StartScript(t, filepath.Join(mcpnpm.RepoRoot(t), "pkg", "vmcp", "gateway", "testdata", "tsbackend", "server.mjs"))
+	url := startStackFor(t, ts.URL)
+	for _, s := range tsScenarios {
+		t.Run(s, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, node, cli, "server", "--url", url, "--scenario", s)
+			cmd.Dir = t.TempDir()
+			out, err := cmd.CombinedOutput()
+			m := summaryLine.FindStringSubmatch(string(out))
+			if m == nil || m[3] != "0" || err != nil {
+				logFailedChecks(t, cmd.Dir)
+				t.Fatalf("scenario %s: %v\n%s", s, err, out)
+			}
+			t.Logf("%s: %s/%s checks passed, %s warnings", s, m[1], m[2], m[4])
+		})
+	}
+}
+
+// startStack serves the fixture backend and vmcp in front of it; see startStackFor.
 func startStack(t *testing.T) string {
 	t.Helper()
 	backend := httptest.NewServer(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return fixture.NewServer() }, nil))
 	t.Cleanup(backend.Close)
+	return startStackFor(t, backend.URL+"/mcp")
+}
+
+// startStackFor serves vmcp (priority mode, so names stay unprefixed) in front of
+// the backend at backendURL on loopback and returns vmcp's /mcp URL on "localhost".
+func startStackFor(t *testing.T, backendURL string) string {
+	t.Helper()
 	cfg := &config.Config{Name: "vmcp-conformance",
-		Backends: []config.StaticBackend{{Name: "fixture", URL: backend.URL + "/mcp"}},
+		Backends: []config.StaticBackend{{Name: "fixture", URL: backendURL}},
 		Aggregation: &config.Aggregation{ConflictResolution: config.ConflictPriority,
 			ConflictResolutionConfig: &config.ConflictResolutionConfig{PriorityOrder: []string{"fixture"}}}}
 	cfg.SetDefaults()

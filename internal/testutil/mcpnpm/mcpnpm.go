@@ -96,22 +96,39 @@ type HTTPServer struct {
 	// Port it listens on; Restart keeps it.
 	Port int
 
-	t         testing.TB
-	transport string
-	mu        sync.Mutex
-	cmd       *exec.Cmd
+	t    testing.TB
+	args []string // node arguments after the loopback preload
+	what string   // names the server in errors
+	mu   sync.Mutex
+	cmd  *exec.Cmd
 }
 
 // StartEverything starts server-everything with transport "streamableHttp" or "sse" on a
 // free loopback port, waits until it accepts connections and stops it when the test ends.
 func StartEverything(t testing.TB, transport string) *HTTPServer {
 	t.Helper()
-	s := &HTTPServer{t: t, transport: transport, Port: FreePort(t)}
+	s := &HTTPServer{t: t, Port: FreePort(t), args: []string{Entry(t, Everything), transport},
+		what: "server-everything (" + transport + ")"}
 	path := "/mcp"
 	if transport == "sse" {
 		path = "/sse"
 	}
 	s.URL = fmt.Sprintf("http://127.0.0.1:%d%s", s.Port, path)
+	if err := s.start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Kill)
+	return s
+}
+
+// StartScript runs `node script PORT` (a Streamable HTTP server of the test's own,
+// written with the TypeScript SDK from node_modules) on a free loopback port,
+// waits until it listens and stops it when the test ends. URL is its /mcp endpoint.
+func StartScript(t testing.TB, script string) *HTTPServer {
+	t.Helper()
+	s := &HTTPServer{t: t, Port: FreePort(t), what: script}
+	s.args = []string{script, strconv.Itoa(s.Port)}
+	s.URL = fmt.Sprintf("http://127.0.0.1:%d/mcp", s.Port)
 	if err := s.start(); err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +142,7 @@ func (s *HTTPServer) start() error {
 		return fmt.Errorf("node is not on PATH")
 	}
 	preload := filepath.Join(RepoRoot(s.t), "internal", "testutil", "mcpnpm", "loopback.cjs")
-	cmd := exec.Command(node, "--require", preload, Entry(s.t, Everything), s.transport)
+	cmd := exec.Command(node, append([]string{"--require", preload}, s.args...)...)
 	cmd.Env = append(os.Environ(), "PORT="+strconv.Itoa(s.Port))
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if testing.Verbose() {
@@ -147,7 +164,7 @@ func (s *HTTPServer) start() error {
 		time.Sleep(50 * time.Millisecond)
 	}
 	s.Kill()
-	return fmt.Errorf("server-everything (%s) did not listen on %s within 20s", s.transport, addr)
+	return fmt.Errorf("%s did not listen on %s within 20s", s.what, addr)
 }
 
 // Kill stops the server (its whole process group). It is safe to call twice.

@@ -46,7 +46,14 @@ type Authenticator struct {
 
 	mu       sync.Mutex
 	verifier *oidc.IDTokenVerifier // set on first use: discovery needs the issuer up
+	// discovering is closed when the discovery in progress ends (nil: none runs);
+	// discoveryErr is its error.
+	discovering  chan struct{}
+	discoveryErr error
 }
+
+// fetchTimeout bounds discovery and key fetches when no HTTPClient is given.
+const fetchTimeout = 10 * time.Second
 
 // New checks cfg and returns an Authenticator. It contacts nobody: discovery and
 // key fetching happen on the first request (and are retried until they succeed),
@@ -125,40 +132,75 @@ func bearer(r *http.Request) (string, bool) {
 }
 
 // getVerifier builds the verifier once: from jwksUrl directly, else by
-// discovery. A failed discovery is retried on the next request.
+// discovery. One discovery runs at a time, without holding the lock: every
+// request waiting for it waits only as long as its own context allows, so a
+// hanging issuer delays nobody beyond their deadline and never serialises
+// requests. A failed discovery is retried by the next request.
 func (a *Authenticator) getVerifier(ctx context.Context) (*oidc.IDTokenVerifier, error) {
+	a.mu.Lock()
+	if a.verifier != nil {
+		defer a.mu.Unlock()
+		return a.verifier, nil
+	}
+	if a.cfg.JWKSURL != "" {
+		defer a.mu.Unlock()
+		a.verifier = oidc.NewVerifier(a.cfg.Issuer, oidc.NewRemoteKeySet(a.fetchContext(), a.cfg.JWKSURL), a.verifierConfig())
+		return a.verifier, nil
+	}
+	done := a.discovering
+	if done == nil {
+		done = make(chan struct{})
+		a.discovering = done
+		go a.discover(done)
+	}
+	a.mu.Unlock()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("waiting for OIDC discovery of issuer %s: %w", a.cfg.Issuer, ctx.Err())
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.verifier != nil {
 		return a.verifier, nil
 	}
-	// Key fetches outlive the request that triggered them.
-	bg := context.Background()
-	if a.cfg.HTTPClient != nil {
-		bg = oidc.ClientContext(bg, a.cfg.HTTPClient)
+	return nil, a.discoveryErr
+}
+
+// discover runs one OIDC discovery and publishes its verifier or error.
+func (a *Authenticator) discover(done chan struct{}) {
+	dctx, cancel := context.WithTimeout(a.fetchContext(), fetchTimeout)
+	defer cancel()
+	p, err := oidc.NewProvider(dctx, a.cfg.Issuer)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if err != nil {
+		a.discoveryErr = fmt.Errorf("OIDC discovery for issuer %s: %w", a.cfg.Issuer, err)
+	} else {
+		a.verifier = p.VerifierContext(a.fetchContext(), a.verifierConfig())
 	}
+	a.discovering = nil
+	close(done)
+}
+
+// fetchContext is the context of discovery and key fetches: they outlive the
+// request that triggered them, and use cfg.HTTPClient or one with fetchTimeout.
+func (a *Authenticator) fetchContext() context.Context {
+	hc := a.cfg.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: fetchTimeout}
+	}
+	return oidc.ClientContext(context.Background(), hc)
+}
+
+func (a *Authenticator) verifierConfig() *oidc.Config {
 	skew := a.cfg.ClockSkew
-	conf := &oidc.Config{
+	return &oidc.Config{
 		ClientID:          a.cfg.Audience,
 		SkipClientIDCheck: a.cfg.Audience == "",
 		// go-oidc rejects exp < now; shifting its clock back tolerates the skew.
 		Now: func() time.Time { return a.cfg.Now().Add(-skew) },
 	}
-	if a.cfg.JWKSURL != "" {
-		a.verifier = oidc.NewVerifier(a.cfg.Issuer, oidc.NewRemoteKeySet(bg, a.cfg.JWKSURL), conf)
-		return a.verifier, nil
-	}
-	dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if a.cfg.HTTPClient != nil {
-		dctx = oidc.ClientContext(dctx, a.cfg.HTTPClient)
-	}
-	p, err := oidc.NewProvider(dctx, a.cfg.Issuer)
-	if err != nil {
-		return nil, fmt.Errorf("OIDC discovery for issuer %s: %w", a.cfg.Issuer, err)
-	}
-	a.verifier = p.VerifierContext(bg, conf)
-	return a.verifier, nil
 }
 
 // Challenge implements auth.Challenger (RFC 6750 §3 with RFC 9728's

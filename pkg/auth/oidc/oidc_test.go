@@ -1,6 +1,7 @@
 package oidc
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -210,5 +211,50 @@ func TestMiddlewareKeepsTokenHere(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest("POST", "http://x/mcp", nil))
 	if rec.Code != 401 || !strings.HasPrefix(rec.Header().Get("WWW-Authenticate"), `Bearer resource_metadata="http://x/.well-known/oauth-protected-resource"`) {
 		t.Fatalf("missing token: %d %q", rec.Code, rec.Header().Get("WWW-Authenticate"))
+	}
+}
+
+// TestHangingIssuerSerialisesNobody: while discovery hangs, each waiting request
+// ends at its own deadline, requests wait concurrently (not one discovery each,
+// in turn), and one discovery serves them all.
+func TestHangingIssuerSerialisesNobody(t *testing.T) {
+	is := oidctest.Start(t)
+	release := make(chan struct{})
+	var fetches atomic.Int64
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fetches.Add(1)
+		<-release
+		http.Error(w, "late", http.StatusServiceUnavailable)
+	}))
+	defer hang.Close()
+	defer close(release)
+	a, err := New(Config{Issuer: hang.URL, Audience: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := "Bearer " + is.Sign(t, oidctest.Token{Subject: "a", Audience: "x"})
+	const clients, deadline = 8, 300 * time.Millisecond
+	start := time.Now()
+	errs := make(chan error, clients)
+	for range clients {
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), deadline)
+			defer cancel()
+			r := httptest.NewRequest("POST", "/mcp", nil).WithContext(ctx)
+			r.Header.Set("Authorization", tok)
+			_, err := a.Authenticate(r)
+			errs <- err
+		}()
+	}
+	for range clients {
+		if err := <-errs; err == nil || !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("want the request's own deadline, got %v", err)
+		}
+	}
+	if took := time.Since(start); took > 3*deadline {
+		t.Errorf("%d requests with a %s deadline took %s: they waited in turn", clients, deadline, took)
+	}
+	if n := fetches.Load(); n != 1 {
+		t.Errorf("%d discovery fetches, want 1 shared by all waiting requests", n)
 	}
 }

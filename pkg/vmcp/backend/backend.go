@@ -177,13 +177,19 @@ func Transport(b Backend, hc *http.Client, listen bool) (mcp.Transport, error) {
 	}
 }
 
-// Dial opens and initializes an MCP client session to b (see Transport for listen).
-func Dial(ctx context.Context, b Backend, hc *http.Client, client *mcp.Client, listen bool) (*mcp.ClientSession, error) {
+// Dial opens and initializes an MCP client session to b (see Transport for
+// listen), asking for protocol version (the client's, so that the backend
+// answers as it would answer the client); "" means the SDK's default.
+func Dial(ctx context.Context, b Backend, hc *http.Client, client *mcp.Client, listen bool, version string) (*mcp.ClientSession, error) {
 	t, err := Transport(b, hc, listen)
 	if err != nil {
 		return nil, err
 	}
-	cs, err := client.Connect(ctx, t, nil)
+	var opts *mcp.ClientSessionOptions
+	if version != "" {
+		opts = &mcp.ClientSessionOptions{ProtocolVersion: version}
+	}
+	cs, err := client.Connect(ctx, t, opts)
 	if err != nil {
 		return nil, fmt.Errorf("connecting to backend %s: %w", b.Name, err)
 	}

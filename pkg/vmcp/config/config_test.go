@@ -56,6 +56,7 @@ func TestDefaults(t *testing.T) {
 			FailureHandling: &FailureHandling{HealthCheckInterval: "30s", HealthCheckTimeout: "10s",
 				UnhealthyThreshold: 3, StatusReportingInterval: "30s", PartialFailureMode: PartialFailureFail,
 				CircuitBreaker: &CircuitBreaker{FailureThreshold: 5, Timeout: "60s"}},
+			Sessions: &SessionLimits{IdleTimeout: "30m"},
 		},
 	}
 	if d := cmp.Diff(want, c); d != "" {
@@ -92,6 +93,8 @@ func TestValidate(t *testing.T) {
 			want: []string{`operational.timeouts.default: "3 seconds" is not a duration`, `perWorkload.a: "-1s" must be positive`,
 				`perWorkload.zz: unknown workload "zz"`, "healthCheckTimeout: 2s is longer than healthCheckInterval 1s",
 				`partialFailureMode: unknown mode "sometimes"`}},
+		"bad session limits": {doc: base + "operational: {sessions: {maxSessions: -1, idleTimeout: soon}}",
+			want: []string{"operational.sessions.maxSessions: -1 is negative", `operational.sessions.idleTimeout: "soon" is not a duration`}},
 		"filters and overrides": {doc: base + "aggregation: {tools: [{workload: a, filter: [x], overrides: {w: {name: z}, x: {name: z}}}, {workload: a}, {workload: q}]}",
 			want: []string{`overrides.w: tool "w" is overridden but removed by filter`, `overrides.x.name: "z" is also the new name of "w"`,
 				`aggregation.tools[1].workload: workload "a" has more than one entry`, `aggregation.tools[2].workload: unknown workload "q"`}},

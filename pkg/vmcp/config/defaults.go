@@ -5,6 +5,7 @@ const (
 	DefaultTimeout                 Duration = "30s"
 	DefaultHealthCheckInterval     Duration = "30s"
 	DefaultHealthCheckTimeout      Duration = "10s"
+	DefaultSessionIdleTimeout      Duration = "30m"
 	DefaultUnhealthyThreshold      int32    = 3
 	DefaultStatusReportingInterval Duration = "30s"
 	DefaultCircuitFailureThreshold int32    = 5
@@ -62,6 +63,10 @@ func (c *Config) defaultOperational() {
 	if o.Timeouts.Default == "" {
 		o.Timeouts.Default = DefaultTimeout
 	}
+	if o.Sessions == nil {
+		o.Sessions = &SessionLimits{}
+	}
+	setDuration(&o.Sessions.IdleTimeout, DefaultSessionIdleTimeout)
 	if o.FailureHandling == nil {
 		o.FailureHandling = &FailureHandling{}
 	}

@@ -379,6 +379,23 @@ type Operational struct {
 	// FailureHandling configures health checks, circuit breaking and partial failures.
 	// +optional
 	FailureHandling *FailureHandling `json:"failureHandling,omitempty"`
+	// Sessions limits client sessions.
+	// +optional
+	Sessions *SessionLimits `json:"sessions,omitempty"`
+}
+
+// SessionLimits bound the client sessions one vmcp holds.
+type SessionLimits struct {
+	// MaxSessions caps the open client sessions: an initialize beyond it is
+	// refused with HTTP 503 and a JSON-RPC error saying so. 0 means no cap.
+	// +kubebuilder:validation:Minimum=0
+	// +optional
+	MaxSessions int32 `json:"maxSessions,omitempty"`
+	// IdleTimeout closes a client session, and its backend sessions, after this
+	// long without a request or open stream.
+	// +kubebuilder:default="30m"
+	// +optional
+	IdleTimeout Duration `json:"idleTimeout,omitempty"`
 }
 
 // Timeouts bound backend requests.

@@ -257,6 +257,12 @@ func (c *Config) validateOperational(p *problems, known map[string]bool) {
 			checkDuration(p, path, t.PerWorkload[name])
 		}
 	}
+	if s := o.Sessions; s != nil {
+		checkDuration(p, "operational.sessions.idleTimeout", s.IdleTimeout)
+		if s.MaxSessions < 0 {
+			p.add("operational.sessions.maxSessions", "%d is negative; use 0 for no cap", s.MaxSessions)
+		}
+	}
 	f := o.FailureHandling
 	if f == nil {
 		return

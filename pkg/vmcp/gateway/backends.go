@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"go.uber.org/zap"
 
@@ -52,8 +53,20 @@ func (b *backendState) usable() bool {
 // dial opens a backend session owned by owner (nil: the shared session).
 func (g *Gateway) dial(ctx context.Context, b *backendState, owner *mcp.ServerSession) (*conn, error) {
 	c := &conn{backend: b.def.Name, owner: owner, done: make(chan struct{})}
-	cs, err := backend.Dial(ctx, b.def, b.hc, mcp.NewClient(g.impl, g.clientOptions(c)),
-		owner == nil && !b.def.Delegated()) // a standalone stream would outlive any client's identity
+	client := mcp.NewClient(g.impl, g.clientOptions(c))
+	client.AddReceivingMiddleware(countHandled(c))
+	if owner != nil {
+		client.AddReceivingMiddleware(relayToClient(c))
+	}
+	// The standalone GET stream carries what a backend sends outside a request; a
+	// shared session of a token_exchange backend skips it (it would outlive any
+	// client's identity).
+	hc := &http.Client{Transport: countingTransport{next: b.hc.Transport, seen: &c.seen}}
+	version := ""
+	if owner != nil && owner.InitializeParams() != nil {
+		version = owner.InitializeParams().ProtocolVersion
+	}
+	cs, err := backend.Dial(ctx, b.def, hc, client, owner != nil || !b.def.Delegated(), version)
 	if err != nil {
 		return nil, err
 	}
@@ -132,6 +145,9 @@ func (g *Gateway) discover(ctx context.Context, b *backendState) (*aggregate.Cap
 	run(2, sc.Resources != nil, func() (err error) { caps.Resources, err = collect(c.cs.Resources(ctx, nil)); return })
 	run(3, sc.Resources != nil, func() (err error) {
 		caps.Templates, err = collect(c.cs.ResourceTemplates(ctx, nil))
+		if isMethodNotFound(err) {
+			err = nil // servers with resources need not implement templates (the TypeScript SDK's low-level Server)
+		}
 		return
 	})
 	wg.Wait()
@@ -142,6 +158,11 @@ func (g *Gateway) discover(ctx context.Context, b *backendState) (*aggregate.Cap
 		return nil, fmt.Errorf("discovering backend %s: %w", b.def.Name, err)
 	}
 	return caps, nil
+}
+
+func isMethodNotFound(err error) bool {
+	var rpcErr *jsonrpc.Error
+	return errors.As(err, &rpcErr) && rpcErr.Code == jsonrpc.CodeMethodNotFound
 }
 
 func collect[T any](seq func(func(T, error) bool)) ([]T, error) {

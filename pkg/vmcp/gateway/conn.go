@@ -18,33 +18,24 @@ type conn struct {
 	owner   *mcp.ServerSession // nil for a shared session
 	done    chan struct{}
 
-	// notes counts notifications forwarded to clients; see settle.
-	notes atomic.Int64
+	// seen counts the notifications read from the backend (countingTransport),
+	// handled those its handlers have dealt with; see settle.
+	seen, handled atomic.Int64
 
 	mu       sync.Mutex
 	inflight []context.Context
 }
 
-// settle waits, when notifications were forwarded during a call (notes moved
-// since before), until none has been forwarded for a short while. The SDK
-// delivers a response as soon as it is read but hands notifications read just
-// before it to a handler goroutine; without this, the last progress or log
-// message of a call could be forwarded after the call's own response stream
-// closed. Calls without notifications never wait.
-func (c *conn) settle(before int64) {
-	const quiet, limit = 5 * time.Millisecond, 100 * time.Millisecond
-	last := c.notes.Load()
-	if last == before {
-		return
-	}
-	deadline := time.Now().Add(limit)
-	for time.Now().Before(deadline) {
-		time.Sleep(quiet)
-		n := c.notes.Load()
-		if n == last {
-			return
-		}
-		last = n
+// settle waits until every notification read from the backend so far has been
+// handled (forwarded to its client), for at most a short while. The SDK delivers
+// a response as soon as it is read but hands notifications read just before it
+// to a handler goroutine; without this, the last progress or log message of a
+// call could be forwarded after the call's own response stream closed. Calls
+// without notifications never wait.
+func (c *conn) settle() {
+	const step, limit = 200 * time.Microsecond, 100 * time.Millisecond
+	for deadline := time.Now().Add(limit); c.handled.Load() < c.seen.Load() && time.Now().Before(deadline); {
+		time.Sleep(step)
 	}
 }
 
@@ -83,6 +74,23 @@ func (c *conn) related(fallback context.Context) context.Context {
 	}
 	return fallback
 }
+
+// relatedTo returns a context that is cancelled with ctx (the backend's request:
+// its cancellation reaches the client) and carries the values of the most recent
+// in-flight client request, so the SDK sends the request on that request's stream.
+func (c *conn) relatedTo(ctx context.Context) context.Context {
+	// Without one (a fast-path call, or none at all), no values: the SDK would
+	// read ctx's own (the backend request's id) as a request of the client's.
+	return valuesOf{Context: ctx, values: c.related(context.Background())}
+}
+
+// valuesOf is a context with the deadline and cancellation of Context and the values of values.
+type valuesOf struct {
+	context.Context
+	values context.Context
+}
+
+func (v valuesOf) Value(key any) any { return v.values.Value(key) }
 
 func (c *conn) close() {
 	if c != nil && c.cs != nil {

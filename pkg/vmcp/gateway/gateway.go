@@ -73,6 +73,9 @@ type Gateway struct {
 	discovered atomic.Bool
 	posts      atomic.Int64 // MCP POST requests in flight
 	idents     identities   // identities of the HTTP requests being served
+	tracker    sessionTracker
+	fast       fastCalls // fast-path calls in flight
+	levels     logLevels // logging/setLevel of each client session
 }
 
 // New builds a gateway; it contacts no backend until Start.
@@ -106,10 +109,11 @@ func New(o Options) (*Gateway, error) {
 		}
 		g.authz = a
 	}
-	if g.registry == nil {
+	own := g.registry == nil
+	if own {
 		g.registry = prometheus.NewRegistry()
 	}
-	g.metrics = newMetrics(g.registry)
+	g.metrics = newMetrics(g.registry, g.set.longestTimeout(), own, g.clientSessionCount)
 	if err := g.enableOptimizer(); err != nil {
 		return nil, err
 	}
@@ -119,11 +123,20 @@ func New(o Options) (*Gateway, error) {
 	}
 	g.impl = &mcp.Implementation{Name: name, Version: Version}
 	g.server = mcp.NewServer(g.impl, g.serverOptions())
-	g.server.AddReceivingMiddleware(g.policyMiddleware)
+	g.server.AddReceivingMiddleware(g.levelMiddleware, g.policyMiddleware)
 	g.server.AddReceivingMiddleware(g.identityMiddleware) // outermost: discovery before the policy checks
 	g.routes.Store(&routeTable{})
 	g.ctx, g.cancel = context.WithCancel(context.Background())
 	return g, nil
+}
+
+// clientSessionCount counts the open client sessions.
+func (g *Gateway) clientSessionCount() float64 {
+	n := 0
+	for range g.server.Sessions() {
+		n++
+	}
+	return float64(n)
 }
 
 // Server returns the MCP server (for tests and embedding).

@@ -3,7 +3,6 @@ package gateway
 import (
 	"context"
 	"net"
-	"net/http"
 	"sort"
 	"testing"
 	"time"
@@ -30,7 +29,7 @@ func startGateway(t *testing.T, cfg *config.Config) (string, *Gateway) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: g.Handler(HTTPOptions{Guard: httpserver.Guard{LoopbackOnly: true}})}
+	srv := NewHTTPServer(g.Handler(HTTPOptions{Guard: httpserver.Guard{LoopbackOnly: true}}))
 	done := make(chan struct{})
 	go func() { _ = httpserver.Serve(ctx, srv, l, 5*time.Second); close(done) }()
 	t.Cleanup(func() {
@@ -49,7 +48,7 @@ func serve(t *testing.T, g *Gateway) string {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	srv := &http.Server{Handler: g.Handler(HTTPOptions{Guard: httpserver.Guard{LoopbackOnly: true}})}
+	srv := NewHTTPServer(g.Handler(HTTPOptions{Guard: httpserver.Guard{LoopbackOnly: true}}))
 	done := make(chan struct{})
 	go func() { _ = httpserver.Serve(ctx, srv, l, 5*time.Second); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })

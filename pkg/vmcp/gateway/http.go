@@ -1,7 +1,10 @@
 package gateway
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -17,6 +20,9 @@ import (
 // initialization.
 const protocolHeader = "Mcp-Protocol-Version"
 
+// jsonrpcServerBusy is the JSON-RPC server error code of a refused initialize.
+const jsonrpcServerBusy = -32000
+
 // statelessVersion is the first protocol version without sessions (SEP-2575).
 const statelessVersion = "2026-07-28"
 
@@ -26,8 +32,49 @@ type HTTPOptions struct {
 	Guard httpserver.Guard
 	// Authenticator authenticates /mcp requests; nil means anonymous.
 	Authenticator auth.Authenticator
-	// SessionTimeout closes idle client sessions (and their backend sessions); 0 means 30m.
+	// SessionTimeout closes idle client sessions (and their backend sessions); 0
+	// means operational.sessions.idleTimeout.
 	SessionTimeout time.Duration
+}
+
+// HTTP server timeouts of NewHTTPServer. ReadTimeout bounds reading a request
+// (headers and body); the streams of /mcp then lift it, since an SSE answer or
+// a standalone stream lives as long as its call or session.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	idleTimeout       = 2 * time.Minute
+)
+
+// NewHTTPServer returns the http.Server for h with vmcp's timeouts.
+func NewHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout, IdleTimeout: idleTimeout}
+}
+
+// liftReadDeadline reads a request's body into memory (the Guard bounds its
+// size) and then clears the connection's read deadline, so that ReadTimeout
+// bounds reading the request but not the stream that answers it.
+func liftReadDeadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil && r.Method == http.MethodPost {
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				http.Error(w, "reading the request body: "+err.Error(), http.StatusBadRequest)
+				return
+			}
+			r.Body = &memBody{Reader: bytes.NewReader(body), data: body}
+		}
+		_ = http.NewResponseController(w).SetReadDeadline(time.Time{})
+		next.ServeHTTP(w, r)
+	})
+}
+
+// sessionsFull reports whether a new client session would exceed operational.sessions.maxSessions.
+func (g *Gateway) sessionsFull() bool {
+	if g.set.maxSessions <= 0 {
+		return false
+	}
+	return int(g.clientSessionCount()) >= g.set.maxSessions
 }
 
 // Handler returns the HTTP handler serving /mcp, /health, /readyz and /metrics.
@@ -36,15 +83,17 @@ type HTTPOptions struct {
 // MCP server.
 func (g *Gateway) Handler(o HTTPOptions) http.Handler {
 	if o.SessionTimeout == 0 {
-		o.SessionTimeout = 30 * time.Minute
+		o.SessionTimeout = g.set.idle
 	}
 	if o.Authenticator == nil {
 		o.Authenticator = auth.Anonymous{}
 	}
 	getServer := func(*http.Request) *mcp.Server { return g.server }
+	// Idle sessions are expired by g.tracker, which also sees fast-path requests.
 	stateful := mcp.NewStreamableHTTPHandler(getServer, &mcp.StreamableHTTPOptions{
-		SessionTimeout: o.SessionTimeout, DisableLocalhostProtection: true, MaxRequestBodyBytes: -1,
+		DisableLocalhostProtection: true, MaxRequestBodyBytes: -1,
 	})
+	go g.tracker.expireLoop(o.SessionTimeout, g.ctx.Done())
 	stateless := mcp.NewStreamableHTTPHandler(getServer, &mcp.StreamableHTTPOptions{
 		Stateless: true, DisableLocalhostProtection: true, MaxRequestBodyBytes: -1,
 	})
@@ -53,14 +102,35 @@ func (g *Gateway) Handler(o HTTPOptions) http.Handler {
 			g.posts.Add(1)
 			defer g.posts.Add(-1)
 		}
-		if r.Header.Get("Mcp-Session-Id") == "" && r.Header.Get(protocolHeader) >= statelessVersion {
+		sid := r.Header.Get("Mcp-Session-Id")
+		if sid == "" && r.Header.Get(protocolHeader) >= statelessVersion {
 			stateless.ServeHTTP(w, r)
+			return
+		}
+		if sid == "" {
+			if r.Method == http.MethodPost && g.sessionsFull() {
+				w.Header().Set("Retry-After", "30")
+				writeJSON(w, http.StatusServiceUnavailable, map[string]any{"jsonrpc": "2.0", "id": nil,
+					"error": map[string]any{"code": jsonrpcServerBusy, "message": fmt.Sprintf(
+						"vmcp: the session limit (operational.sessions.maxSessions = %d) is reached; retry later or raise it", g.set.maxSessions)}})
+				return
+			}
+			stateful.ServeHTTP(&sessionIDRecorder{ResponseWriter: w, t: &g.tracker, r: r}, r)
+			return
+		}
+		end, ok := g.tracker.begin(sid, r)
+		if !ok { // another identity's session: as unknown as any other id
+			http.Error(w, "session not found", http.StatusNotFound)
+			return
+		}
+		defer end()
+		if r.Method == http.MethodPost && g.fastPath(w, r, sid) {
 			return
 		}
 		stateful.ServeHTTP(w, r)
 	})
 	mux := http.NewServeMux()
-	mux.Handle("/mcp", auth.Middleware(o.Authenticator, "", g.idents.wrap(mcpHandler)))
+	mux.Handle("/mcp", liftReadDeadline(auth.Middleware(o.Authenticator, "", g.idents.wrap(preserveIDs(mcpHandler)))))
 	mux.HandleFunc("/health", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

@@ -46,7 +46,10 @@ func TestEndpoints(t *testing.T) {
 			`vmcp_backend_requests_total{backend="c",method="tools/call"} 1`,
 			`vmcp_backend_request_duration_seconds_count{backend="c",method="tools/call"} 1`,
 			`vmcp_backend_circuit_state{backend="c"} 0`, `vmcp_backend_healthy{backend="c"} 1`,
-			`vmcp_backend_sessions{backend="c"} 2`}},
+			`vmcp_backend_sessions{backend="c"} 2`, "vmcp_client_sessions 1",
+			// the default 30s timeout is a bucket: a timed-out call is not lost in +Inf
+			`vmcp_backend_request_duration_seconds_bucket{backend="c",method="tools/call",le="30"} 1`,
+			"go_goroutines ", "go_memstats_heap_alloc_bytes ", "process_resident_memory_bytes "}},
 		"rebinding host rejected": {path: "/health", host: "evil.example:80", code: 403},
 	}
 	for name, tc := range tests {

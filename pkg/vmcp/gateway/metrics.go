@@ -1,7 +1,10 @@
 package gateway
 
 import (
+	"time"
+
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/health"
 )
@@ -16,14 +19,35 @@ type metrics struct {
 	sessions *prometheus.GaugeVec
 }
 
-func newMetrics(reg prometheus.Registerer) *metrics {
+// latencyBuckets double from 0.5ms up to the longest configured backend
+// timeout, which is a bucket of its own: a timed-out call is counted at its
+// timeout, not lost in +Inf.
+func latencyBuckets(longest time.Duration) []float64 {
+	var b []float64
+	for v := 0.0005; v < longest.Seconds(); v *= 2 {
+		b = append(b, v)
+	}
+	return append(b, longest.Seconds())
+}
+
+func (s settings) longestTimeout() time.Duration {
+	d := s.timeout
+	for _, v := range s.perWorkload {
+		d = max(d, v)
+	}
+	return max(d, s.hcTimeout, time.Second)
+}
+
+// newMetrics registers the gateway's series and, on a registry of its own
+// (ownRegistry), the Go runtime and process collectors.
+func newMetrics(reg prometheus.Registerer, longest time.Duration, ownRegistry bool, clientSessions func() float64) *metrics {
 	m := &metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vmcp_backend_requests_total",
 			Help: "Requests vmcp sent to a backend, by MCP method."}, []string{"backend", "method"}),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vmcp_backend_errors_total",
 			Help: "Backend requests that failed (transport errors, timeouts, open circuit)."}, []string{"backend", "method"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "vmcp_backend_request_duration_seconds",
-			Help: "Latency of backend requests.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16)}, []string{"backend", "method"}),
+			Help: "Latency of backend requests.", Buckets: latencyBuckets(longest)}, []string{"backend", "method"}),
 		circuit: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "vmcp_backend_circuit_state",
 			Help: "Circuit breaker state: 0 closed, 1 half-open, 2 open."}, []string{"backend"}),
 		healthy: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "vmcp_backend_healthy",
@@ -31,7 +55,12 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		sessions: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "vmcp_backend_sessions",
 			Help: "Open backend MCP sessions."}, []string{"backend"}),
 	}
-	reg.MustRegister(m.requests, m.errors, m.latency, m.circuit, m.healthy, m.sessions)
+	reg.MustRegister(m.requests, m.errors, m.latency, m.circuit, m.healthy, m.sessions,
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "vmcp_client_sessions",
+			Help: "Open client MCP sessions."}, clientSessions))
+	if ownRegistry {
+		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
 	return m
 }
 

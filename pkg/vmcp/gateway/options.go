@@ -18,6 +18,12 @@ import (
 
 func (g *Gateway) serverOptions() *mcp.ServerOptions {
 	return &mcp.ServerOptions{
+		InitializedHandler: func(_ context.Context, r *mcp.InitializedRequest) {
+			if r.Session.ID() != "" {
+				g.tracker.attach(r.Session)
+			}
+			go func() { _ = r.Session.Wait(); g.levels.m.Delete(r.Session) }()
+		},
 		CompletionHandler:  g.complete,
 		SubscribeHandler:   g.subscribe,
 		UnsubscribeHandler: g.unsubscribe,
@@ -33,43 +39,112 @@ func (g *Gateway) serverOptions() *mcp.ServerOptions {
 
 // clientOptions wires a backend session's notifications and requests back to the
 // gateway: progress to the asking client, list changes to rediscovery, logging,
-// sampling and elicitation to the owning client session.
+// sampling, elicitation, roots and ping to the owning client session. An owned
+// session declares to the backend exactly the capabilities its client declared,
+// so a backend never asks for what the client cannot answer.
 func (g *Gateway) clientOptions(c *conn) *mcp.ClientOptions {
+	changed := func() {
+		if b := g.backend(c.backend); b != nil {
+			go g.refresh(b)
+		}
+	}
 	o := &mcp.ClientOptions{
 		ProgressNotificationHandler: func(_ context.Context, r *mcp.ProgressNotificationClientRequest) {
 			g.progress.forward(r.Params)
-			c.notes.Add(1)
 		},
 		ResourceUpdatedHandler: func(ctx context.Context, r *mcp.ResourceUpdatedNotificationRequest) {
 			_ = g.server.ResourceUpdated(context.WithoutCancel(ctx), r.Params)
 		},
+		// Input-required results (2026-07-28) go back to the client, which answers
+		// them and retries through vmcp; the backend gets the answers unchanged.
+		MultiRoundTrip: &mcp.MultiRoundTripOptions{Disabled: true},
 	}
 	if c.owner == nil {
-		changed := func() {
-			if b := g.backend(c.backend); b != nil {
-				go g.refresh(b)
-			}
-		}
+		// Rediscovery follows the shared session's list changes only: a backend
+		// announces them on every session (server-everything does on each new
+		// one, after registering the tools its client's capabilities allow), and
+		// one rediscovery per client session would storm the backend.
 		o.ToolListChangedHandler = func(context.Context, *mcp.ToolListChangedRequest) { changed() }
 		o.PromptListChangedHandler = func(context.Context, *mcp.PromptListChangedRequest) { changed() }
 		o.ResourceListChangedHandler = func(context.Context, *mcp.ResourceListChangedRequest) { changed() }
+		// Discovery runs over the shared session: declare what vmcp relays for its
+		// clients, since servers list some tools only to clients able to use them
+		// (server-everything's get-roots-list). Such requests arriving on a shared
+		// session have nobody to answer them and fail.
+		o.Capabilities = &mcp.ClientCapabilities{RootsV2: &mcp.RootCapabilities{ListChanged: true},
+			Sampling:    &mcp.SamplingCapabilities{},
+			Elicitation: &mcp.ElicitationCapabilities{Form: &mcp.FormElicitationCapabilities{}, URL: &mcp.URLElicitationCapabilities{}}}
 		o.LoggingMessageHandler = func(_ context.Context, r *mcp.LoggingMessageRequest) {
 			g.log.Debug("Backend log message", zap.String("backend", c.backend), zap.Any("data", r.Params.Data))
 		}
 		return o
 	}
 	ss := c.owner
+	caps := declaredCapabilities(ss)
+	o.Capabilities = caps
 	o.LoggingMessageHandler = func(ctx context.Context, r *mcp.LoggingMessageRequest) {
-		_ = ss.Log(c.related(context.WithoutCancel(ctx)), r.Params)
-		c.notes.Add(1)
+		_ = ss.Log(c.related(context.Background()), r.Params)
 	}
-	o.CreateMessageHandler = func(ctx context.Context, r *mcp.CreateMessageRequest) (*mcp.CreateMessageResult, error) {
-		return ss.CreateMessage(c.related(ctx), r.Params)
+	if caps.Sampling != nil {
+		o.CreateMessageHandler = func(ctx context.Context, r *mcp.CreateMessageRequest) (*mcp.CreateMessageResult, error) {
+			return ss.CreateMessage(c.relatedTo(ctx), r.Params)
+		}
 	}
-	o.ElicitationHandler = func(ctx context.Context, r *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
-		return ss.Elicit(c.related(ctx), r.Params)
+	if caps.Elicitation != nil {
+		o.ElicitationHandler = func(ctx context.Context, r *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
+			return ss.Elicit(c.relatedTo(ctx), r.Params)
+		}
+		o.ElicitationCompleteHandler = func(ctx context.Context, r *mcp.ElicitationCompleteNotificationRequest) {
+			_ = ss.NotifyElicitationComplete(c.related(context.Background()), r.Params)
+		}
 	}
 	return o
+}
+
+// declaredCapabilities returns a copy of the capabilities ss's client declared.
+func declaredCapabilities(ss *mcp.ServerSession) *mcp.ClientCapabilities {
+	caps := &mcp.ClientCapabilities{}
+	if p := ss.InitializeParams(); p != nil && p.Capabilities != nil {
+		*caps = *p.Capabilities
+	}
+	return caps
+}
+
+// countHandled is a receiving middleware of every backend session: it counts
+// the notifications dealt with, for conn.settle.
+func countHandled(c *conn) mcp.Middleware {
+	return func(next mcp.MethodHandler) mcp.MethodHandler {
+		return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
+			res, err := next(ctx, method, req)
+			if strings.HasPrefix(method, "notifications/") {
+				c.handled.Add(1)
+			}
+			return res, err
+		}
+	}
+}
+
+// relayToClient is a receiving middleware of an owned backend session: the
+// backend's roots/list and ping are answered by the client, not by vmcp's SDK
+// client (which would answer roots/list with an empty list of its own).
+func relayToClient(c *conn) mcp.Middleware {
+	return func(next mcp.MethodHandler) mcp.MethodHandler {
+		return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
+			switch method {
+			case "roots/list":
+				if declaredCapabilities(c.owner).RootsV2 == nil {
+					return nil, &jsonrpc.Error{Code: jsonrpc.CodeMethodNotFound, Message: "the client does not support roots"}
+				}
+				p, _ := req.GetParams().(*mcp.ListRootsParams)
+				return c.owner.ListRoots(c.relatedTo(ctx), p)
+			case "ping":
+				if err := c.owner.Ping(c.relatedTo(ctx), nil); err != nil {
+					return nil, err
+				}
+			}
+			return next(ctx, method, req)
+		}
+	}
 }
 
 // listMethods are the list requests partialFailureMode and authorization apply to.

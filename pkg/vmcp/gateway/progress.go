@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -22,7 +23,14 @@ type progressEntry struct {
 	ctx   context.Context
 	ss    *mcp.ServerSession
 	token any
+	ended bool // the call was answered; see lateProgress
 }
+
+// lateProgress is how long after a call's answer its progress is still relayed.
+// A backend may send progress on its standalone GET stream; read concurrently
+// with the POST that carries the answer, it can arrive just after the answer.
+// Such progress goes to the client's standalone stream.
+const lateProgress = time.Second
 
 // register returns the backend-side token for a client token and a release func.
 func (p *progressRouter) register(ctx context.Context, ss *mcp.ServerSession, token any) (string, func()) {
@@ -35,8 +43,15 @@ func (p *progressRouter) register(ctx context.Context, ss *mcp.ServerSession, to
 	p.mu.Unlock()
 	return id, func() {
 		p.mu.Lock()
-		delete(p.entries, id)
+		e := p.entries[id]
+		e.ended = true
+		p.entries[id] = e
 		p.mu.Unlock()
+		time.AfterFunc(lateProgress, func() {
+			p.mu.Lock()
+			delete(p.entries, id)
+			p.mu.Unlock()
+		})
 	}
 }
 
@@ -53,5 +68,9 @@ func (p *progressRouter) forward(params *mcp.ProgressNotificationParams) {
 	}
 	out := *params
 	out.ProgressToken = e.token
-	_ = e.ss.NotifyProgress(e.ctx, &out)
+	ctx := e.ctx
+	if e.ended {
+		ctx = context.Background() // not related to the answered request: the standalone stream
+	}
+	_ = e.ss.NotifyProgress(ctx, &out)
 }

@@ -17,6 +17,8 @@ type settings struct {
 	cbEnabled   bool
 	cbThreshold int
 	cbTimeout   time.Duration
+	maxSessions int
+	idle        time.Duration
 }
 
 func parseSettings(c *config.Config) settings {
@@ -33,6 +35,8 @@ func parseSettings(c *config.Config) settings {
 		cbEnabled:   f.CircuitBreaker.Enabled,
 		cbThreshold: int(f.CircuitBreaker.FailureThreshold),
 		cbTimeout:   dur(f.CircuitBreaker.Timeout),
+		maxSessions: int(o.Sessions.MaxSessions),
+		idle:        dur(o.Sessions.IdleTimeout),
 	}
 	for k, v := range o.Timeouts.PerWorkload {
 		s.perWorkload[k] = dur(v)

@@ -27,24 +27,27 @@ func TestConflictStrategiesWithTwoEverything(t *testing.T) {
 	onlyB := &config.ConflictResolutionConfig{PriorityOrder: []string{"b", "a"}}
 
 	tests := map[string]struct {
-		agg       config.Aggregation
-		want      []string // tools that must be listed
-		absent    []string
-		call      string // tool to call with {"message": "x"}
-		backend   string // backend that must receive the call
+		agg     config.Aggregation
+		want    []string // tools that must be listed
+		absent  []string
+		call    string // tool to call with {"message": "x"}
+		backend string // backend that must receive the call
+		// wantTools counts server-everything's 17 tools per backend, including the
+		// roots, sampling and elicitation tools it lists only to a client that
+		// declares them (vmcp's discovery session declares what it relays).
 		wantTools int
 	}{
 		"prefix": {agg: config.Aggregation{ConflictResolution: config.ConflictPrefix},
 			want: []string{"a_echo", "b_echo", "a_get-sum", "b_get-sum"}, absent: []string{"echo"},
-			call: "b_echo", backend: "b", wantTools: 28},
+			call: "b_echo", backend: "b", wantTools: 34},
 		"prefix format": {agg: config.Aggregation{ConflictResolution: config.ConflictPrefix,
 			ConflictResolutionConfig: &config.ConflictResolutionConfig{PrefixFormat: "{workload}__"}},
-			want: []string{"a__echo", "b__echo"}, call: "a__echo", backend: "a", wantTools: 28},
+			want: []string{"a__echo", "b__echo"}, call: "a__echo", backend: "a", wantTools: 34},
 		"priority": {agg: config.Aggregation{ConflictResolution: config.ConflictPriority, ConflictResolutionConfig: onlyB},
-			want: []string{"echo", "get-sum"}, absent: []string{"a_echo", "b_echo"}, call: "echo", backend: "b", wantTools: 14},
+			want: []string{"echo", "get-sum"}, absent: []string{"a_echo", "b_echo"}, call: "echo", backend: "b", wantTools: 17},
 		"manual": {agg: config.Aggregation{ConflictResolution: config.ConflictManual, Tools: []config.WorkloadTools{
 			{Workload: "b", Filter: []string{"echo"}, Overrides: map[string]config.ToolOverride{"echo": {Name: "echo_b", Description: "b's echo"}}}}},
-			want: []string{"echo", "echo_b", "get-sum"}, call: "echo_b", backend: "b", wantTools: 15},
+			want: []string{"echo", "echo_b", "get-sum"}, call: "echo_b", backend: "b", wantTools: 18},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

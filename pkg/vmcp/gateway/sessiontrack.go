@@ -1,0 +1,157 @@
+package gateway
+
+import (
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/mcp-operator/mcp-operator/pkg/auth"
+)
+
+// sessionTracker knows, for every session-based client session, who owns it and
+// when it was last used. It binds a session to the identity that opened it (a
+// request carrying another identity's session id gets 404, as for an unknown
+// session) and expires idle sessions itself, because requests served by the
+// fast path never reach the SDK's own idle timer.
+type sessionTracker struct {
+	mu       sync.Mutex
+	sessions map[string]*tracked
+	byID     map[string]*mcp.ServerSession
+}
+
+type tracked struct {
+	subject string // "" for anonymous
+	busy    int    // requests being served
+	last    time.Time
+}
+
+func subjectOf(r *http.Request) string {
+	if id := auth.IdentityFrom(r.Context()); id != nil && !id.Anonymous {
+		return id.Subject
+	}
+	return ""
+}
+
+// begin registers a request of session sid; ok is false when sid belongs to
+// another identity. Unknown ids are left to the SDK (which answers 404).
+func (t *sessionTracker) begin(sid string, r *http.Request) (end func(), ok bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	s := t.sessions[sid]
+	if s == nil {
+		return func() {}, true
+	}
+	if s.subject != subjectOf(r) {
+		return nil, false
+	}
+	if r.Method != http.MethodPost { // as the SDK: an open stream alone does not keep a session
+		s.last = time.Now()
+		return func() {}, true
+	}
+	s.busy++
+	return func() {
+		t.mu.Lock()
+		s.busy--
+		s.last = time.Now()
+		t.mu.Unlock()
+	}, true
+}
+
+// opened records the session an initialize created, owned by r's identity.
+func (t *sessionTracker) opened(sid string, r *http.Request) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.sessions == nil {
+		t.sessions = map[string]*tracked{}
+	}
+	if _, ok := t.sessions[sid]; !ok {
+		t.sessions[sid] = &tracked{subject: subjectOf(r), last: time.Now()}
+	}
+}
+
+// attach makes ss findable by its id (from the SDK's InitializedHandler).
+func (t *sessionTracker) attach(ss *mcp.ServerSession) {
+	t.mu.Lock()
+	if t.byID == nil {
+		t.byID = map[string]*mcp.ServerSession{}
+	}
+	t.byID[ss.ID()] = ss
+	t.mu.Unlock()
+	go func() {
+		_ = ss.Wait()
+		t.mu.Lock()
+		delete(t.byID, ss.ID())
+		delete(t.sessions, ss.ID())
+		t.mu.Unlock()
+	}()
+}
+
+func (t *sessionTracker) lookup(sid string) *mcp.ServerSession {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.byID[sid]
+}
+
+// expire closes the sessions idle (no request in flight) for longer than idle.
+func (t *sessionTracker) expire(idle time.Duration) {
+	now := time.Now()
+	var stale []*mcp.ServerSession
+	t.mu.Lock()
+	for sid, s := range t.sessions {
+		if s.busy == 0 && now.Sub(s.last) > idle {
+			if ss := t.byID[sid]; ss != nil {
+				stale = append(stale, ss)
+			}
+			delete(t.sessions, sid)
+		}
+	}
+	t.mu.Unlock()
+	for _, ss := range stale {
+		_ = ss.Close()
+	}
+}
+
+// expireLoop runs expire every idle/4 (at least every second) until done.
+func (t *sessionTracker) expireLoop(idle time.Duration, done <-chan struct{}) {
+	tick := time.NewTicker(min(max(idle/4, 10*time.Millisecond), time.Second))
+	defer tick.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-tick.C:
+			t.expire(idle)
+		}
+	}
+}
+
+// sessionIDRecorder captures the Mcp-Session-Id an initialize answer sets.
+type sessionIDRecorder struct {
+	http.ResponseWriter
+	t *sessionTracker
+	r *http.Request
+}
+
+func (w *sessionIDRecorder) WriteHeader(code int) {
+	if sid := w.Header().Get("Mcp-Session-Id"); sid != "" && code < 300 {
+		w.t.opened(sid, w.r)
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *sessionIDRecorder) Write(p []byte) (int, error) {
+	if sid := w.Header().Get("Mcp-Session-Id"); sid != "" {
+		w.t.opened(sid, w.r) // idempotent; covers a handler that never calls WriteHeader
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+func (w *sessionIDRecorder) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (w *sessionIDRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
