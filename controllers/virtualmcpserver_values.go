@@ -126,8 +126,10 @@ func resolveOIDC(a *v1alpha1.IncomingAuth, cms map[string]*corev1.ConfigMap) (*c
 	resource := ""
 	var ref *v1alpha1.ConfigMapKeyRef
 	switch {
+	case a.OIDCConfigRef != nil && a.OIDCConfigRef.LegacyConfigMap() == nil:
+		return nil, nil, fmt.Errorf("oidcConfigRef %q names an MCPOIDCConfig, which VirtualMCPServer incoming auth does not resolve yet", a.OIDCConfigRef.Name)
 	case a.OIDCConfigRef != nil:
-		ref = a.OIDCConfigRef
+		ref = a.OIDCConfigRef.LegacyConfigMap()
 	case a.OIDCConfig != nil && a.OIDCConfig.Type == v1alpha1.OIDCConfigKubernetes:
 		k := a.OIDCConfig.Kubernetes
 		o := &config.OIDC{Issuer: defaultKubernetesIssuer, Audience: defaultKubernetesAudience, Resource: a.OIDCConfig.ResourceURL}

@@ -12,8 +12,8 @@ import (
 
 func TestKustomizeDefault(t *testing.T) {
 	objs := kustomizeBuild(t, "default")
-	if n := len(find(objs, "CustomResourceDefinition", "")); n != 8 {
-		t.Errorf("config/default has %d CRDs, want 8", n)
+	if n := len(find(objs, "CustomResourceDefinition", "")); n != 13 {
+		t.Errorf("config/default has %d CRDs, want 13", n)
 	}
 	one(t, objs, "Namespace", "mcp-operator-system")
 	for _, o := range objs {
