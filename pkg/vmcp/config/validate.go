@@ -171,7 +171,7 @@ func validateStrategy(p *problems, path string, s BackendAuthStrategy) {
 			p.add(path+".headerInjection.headerName", "required when type is header_injection")
 		}
 		if h == nil || (h.HeaderValueEnv == "" && h.HeaderValue == "") {
-			p.add(path+".headerInjection.headerValueEnv", "headerValueEnv (the name of the environment variable holding the value) or headerValue is required when type is header_injection")
+			p.add(path+".headerInjection.headerValueEnv", "required when type is header_injection: headerValueEnv (the name of the environment variable holding the value) or headerValue")
 		}
 	case BackendAuthTokenExchange:
 		if s.TokenExchange == nil || s.TokenExchange.TokenURL == "" {
