@@ -30,6 +30,7 @@ func (r *MCPRemoteProxyReconciler) validate(ctx context.Context, s *remoteProxyS
 	if setDeprecatedCondition(&s.proxy.Status.Conditions, warnings, gen) && len(warnings) > 0 {
 		r.Recorder.Event(s.proxy, corev1.EventTypeWarning, "Deprecated", joinSentences(warnings))
 	}
+	reportUnsupported(r.Recorder, s.proxy, &s.proxy.Status.Conditions, spec.UnsupportedFields())
 	found, err := groupExists(ctx, r.Client, s.proxy.Namespace, s.proxy.GroupName())
 	if err != nil {
 		return ctrl.Result{}, err

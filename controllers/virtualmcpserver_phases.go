@@ -35,6 +35,7 @@ func (r *VirtualMCPServerReconciler) validate(_ context.Context, s *vmcpScope) e
 	if setDeprecatedCondition(&s.vmcp.Status.Conditions, warnings, s.vmcp.Generation) && len(warnings) > 0 {
 		r.Recorder.Event(s.vmcp, corev1.EventTypeWarning, "Deprecated", joinSentences(warnings))
 	}
+	reportUnsupported(r.Recorder, s.vmcp, &s.vmcp.Status.Conditions, spec.UnsupportedFields())
 	if spec.GroupRef == nil && (spec.Config == nil || len(spec.Config.Backends) == 0) {
 		setProblemsCondition(&s.vmcp.Status.Conditions, v1alpha1.ConditionValid,
 			[]string{"set spec.groupRef: {name: <MCPGroup>} (or list static backends in spec.config.backends)"}, "", s.vmcp.Generation)
