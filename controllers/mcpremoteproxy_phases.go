@@ -62,7 +62,8 @@ func (r *MCPRemoteProxyReconciler) resolveRefs(ctx context.Context, s *remotePro
 		return ctrl.Result{}, reconcile.TerminalError(fmt.Errorf("a referenced config is missing"))
 	}
 	var res ctrl.Result
-	s.auth, res, err = checkIncomingAuth(ctx, r.APIReader, r.Options, ns, s.spec.OIDCConfig, s.spec.AuthzConfig, conds, gen)
+	s.auth, res, err = checkIncomingAuth(ctx, r.APIReader, r.Options, ns, s.spec.OIDCConfig, s.spec.AuthzConfig, authRefs{s.spec.OIDCConfigRef, s.spec.AuthzConfigRef}, conds, gen)
+	s.proxy.Status.OIDCConfigHash, s.proxy.Status.AuthzConfigHash = s.auth.oidcHash, s.auth.authzHash
 	return res, err
 }
 

@@ -68,7 +68,8 @@ func (r *MCPServerReconciler) resolveRefs(ctx context.Context, s *mcpServerScope
 		return ctrl.Result{}, reconcile.TerminalError(fmt.Errorf("a referenced config is missing"))
 	}
 	var res ctrl.Result
-	s.auth, res, err = checkIncomingAuth(ctx, r.APIReader, r.Options, s.server.Namespace, s.spec.OIDCConfig, s.spec.AuthzConfig, &st.Conditions, s.server.Generation)
+	s.auth, res, err = checkIncomingAuth(ctx, r.APIReader, r.Options, s.server.Namespace, s.spec.OIDCConfig, s.spec.AuthzConfig, authRefs{s.spec.OIDCConfigRef, s.spec.AuthzConfigRef}, &st.Conditions, s.server.Generation)
+	st.OIDCConfigHash, st.AuthzConfigHash = s.auth.oidcHash, s.auth.authzHash
 	return res, err
 }
 

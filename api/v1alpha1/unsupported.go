@@ -48,8 +48,7 @@ func (s *MCPServerSpec) UnsupportedFields() []string {
 		{"spec.trustProxyHeaders", s.TrustProxyHeaders != nil && *s.TrustProxyHeaders},
 		{"spec.rateLimiting", s.RateLimiting != nil},
 		{"spec.volumes", len(s.Volumes) > 0},
-		{"spec.oidcConfigRef", s.OIDCConfigRef != nil},
-		{"spec.authzConfigRef", s.AuthzConfigRef != nil},
+		{"spec.oidcConfigRef.scopes", s.OIDCConfigRef != nil && len(s.OIDCConfigRef.Scopes) > 0},
 		{"spec.resourceOverrides", s.ResourceOverrides != nil},
 	}
 	return setPaths(append(f, authzExtras("spec.authzConfig", s.AuthzConfig)...))
@@ -62,8 +61,7 @@ func (s *MCPRemoteProxySpec) UnsupportedFields() []string {
 		{"spec.telemetryConfigRef", s.TelemetryConfigRef != nil},
 		{"spec.endpointPrefix", s.EndpointPrefix != ""},
 		{"spec.trustProxyHeaders", s.TrustProxyHeaders != nil && *s.TrustProxyHeaders},
-		{"spec.oidcConfigRef", s.OIDCConfigRef != nil},
-		{"spec.authzConfigRef", s.AuthzConfigRef != nil},
+		{"spec.oidcConfigRef.scopes", s.OIDCConfigRef != nil && len(s.OIDCConfigRef.Scopes) > 0},
 		{"spec.resourceOverrides", s.ResourceOverrides != nil},
 		{"spec.sessionAffinity", s.SessionAffinity != ""},
 	}
@@ -203,4 +201,21 @@ func UnsupportedReason(paths []string) string {
 		b = b[:len(b)-1]
 	}
 	return string(b)
+}
+
+// UnsupportedFields lists the set fields of an MCPOIDCConfig that do not take effect.
+func (s *MCPOIDCConfigSpec) UnsupportedFields() []string {
+	var f []unsupported
+	if in := s.Inline; in != nil {
+		f = append(f, unsupported{"spec.inline.introspectionUrl", in.IntrospectionURL != ""},
+			unsupported{"spec.inline.caBundleRef", in.CABundleRef != nil},
+			unsupported{"spec.inline.clientSecretRef", in.ClientSecretRef != nil},
+			unsupported{"spec.inline.jwksAuthTokenPath", in.JWKSAuthTokenPath != ""})
+	}
+	if k := s.KubernetesServiceAccount; k != nil {
+		f = append(f, unsupported{"spec.kubernetesServiceAccount.introspectionUrl", k.IntrospectionURL != ""},
+			unsupported{"spec.kubernetesServiceAccount.namespace", k.Namespace != ""},
+			unsupported{"spec.kubernetesServiceAccount.serviceAccount", k.ServiceAccount != ""})
+	}
+	return setPaths(f)
 }
