@@ -153,6 +153,14 @@ func (r *VirtualMCPServerReconciler) gatherConfigInputs(ctx context.Context, s *
 		}
 		in.configMaps[name] = cm
 	}
+	if a := s.spec.IncomingAuth; a != nil {
+		shared, err := resolveSharedAuth(ctx, r.APIReader, ns, authRefs{a.OIDCConfigRef, a.AuthzConfigRef})
+		if err != nil {
+			return in, err
+		}
+		in.shared = shared
+		s.vmcp.Status.OIDCConfigHash, s.vmcp.Status.AuthzConfigHash = in.shared.oidcHash, in.shared.authzHash
+	}
 	return in, nil
 }
 
@@ -250,8 +258,8 @@ func incomingConfigMaps(a *v1alpha1.IncomingAuth) []string {
 		return nil
 	}
 	var out []string
-	if a.OIDCConfigRef != nil {
-		out = append(out, a.OIDCConfigRef.Name)
+	if cm := a.OIDCConfigRef.LegacyConfigMap(); cm != nil {
+		out = append(out, cm.Name)
 	}
 	if a.OIDCConfig != nil && a.OIDCConfig.ConfigMap != nil {
 		out = append(out, a.OIDCConfig.ConfigMap.Name)

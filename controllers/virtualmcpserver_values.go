@@ -25,6 +25,8 @@ type vmcpConfigInputs struct {
 	toolConfigs map[string]*v1alpha1.MCPToolConfig
 	composites  map[string]*v1alpha1.VirtualMCPCompositeToolDefinition
 	configMaps  map[string]*corev1.ConfigMap
+	// shared is the resolved MCPOIDCConfig / MCPAuthzConfig of spec.incomingAuth.
+	shared sharedAuth
 }
 
 // vmcpResolved is the resolved configuration and what is wrong with it.
@@ -56,6 +58,9 @@ func resolveVMCPConfig(name string, spec v1alpha1.VirtualMCPServerSpec, in vmcpC
 	res.authProblems = auth.Problems
 	res.env = auth.Env
 	incoming, env, problems := resolveIncomingAuth(spec, cfg.IncomingAuth, in.configMaps)
+	if incoming != nil && cfg.IncomingAuth == nil {
+		problems = applySharedIncomingAuth(incoming, spec.IncomingAuth, in.shared, problems)
+	}
 	cfg.IncomingAuth = incoming
 	res.env = append(res.env, env...)
 	res.authProblems = append(res.authProblems, problems...)
@@ -127,7 +132,7 @@ func resolveOIDC(a *v1alpha1.IncomingAuth, cms map[string]*corev1.ConfigMap) (*c
 	var ref *v1alpha1.ConfigMapKeyRef
 	switch {
 	case a.OIDCConfigRef != nil && a.OIDCConfigRef.LegacyConfigMap() == nil:
-		return nil, nil, fmt.Errorf("oidcConfigRef %q names an MCPOIDCConfig, which VirtualMCPServer incoming auth does not resolve yet", a.OIDCConfigRef.Name)
+		return nil, nil, nil // an MCPOIDCConfig: applySharedIncomingAuth
 	case a.OIDCConfigRef != nil:
 		ref = a.OIDCConfigRef.LegacyConfigMap()
 	case a.OIDCConfig != nil && a.OIDCConfig.Type == v1alpha1.OIDCConfigKubernetes:
@@ -321,4 +326,27 @@ func splitLines(s string) []string {
 		}
 	}
 	return out
+}
+
+// applySharedIncomingAuth puts the MCPOIDCConfig and MCPAuthzConfig that
+// spec.incomingAuth references into the resolved incoming auth and returns the problems
+// (a missing or invalid referenced object), appended to problems.
+func applySharedIncomingAuth(out *config.IncomingAuth, a *v1alpha1.IncomingAuth, shared sharedAuth, problems []string) []string {
+	if a == nil {
+		return problems
+	}
+	for _, p := range shared.problems {
+		problems = append(problems, strings.Replace(p, "spec.", "spec.incomingAuth.", 1))
+	}
+	if o := shared.oidc; o != nil && a.Type == v1alpha1.IncomingAuthOIDC {
+		out.OIDC = &config.OIDC{Issuer: o.Issuer, ClientID: o.ClientID, Audience: o.Audience, Resource: o.ResourceURL,
+			JWKSURL: o.JWKSURL, Scopes: a.OIDCConfigRef.Scopes}
+	}
+	if z := shared.authz; z != nil {
+		if a.AuthzConfig != nil {
+			return append(problems, "spec.incomingAuth: set only one of authzConfig and authzConfigRef")
+		}
+		out.Authz = &config.Authz{Type: config.AuthzCedar, Policies: z.Policies, EntitiesJSON: z.EntitiesJSON}
+	}
+	return problems
 }

@@ -78,7 +78,6 @@ func (s *VirtualMCPServerSpec) UnsupportedFields() []string {
 		{"spec.imagePullSecrets", len(s.ImagePullSecrets) > 0},
 	}
 	if a := s.IncomingAuth; a != nil {
-		f = append(f, unsupported{"spec.incomingAuth.authzConfigRef", a.AuthzConfigRef != nil})
 		f = append(f, authzExtras("spec.incomingAuth.authzConfig", a.AuthzConfig)...)
 	}
 	out := setPaths(f)
