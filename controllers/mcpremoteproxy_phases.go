@@ -142,5 +142,9 @@ func buildRemoteProxyValues(p *v1alpha1.MCPRemoteProxy, spec v1alpha1.MCPRemoteP
 	if spec.Resources != nil {
 		v.Resources = *spec.Resources
 	}
+	var overrideEnv []corev1.EnvVar
+	v.Overrides, overrideEnv = proxyOverrides(spec.ResourceOverrides)
+	v.ProxyEnv = append(v.ProxyEnv, overrideEnv...)
+	v.SessionAffinity = spec.SessionAffinity
 	return v, nil
 }

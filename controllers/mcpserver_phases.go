@@ -223,6 +223,9 @@ func buildMCPServerValues(server *v1alpha1.MCPServer, spec v1alpha1.MCPServerSpe
 	if spec.Resources != nil {
 		v.Resources = *spec.Resources
 	}
+	var overrideEnv []corev1.EnvVar
+	v.Overrides, overrideEnv = proxyOverrides(spec.ResourceOverrides)
+	v.ProxyEnv = append(v.ProxyEnv, overrideEnv...)
 	return v, nil
 }
 

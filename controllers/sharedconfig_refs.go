@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"strings"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
 	"github.com/mcp-operator/mcp-operator/internal/render"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/runconfig"
 )
@@ -166,4 +168,47 @@ func authzFromShared(spec v1alpha1.MCPAuthzConfigSpec) (*runconfig.Authz, error)
 		return nil, fmt.Errorf("config.policies is empty; with no policy every request would be denied")
 	}
 	return a, nil
+}
+
+// proxyOverrides converts spec.resourceOverrides into chart values. Labels in the
+// operator's app.kubernetes.io/ namespace are dropped: selectors and the user contract
+// depend on them.
+func proxyOverrides(ro *v1alpha1.ProxyResourceOverrides) (helmcharts.ProxyOverrides, []corev1.EnvVar) {
+	var out helmcharts.ProxyOverrides
+	if ro == nil {
+		return out, nil
+	}
+	var env []corev1.EnvVar
+	if d := ro.ProxyDeployment; d != nil {
+		out.DeploymentLabels, out.DeploymentAnnotations = userLabels(d.Labels), d.Annotations
+		out.NodeSelector, out.Tolerations, out.Affinity = d.NodeSelector, d.Tolerations, d.Affinity
+		if m := d.PodTemplateMetadataOverrides; m != nil {
+			out.PodLabels, out.PodAnnotations = userLabels(m.Labels), m.Annotations
+		}
+		for _, s := range d.ImagePullSecrets {
+			out.ImagePullSecrets = append(out.ImagePullSecrets, corev1.LocalObjectReference{Name: s.Name})
+		}
+		for _, e := range d.Env {
+			env = append(env, corev1.EnvVar{Name: e.Name, Value: e.Value})
+		}
+	}
+	if s := ro.ProxyService; s != nil {
+		out.ServiceLabels, out.ServiceAnnotations = userLabels(s.Labels), s.Annotations
+	}
+	return out, env
+}
+
+// userLabels drops the keys the operator owns.
+func userLabels(in map[string]string) map[string]string {
+	var out map[string]string
+	for k, v := range in {
+		if strings.HasPrefix(k, "app.kubernetes.io/") {
+			continue
+		}
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[k] = v
+	}
+	return out
 }

@@ -49,7 +49,6 @@ func (s *MCPServerSpec) UnsupportedFields() []string {
 		{"spec.rateLimiting", s.RateLimiting != nil},
 		{"spec.volumes", len(s.Volumes) > 0},
 		{"spec.oidcConfigRef.scopes", s.OIDCConfigRef != nil && len(s.OIDCConfigRef.Scopes) > 0},
-		{"spec.resourceOverrides", s.ResourceOverrides != nil},
 	}
 	return setPaths(append(f, authzExtras("spec.authzConfig", s.AuthzConfig)...))
 }
@@ -62,8 +61,6 @@ func (s *MCPRemoteProxySpec) UnsupportedFields() []string {
 		{"spec.endpointPrefix", s.EndpointPrefix != ""},
 		{"spec.trustProxyHeaders", s.TrustProxyHeaders != nil && *s.TrustProxyHeaders},
 		{"spec.oidcConfigRef.scopes", s.OIDCConfigRef != nil && len(s.OIDCConfigRef.Scopes) > 0},
-		{"spec.resourceOverrides", s.ResourceOverrides != nil},
-		{"spec.sessionAffinity", s.SessionAffinity != ""},
 	}
 	return setPaths(append(f, authzExtras("spec.authzConfig", s.AuthzConfig)...))
 }

@@ -1256,9 +1256,9 @@ type ProxyResourceOverridesProxyDeploymentImagePullSecret struct {
 	Name string `json:"name,omitempty"`
 }
 
-// ProxyResourceOverridesProxyDeploymentPodTemplateMetadataOverrides is the pod template
+// MetadataOverrides are labels and annotations added to a rendered object.
 // metadata overrides of a MCPServer.
-type ProxyResourceOverridesProxyDeploymentPodTemplateMetadataOverrides struct {
+type MetadataOverrides struct {
 	// Annotations added to the object.
 	// +optional
 	Annotations map[string]string `json:"annotations,omitempty"`
@@ -1297,7 +1297,7 @@ type ProxyResourceOverridesProxyDeployment struct {
 	// PodTemplateMetadataOverrides adds labels and annotations to the pods (not to the
 	// Deployment itself).
 	// +optional
-	PodTemplateMetadataOverrides *ProxyResourceOverridesProxyDeploymentPodTemplateMetadataOverrides `json:"podTemplateMetadataOverrides,omitempty"`
+	PodTemplateMetadataOverrides *MetadataOverrides `json:"podTemplateMetadataOverrides,omitempty"`
 
 	// Tolerations let the pods run on tainted nodes.
 	// +optional
@@ -1312,7 +1312,7 @@ type ProxyResourceOverrides struct {
 
 	// ProxyService changes the proxy Service.
 	// +optional
-	ProxyService *ProxyResourceOverridesProxyDeploymentPodTemplateMetadataOverrides `json:"proxyService,omitempty"`
+	ProxyService *MetadataOverrides `json:"proxyService,omitempty"`
 }
 
 // TelemetryConfigRef is the telemetry config ref of a MCPServer.
