@@ -1257,7 +1257,6 @@ type ProxyResourceOverridesProxyDeploymentImagePullSecret struct {
 }
 
 // MetadataOverrides are labels and annotations added to a rendered object.
-// metadata overrides of a MCPServer.
 type MetadataOverrides struct {
 	// Annotations added to the object.
 	// +optional
