@@ -7,30 +7,44 @@
 # static and runs as the non-root user 65532; the binary is the entrypoint.
 ARG GO_VERSION=1.26
 ARG BASE_IMAGE=gcr.io/distroless/static-debian12:nonroot
+ARG VERSION=0.1.0
 
 FROM --platform=$BUILDPLATFORM golang:${GO_VERSION} AS build
 ARG TARGETOS=linux
 ARG TARGETARCH=amd64
+ARG VERSION
 ENV GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-buildvcs=false
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN --mount=type=cache,target=/go/pkg/mod go mod download
 COPY . .
 RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
-    GOOS=${TARGETOS} GOARCH=${TARGETARCH} go build -trimpath -ldflags="-s -w" -o /out/ ./cmd/manager ./cmd/vmcp ./cmd/proxyrunner
+    GOOS=${TARGETOS} GOARCH=${TARGETARCH} go build -trimpath -ldflags="-s -w -X github.com/mcp-operator/mcp-operator/pkg/version.Version=${VERSION}" -o /out/ ./cmd/manager ./cmd/vmcp ./cmd/proxyrunner
 
 FROM ${BASE_IMAGE} AS proxyrunner
+ARG VERSION
+LABEL org.opencontainers.image.title="mcp-operator proxy runner" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.source="https://github.com/mcp-operator/mcp-operator"
 COPY --from=build /out/proxyrunner /proxyrunner
 USER 65532:65532
 ENTRYPOINT ["/proxyrunner"]
 
 FROM ${BASE_IMAGE} AS vmcp
+ARG VERSION
+LABEL org.opencontainers.image.title="mcp-operator vmcp gateway" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.source="https://github.com/mcp-operator/mcp-operator"
 COPY --from=build /out/vmcp /vmcp
 USER 65532:65532
 EXPOSE 4483
 ENTRYPOINT ["/vmcp"]
 
 FROM ${BASE_IMAGE} AS manager
+ARG VERSION
+LABEL org.opencontainers.image.title="mcp-operator manager" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.source="https://github.com/mcp-operator/mcp-operator"
 COPY --from=build /out/manager /manager
 USER 65532:65532
 EXPOSE 8080 8081

@@ -52,10 +52,13 @@ vet:
 ##@ Build
 
 .PHONY: build
-build: ## Build manager, vmcp and proxyrunner into bin/.
-	go build -o $(BIN)/manager ./cmd/manager
-	go build -o $(BIN)/vmcp ./cmd/vmcp
-	go build -o $(BIN)/proxyrunner ./cmd/proxyrunner
+# Every binary reports VERSION (`vmcp version`, `manager --version`, `proxyrunner --version`).
+LDFLAGS ?= -X github.com/mcp-operator/mcp-operator/pkg/version.Version=$(VERSION)
+
+build: ## Build manager, vmcp and proxyrunner into bin/, stamped with VERSION.
+	go build -ldflags '$(LDFLAGS)' -o $(BIN)/manager ./cmd/manager
+	go build -ldflags '$(LDFLAGS)' -o $(BIN)/vmcp ./cmd/vmcp
+	go build -ldflags '$(LDFLAGS)' -o $(BIN)/proxyrunner ./cmd/proxyrunner
 
 ##@ Test
 

@@ -25,6 +25,11 @@ import (
 	"github.com/mcp-operator/mcp-operator/internal/ssrf"
 )
 
+// The manager's --metrics-secure check (internal/metricsauth) asks the API server who a
+// scraper is and whether it may get /metrics.
+// +kubebuilder:rbac:groups=authentication.k8s.io,resources=tokenreviews,verbs=create
+// +kubebuilder:rbac:groups=authorization.k8s.io,resources=subjectaccessreviews,verbs=create
+
 // PauseAnnotation on a resource stops its reconciliation while it is "true".
 const PauseAnnotation = "toolhive.stacklok.dev/paused"
 

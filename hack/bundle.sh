@@ -46,6 +46,22 @@ sed -i "s|^    containerImage: .*|    containerImage: $IMG|" "$csv"
 sed -i "s/operator-sdk-unknown/operator-sdk-$OPERATOR_SDK_VERSION/" \
   "$csv" "$work/bundle/metadata/annotations.yaml" "$work/bundle.Dockerfile"
 
+# relatedImages lists every image the operator runs, so mirroring tools and disconnected
+# installs know them: the manager and the operands (proxy runner, vmcp, optimizer,
+# embedder), all from the manager image's repository at the bundle's version.
+repo=${IMG%/*}
+{
+  echo "  relatedImages:"
+  echo "  - image: $IMG"
+  echo "    name: manager"
+  for operand in proxyrunner vmcp optimizer embedder; do
+    echo "  - image: $repo/$operand:$VERSION"
+    echo "    name: $operand"
+  done
+} >"$work/related.yaml"
+awk -v rel="$work/related.yaml" '/^  version: /{while ((getline l < rel) > 0) print l} {print}' "$csv" >"$csv.new"
+mv "$csv.new" "$csv"
+
 mkdir -p "$OUT"
 rm -rf "$OUT/bundle"
 cp -r "$work/bundle" "$OUT/bundle"

@@ -77,14 +77,15 @@ type MCPServerSpec struct {
 	// +kubebuilder:validation:MinLength=1
 	Image string `json:"image"`
 
-	// Transport is how the MCP server in the container speaks MCP: stdio (over
-	// stdin/stdout, bridged by the proxy), streamable-http or sse (over HTTP on mcpPort).
+	// Transport is how the MCP server in the container speaks MCP: stdio (the default;
+	// over stdin/stdout, bridged by the proxy), streamable-http or sse (over HTTP on
+	// mcpPort).
 	// +kubebuilder:default=stdio
 	// +optional
 	Transport Transport `json:"transport,omitempty"`
 
 	// ProxyMode is the transport the proxy exposes to clients for a stdio server:
-	// streamable-http (recommended) or sse (deprecated by MCP).
+	// streamable-http (the default, recommended) or sse (deprecated by MCP).
 	// +kubebuilder:default=streamable-http
 	// +optional
 	ProxyMode ProxyMode `json:"proxyMode,omitempty"`

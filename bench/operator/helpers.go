@@ -15,10 +15,11 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/mcp-operator/mcp-operator/api/group"
 	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
 )
 
-var schemaGK = schema.GroupKind{Group: "toolhive.stacklok.dev", Kind: "MCPServer"}
+var schemaGK = schema.GroupKind{Group: group.Name, Kind: "MCPServer"}
 
 func zapLevel(l int8) zapcore.Level { return zapcore.Level(l) }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -10,29 +11,42 @@ import (
 	"github.com/operator-framework/operator-lib/proxy"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	crzap "sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	mcpoperator "github.com/mcp-operator/mcp-operator"
 	"github.com/mcp-operator/mcp-operator/controllers"
 	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
+	"github.com/mcp-operator/mcp-operator/internal/metricsauth"
 	"github.com/mcp-operator/mcp-operator/internal/render"
-	"github.com/mcp-operator/mcp-operator/pkg/logging"
+	"github.com/mcp-operator/mcp-operator/pkg/version"
 )
 
 // flags are the manager's command-line settings.
 type flags struct {
 	metricsAddr, probeAddr  string
+	metricsSecure           bool
+	metricsCertDir          string
 	leaderElect             bool
 	watchesFile, chartsDir  string
+	kubeconfig              string
 	allowLoopback           bool
 	maxConcurrentReconciles int
+	showVersion             bool
+	zap                     crzap.Options
 }
 
+// parseFlags reads the command line; flag.ErrHelp means --help was asked for (usage
+// already printed) and the caller exits 0.
 func parseFlags(args []string) (flags, error) {
-	var f flags
+	f := flags{zap: zapOptions()}
 	fsys := flag.NewFlagSet("manager", flag.ContinueOnError)
+	fsys.StringVar(&f.kubeconfig, "kubeconfig", "", "path to a kubeconfig; only needed out of cluster (default: $KUBECONFIG, in-cluster config, ~/.kube/config)")
+	fsys.BoolVar(&f.metricsSecure, "metrics-secure", false, "serve metrics over HTTPS and require a token allowed to get /metrics (TokenReview + SubjectAccessReview)")
+	fsys.StringVar(&f.metricsCertDir, "metrics-cert-dir", "", "directory with tls.crt and tls.key for --metrics-secure (default: a self-signed certificate)")
 	fsys.StringVar(&f.metricsAddr, "metrics-bind-address", ":8080", "address of the Prometheus metrics endpoint (0 disables it)")
 	fsys.StringVar(&f.probeAddr, "health-probe-bind-address", ":8081", "address of the /healthz and /readyz probes")
 	fsys.BoolVar(&f.leaderElect, "leader-elect", false, "elect a leader so only one replica reconciles")
@@ -40,6 +54,8 @@ func parseFlags(args []string) (flags, error) {
 	fsys.StringVar(&f.chartsDir, "charts-dir", "", "directory holding the charts named in the watches file (default: the embedded charts)")
 	fsys.BoolVar(&f.allowLoopback, "allow-loopback-endpoints", false, "accept loopback remote URLs (development and tests only)")
 	fsys.IntVar(&f.maxConcurrentReconciles, "max-concurrent-reconciles", 4, "workers per controller")
+	fsys.BoolVar(&f.showVersion, "version", false, "print the version and exit")
+	f.zap.BindFlags(fsys)
 	return f, fsys.Parse(args)
 }
 
@@ -55,19 +71,26 @@ func watchNamespaces(v string) []string {
 }
 
 func main() {
-	if err := run(); err != nil {
+	f, err := parseFlags(os.Args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0)
+	}
+	if err == nil && f.showVersion {
+		fmt.Println("manager", version.Version)
+		os.Exit(0)
+	}
+	if err == nil {
+		err = run(f)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "manager:", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
-	f, err := parseFlags(os.Args[1:])
-	if err != nil {
-		return err
-	}
-	ctrl.SetLogger(logging.NewLogr())
-	cfg, err := ctrl.GetConfig()
+func run(f flags) error {
+	ctrl.SetLogger(crzap.New(crzap.UseFlagOptions(&f.zap)))
+	cfg, err := restConfig(f.kubeconfig)
 	if err != nil {
 		return fmt.Errorf("kubeconfig: %w", err)
 	}
@@ -77,7 +100,7 @@ func run() error {
 	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                 controllers.NewScheme(),
-		Metrics:                metricsserver.Options{BindAddress: f.metricsAddr},
+		Metrics:                metricsOptions(f),
 		HealthProbeBindAddress: f.probeAddr,
 		LeaderElection:         f.leaderElect,
 		LeaderElectionID:       "mcp-operator.toolhive.stacklok.dev",
@@ -105,8 +128,30 @@ func run() error {
 	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
 		return err
 	}
-	ctrl.Log.Info("Starting manager", "watchNamespace", os.Getenv("WATCH_NAMESPACE"), "allowLoopbackEndpoints", f.allowLoopback)
+	ctrl.Log.Info("Starting manager", "version", version.Version, "watchNamespace", os.Getenv("WATCH_NAMESPACE"), "allowLoopbackEndpoints", f.allowLoopback)
 	return mgr.Start(ctx)
+}
+
+// restConfig honours --kubeconfig first, then controller-runtime's usual search
+// ($KUBECONFIG, in-cluster, ~/.kube/config).
+func restConfig(path string) (*rest.Config, error) {
+	if path != "" {
+		return clientcmd.BuildConfigFromFlags("", path)
+	}
+	return ctrl.GetConfig()
+}
+
+// metricsOptions serves plain HTTP metrics by default and, with --metrics-secure, HTTPS
+// guarded by the API server's TokenReview and SubjectAccessReview (as kubebuilder
+// scaffolds it), so only a ServiceAccount allowed to `get /metrics` can scrape.
+func metricsOptions(f flags) metricsserver.Options {
+	o := metricsserver.Options{BindAddress: f.metricsAddr}
+	if f.metricsSecure {
+		o.SecureServing = true
+		o.FilterProvider = metricsauth.FilterProvider
+		o.CertDir = f.metricsCertDir
+	}
+	return o
 }
 
 // newRenderer loads the watches file and charts (embedded unless overridden) and sets

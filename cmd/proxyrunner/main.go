@@ -25,10 +25,8 @@ import (
 	"github.com/mcp-operator/mcp-operator/pkg/logging"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/runconfig"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/runner"
+	"github.com/mcp-operator/mcp-operator/pkg/version"
 )
-
-// version is stamped at build time with -ldflags "-X main.version=…".
-var version = "dev"
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout); err != nil {
@@ -198,7 +196,7 @@ func run(args []string, out io.Writer) error {
 		return err
 	}
 	if f.showVersion {
-		fmt.Fprintln(out, "proxyrunner", version)
+		fmt.Fprintln(out, "proxyrunner", version.Version)
 		return nil
 	}
 	cfg, err := buildConfig(f)
@@ -216,6 +214,6 @@ func run(args []string, out io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	log.Info("Starting proxy runner", zap.String("version", version), zap.String("name", cfg.Name))
+	log.Info("Starting proxy runner", zap.String("version", version.Version), zap.String("name", cfg.Name))
 	return r.Run(ctx, nil)
 }

@@ -320,9 +320,23 @@ func TestVersionsAgree(t *testing.T) {
 	if img := csv.Metadata.Annotations["containerImage"]; img != "ghcr.io/mcp-operator/manager:"+v {
 		t.Errorf("CSV containerImage = %q, want ghcr.io/mcp-operator/manager:%s", img, v)
 	}
+	related := map[string]string{}
 	for _, ri := range csv.Spec.RelatedImages {
+		related[ri.Name] = ri.Image
 		if !strings.HasSuffix(ri.Image, ":"+v) {
 			t.Errorf("CSV relatedImage %s = %s, want tag %s", ri.Name, ri.Image, v)
+		}
+	}
+	// Mirroring tools and disconnected installs read relatedImages: every image the
+	// operator runs must be listed, the operands as the manager's env names them.
+	want := map[string]string{"manager": c["image"].(string)}
+	want["proxyrunner"], _ = envValue(c, "PROXY_RUNNER_IMAGE")
+	want["vmcp"], _ = envValue(c, "VMCP_IMAGE")
+	want["optimizer"] = "ghcr.io/mcp-operator/optimizer:" + v
+	want["embedder"] = "ghcr.io/mcp-operator/embedder:" + v
+	for name, img := range want {
+		if related[name] != img {
+			t.Errorf("CSV relatedImages[%s] = %q, want %q (run 'make bundle')", name, related[name], img)
 		}
 	}
 }

@@ -344,3 +344,31 @@ func TestDockerignoreMatcher(t *testing.T) {
 		})
 	}
 }
+
+// `make build` stamps VERSION into every binary, and each reports it; the Dockerfile
+// stamps the same variable and labels each image with it.
+func TestBinariesReportVersion(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the three binaries")
+	}
+	bin := t.TempDir()
+	const v = "9.8.7-test"
+	if out, err := exec.Command("make", "-C", path(), "build", "VERSION="+v, "BIN="+bin).CombinedOutput(); err != nil {
+		t.Fatalf("make build: %v\n%s", err, out)
+	}
+	for name, args := range map[string][]string{"vmcp": {"version"}, "proxyrunner": {"--version"}, "manager": {"--version"}} {
+		out, err := exec.Command(filepath.Join(bin, name), args...).CombinedOutput()
+		if err != nil || strings.TrimSpace(string(out)) != name+" "+v {
+			t.Errorf("%s %v = %q (%v), want %q", name, args, out, err, name+" "+v)
+		}
+	}
+	df, err := os.ReadFile(path("Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"pkg/version.Version=${VERSION}", `org.opencontainers.image.version="${VERSION}"`} {
+		if !strings.Contains(string(df), want) {
+			t.Errorf("Dockerfile lacks %s", want)
+		}
+	}
+}

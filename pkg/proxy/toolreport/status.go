@@ -7,16 +7,21 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 
-	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/api/group"
 )
 
 // FieldManager owns status.tools; the operator never sets that field.
 const FieldManager = "proxyrunner"
 
-var resMCPServers = v1alpha1.GroupVersion.WithResource("mcpservers")
+// apiVersion is a version the API serves MCPServer in. The runner addresses the API
+// over REST only, so it names the group instead of linking the typed API.
+var apiVersion = schema.GroupVersion{Group: group.Name, Version: "v1alpha1"}
+
+var resMCPServers = apiVersion.WithResource("mcpservers")
 
 // Status reads and writes status.tools of one MCPServer.
 type Status struct {
@@ -53,7 +58,7 @@ func (s *Status) Apply(ctx context.Context, tools []string) error {
 		list[i] = t
 	}
 	u := &unstructured.Unstructured{Object: map[string]any{
-		"apiVersion": v1alpha1.GroupVersion.String(), "kind": "MCPServer",
+		"apiVersion": apiVersion.String(), "kind": "MCPServer",
 		"metadata": map[string]any{"name": s.name, "namespace": s.namespace},
 		"status":   map[string]any{"tools": list},
 	}}

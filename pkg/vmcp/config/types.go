@@ -104,7 +104,9 @@ type StaticBackend struct {
 	// +kubebuilder:validation:Pattern=`^https?://[^\s]+$`
 	URL string `json:"url,omitempty"`
 
-	// Transport is how vmcp talks to the backend.
+	// Transport is how vmcp talks to the backend: streamable-http (the default; POST and
+	// GET on url), sse (the legacy HTTP+SSE transport at url) or stdio (vmcp starts
+	// command as a subprocess; local use only, refused in a cluster unless allowed).
 	// +kubebuilder:default=streamable-http
 	// +optional
 	Transport Transport `json:"transport,omitempty"`
@@ -149,7 +151,9 @@ const (
 // IncomingAuth is client-to-vmcp authentication and authorization.
 // +kubebuilder:validation:XValidation:rule="self.type != 'oidc' || has(self.oidc)",message="incomingAuth.type oidc needs incomingAuth.oidc"
 type IncomingAuth struct {
-	// Type of authentication.
+	// Type of client authentication: anonymous (the default; every client is accepted),
+	// oidc (a bearer JWT checked against oidc's issuer and JWKS), or local (the same as
+	// anonymous, named for a vmcp listening on 127.0.0.1 for one local user).
 	// +kubebuilder:default=anonymous
 	// +optional
 	Type IncomingAuthType `json:"type,omitempty"`
@@ -222,7 +226,8 @@ const (
 // Authz is an authorization policy set.
 // +kubebuilder:validation:XValidation:rule="self.type != 'cedar' || (has(self.policies) && size(self.policies) > 0)",message="authz type cedar needs at least one policy"
 type Authz struct {
-	// Type of the authorizer.
+	// Type of the authorizer: none (the default; every authenticated client may use
+	// everything) or cedar (policies filter the lists and gate every call).
 	// +kubebuilder:default=none
 	// +optional
 	Type AuthzType `json:"type,omitempty"`
@@ -264,7 +269,9 @@ const (
 
 // OutgoingAuth is vmcp-to-backend authentication. A client's token is never forwarded.
 type OutgoingAuth struct {
-	// Source of backend credentials.
+	// Source of backend credentials: inline (the default; only default and backends
+	// below) or discovered (each backend's MCPExternalAuthConfig, with backends below
+	// overriding it).
 	// +kubebuilder:default=inline
 	// +optional
 	Source OutgoingAuthSource `json:"source,omitempty"`
@@ -291,7 +298,9 @@ const (
 // +kubebuilder:validation:XValidation:rule="self.type != 'header_injection' || has(self.headerInjection)",message="type header_injection needs headerInjection"
 // +kubebuilder:validation:XValidation:rule="self.type != 'token_exchange' || has(self.tokenExchange)",message="type token_exchange needs tokenExchange"
 type BackendAuthStrategy struct {
-	// Type of the strategy.
+	// Type of the strategy: unauthenticated (no credentials), header_injection (a fixed
+	// header, its value from a Secret) or token_exchange (the client's token exchanged
+	// per RFC 8693 for one scoped to the backend; the client's token is never forwarded).
 	Type BackendAuthType `json:"type"`
 	// HeaderInjection adds a header whose value comes from an environment variable.
 	// +optional
@@ -389,7 +398,11 @@ const DefaultPrefixFormat = "{workload}_"
 // Aggregation controls how backends' tools, resources and prompts are merged.
 // +kubebuilder:validation:XValidation:rule="!has(self.conflictResolution) || self.conflictResolution != 'priority' || (has(self.conflictResolutionConfig) && has(self.conflictResolutionConfig.priorityOrder) && size(self.conflictResolutionConfig.priorityOrder) > 0)",message="conflictResolution priority needs conflictResolutionConfig.priorityOrder"
 type Aggregation struct {
-	// ConflictResolution strategy.
+	// ConflictResolution says what happens when two backends offer a tool of the same
+	// name: prefix (the default; every tool is renamed with prefixFormat, "{workload}_"
+	// unless set), priority (the backend earlier in priorityOrder keeps the name, the
+	// others' tool is hidden) or manual (tools[].overrides and filters must make every
+	// name unique; a clash left over is an error that names the tools).
 	// +kubebuilder:default=prefix
 	// +optional
 	ConflictResolution ConflictResolution `json:"conflictResolution,omitempty"`
@@ -550,7 +563,8 @@ type FailureHandling struct {
 	// +kubebuilder:default="30s"
 	// +optional
 	StatusReportingInterval Duration `json:"statusReportingInterval,omitempty"`
-	// PartialFailureMode: fail refuses service while any backend is down; best_effort serves the healthy ones.
+	// PartialFailureMode: fail (the default) refuses service while any backend is down;
+	// best_effort serves the healthy ones.
 	// +kubebuilder:default=fail
 	// +optional
 	PartialFailureMode PartialFailureMode `json:"partialFailureMode,omitempty"`
@@ -637,7 +651,9 @@ type WorkflowStep struct {
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:Pattern=`^[a-zA-Z][a-zA-Z0-9_-]*$`
 	ID string `json:"id"`
-	// Type of the step.
+	// Type of the step: tool (the default; calls tool with arguments), elicitation (asks
+	// the client's user with message and schema) or forEach (runs its steps once per item
+	// of collection).
 	// +kubebuilder:default=tool
 	// +optional
 	Type StepType `json:"type,omitempty"`
@@ -720,7 +736,9 @@ const (
 // OnError configures step failure handling.
 // +kubebuilder:validation:XValidation:rule="self.action != 'retry' || (has(self.retryCount) && self.retryCount > 0)",message="onError action retry needs retryCount > 0"
 type OnError struct {
-	// Action on failure.
+	// Action on failure: abort (the default; the composite tool fails), continue (the
+	// step's output is defaultResults and the workflow goes on) or retry (up to
+	// retryCount more times, retryDelay apart, then abort).
 	// +kubebuilder:default=abort
 	// +optional
 	Action ErrorAction `json:"action,omitempty"`
@@ -747,7 +765,9 @@ const (
 
 // ElicitationResponse configures the reaction to a declined or cancelled elicitation.
 type ElicitationResponse struct {
-	// Action to take; abort when unset.
+	// Action to take: abort (the composite tool fails; also what happens when this is
+	// not set), continue (the step's output is defaultResults and the workflow goes on)
+	// or skip_remaining (no further step starts; the workflow returns what it has).
 	// +optional
 	// +kubebuilder:default=abort
 	Action ElicitationAction `json:"action,omitempty"`

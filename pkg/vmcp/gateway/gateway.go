@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/mcp-operator/mcp-operator/pkg/auth"
+	"github.com/mcp-operator/mcp-operator/pkg/version"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/authz"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/backend"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/composite"
@@ -20,8 +21,8 @@ import (
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/health"
 )
 
-// Version is reported to clients and backends; cmd/vmcp overrides it at link time.
-var Version = "dev"
+// Version is reported to clients and backends as the implementation version.
+var Version = version.Version
 
 // Options configure a Gateway.
 type Options struct {
