@@ -85,6 +85,9 @@ type BearerTokenConfig struct {
 // +kubebuilder:validation:XValidation:rule="self.type == 'bearerToken' ? has(self.bearerToken) : !has(self.bearerToken)",message="spec.bearerToken must be set when spec.type is bearerToken, and only then",fieldPath=".bearerToken"
 type MCPExternalAuthConfigSpec struct {
 	// Type of the strategy: tokenExchange, headerInjection, bearerToken or unauthenticated.
+	// The original's embeddedAuthServer, awsSts, upstreamInject, obo and xaa are accepted
+	// with their sub-objects but not built here: they are reported with the Unsupported
+	// condition.
 	Type ExternalAuthType `json:"type"`
 
 	// TokenExchange settings, for type tokenExchange.

@@ -207,8 +207,7 @@ type EmbeddedAuthServerConfigInboundGrantsSpiffeClientAuth struct {
 	// +required
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=2
-	// +kubebuilder:validation:items:Enum=spiffe_x509;spiffe_jwt
-	Methods []string `json:"methods,omitempty"`
+	Methods []SPIFFEMethod `json:"methods,omitempty"`
 
 	// PrincipalPattern is the principal pattern.
 	// +required
@@ -330,7 +329,7 @@ type EmbeddedAuthServerConfigRegistrationRateLimit struct {
 // EmbeddedAuthServerConfigSpiffeTrustDomainBundleSourceEndpoint is the endpoint of a
 // MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigSpiffeTrustDomainBundleSourceEndpoint struct {
-	// Profile is the profile.
+	// Profile of the bundle endpoint: https_web (Web PKI TLS) or https_spiffe (SPIFFE-authenticated TLS).
 	// +required
 	// +kubebuilder:validation:Enum=https_web;https_spiffe
 	Profile string `json:"profile"`
@@ -371,7 +370,7 @@ type EmbeddedAuthServerConfigSpiffeTrustDomainBundleSource struct {
 	// +optional
 	File *EmbeddedAuthServerConfigSpiffeTrustDomainBundleSourceFile `json:"file,omitempty"`
 
-	// Type is the type.
+	// Type of the bundle source: bundle_endpoint (fetched over HTTPS), file (read from a mounted file) or workload_api (the SPIFFE Workload API).
 	// +required
 	// +kubebuilder:validation:Enum=bundle_endpoint;file;workload_api
 	Type string `json:"type"`
@@ -394,8 +393,7 @@ type EmbeddedAuthServerConfigSpiffeTrustDomain struct {
 	// +required
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=2
-	// +kubebuilder:validation:items:Enum=spiffe_x509;spiffe_jwt
-	Methods []string `json:"methods,omitempty"`
+	Methods []SPIFFEMethod `json:"methods,omitempty"`
 
 	// Name is the name.
 	// +required
@@ -529,7 +527,7 @@ type EmbeddedAuthServerConfigStorage struct {
 	// +optional
 	Redis *EmbeddedAuthServerConfigStorageRedis `json:"redis,omitempty"`
 
-	// Type is the type.
+	// Type of the storage: memory (the default; state is lost on restart and not shared between replicas) or redis.
 	// +optional
 	// +kubebuilder:validation:Enum=memory;redis
 	// +kubebuilder:default="memory"
@@ -705,7 +703,7 @@ type EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigDCRConfig struct {
 	// +kubebuilder:validation:Pattern=`^https://[^\s?#]+[^/\s?#]$`
 	RegistrationEndpoint string `json:"registrationEndpoint,omitempty"`
 
-	// RegistrationProbe is the registration probe.
+	// RegistrationProbe is how dynamic client registration is checked: tokenEndpoint, authorizationEndpoint (probe that endpoint) or none (no probe).
 	// +optional
 	// +kubebuilder:validation:Enum=tokenEndpoint;authorizationEndpoint;none
 	RegistrationProbe string `json:"registrationProbe,omitempty"`
@@ -807,7 +805,7 @@ type EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigUserInfo struct {
 	// +optional
 	FieldMapping *EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigUserInfoFieldMapping `json:"fieldMapping,omitempty"`
 
-	// HTTPMethod is the HTTP method.
+	// HTTPMethod used to call the user-info endpoint: GET (query) or POST (form body).
 	// +optional
 	// +kubebuilder:validation:Enum=GET;POST
 	HTTPMethod string `json:"httpMethod,omitempty"`
@@ -874,7 +872,7 @@ type EmbeddedAuthServerConfigUpstreamProviderOauth2Config struct {
 	// +kubebuilder:validation:Pattern=`^https?://.*$`
 	TokenEndpoint string `json:"tokenEndpoint"`
 
-	// TokenEndpointAuthMethod is the token endpoint auth method.
+	// TokenEndpointAuthMethod is how the client authenticates at the token endpoint: none (public client), client_secret_basic (HTTP Basic) or client_secret_post (form fields).
 	// +optional
 	// +kubebuilder:validation:Enum=none;client_secret_basic;client_secret_post
 	TokenEndpointAuthMethod string `json:"tokenEndpointAuthMethod,omitempty"`
@@ -965,7 +963,7 @@ type EmbeddedAuthServerConfigUpstreamProvider struct {
 	// +optional
 	OIDCConfig *EmbeddedAuthServerConfigUpstreamProviderOIDCConfig `json:"oidcConfig,omitempty"`
 
-	// Type is the type.
+	// Type of the upstream provider: oidc (discovered from its issuer) or oauth2 (endpoints given explicitly).
 	// +required
 	// +kubebuilder:validation:Enum=oidc;oauth2
 	Type string `json:"type"`
@@ -1167,7 +1165,7 @@ type XAAConfig struct {
 	// +optional
 	SubjectProviderName string `json:"subjectProviderName,omitempty"`
 
-	// SubjectTokenType is the subject token type.
+	// SubjectTokenType is the type of the identity assertion; only urn:ietf:params:oauth:token-type:id_token (an OIDC ID token) is defined.
 	// +optional
 	// +kubebuilder:validation:Enum="urn:ietf:params:oauth:token-type:id_token"
 	SubjectTokenType string `json:"subjectTokenType,omitempty"`
@@ -1195,7 +1193,7 @@ type XAAConfig struct {
 
 // AuthServerRef is the auth server ref of a MCPServer.
 type AuthServerRef struct {
-	// Kind is the kind.
+	// Kind of the referenced object; MCPExternalAuthConfig (the default and only value) holds the embedded authorization server configuration.
 	// +required
 	// +kubebuilder:validation:Enum=MCPExternalAuthConfig
 	// +kubebuilder:default="MCPExternalAuthConfig"
@@ -1546,7 +1544,7 @@ type MCPOIDCConfigSpec struct {
 	// +optional
 	KubernetesServiceAccount *MCPOIDCConfigSpecKubernetesServiceAccount `json:"kubernetesServiceAccount,omitempty"`
 
-	// Type is the type.
+	// Type of the OIDC settings: kubernetesServiceAccount (tokens issued by the cluster to service accounts; issuer defaults to https://kubernetes.default.svc) or inline (an external identity provider given in inline).
 	// +required
 	// +kubebuilder:validation:Enum=kubernetesServiceAccount;inline
 	Type string `json:"type"`
@@ -1820,3 +1818,8 @@ type MCPRegistryStatus struct {
 	// +optional
 	URL string `json:"url,omitempty"`
 }
+
+// SPIFFEMethod is how a SPIFFE identity is presented: spiffe_x509 (an X.509 SVID in
+// mutual TLS) or spiffe_jwt (a JWT SVID).
+// +kubebuilder:validation:Enum=spiffe_x509;spiffe_jwt
+type SPIFFEMethod string

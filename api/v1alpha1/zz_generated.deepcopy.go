@@ -553,7 +553,7 @@ func (in *EmbeddedAuthServerConfigInboundGrantsSpiffeClientAuth) DeepCopyInto(ou
 	}
 	if in.Methods != nil {
 		in, out := &in.Methods, &out.Methods
-		*out = make([]string, len(*in))
+		*out = make([]SPIFFEMethod, len(*in))
 		copy(*out, *in)
 	}
 	if in.Resources != nil {
@@ -662,7 +662,7 @@ func (in *EmbeddedAuthServerConfigSpiffeTrustDomain) DeepCopyInto(out *EmbeddedA
 	}
 	if in.Methods != nil {
 		in, out := &in.Methods, &out.Methods
-		*out = make([]string, len(*in))
+		*out = make([]SPIFFEMethod, len(*in))
 		copy(*out, *in)
 	}
 }

@@ -131,7 +131,7 @@ type StaticBackend struct {
 	// +optional
 	Metadata map[string]string `json:"metadata,omitempty"`
 
-	// Type is the type.
+	// Type of the backend: entry (an MCPServerEntry-style remote with no pods) or empty for an ordinary backend.
 	// +optional
 	// +kubebuilder:validation:Enum=entry;""
 	Type string `json:"type,omitempty"`
@@ -415,8 +415,7 @@ type Aggregation struct {
 	// +listMapKey=workload
 	Tools []WorkloadTools `json:"tools,omitempty"`
 
-	// DefaultToolVisibility says whether tools not named by a filter are shown (visible) or
-	// hidden.
+	// DefaultToolVisibility says whether tools no filter names are shown (allow) or hidden (deny).
 	// +optional
 	// +kubebuilder:validation:Enum=allow;deny
 	DefaultToolVisibility string `json:"defaultToolVisibility,omitempty"`
@@ -765,8 +764,7 @@ const (
 
 // ElicitationResponse configures the reaction to a declined or cancelled elicitation.
 type ElicitationResponse struct {
-	// Action to take: abort (the composite tool fails; also what happens when this is
-	// not set), continue (the step's output is defaultResults and the workflow goes on)
+	// Action to take: abort (the default: the composite tool fails), continue (the step's output is defaultResults and the workflow goes on)
 	// or skip_remaining (no further step starts; the workflow returns what it has).
 	// +optional
 	// +kubebuilder:default=abort
