@@ -94,13 +94,6 @@ func ConfigUnsupportedFields(prefix string, c *config.Config) []string {
 		{".rateLimiting", c.RateLimiting != nil},
 		{".passthroughHeaders", len(c.PassthroughHeaders) > 0},
 	}
-	if a := c.Aggregation; a != nil {
-		f = append(f, unsupported{".aggregation.excludeAllTools", a.ExcludeAllTools != nil && *a.ExcludeAllTools},
-			unsupported{".aggregation.defaultToolVisibility", a.DefaultToolVisibility != ""})
-		for _, t := range a.Tools {
-			f = append(f, unsupported{".aggregation.tools[" + t.Workload + "].excludeAll", t.ExcludeAll != nil && *t.ExcludeAll})
-		}
-	}
 	if o := c.Operational; o != nil {
 		f = append(f, unsupported{".operational.listChanged", o.ListChanged != nil}, unsupported{".operational.logLevel", o.LogLevel != ""})
 		if o.Timeouts != nil {
