@@ -1707,7 +1707,7 @@ type MCPWebhookConfigSpecMutatingTLSConfig struct {
 
 // MCPWebhookConfigSpecMutating is the mutating of a MCPWebhookConfig.
 type MCPWebhookConfigSpecMutating struct {
-	// FailurePolicy when the webhook cannot be reached or answers badly: fail refuses the
+	// FailurePolicy when the webhook cannot be reached or answers badly: fail (the default) refuses the
 	// request, ignore lets it through.
 	// +optional
 	// +kubebuilder:validation:Enum=fail;ignore
