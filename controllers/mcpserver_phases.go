@@ -178,6 +178,9 @@ func buildMCPServerValues(server *v1alpha1.MCPServer, spec v1alpha1.MCPServerSpe
 		// The proxy writes status.tools (the MCP Optimizer reads it).
 		ReportTools: true,
 	}
+	if spec.MaxRequestBodySize != nil {
+		rc.MaxRequestBodySize = *spec.MaxRequestBodySize
+	}
 	if transport == v1alpha1.TransportStdio {
 		rc.Stdio = &runconfig.Stdio{Pod: name + "-0", Container: "mcp"}
 	} else {

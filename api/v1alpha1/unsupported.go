@@ -43,7 +43,6 @@ func (s *MCPServerSpec) UnsupportedFields() []string {
 		{"spec.telemetryConfigRef", s.TelemetryConfigRef != nil},
 		{"spec.webhookConfigRef", s.WebhookConfigRef != nil},
 		{"spec.endpointPrefix", s.EndpointPrefix != ""},
-		{"spec.maxRequestBodySize", s.MaxRequestBodySize != nil && *s.MaxRequestBodySize > 0},
 		{"spec.proxyReadTimeout", s.ProxyReadTimeout != ""},
 		{"spec.trustProxyHeaders", s.TrustProxyHeaders != nil && *s.TrustProxyHeaders},
 		{"spec.rateLimiting", s.RateLimiting != nil},

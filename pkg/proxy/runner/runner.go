@@ -109,11 +109,15 @@ func (r *Runner) protect(h http.Handler) http.Handler {
 }
 
 func (r *Runner) guard() httpserver.Guard {
+	limit := r.opts.MaxBodyBytes
+	if r.cfg.MaxRequestBodySize > 0 {
+		limit = r.cfg.MaxRequestBodySize
+	}
 	return httpserver.Guard{
 		LoopbackOnly:   httpserver.IsLoopbackHost(r.cfg.Host),
 		AllowedHosts:   r.opts.AllowedHosts,
 		AllowedOrigins: r.opts.AllowedOrigins,
-		MaxBodyBytes:   r.opts.MaxBodyBytes,
+		MaxBodyBytes:   limit,
 	}
 }
 
