@@ -181,6 +181,9 @@ func buildMCPServerValues(server *v1alpha1.MCPServer, spec v1alpha1.MCPServerSpe
 	if spec.MaxRequestBodySize != nil {
 		rc.MaxRequestBodySize = *spec.MaxRequestBodySize
 	}
+	if transport != v1alpha1.TransportStdio {
+		rc.ProxyReadTimeout = spec.ProxyReadTimeout
+	}
 	if transport == v1alpha1.TransportStdio {
 		rc.Stdio = &runconfig.Stdio{Pod: name + "-0", Container: "mcp"}
 	} else {

@@ -43,7 +43,7 @@ func (s *MCPServerSpec) UnsupportedFields() []string {
 		{"spec.telemetryConfigRef", s.TelemetryConfigRef != nil},
 		{"spec.webhookConfigRef", s.WebhookConfigRef != nil},
 		{"spec.endpointPrefix", s.EndpointPrefix != ""},
-		{"spec.proxyReadTimeout", s.ProxyReadTimeout != ""},
+		{"spec.proxyReadTimeout (stdio transport)", s.ProxyReadTimeout != "" && (s.Transport == "" || s.Transport == TransportStdio)},
 		{"spec.trustProxyHeaders", s.TrustProxyHeaders != nil && *s.TrustProxyHeaders},
 		{"spec.rateLimiting", s.RateLimiting != nil},
 		{"spec.volumes", len(s.Volumes) > 0},

@@ -39,6 +39,9 @@ type Config struct {
 	// MaxRequestBodySize, when positive, is the largest request body in bytes the proxy
 	// accepts (MCPServer spec.maxRequestBodySize); it replaces the --max-body default.
 	MaxRequestBodySize int64 `json:"maxRequestBodySize,omitempty"`
+	// ProxyReadTimeout, when set (Go duration), bounds the wait for an HTTP or SSE
+	// upstream's response headers (MCPServer spec.proxyReadTimeout).
+	ProxyReadTimeout string `json:"proxyReadTimeout,omitempty"`
 }
 
 // Stdio locates the stdio stream: attach to Pod/Container, or run Command locally.
