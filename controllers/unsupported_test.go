@@ -66,7 +66,7 @@ func TestUnsupportedFieldsReported(t *testing.T) {
 		Spec: v1alpha1.MCPServerSpec{
 			Image: "ghcr.io/example/mcp:1", Transport: v1alpha1.TransportStdio,
 			WebhookConfigRef:   &v1alpha1.LocalObjectReference{Name: "hooks"},
-			MaxRequestBodySize: ptr.To[int64](1024),
+			TrustProxyHeaders: ptr.To(true),
 		},
 	}
 	if err := k8s.Create(ctx, server); err != nil {
@@ -79,7 +79,7 @@ func TestUnsupportedFieldsReported(t *testing.T) {
 		}
 		c := conditions.Get(s.Status.Conditions, v1alpha1.ConditionUnsupported)
 		if c == nil || c.Status != metav1.ConditionTrue || !strings.Contains(c.Message, "spec.webhookConfigRef") ||
-			!strings.Contains(c.Message, "spec.maxRequestBodySize") || !strings.Contains(c.Reason, "SpecWebhookConfigRef") {
+			!strings.Contains(c.Message, "spec.trustProxyHeaders") || !strings.Contains(c.Reason, "SpecWebhookConfigRef") {
 			return fmt.Errorf("condition %+v", c)
 		}
 		events := &corev1.EventList{}
@@ -95,7 +95,7 @@ func TestUnsupportedFieldsReported(t *testing.T) {
 		return fmt.Errorf("no Warning event %s", v1alpha1.ConditionUnsupported)
 	})
 	patchServer(t, ns, server.Name, func(s *v1alpha1.MCPServer) {
-		s.Spec.WebhookConfigRef, s.Spec.MaxRequestBodySize = nil, nil
+		s.Spec.WebhookConfigRef, s.Spec.TrustProxyHeaders = nil, nil
 	})
 	eventually(t, "Unsupported condition removed", func() error {
 		s := &v1alpha1.MCPServer{}

@@ -1199,7 +1199,7 @@ type AuthServerRef struct {
 	// +kubebuilder:default="MCPExternalAuthConfig"
 	Kind string `json:"kind"`
 
-	// Name is the name.
+	// Name of the MCPExternalAuthConfig holding the authorization server settings.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	Name string `json:"name"`
@@ -1236,11 +1236,11 @@ type OIDCConfigRef struct {
 
 // ProxyResourceOverridesProxyDeploymentEnv is the env of a MCPServer.
 type ProxyResourceOverridesProxyDeploymentEnv struct {
-	// Name is the name.
+	// Name of the environment variable.
 	// +required
 	Name string `json:"name"`
 
-	// Value is the value.
+	// Value of the environment variable (plain text; use Secrets for credentials).
 	// +required
 	Value string `json:"value"`
 }
@@ -1248,7 +1248,7 @@ type ProxyResourceOverridesProxyDeploymentEnv struct {
 // ProxyResourceOverridesProxyDeploymentImagePullSecret is the image pull secrets of a
 // MCPServer.
 type ProxyResourceOverridesProxyDeploymentImagePullSecret struct {
-	// Name is the name.
+	// Name of a Secret of type kubernetes.io/dockerconfigjson in the same namespace.
 	// +optional
 	// +kubebuilder:default=""
 	Name string `json:"name,omitempty"`
@@ -1314,7 +1314,7 @@ type ProxyResourceOverrides struct {
 
 // TelemetryConfigRef is the telemetry config ref of a MCPServer.
 type TelemetryConfigRef struct {
-	// Name is the name.
+	// Name of the MCPTelemetryConfig in the same namespace.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	Name string `json:"name"`
@@ -1327,7 +1327,7 @@ type TelemetryConfigRef struct {
 
 // HostVolume is the volumes of a MCPServer.
 type HostVolume struct {
-	// HostPath is the directory on the node.
+	// HostPath is the directory on the node that is mounted.
 	// +required
 	HostPath string `json:"hostPath"`
 
@@ -1335,7 +1335,7 @@ type HostVolume struct {
 	// +required
 	MountPath string `json:"mountPath"`
 
-	// Name is the name.
+	// Name of the volume in the pod.
 	// +required
 	Name string `json:"name"`
 
@@ -1433,7 +1433,7 @@ type VirtualMCPServerRuntimeDiscoveredBackend struct {
 
 // VirtualMCPServerRuntime is the runtime of a VirtualMCPServer.
 type VirtualMCPServerRuntime struct {
-	// BackendCount is the backend count.
+	// BackendCount is the number of backends the running vmcp knows.
 	// +optional
 	BackendCount *int32 `json:"backendCount,omitempty"`
 
@@ -1443,15 +1443,15 @@ type VirtualMCPServerRuntime struct {
 	// +listMapKey=type
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
 
-	// DiscoveredBackends is the discovered backends.
+	// DiscoveredBackends as the running vmcp sees them.
 	// +optional
 	DiscoveredBackends []VirtualMCPServerRuntimeDiscoveredBackend `json:"discoveredBackends,omitempty"`
 
-	// Message is the message.
+	// Message of the running vmcp.
 	// +optional
 	Message string `json:"message,omitempty"`
 
-	// Phase is the phase.
+	// Phase reported by the running vmcp.
 	// +optional
 	// +kubebuilder:validation:Enum=Pending;Ready;Degraded;Failed
 	Phase string `json:"phase,omitempty"`
@@ -1467,7 +1467,8 @@ type MCPOIDCConfigSpecInline struct {
 	// +optional
 	ClientID string `json:"clientId,omitempty"`
 
-	// ClientSecretRef is the client secret ref.
+	// ClientSecretRef is the Secret key holding the OAuth client secret, for token
+	// introspection. Not built yet (reported as Unsupported).
 	// +optional
 	ClientSecretRef *SecretKeyRef `json:"clientSecretRef,omitempty"`
 
@@ -1521,26 +1522,29 @@ type MCPOIDCConfigSpecKubernetesServiceAccount struct {
 	// +optional
 	JWKSURL string `json:"jwksUrl,omitempty"`
 
-	// Namespace is the namespace.
+	// Namespace whose service accounts may call; empty allows any. Not built yet (reported as
+	// Unsupported).
 	// +optional
 	Namespace string `json:"namespace,omitempty"`
 
-	// ServiceAccount is the service account.
+	// ServiceAccount that may call; empty allows any. Not built yet (reported as Unsupported).
 	// +optional
 	ServiceAccount string `json:"serviceAccount,omitempty"`
 
-	// UseClusterAuth is the use cluster auth.
+	// UseClusterAuth fetches the signing keys with the pod's own service account token (needed
+	// by most API servers).
 	// +optional
 	UseClusterAuth *bool `json:"useClusterAuth,omitempty"`
 }
 
 // MCPOIDCConfigSpec is the spec of a MCPOIDCConfig.
 type MCPOIDCConfigSpec struct {
-	// Inline is the inline.
+	// Inline settings of an external identity provider, for type inline.
 	// +optional
 	Inline *MCPOIDCConfigSpecInline `json:"inline,omitempty"`
 
-	// KubernetesServiceAccount is the kubernetes service account.
+	// KubernetesServiceAccount settings, for type kubernetesServiceAccount: tokens the cluster
+	// issues to service accounts.
 	// +optional
 	KubernetesServiceAccount *MCPOIDCConfigSpecKubernetesServiceAccount `json:"kubernetesServiceAccount,omitempty"`
 
@@ -1570,7 +1574,7 @@ type SharedConfigStatus struct {
 
 // MCPTelemetryConfigSpecOpenTelemetryMetrics is the metrics of a MCPTelemetryConfig.
 type MCPTelemetryConfigSpecOpenTelemetryMetrics struct {
-	// Enabled is the enabled.
+	// Enabled exports metrics over OTLP.
 	// +optional
 	// +kubebuilder:default=false
 	Enabled *bool `json:"enabled,omitempty"`
@@ -1579,19 +1583,19 @@ type MCPTelemetryConfigSpecOpenTelemetryMetrics struct {
 // MCPTelemetryConfigSpecOpenTelemetrySensitiveHeader is the sensitive headers of a
 // MCPTelemetryConfig.
 type MCPTelemetryConfigSpecOpenTelemetrySensitiveHeader struct {
-	// Name is the name.
+	// Name of the OTLP request header.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	Name string `json:"name"`
 
-	// SecretKeyRef is the secret key ref.
+	// SecretKeyRef is the Secret key holding the header value (e.g. an API key).
 	// +required
 	SecretKeyRef *SecretKeyRef `json:"secretKeyRef"`
 }
 
 // MCPTelemetryConfigSpecOpenTelemetryTracing is the tracing of a MCPTelemetryConfig.
 type MCPTelemetryConfigSpecOpenTelemetryTracing struct {
-	// Enabled is the enabled.
+	// Enabled exports traces over OTLP.
 	// +optional
 	// +kubebuilder:default=false
 	Enabled *bool `json:"enabled,omitempty"`
@@ -1609,7 +1613,7 @@ type MCPTelemetryConfigSpecOpenTelemetry struct {
 	// +optional
 	CABundleRef *EmbeddedAuthServerConfigTrustedIssuerCABundleRef `json:"caBundleRef,omitempty"`
 
-	// Enabled is the enabled.
+	// Enabled turns OTLP export on.
 	// +optional
 	// +kubebuilder:default=false
 	Enabled *bool `json:"enabled,omitempty"`
@@ -1627,23 +1631,24 @@ type MCPTelemetryConfigSpecOpenTelemetry struct {
 	// +kubebuilder:default=false
 	Insecure *bool `json:"insecure,omitempty"`
 
-	// Metrics is the metrics.
+	// Metrics export settings.
 	// +optional
 	Metrics *MCPTelemetryConfigSpecOpenTelemetryMetrics `json:"metrics,omitempty"`
 
-	// ResourceAttributes is the resource attributes.
+	// ResourceAttributes are added to every exported span and metric (e.g.
+	// deployment.environment).
 	// +optional
 	ResourceAttributes map[string]string `json:"resourceAttributes,omitempty"`
 
-	// SensitiveHeaders is the sensitive headers.
+	// SensitiveHeaders are OTLP request headers whose values come from Secrets.
 	// +optional
 	SensitiveHeaders []MCPTelemetryConfigSpecOpenTelemetrySensitiveHeader `json:"sensitiveHeaders,omitempty"`
 
-	// Tracing is the tracing.
+	// Tracing export settings.
 	// +optional
 	Tracing *MCPTelemetryConfigSpecOpenTelemetryTracing `json:"tracing,omitempty"`
 
-	// UseLegacyAttributes is the use legacy attributes.
+	// UseLegacyAttributes also emits the attribute names of older releases.
 	// +optional
 	// +kubebuilder:default=true
 	UseLegacyAttributes *bool `json:"useLegacyAttributes,omitempty"`
@@ -1651,36 +1656,37 @@ type MCPTelemetryConfigSpecOpenTelemetry struct {
 
 // MCPTelemetryConfigSpecPrometheus is the prometheus of a MCPTelemetryConfig.
 type MCPTelemetryConfigSpecPrometheus struct {
-	// Enabled is the enabled.
+	// Enabled serves Prometheus metrics on /metrics.
 	// +optional
 	// +kubebuilder:default=false
 	Enabled *bool `json:"enabled,omitempty"`
 
-	// MetricsOnTransportPort is the metrics on transport port.
+	// MetricsOnTransportPort serves /metrics on the MCP port instead of a separate one.
 	// +optional
 	MetricsOnTransportPort *bool `json:"metricsOnTransportPort,omitempty"`
 }
 
 // MCPTelemetryConfigSpec is the spec of a MCPTelemetryConfig.
 type MCPTelemetryConfigSpec struct {
-	// OpenTelemetry is the open telemetry.
+	// OpenTelemetry configures OTLP export of traces and metrics.
 	// +optional
 	OpenTelemetry *MCPTelemetryConfigSpecOpenTelemetry `json:"openTelemetry,omitempty"`
 
-	// Prometheus is the prometheus.
+	// Prometheus configures the Prometheus metrics endpoint.
 	// +optional
 	Prometheus *MCPTelemetryConfigSpecPrometheus `json:"prometheus,omitempty"`
 }
 
 // MCPAuthzConfigSpec is the spec of a MCPAuthzConfig.
 type MCPAuthzConfigSpec struct {
-	// Config is the config.
+	// Config is the policy set: for cedarv1 {policies: [<Cedar policy>...], entitiesJson:
+	// "<JSON array>"}.
 	// +required
 	// +kubebuilder:pruning:PreserveUnknownFields
 	// +kubebuilder:validation:Type=object
 	Config *runtime.RawExtension `json:"config"`
 
-	// Type is the type.
+	// Type of the policy language; cedarv1 (Cedar) is evaluated by this operator.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	Type string `json:"type"`
@@ -1692,15 +1698,15 @@ type MCPWebhookConfigSpecMutatingTLSConfig struct {
 	// +optional
 	CASecretRef *SecretKeyRef `json:"caSecretRef,omitempty"`
 
-	// ClientCertSecretRef is the client cert secret ref.
+	// ClientCertSecretRef is the Secret key holding the client certificate for mutual TLS.
 	// +optional
 	ClientCertSecretRef *SecretKeyRef `json:"clientCertSecretRef,omitempty"`
 
-	// ClientKeySecretRef is the client key secret ref.
+	// ClientKeySecretRef is the Secret key holding the client private key for mutual TLS.
 	// +optional
 	ClientKeySecretRef *SecretKeyRef `json:"clientKeySecretRef,omitempty"`
 
-	// InsecureSkipVerify is the insecure skip verify.
+	// InsecureSkipVerify accepts any server certificate (development only).
 	// +optional
 	InsecureSkipVerify *bool `json:"insecureSkipVerify,omitempty"`
 }
@@ -1719,13 +1725,13 @@ type MCPWebhookConfigSpecMutating struct {
 	// +optional
 	HMACSecretRef *SecretKeyRef `json:"hmacSecretRef,omitempty"`
 
-	// Name is the name.
+	// Name of the webhook, used in logs and errors.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
 	Name string `json:"name"`
 
-	// Timeout is the timeout.
+	// Timeout of one webhook call (Go duration).
 	// +optional
 	// +kubebuilder:validation:Format=duration
 	Timeout string `json:"timeout,omitempty"`
@@ -1742,11 +1748,11 @@ type MCPWebhookConfigSpecMutating struct {
 
 // MCPWebhookConfigSpec is the spec of a MCPWebhookConfig.
 type MCPWebhookConfigSpec struct {
-	// Mutating is the mutating.
+	// Mutating webhooks may rewrite each MCP request before it reaches the server.
 	// +optional
 	Mutating []MCPWebhookConfigSpecMutating `json:"mutating,omitempty"`
 
-	// Validating is the validating.
+	// Validating webhooks allow or refuse each MCP request.
 	// +optional
 	Validating []MCPWebhookConfigSpecMutating `json:"validating,omitempty"`
 }
@@ -1758,7 +1764,7 @@ type MCPRegistrySpec struct {
 	// +kubebuilder:validation:MinLength=1
 	ConfigYAML string `json:"configYAML"`
 
-	// DisplayName is the display name.
+	// DisplayName is the registry's name shown to users.
 	// +optional
 	DisplayName string `json:"displayName,omitempty"`
 
@@ -1766,11 +1772,12 @@ type MCPRegistrySpec struct {
 	// +optional
 	ImagePullSecrets []ProxyResourceOverridesProxyDeploymentImagePullSecret `json:"imagePullSecrets,omitempty"`
 
-	// PgpassSecretRef is the pgpass secret ref.
+	// PgpassSecretRef is the Secret key holding a .pgpass file for the registry's PostgreSQL
+	// database.
 	// +optional
 	PgpassSecretRef *EmbeddedAuthServerConfigTrustedIssuerCABundleRefConfigMapRef `json:"pgpassSecretRef,omitempty"`
 
-	// PodTemplateSpec is the pod template spec.
+	// PodTemplateSpec is merged into the registry server's pod template.
 	// +optional
 	// +kubebuilder:pruning:PreserveUnknownFields
 	// +kubebuilder:validation:Type=object
@@ -1797,7 +1804,7 @@ type MCPRegistryStatus struct {
 	// +listMapKey=type
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
 
-	// Message is the message.
+	// Message explains the phase.
 	// +optional
 	Message string `json:"message,omitempty"`
 
@@ -1805,12 +1812,12 @@ type MCPRegistryStatus struct {
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
-	// Phase is the phase.
+	// Phase of the registry server.
 	// +optional
 	// +kubebuilder:validation:Enum=Pending;Ready;Failed;Terminating
 	Phase string `json:"phase,omitempty"`
 
-	// ReadyReplicas is the ready replicas.
+	// ReadyReplicas of the registry server Deployment.
 	// +optional
 	ReadyReplicas *int32 `json:"readyReplicas,omitempty"`
 

@@ -6,48 +6,48 @@ package config
 
 // AuditConfig is the audit of a VirtualMCPServer.
 type AuditConfig struct {
-	// Component is the component.
+	// Component name written into each audit event.
 	// +optional
 	Component string `json:"component,omitempty"`
 
-	// DetectApplicationErrors is the detect application errors.
+	// DetectApplicationErrors records tool results with isError as failures.
 	// +optional
 	// +kubebuilder:default=true
 	DetectApplicationErrors *bool `json:"detectApplicationErrors,omitempty"`
 
-	// Enabled is the enabled.
+	// Enabled turns audit logging on.
 	// +optional
 	// +kubebuilder:default=false
 	Enabled *bool `json:"enabled,omitempty"`
 
-	// EventTypes is the event types.
+	// EventTypes to record; empty records all.
 	// +optional
 	EventTypes []string `json:"eventTypes,omitempty"`
 
-	// ExcludeEventTypes is the exclude event types.
+	// ExcludeEventTypes are never recorded.
 	// +optional
 	ExcludeEventTypes []string `json:"excludeEventTypes,omitempty"`
 
-	// IncludeRequestData is the include request data.
+	// IncludeRequestData records request payloads.
 	// +optional
 	// +kubebuilder:default=false
 	IncludeRequestData *bool `json:"includeRequestData,omitempty"`
 
-	// IncludeResponseData is the include response data.
+	// IncludeResponseData records response payloads.
 	// +optional
 	// +kubebuilder:default=false
 	IncludeResponseData *bool `json:"includeResponseData,omitempty"`
 
-	// LogFile is the log file.
+	// LogFile receives the events; stdout when empty.
 	// +optional
 	LogFile string `json:"logFile,omitempty"`
 
-	// MaxDataSize is the max data size.
+	// MaxDataSize in bytes of a recorded payload.
 	// +optional
 	// +kubebuilder:default=1024
 	MaxDataSize *int64 `json:"maxDataSize,omitempty"`
 
-	// MaxDelegationDepth is the max delegation depth.
+	// MaxDelegationDepth of token delegation chains recorded.
 	// +optional
 	// +kubebuilder:default=10
 	// +kubebuilder:validation:Minimum=1
@@ -56,23 +56,23 @@ type AuditConfig struct {
 
 // CodeMode is the code mode of a VirtualMCPServer.
 type CodeMode struct {
-	// Enabled is the enabled.
+	// Enabled turns code mode on.
 	// +optional
 	Enabled *bool `json:"enabled,omitempty"`
 
-	// ParallelMaxConcurrency is the parallel max concurrency.
+	// ParallelMaxConcurrency bounds concurrent tool calls of one program.
 	// +optional
 	// +kubebuilder:default=10
 	// +kubebuilder:validation:Minimum=1
 	ParallelMaxConcurrency *int64 `json:"parallelMaxConcurrency,omitempty"`
 
-	// StepLimit is the step limit.
+	// StepLimit bounds the steps one program may run.
 	// +optional
 	// +kubebuilder:default=100000
 	// +kubebuilder:validation:Minimum=1
 	StepLimit *int64 `json:"stepLimit,omitempty"`
 
-	// ToolCallTimeout is the tool call timeout.
+	// ToolCallTimeout bounds one tool call (Go duration).
 	// +optional
 	// +kubebuilder:default="30s"
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
@@ -81,11 +81,11 @@ type CodeMode struct {
 
 // ListChanged is the list changed of a VirtualMCPServer.
 type ListChanged struct {
-	// DisabledWorkloads is the disabled workloads.
+	// DisabledWorkloads send no list_changed notifications.
 	// +optional
 	DisabledWorkloads []string `json:"disabledWorkloads,omitempty"`
 
-	// Enabled is the enabled.
+	// Enabled sends list_changed notifications to clients.
 	// +optional
 	Enabled *bool `json:"enabled,omitempty"`
 }
@@ -265,7 +265,7 @@ type RateLimitingPerUser struct {
 
 // RateLimitingTool is the tools of a VirtualMCPServer.
 type RateLimitingTool struct {
-	// Name is the name.
+	// Name of the tool the limits apply to.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	Name string `json:"name"`
@@ -331,11 +331,11 @@ type Telemetry struct {
 	// +kubebuilder:default=false
 	MetricsEnabled *bool `json:"metricsEnabled,omitempty"`
 
-	// MetricsOnTransportPort is the metrics on transport port.
+	// MetricsOnTransportPort serves /metrics on the MCP port.
 	// +optional
 	MetricsOnTransportPort *bool `json:"metricsOnTransportPort,omitempty"`
 
-	// PrometheusPort is the prometheus port.
+	// PrometheusPort is a separate port for /metrics.
 	// +optional
 	PrometheusPort *int64 `json:"prometheusPort,omitempty"`
 
@@ -349,7 +349,7 @@ type Telemetry struct {
 	// +optional
 	ServiceName string `json:"serviceName,omitempty"`
 
-	// ServiceVersion is the service version.
+	// ServiceVersion is the OpenTelemetry service.version.
 	// +optional
 	ServiceVersion string `json:"serviceVersion,omitempty"`
 
@@ -358,7 +358,7 @@ type Telemetry struct {
 	// +kubebuilder:default=false
 	TracingEnabled *bool `json:"tracingEnabled,omitempty"`
 
-	// UseLegacyAttributes is the use legacy attributes.
+	// UseLegacyAttributes also emits the attribute names of older releases.
 	// +optional
 	// +kubebuilder:default=true
 	UseLegacyAttributes *bool `json:"useLegacyAttributes,omitempty"`
