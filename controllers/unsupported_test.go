@@ -65,7 +65,7 @@ func TestUnsupportedFieldsReported(t *testing.T) {
 		ObjectMeta: metav1.ObjectMeta{Name: "unsupported", Namespace: ns},
 		Spec: v1alpha1.MCPServerSpec{
 			Image: "ghcr.io/example/mcp:1", Transport: v1alpha1.TransportStdio,
-			WebhookConfigRef:   &v1alpha1.LocalObjectReference{Name: "hooks"},
+			WebhookConfigRef:  &v1alpha1.LocalObjectReference{Name: "hooks"},
 			TrustProxyHeaders: ptr.To(true),
 		},
 	}
