@@ -38,13 +38,32 @@ type resolvedAuth struct {
 	problem string
 	// missing is set when a referenced ConfigMap does not exist (re-checked on a timer).
 	missing bool
+	// oidcHash and authzHash are the hashes of the referenced MCPOIDCConfig and
+	// MCPAuthzConfig specs ("" when none is referenced).
+	oidcHash, authzHash string
 }
 
 // resolveWorkloadAuth reads the ConfigMaps the two configs may reference (through r,
 // which must not be the cache: user ConfigMaps are not cached) and converts both.
-func resolveWorkloadAuth(ctx context.Context, r client.Reader, ns string, o *v1alpha1.OIDCConfig, a *v1alpha1.AuthzConfig) (resolvedAuth, error) {
+func resolveWorkloadAuth(ctx context.Context, r client.Reader, ns string, o *v1alpha1.OIDCConfig, a *v1alpha1.AuthzConfig, refs authRefs) (resolvedAuth, error) {
 	var out resolvedAuth
-	var problems []string
+	shared, err := resolveSharedAuth(ctx, r, ns, refs)
+	if err != nil {
+		return out, err
+	}
+	problems := shared.problems
+	out.oidc, out.authz, out.missing = shared.oidc, shared.authz, shared.missing
+	out.oidcHash, out.authzHash = shared.oidcHash, shared.authzHash
+	if legacy := refs.oidc.LegacyConfigMap(); legacy != nil && o == nil {
+		// The legacy {name, key} form of oidcConfigRef is the configMap form of oidcConfig.
+		o = &v1alpha1.OIDCConfig{Type: v1alpha1.OIDCConfigConfigMap, ConfigMap: legacy, ResourceURL: refs.oidc.ResourceURL}
+	}
+	if o != nil && oidcConfigName(refs.oidc) != "" {
+		problems = append(problems, "set only one of spec.oidcConfig and spec.oidcConfigRef")
+	}
+	if a != nil && refs.authz != nil {
+		problems = append(problems, "set only one of spec.authzConfig and spec.authzConfigRef")
+	}
 	if o != nil {
 		data, found, err := configMapKey(ctx, r, ns, o.ConfigMap, v1alpha1.DefaultOIDCConfigMapKey, o.Type == v1alpha1.OIDCConfigConfigMap)
 		if err != nil {
@@ -75,12 +94,12 @@ func resolveWorkloadAuth(ctx context.Context, r client.Reader, ns string, o *v1a
 // IncomingAuthValidated. When they do not resolve the reconcile stops before anything is
 // rendered: a missing ConfigMap is looked at again on a timer (errWaitRecheck), anything
 // else is a user error (terminal).
-func checkIncomingAuth(ctx context.Context, r client.Reader, opts *Options, ns string, o *v1alpha1.OIDCConfig, a *v1alpha1.AuthzConfig, conds *[]metav1.Condition, gen int64) (resolvedAuth, ctrl.Result, error) {
-	auth, err := resolveWorkloadAuth(ctx, r, ns, o, a)
+func checkIncomingAuth(ctx context.Context, r client.Reader, opts *Options, ns string, o *v1alpha1.OIDCConfig, a *v1alpha1.AuthzConfig, refs authRefs, conds *[]metav1.Condition, gen int64) (resolvedAuth, ctrl.Result, error) {
+	auth, err := resolveWorkloadAuth(ctx, r, ns, o, a, refs)
 	if err != nil {
 		return auth, ctrl.Result{}, err
 	}
-	if setIncomingAuthCondition(conds, o != nil || a != nil, auth.problem, gen) {
+	if setIncomingAuthCondition(conds, o != nil || a != nil || refs.oidc != nil || refs.authz != nil, auth.problem, gen) {
 		return auth, ctrl.Result{}, nil
 	}
 	if auth.missing {

@@ -86,6 +86,7 @@ func (r *MCPExternalAuthConfigReconciler) Reconcile(ctx context.Context, req ctr
 func (r *MCPExternalAuthConfigReconciler) validate(_ context.Context, s *extAuthScope) (ctrl.Result, error) {
 	st, gen := &s.config.Status, s.config.Generation
 	setExternalAuthValidCondition(&st.Conditions, s.config.Spec, gen)
+	reportUnsupported(r.Recorder, s.config, &st.Conditions, s.config.Spec.UnsupportedFields())
 	st.ConfigHash = externalAuthHash(s.config)
 	st.ReferencingServers = referrerNames(s.refs)
 	blocking := s.refs

@@ -30,6 +30,7 @@ func (r *MCPRemoteProxyReconciler) validate(ctx context.Context, s *remoteProxyS
 	if setDeprecatedCondition(&s.proxy.Status.Conditions, warnings, gen) && len(warnings) > 0 {
 		r.Recorder.Event(s.proxy, corev1.EventTypeWarning, "Deprecated", joinSentences(warnings))
 	}
+	reportUnsupported(r.Recorder, s.proxy, &s.proxy.Status.Conditions, spec.UnsupportedFields())
 	found, err := groupExists(ctx, r.Client, s.proxy.Namespace, s.proxy.GroupName())
 	if err != nil {
 		return ctrl.Result{}, err
@@ -61,7 +62,8 @@ func (r *MCPRemoteProxyReconciler) resolveRefs(ctx context.Context, s *remotePro
 		return ctrl.Result{}, reconcile.TerminalError(fmt.Errorf("a referenced config is missing"))
 	}
 	var res ctrl.Result
-	s.auth, res, err = checkIncomingAuth(ctx, r.APIReader, r.Options, ns, s.spec.OIDCConfig, s.spec.AuthzConfig, conds, gen)
+	s.auth, res, err = checkIncomingAuth(ctx, r.APIReader, r.Options, ns, s.spec.OIDCConfig, s.spec.AuthzConfig, authRefs{s.spec.OIDCConfigRef, s.spec.AuthzConfigRef}, conds, gen)
+	s.proxy.Status.OIDCConfigHash, s.proxy.Status.AuthzConfigHash = s.auth.oidcHash, s.auth.authzHash
 	return res, err
 }
 
@@ -140,5 +142,9 @@ func buildRemoteProxyValues(p *v1alpha1.MCPRemoteProxy, spec v1alpha1.MCPRemoteP
 	if spec.Resources != nil {
 		v.Resources = *spec.Resources
 	}
+	var overrideEnv []corev1.EnvVar
+	v.Overrides, overrideEnv = proxyOverrides(spec.ResourceOverrides)
+	v.ProxyEnv = append(v.ProxyEnv, overrideEnv...)
+	v.SessionAffinity = spec.SessionAffinity
 	return v, nil
 }

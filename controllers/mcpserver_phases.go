@@ -29,6 +29,7 @@ func (r *MCPServerReconciler) validate(_ context.Context, s *mcpServerScope) (ct
 	if setDeprecatedCondition(&s.server.Status.Conditions, warnings, s.server.Generation) && len(warnings) > 0 {
 		r.Recorder.Event(s.server, corev1.EventTypeWarning, "Deprecated", joinSentences(warnings))
 	}
+	reportUnsupported(r.Recorder, s.server, &s.server.Status.Conditions, spec.UnsupportedFields())
 	asked, _, capped := backendReplicas(spec)
 	setStdioReplicaCappedCondition(&s.server.Status.Conditions, asked, capped, s.server.Generation)
 	return ctrl.Result{}, nil
@@ -67,7 +68,8 @@ func (r *MCPServerReconciler) resolveRefs(ctx context.Context, s *mcpServerScope
 		return ctrl.Result{}, reconcile.TerminalError(fmt.Errorf("a referenced config is missing"))
 	}
 	var res ctrl.Result
-	s.auth, res, err = checkIncomingAuth(ctx, r.APIReader, r.Options, s.server.Namespace, s.spec.OIDCConfig, s.spec.AuthzConfig, &st.Conditions, s.server.Generation)
+	s.auth, res, err = checkIncomingAuth(ctx, r.APIReader, r.Options, s.server.Namespace, s.spec.OIDCConfig, s.spec.AuthzConfig, authRefs{s.spec.OIDCConfigRef, s.spec.AuthzConfigRef}, &st.Conditions, s.server.Generation)
+	st.OIDCConfigHash, st.AuthzConfigHash = s.auth.oidcHash, s.auth.authzHash
 	return res, err
 }
 
@@ -176,6 +178,12 @@ func buildMCPServerValues(server *v1alpha1.MCPServer, spec v1alpha1.MCPServerSpe
 		// The proxy writes status.tools (the MCP Optimizer reads it).
 		ReportTools: true,
 	}
+	if spec.MaxRequestBodySize != nil {
+		rc.MaxRequestBodySize = *spec.MaxRequestBodySize
+	}
+	if transport != v1alpha1.TransportStdio {
+		rc.ProxyReadTimeout = spec.ProxyReadTimeout
+	}
 	if transport == v1alpha1.TransportStdio {
 		rc.Stdio = &runconfig.Stdio{Pod: name + "-0", Container: "mcp"}
 	} else {
@@ -221,6 +229,9 @@ func buildMCPServerValues(server *v1alpha1.MCPServer, spec v1alpha1.MCPServerSpe
 	if spec.Resources != nil {
 		v.Resources = *spec.Resources
 	}
+	var overrideEnv []corev1.EnvVar
+	v.Overrides, overrideEnv = proxyOverrides(spec.ResourceOverrides)
+	v.ProxyEnv = append(v.ProxyEnv, overrideEnv...)
 	return v, nil
 }
 

@@ -53,7 +53,7 @@ func TestMCPServerEntryValidation(t *testing.T) {
 				Spec: v1alpha1.MCPServerEntrySpec{RemoteURL: tc.url, Transport: v1alpha1.RemoteTransportStreamableHTTP,
 					GroupRef: &v1alpha1.GroupRef{Name: tc.group}, AllowPrivateEndpoint: tc.private}}
 			if tc.caBundle != "" {
-				e.Spec.CABundleRef = &v1alpha1.CABundleRef{ConfigMapRef: v1alpha1.ConfigMapKeyRef{Name: tc.caBundle}}
+				e.Spec.CABundleRef = &v1alpha1.CABundleRef{ConfigMapRef: v1alpha1.CABundleConfigMapRef{ConfigMapKeyRef: v1alpha1.ConfigMapKeyRef{Name: tc.caBundle}}}
 			}
 			if tc.secret != "" {
 				e.Spec.HeaderForward = &v1alpha1.HeaderForward{AddHeadersFromSecret: []v1alpha1.HeaderFromSecret{
@@ -109,7 +109,7 @@ func TestMCPServerEntryRecoversWhenReferencesAppear(t *testing.T) {
 	e := &v1alpha1.MCPServerEntry{ObjectMeta: metav1.ObjectMeta{Name: "waits-for-refs", Namespace: ns},
 		Spec: v1alpha1.MCPServerEntrySpec{RemoteURL: "https://mcp.example.com/mcp", Transport: v1alpha1.RemoteTransportStreamableHTTP,
 			GroupRef:    &v1alpha1.GroupRef{Name: "later-refs"},
-			CABundleRef: &v1alpha1.CABundleRef{ConfigMapRef: v1alpha1.ConfigMapKeyRef{Name: "later-ca"}},
+			CABundleRef: &v1alpha1.CABundleRef{ConfigMapRef: v1alpha1.CABundleConfigMapRef{ConfigMapKeyRef: v1alpha1.ConfigMapKeyRef{Name: "later-ca"}}},
 			HeaderForward: &v1alpha1.HeaderForward{AddHeadersFromSecret: []v1alpha1.HeaderFromSecret{
 				{HeaderName: "X-Api-Key", ValueSecretRef: v1alpha1.SecretKeyRef{Name: "later-key", Key: "k"}}}}}}
 	if err := k8s.Create(ctx, e); err != nil {

@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -155,6 +156,9 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		&MCPExternalAuthConfigReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorderFor("mcpexternalauthconfig-controller"), Options: &opts},
 		&VirtualMCPServerReconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorderFor("virtualmcpserver-controller"), Options: &opts},
 		&VirtualMCPCompositeToolDefinitionReconciler{Client: mgr.GetClient(), Options: &opts},
+	}
+	for _, k := range sharedKinds() {
+		reconcilers = append(reconcilers, &SharedConfigReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorderFor(strings.ToLower(k.name) + "-controller"), Options: &opts, Kind: k})
 	}
 	for _, r := range reconcilers {
 		if err := r.SetupWithManager(mgr); err != nil {

@@ -2,8 +2,12 @@ package controllers
 
 import (
 	"fmt"
+	"strings"
 
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/record"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	"github.com/mcp-operator/mcp-operator/internal/conditions"
@@ -79,4 +83,32 @@ func setApplyCondition(conds *[]metav1.Condition, err error, gen int64) {
 	if err != nil {
 		conditions.Set(conds, conditions.False(v1alpha1.ConditionReady, v1alpha1.ReasonApplyFailed, "applying children failed: "+err.Error()), gen)
 	}
+}
+
+// reportUnsupported sets the Unsupported condition to the fields that are accepted but do
+// not take effect (removed when there are none) and emits one Warning event when that list
+// changes, so a user always learns what is not acted on.
+func reportUnsupported(rec record.EventRecorder, obj client.Object, conds *[]metav1.Condition, fields []string) {
+	if setUnsupportedCondition(conds, fields, obj.GetGeneration()) && len(fields) > 0 {
+		rec.Event(obj, corev1.EventTypeWarning, v1alpha1.ConditionUnsupported, unsupportedMessage(fields))
+	}
+}
+
+// setUnsupportedCondition is the pure part of reportUnsupported; it reports whether the
+// condition's message changed.
+func setUnsupportedCondition(conds *[]metav1.Condition, fields []string, gen int64) bool {
+	if len(fields) == 0 {
+		return conditions.Remove(conds, v1alpha1.ConditionUnsupported)
+	}
+	before := ""
+	if c := conditions.Get(*conds, v1alpha1.ConditionUnsupported); c != nil {
+		before = c.Message // copied: Set updates the condition in place
+	}
+	msg := unsupportedMessage(fields)
+	conditions.Set(conds, conditions.True(v1alpha1.ConditionUnsupported, v1alpha1.UnsupportedReason(fields), msg), gen)
+	return before != msg
+}
+
+func unsupportedMessage(fields []string) string {
+	return "accepted but not acted on by this operator: " + strings.Join(fields, ", ") + "; the resource runs without them"
 }

@@ -41,7 +41,7 @@ var testOperandEnv = []corev1.EnvVar{{Name: "NO_PROXY", Value: ".svc"}}
 // errorf is fmt.Errorf, short for polling closures.
 var errorf = fmt.Errorf
 
-var suiteNamespaces = []string{"servers", "toolcfg", "remote", "entries", "groups", "seeds", "writes"}
+var suiteNamespaces = []string{"servers", "toolcfg", "remote", "entries", "groups", "seeds", "writes", "upstream"}
 
 func TestMain(m *testing.M) {
 	flag.Parse()

@@ -35,6 +35,7 @@ func (r *VirtualMCPServerReconciler) validate(_ context.Context, s *vmcpScope) e
 	if setDeprecatedCondition(&s.vmcp.Status.Conditions, warnings, s.vmcp.Generation) && len(warnings) > 0 {
 		r.Recorder.Event(s.vmcp, corev1.EventTypeWarning, "Deprecated", joinSentences(warnings))
 	}
+	reportUnsupported(r.Recorder, s.vmcp, &s.vmcp.Status.Conditions, spec.UnsupportedFields())
 	if spec.GroupRef == nil && (spec.Config == nil || len(spec.Config.Backends) == 0) {
 		setProblemsCondition(&s.vmcp.Status.Conditions, v1alpha1.ConditionValid,
 			[]string{"set spec.groupRef: {name: <MCPGroup>} (or list static backends in spec.config.backends)"}, "", s.vmcp.Generation)
@@ -162,6 +163,14 @@ func (r *VirtualMCPServerReconciler) gatherConfigInputs(ctx context.Context, s *
 		}
 		in.configMaps[name] = cm
 	}
+	if a := s.spec.IncomingAuth; a != nil {
+		shared, err := resolveSharedAuth(ctx, r.APIReader, ns, authRefs{a.OIDCConfigRef, a.AuthzConfigRef})
+		if err != nil {
+			return in, err
+		}
+		in.shared = shared
+		s.vmcp.Status.OIDCConfigHash, s.vmcp.Status.AuthzConfigHash = in.shared.oidcHash, in.shared.authzHash
+	}
 	return in, nil
 }
 
@@ -259,8 +268,8 @@ func incomingConfigMaps(a *v1alpha1.IncomingAuth) []string {
 		return nil
 	}
 	var out []string
-	if a.OIDCConfigRef != nil {
-		out = append(out, a.OIDCConfigRef.Name)
+	if cm := a.OIDCConfigRef.LegacyConfigMap(); cm != nil {
+		out = append(out, cm.Name)
 	}
 	if a.OIDCConfig != nil && a.OIDCConfig.ConfigMap != nil {
 		out = append(out, a.OIDCConfig.ConfigMap.Name)

@@ -27,6 +27,8 @@ type vmcpConfigInputs struct {
 	configMaps  map[string]*corev1.ConfigMap
 	// embedding is the EmbeddingServer of spec.embeddingServerRef (nil: none or missing).
 	embedding *v1alpha1.EmbeddingServer
+	// shared is the resolved MCPOIDCConfig / MCPAuthzConfig of spec.incomingAuth.
+	shared sharedAuth
 }
 
 // vmcpResolved is the resolved configuration and what is wrong with it.
@@ -58,6 +60,9 @@ func resolveVMCPConfig(name string, spec v1alpha1.VirtualMCPServerSpec, in vmcpC
 	res.authProblems = auth.Problems
 	res.env = auth.Env
 	incoming, env, problems := resolveIncomingAuth(spec, cfg.IncomingAuth, in.configMaps)
+	if incoming != nil && cfg.IncomingAuth == nil {
+		problems = applySharedIncomingAuth(incoming, spec.IncomingAuth, in.shared, problems)
+	}
 	cfg.IncomingAuth = incoming
 	res.env = append(res.env, env...)
 	res.authProblems = append(res.authProblems, problems...)
@@ -129,8 +134,10 @@ func resolveOIDC(a *v1alpha1.IncomingAuth, cms map[string]*corev1.ConfigMap) (*c
 	resource := ""
 	var ref *v1alpha1.ConfigMapKeyRef
 	switch {
+	case a.OIDCConfigRef != nil && a.OIDCConfigRef.LegacyConfigMap() == nil:
+		return nil, nil, nil // an MCPOIDCConfig: applySharedIncomingAuth
 	case a.OIDCConfigRef != nil:
-		ref = a.OIDCConfigRef
+		ref = a.OIDCConfigRef.LegacyConfigMap()
 	case a.OIDCConfig != nil && a.OIDCConfig.Type == v1alpha1.OIDCConfigKubernetes:
 		k := a.OIDCConfig.Kubernetes
 		o := &config.OIDC{Issuer: defaultKubernetesIssuer, Audience: defaultKubernetesAudience, Resource: a.OIDCConfig.ResourceURL}
@@ -347,4 +354,27 @@ func wireEmbeddingServer(cfg *config.Config, ref *v1alpha1.LocalObjectReference,
 		cfg.Optimizer.EmbeddingModel = emb.Spec.Model
 	}
 	return nil
+}
+
+// applySharedIncomingAuth puts the MCPOIDCConfig and MCPAuthzConfig that
+// spec.incomingAuth references into the resolved incoming auth and returns the problems
+// (a missing or invalid referenced object), appended to problems.
+func applySharedIncomingAuth(out *config.IncomingAuth, a *v1alpha1.IncomingAuth, shared sharedAuth, problems []string) []string {
+	if a == nil {
+		return problems
+	}
+	for _, p := range shared.problems {
+		problems = append(problems, strings.Replace(p, "spec.", "spec.incomingAuth.", 1))
+	}
+	if o := shared.oidc; o != nil && a.Type == v1alpha1.IncomingAuthOIDC {
+		out.OIDC = &config.OIDC{Issuer: o.Issuer, ClientID: o.ClientID, Audience: o.Audience, Resource: o.ResourceURL,
+			JWKSURL: o.JWKSURL, Scopes: a.OIDCConfigRef.Scopes}
+	}
+	if z := shared.authz; z != nil {
+		if a.AuthzConfig != nil {
+			return append(problems, "spec.incomingAuth: set only one of authzConfig and authzConfigRef")
+		}
+		out.Authz = &config.Authz{Type: config.AuthzCedar, Policies: z.Policies, EntitiesJSON: z.EntitiesJSON}
+	}
+	return problems
 }

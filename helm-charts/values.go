@@ -42,6 +42,24 @@ type MCPServerValues struct {
 	// something outside the template (run config, referenced configs, restart request) changes.
 	ProxyConfigHash   string `json:"proxyConfigHash"`
 	BackendConfigHash string `json:"backendConfigHash"`
+	// Overrides are the user's spec.resourceOverrides of the proxy Deployment and Service.
+	Overrides ProxyOverrides `json:"overrides"`
+}
+
+// ProxyOverrides are additions to the proxy Deployment, its pods and its Service
+// (spec.resourceOverrides). Labels never replace the operator's own app.kubernetes.io/*
+// labels: the builder drops those keys.
+type ProxyOverrides struct {
+	DeploymentLabels      map[string]string             `json:"deploymentLabels,omitempty"`
+	DeploymentAnnotations map[string]string             `json:"deploymentAnnotations,omitempty"`
+	PodLabels             map[string]string             `json:"podLabels,omitempty"`
+	PodAnnotations        map[string]string             `json:"podAnnotations,omitempty"`
+	ServiceLabels         map[string]string             `json:"serviceLabels,omitempty"`
+	ServiceAnnotations    map[string]string             `json:"serviceAnnotations,omitempty"`
+	NodeSelector          map[string]string             `json:"nodeSelector,omitempty"`
+	Tolerations           []corev1.Toleration           `json:"tolerations,omitempty"`
+	Affinity              *corev1.Affinity              `json:"affinity,omitempty"`
+	ImagePullSecrets      []corev1.LocalObjectReference `json:"imagePullSecrets,omitempty"`
 }
 
 // MCPRemoteProxyValues are the values of the mcpremoteproxy chart.
@@ -63,6 +81,10 @@ type MCPRemoteProxyValues struct {
 	ProxyEnv []corev1.EnvVar `json:"proxyEnv,omitempty"`
 	// ConfigHash annotates the pod template so pods roll on config changes.
 	ConfigHash string `json:"configHash"`
+	// SessionAffinity of Service mcp-<name>-remote-proxy: ClientIP or None.
+	SessionAffinity string `json:"sessionAffinity"`
+	// Overrides are the user's spec.resourceOverrides of the proxy Deployment and Service.
+	Overrides ProxyOverrides `json:"overrides"`
 }
 
 // VirtualMCPServerValues are the values of the virtualmcpserver chart. The release

@@ -236,6 +236,22 @@ type AuthzConfig struct {
 	// for type configMap. The key defaults to authz.json.
 	// +optional
 	ConfigMap *ConfigMapKeyRef `json:"configMap,omitempty"`
+
+	// GroupClaimName is the token claim whose values become the principal's Cedar groups.
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	GroupClaimName string `json:"groupClaimName,omitempty"`
+
+	// GroupEntityType is the Cedar entity type of the groups taken from groupClaimName.
+	// +optional
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:Pattern=`^[A-Za-z_][A-Za-z0-9_]*$`
+	GroupEntityType string `json:"groupEntityType,omitempty"`
+
+	// RoleClaimName is the token claim whose values become the principal's Cedar roles.
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	RoleClaimName string `json:"roleClaimName,omitempty"`
 }
 
 // InlineAuthzConfig holds Cedar policies written in the resource.
@@ -247,6 +263,15 @@ type InlineAuthzConfig struct {
 	// EntitiesJSON is the Cedar entity set as a JSON array.
 	// +optional
 	EntitiesJSON string `json:"entitiesJson,omitempty"`
+
+	// PrimaryUpstreamProvider picks the upstream provider whose claims Cedar sees when the
+	// embedded authorization server is used. Not built in this operator yet: accepted, and
+	// reported on the resource with the Unsupported condition and a Warning event.
+	// +optional
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`
+	PrimaryUpstreamProvider string `json:"primaryUpstreamProvider,omitempty"`
 }
 
 // Audit configures audit logging of MCP requests.

@@ -113,14 +113,6 @@ type ModelCache struct {
 	StorageClassName *string `json:"storageClassName,omitempty"`
 }
 
-// MetadataOverrides are labels and annotations added to one rendered object.
-type MetadataOverrides struct {
-	// +optional
-	Annotations map[string]string `json:"annotations,omitempty"`
-	// +optional
-	Labels map[string]string `json:"labels,omitempty"`
-}
-
 // StatefulSetOverrides are the StatefulSet's and its pod template's additions.
 type StatefulSetOverrides struct {
 	MetadataOverrides `json:",inline"`
@@ -175,7 +167,6 @@ type EmbeddingServerStatus struct {
 // spec.embeddingServerRef.
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:storageversion
 // +kubebuilder:resource:shortName=emb;embedding,categories=toolhive
 // +kubebuilder:printcolumn:name="Status",type=string,JSONPath=`.status.phase`
 // +kubebuilder:printcolumn:name="Model",type=string,JSONPath=`.spec.model`

@@ -5,7 +5,7 @@ import (
 )
 
 // ExternalAuthType names an outgoing authentication strategy.
-// +kubebuilder:validation:Enum=tokenExchange;headerInjection;bearerToken;unauthenticated
+// +kubebuilder:validation:Enum=tokenExchange;headerInjection;bearerToken;unauthenticated;embeddedAuthServer;awsSts;upstreamInject;obo;xaa
 type ExternalAuthType string
 
 // Outgoing authentication strategies.
@@ -52,6 +52,13 @@ type TokenExchangeConfig struct {
 	// +optional
 	// +kubebuilder:validation:Pattern=`^[!#$%&'*+.^_|~0-9A-Za-z-]+$`
 	ExternalTokenHeaderName string `json:"externalTokenHeaderName,omitempty"`
+
+	// SubjectProviderName picks the upstream identity provider whose token is the subject
+	// token; only meaningful with the embedded authorization server. Not built in this
+	// operator yet: accepted, and reported on the resource with the Unsupported condition and
+	// a Warning event.
+	// +optional
+	SubjectProviderName string `json:"subjectProviderName,omitempty"`
 }
 
 // HeaderInjectionConfig adds one header whose value comes from a Secret.
@@ -78,6 +85,9 @@ type BearerTokenConfig struct {
 // +kubebuilder:validation:XValidation:rule="self.type == 'bearerToken' ? has(self.bearerToken) : !has(self.bearerToken)",message="spec.bearerToken must be set when spec.type is bearerToken, and only then",fieldPath=".bearerToken"
 type MCPExternalAuthConfigSpec struct {
 	// Type of the strategy: tokenExchange, headerInjection, bearerToken or unauthenticated.
+	// The original's embeddedAuthServer, awsSts, upstreamInject, obo and xaa are accepted
+	// with their sub-objects but not built here: they are reported with the Unsupported
+	// condition.
 	Type ExternalAuthType `json:"type"`
 
 	// TokenExchange settings, for type tokenExchange.
@@ -91,6 +101,35 @@ type MCPExternalAuthConfigSpec struct {
 	// BearerToken settings, for type bearerToken.
 	// +optional
 	BearerToken *BearerTokenConfig `json:"bearerToken,omitempty"`
+
+	// AWSSTS exchanges the client token for AWS credentials (STS AssumeRoleWithWebIdentity)
+	// and signs backend requests. Not built in this operator yet: accepted, and reported on
+	// the resource with the Unsupported condition and a Warning event.
+	// +optional
+	AWSSTS *AWSSTSConfig `json:"awsSts,omitempty"`
+
+	// EmbeddedAuthServer configures an OAuth authorization server run by the proxy. Not built
+	// in this operator yet: accepted, and reported on the resource with the Unsupported
+	// condition and a Warning event.
+	// +optional
+	EmbeddedAuthServer *EmbeddedAuthServerConfig `json:"embeddedAuthServer,omitempty"`
+
+	// OBO is the on-behalf-of token flow. Not built in this operator yet: accepted, and
+	// reported on the resource with the Unsupported condition and a Warning event.
+	// +optional
+	OBO *OBOConfig `json:"obo,omitempty"`
+
+	// UpstreamInject forwards a token obtained from an upstream identity provider by the
+	// embedded authorization server. Not built in this operator yet: accepted, and reported on
+	// the resource with the Unsupported condition and a Warning event.
+	// +optional
+	UpstreamInject *UpstreamInjectConfig `json:"upstreamInject,omitempty"`
+
+	// XAA is cross-application access (identity assertion grant). Not built in this operator
+	// yet: accepted, and reported on the resource with the Unsupported condition and a Warning
+	// event.
+	// +optional
+	XAA *XAAConfig `json:"xaa,omitempty"`
 }
 
 // MCPExternalAuthConfigStatus is the observed state of an MCPExternalAuthConfig.
@@ -119,7 +158,6 @@ type MCPExternalAuthConfigStatus struct {
 // MCPRemoteProxies, MCPServerEntries and VirtualMCPServers reference by name.
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:storageversion
 // +kubebuilder:resource:shortName=extauth;mcpextauth,categories=toolhive
 // +kubebuilder:printcolumn:name="Type",type=string,JSONPath=`.spec.type`
 // +kubebuilder:printcolumn:name="Valid",type=string,JSONPath=`.status.conditions[?(@.type=="Valid")].status`

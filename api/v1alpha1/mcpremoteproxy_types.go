@@ -82,6 +82,51 @@ type MCPRemoteProxySpec struct {
 	// +kubebuilder:default=false
 	// +optional
 	AllowPrivateEndpoint bool `json:"allowPrivateEndpoint,omitempty"`
+
+	// AuthServerRef names the embedded OAuth authorization server configuration. Not built in
+	// this operator yet: accepted, and reported on the resource with the Unsupported condition
+	// and a Warning event.
+	// +optional
+	AuthServerRef *AuthServerRef `json:"authServerRef,omitempty"`
+
+	// AuthzConfigRef applies the Cedar policies of an MCPAuthzConfig in the same namespace;
+	// used instead of an inline authzConfig. A change to it rolls this workload.
+	// +optional
+	AuthzConfigRef *LocalObjectReference `json:"authzConfigRef,omitempty"`
+
+	// EndpointPrefix is a path prefix the proxy serves MCP under (for an ingress that does not
+	// strip it), e.g. /team-a gives /team-a/mcp.
+	// +optional
+	EndpointPrefix string `json:"endpointPrefix,omitempty"`
+
+	// OIDCConfigRef authenticates clients with the shared settings of an MCPOIDCConfig in the
+	// same namespace (issuer, JWKS, client), plus the audience, scopes and resource URL of
+	// this workload. A change to the MCPOIDCConfig rolls this workload.
+	// +optional
+	OIDCConfigRef *OIDCConfigRef `json:"oidcConfigRef,omitempty"`
+
+	// TelemetryConfigRef exports OpenTelemetry traces and metrics (and Prometheus metrics) as
+	// an MCPTelemetryConfig in the same namespace describes. A change to it rolls this
+	// workload.
+	// +optional
+	TelemetryConfigRef *TelemetryConfigRef `json:"telemetryConfigRef,omitempty"`
+
+	// TrustProxyHeaders makes the proxy honour X-Forwarded-Proto/Host/Prefix from a trusted
+	// ingress when it builds its public URLs.
+	// +optional
+	// +kubebuilder:default=false
+	TrustProxyHeaders *bool `json:"trustProxyHeaders,omitempty"`
+
+	// ResourceOverrides adds metadata and scheduling settings to the objects the operator
+	// renders for this workload.
+	// +optional
+	ResourceOverrides *ProxyResourceOverrides `json:"resourceOverrides,omitempty"`
+
+	// SessionAffinity of the proxy Service: ClientIP (default) or None.
+	// +optional
+	// +kubebuilder:validation:Enum=ClientIP;None
+	// +kubebuilder:default="ClientIP"
+	SessionAffinity string `json:"sessionAffinity,omitempty"`
 }
 
 // MCPRemoteProxyStatus is the observed state of an MCPRemoteProxy.
@@ -112,17 +157,42 @@ type MCPRemoteProxyStatus struct {
 	// Message explains the phase in words a user can act on.
 	// +optional
 	Message string `json:"message,omitempty"`
+
+	// ExternalAuthConfigHash is the hash of the MCPExternalAuthConfig in effect.
+	// +optional
+	ExternalAuthConfigHash string `json:"externalAuthConfigHash,omitempty"`
+
+	// ToolConfigHash is the hash of the MCPToolConfig in effect.
+	// +optional
+	ToolConfigHash string `json:"toolConfigHash,omitempty"`
+
+	// AuthServerConfigHash is the hash of the embedded authorization server configuration in
+	// effect.
+	// +optional
+	AuthServerConfigHash string `json:"authServerConfigHash,omitempty"`
+
+	// AuthzConfigHash is the hash of the MCPAuthzConfig in effect.
+	// +optional
+	AuthzConfigHash string `json:"authzConfigHash,omitempty"`
+
+	// OIDCConfigHash is the hash of the MCPOIDCConfig in effect; pods roll when it changes.
+	// +optional
+	OIDCConfigHash string `json:"oidcConfigHash,omitempty"`
+
+	// TelemetryConfigHash is the hash of the MCPTelemetryConfig in effect.
+	// +optional
+	TelemetryConfigHash string `json:"telemetryConfigHash,omitempty"`
 }
 
 // MCPRemoteProxy runs a proxy in the cluster in front of a remote MCP server,
 // adding authentication, authorization, audit and tool filtering.
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:storageversion
 // +kubebuilder:resource:shortName=rp;mcprp,categories=toolhive
 // +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
 // +kubebuilder:printcolumn:name="Remote URL",type=string,JSONPath=`.spec.remoteUrl`
 // +kubebuilder:printcolumn:name="URL",type=string,JSONPath=`.status.url`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type MCPRemoteProxy struct {
 	metav1.TypeMeta   `json:",inline"`

@@ -4,6 +4,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 )
 
 // Transport names how the MCP server in the container speaks MCP.
@@ -191,6 +193,71 @@ type MCPServerSpec struct {
 	// +kubebuilder:default=ClientIP
 	// +optional
 	SessionAffinity SessionAffinity `json:"sessionAffinity,omitempty"`
+
+	// AuthServerRef names the embedded OAuth authorization server configuration. Not built in
+	// this operator yet: accepted, and reported on the resource with the Unsupported condition
+	// and a Warning event.
+	// +optional
+	AuthServerRef *AuthServerRef `json:"authServerRef,omitempty"`
+
+	// AuthzConfigRef applies the Cedar policies of an MCPAuthzConfig in the same namespace;
+	// used instead of an inline authzConfig. A change to it rolls this workload.
+	// +optional
+	AuthzConfigRef *LocalObjectReference `json:"authzConfigRef,omitempty"`
+
+	// EndpointPrefix is a path prefix the proxy serves MCP under (for an ingress that does not
+	// strip it), e.g. /team-a gives /team-a/mcp.
+	// +optional
+	EndpointPrefix string `json:"endpointPrefix,omitempty"`
+
+	// OIDCConfigRef authenticates clients with the shared settings of an MCPOIDCConfig in the
+	// same namespace (issuer, JWKS, client), plus the audience, scopes and resource URL of
+	// this workload. A change to the MCPOIDCConfig rolls this workload.
+	// +optional
+	OIDCConfigRef *OIDCConfigRef `json:"oidcConfigRef,omitempty"`
+
+	// TelemetryConfigRef exports OpenTelemetry traces and metrics (and Prometheus metrics) as
+	// an MCPTelemetryConfig in the same namespace describes. A change to it rolls this
+	// workload.
+	// +optional
+	TelemetryConfigRef *TelemetryConfigRef `json:"telemetryConfigRef,omitempty"`
+
+	// TrustProxyHeaders makes the proxy honour X-Forwarded-Proto/Host/Prefix from a trusted
+	// ingress when it builds its public URLs.
+	// +optional
+	// +kubebuilder:default=false
+	TrustProxyHeaders *bool `json:"trustProxyHeaders,omitempty"`
+
+	// MaxRequestBodySize is the largest request body, in bytes, the proxy accepts; larger
+	// requests get 413. 0 or unset keeps the proxy default.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	MaxRequestBodySize *int64 `json:"maxRequestBodySize,omitempty"`
+
+	// ProxyReadTimeout is how long the proxy waits for the MCP server to answer one request
+	// (Go duration, e.g. 90s).
+	// +optional
+	// +kubebuilder:validation:Format=duration
+	ProxyReadTimeout string `json:"proxyReadTimeout,omitempty"`
+
+	// RateLimiting limits MCP requests with token buckets, shared by all clients and/or per
+	// user, optionally per tool; excess requests are refused.
+	// +optional
+	RateLimiting *config.RateLimiting `json:"rateLimiting,omitempty"`
+
+	// Volumes mount directories of the node into the MCP container (hostPath).
+	// +optional
+	Volumes []HostVolume `json:"volumes,omitempty"`
+
+	// WebhookConfigRef sends each MCP request through the validating and mutating webhooks of
+	// an MCPWebhookConfig in the same namespace.
+	// +optional
+	WebhookConfigRef *LocalObjectReference `json:"webhookConfigRef,omitempty"`
+
+	// ResourceOverrides adds metadata and scheduling settings to the objects the operator
+	// renders for this workload.
+	// +optional
+	ResourceOverrides *ProxyResourceOverrides `json:"resourceOverrides,omitempty"`
 }
 
 // MCPServerStatus is the observed state of an MCPServer.
@@ -235,13 +302,33 @@ type MCPServerStatus struct {
 	// Tools are the names of the server's tools.
 	// +optional
 	Tools []string `json:"tools,omitempty"`
+
+	// AuthServerConfigHash is the hash of the embedded authorization server configuration in
+	// effect.
+	// +optional
+	AuthServerConfigHash string `json:"authServerConfigHash,omitempty"`
+
+	// AuthzConfigHash is the hash of the MCPAuthzConfig in effect.
+	// +optional
+	AuthzConfigHash string `json:"authzConfigHash,omitempty"`
+
+	// OIDCConfigHash is the hash of the MCPOIDCConfig in effect; pods roll when it changes.
+	// +optional
+	OIDCConfigHash string `json:"oidcConfigHash,omitempty"`
+
+	// TelemetryConfigHash is the hash of the MCPTelemetryConfig in effect.
+	// +optional
+	TelemetryConfigHash string `json:"telemetryConfigHash,omitempty"`
+
+	// WebhookConfigHash is the hash of the MCPWebhookConfig in effect.
+	// +optional
+	WebhookConfigHash string `json:"webhookConfigHash,omitempty"`
 }
 
 // MCPServer runs an MCP server from a container image in the cluster and exposes
 // it through a proxy on Service mcp-<name>-proxy.
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:storageversion
 // +kubebuilder:resource:shortName=mcpserver;mcpservers,categories=toolhive
 // +kubebuilder:printcolumn:name="Status",type=string,JSONPath=`.status.phase`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`

@@ -10,7 +10,17 @@ const DefaultCABundleKey = "ca.crt"
 // CABundleRef points at the CA certificates used to verify the remote server's TLS certificate.
 type CABundleRef struct {
 	// ConfigMapRef names a ConfigMap and key (default ca.crt) holding PEM certificates.
-	ConfigMapRef ConfigMapKeyRef `json:"configMapRef"`
+	ConfigMapRef CABundleConfigMapRef `json:"configMapRef"`
+}
+
+// CABundleConfigMapRef is the ConfigMap key of a CA bundle.
+type CABundleConfigMapRef struct {
+	ConfigMapKeyRef `json:",inline"`
+
+	// Optional accepts the original system's field. A CA bundle is never optional here:
+	// a missing ConfigMap is reported (CABundleRefValidated False) whatever its value.
+	// +optional
+	Optional *bool `json:"optional,omitempty"`
 }
 
 // MCPServerEntrySpec is the desired state of an MCPServerEntry.
@@ -77,7 +87,6 @@ type MCPServerEntryStatus struct {
 // running anything: a VirtualMCPServer reaches it directly.
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:storageversion
 // +kubebuilder:resource:shortName=mcpentry,categories=toolhive
 // +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
 // +kubebuilder:printcolumn:name="Transport",type=string,JSONPath=`.spec.transport`

@@ -229,3 +229,12 @@ func groupName(g *GroupRef) string {
 	}
 	return g.Name
 }
+
+// LegacyConfigMap returns the ConfigMap key an oidcConfigRef names in its legacy form
+// ({name, key} or {name} without audience), or nil when it names an MCPOIDCConfig.
+func (r *OIDCConfigRef) LegacyConfigMap() *ConfigMapKeyRef {
+	if r == nil || (r.Key == "" && r.Audience != "") {
+		return nil
+	}
+	return &ConfigMapKeyRef{Name: r.Name, Key: r.Key}
+}

@@ -34,14 +34,20 @@ type IncomingAuth struct {
 	// +optional
 	OIDCConfig *OIDCConfig `json:"oidcConfig,omitempty"`
 
-	// OIDCConfigRef names a ConfigMap key (default oidc.json) holding the OIDC
-	// settings as JSON (issuer, audience, jwksUrl, clientId, ...).
+	// OIDCConfigRef authenticates clients with the shared settings of an MCPOIDCConfig
+	// plus this server's audience, scopes and resource URL. With key (legacy) it names a
+	// ConfigMap key holding the OIDC settings as JSON instead.
 	// +optional
-	OIDCConfigRef *ConfigMapKeyRef `json:"oidcConfigRef,omitempty"`
+	OIDCConfigRef *OIDCConfigRef `json:"oidcConfigRef,omitempty"`
 
 	// AuthzConfig is the Cedar policy set applied to authenticated clients.
 	// +optional
 	AuthzConfig *AuthzConfig `json:"authzConfig,omitempty"`
+
+	// AuthzConfigRef applies the Cedar policies of an MCPAuthzConfig in the same namespace;
+	// used instead of an inline authzConfig. A change to it rolls this workload.
+	// +optional
+	AuthzConfigRef *LocalObjectReference `json:"authzConfigRef,omitempty"`
 }
 
 // DefaultOIDCConfigMapKey is the ConfigMap key read when oidcConfigRef.key or
@@ -176,6 +182,33 @@ type VirtualMCPServerSpec struct {
 	// aggregation, operational settings, composite tools, static backends.
 	// +optional
 	Config *config.Config `json:"config,omitempty"`
+
+	// TelemetryConfigRef exports OpenTelemetry traces and metrics (and Prometheus metrics) as
+	// an MCPTelemetryConfig in the same namespace describes. A change to it rolls this
+	// workload.
+	// +optional
+	TelemetryConfigRef *TelemetryConfigRef `json:"telemetryConfigRef,omitempty"`
+
+	// AuthServerConfig configures an embedded OAuth authorization server. Not built in this
+	// operator yet: accepted, and reported on the resource with the Unsupported condition and
+	// a Warning event.
+	// +optional
+	AuthServerConfig *EmbeddedAuthServerConfig `json:"authServerConfig,omitempty"`
+
+	// AuthServerUpstreamFilter selects upstream identity providers of the embedded
+	// authorization server. Not built in this operator yet: accepted, and reported on the
+	// resource with the Unsupported condition and a Warning event.
+	// +optional
+	AuthServerUpstreamFilter *AuthServerUpstreamFilter `json:"authServerUpstreamFilter,omitempty"`
+
+	// ImagePullSecrets are Secrets used to pull the vmcp image.
+	// +optional
+	ImagePullSecrets []ProxyResourceOverridesProxyDeploymentImagePullSecret `json:"imagePullSecrets,omitempty"`
+
+	// PassthroughHeaders are request header names that vmcp forwards from the client to the
+	// backends unchanged (never Authorization).
+	// +optional
+	PassthroughHeaders []string `json:"passthroughHeaders,omitempty"`
 }
 
 // BackendHealth is the health of one discovered backend.
@@ -238,6 +271,15 @@ type DiscoveredBackend struct {
 	// ConsecutiveFailures of health checks or calls.
 	// +optional
 	ConsecutiveFailures int32 `json:"consecutiveFailures,omitempty"`
+
+	// CircuitLastChanged is when the circuit breaker state last changed.
+	// +optional
+	// +kubebuilder:validation:Format=date-time
+	CircuitLastChanged string `json:"circuitLastChanged,omitempty"`
+
+	// MCPRevision is the MCP protocol revision the backend negotiated.
+	// +optional
+	MCPRevision string `json:"mcpRevision,omitempty"`
 }
 
 // VirtualMCPServerStatus is the observed state of a VirtualMCPServer.
@@ -277,13 +319,28 @@ type VirtualMCPServerStatus struct {
 	// +listType=map
 	// +listMapKey=name
 	DiscoveredBackends []DiscoveredBackend `json:"discoveredBackends,omitempty"`
+
+	// AuthzConfigHash is the hash of the MCPAuthzConfig in effect.
+	// +optional
+	AuthzConfigHash string `json:"authzConfigHash,omitempty"`
+
+	// OIDCConfigHash is the hash of the MCPOIDCConfig in effect; pods roll when it changes.
+	// +optional
+	OIDCConfigHash string `json:"oidcConfigHash,omitempty"`
+
+	// TelemetryConfigHash is the hash of the MCPTelemetryConfig in effect.
+	// +optional
+	TelemetryConfigHash string `json:"telemetryConfigHash,omitempty"`
+
+	// Runtime is what the running vmcp reports about itself.
+	// +optional
+	Runtime *VirtualMCPServerRuntime `json:"runtime,omitempty"`
 }
 
 // VirtualMCPServer aggregates the MCP backends of one MCPGroup (or static
 // backends) behind a single MCP endpoint, Service vmcp-<name> on port 4483.
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:storageversion
 // +kubebuilder:resource:shortName=vmcp;virtualmcp,categories=toolhive
 // +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
 // +kubebuilder:printcolumn:name="URL",type=string,JSONPath=`.status.url`

@@ -10,6 +10,7 @@ import (
 // running anything: a VirtualMCPServer reaches it directly.
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
+// +kubebuilder:storageversion
 // +kubebuilder:resource:shortName=mcpentry,categories=toolhive
 // +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
 // +kubebuilder:printcolumn:name="Transport",type=string,JSONPath=`.spec.transport`

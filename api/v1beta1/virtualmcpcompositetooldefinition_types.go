@@ -13,9 +13,11 @@ import (
 // spec.config.compositeTools entry.
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
+// +kubebuilder:storageversion
 // +kubebuilder:resource:shortName=vmcpctd;compositetool,categories=toolhive
 // +kubebuilder:printcolumn:name="Workflow",type=string,JSONPath=`.spec.name`
 // +kubebuilder:printcolumn:name="Status",type=string,JSONPath=`.status.validationStatus`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type VirtualMCPCompositeToolDefinition struct {
 	metav1.TypeMeta   `json:",inline"`

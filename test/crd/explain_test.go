@@ -40,6 +40,18 @@ func TestKubectlExplain(t *testing.T) {
 			args: []string{"explain", "vmcp.spec.groupRef", "--api-version=toolhive.stacklok.dev/v1beta1"},
 			want: []string{"VERSION:    v1beta1", "names the MCPGroup whose members are the backends"},
 		},
+		"shared OIDC reference": {
+			args: []string{"explain", "mcpserver.spec.oidcConfigRef.audience", "--api-version=toolhive.stacklok.dev/v1beta1"},
+			want: []string{"the token's aud claim must contain for this workload"},
+		},
+		"new kind by short name": {
+			args: []string{"explain", "mcpoidc.spec"},
+			want: []string{"KIND:       MCPOIDCConfig", "kubernetesServiceAccount", "inline"},
+		},
+		"field without behaviour says so": {
+			args: []string{"explain", "vmcp.spec.config.codeMode"},
+			want: []string{"CodeMode exposes the backends", "Unsupported"},
+		},
 		"composite tool step": {
 			args: []string{"explain", "virtualmcpcompositetooldefinitions.spec.steps.tool"},
 			want: []string{"<workload>.<tool_name>"},

@@ -31,7 +31,16 @@ var plurals = map[string]string{
 	"MCPExternalAuthConfig":             "mcpexternalauthconfigs",
 	"MCPToolConfig":                     "mcptoolconfigs",
 	"VirtualMCPCompositeToolDefinition": "virtualmcpcompositetooldefinitions",
+	"MCPOIDCConfig":                     "mcpoidcconfigs",
+	"MCPTelemetryConfig":                "mcptelemetryconfigs",
+	"MCPAuthzConfig":                    "mcpauthzconfigs",
+	"MCPWebhookConfig":                  "mcpwebhookconfigs",
+	"MCPRegistry":                       "mcpregistries",
+	"EmbeddingServer":                   "embeddingservers",
 }
+
+// v1alpha1Only are the kinds the original serves in v1alpha1 only.
+var v1alpha1Only = map[string]bool{"MCPWebhookConfig": true}
 
 // manifest is one test document: its object and the expectation in its first-line comment.
 type manifest struct {

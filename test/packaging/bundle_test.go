@@ -215,8 +215,8 @@ func TestBundleCSV(t *testing.T) {
 	for _, e := range examples {
 		byGVK[e["apiVersion"].(string)+"/"+e["kind"].(string)] = e
 	}
-	if len(c.Spec.CustomResourceDefinitions.Owned) != 18 {
-		t.Errorf("CSV owns %d APIs, want 18 (9 kinds × v1alpha1, v1beta1)", len(c.Spec.CustomResourceDefinitions.Owned))
+	if len(c.Spec.CustomResourceDefinitions.Owned) != 27 {
+		t.Errorf("CSV owns %d APIs, want 27 (13 kinds × v1alpha1, v1beta1 and MCPWebhookConfig v1alpha1)", len(c.Spec.CustomResourceDefinitions.Owned))
 	}
 	for _, o := range c.Spec.CustomResourceDefinitions.Owned {
 		gvk := "toolhive.stacklok.dev/" + o.Version + "/" + o.Kind

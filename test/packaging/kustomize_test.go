@@ -12,8 +12,8 @@ import (
 
 func TestKustomizeDefault(t *testing.T) {
 	objs := kustomizeBuild(t, "default")
-	if n := len(find(objs, "CustomResourceDefinition", "")); n != 9 {
-		t.Errorf("config/default has %d CRDs, want 9", n)
+	if n := len(find(objs, "CustomResourceDefinition", "")); n != 14 {
+		t.Errorf("config/default has %d CRDs, want 14", n)
 	}
 	one(t, objs, "Namespace", "mcp-operator-system")
 	for _, o := range objs {

@@ -31,6 +31,9 @@ type Options struct {
 	Logger *zap.Logger
 	// OnError is called for every request the upstream could not answer.
 	OnError func()
+	// ReadTimeout, when positive, bounds the wait for the upstream's response headers
+	// (MCPServer spec.proxyReadTimeout); a streamed body is not cut off.
+	ReadTimeout time.Duration
 }
 
 // ResolveHeaders builds upstream headers from plaintext values and from
@@ -72,7 +75,9 @@ func New(opts Options) (http.Handler, error) {
 	}
 	tr := opts.Transport
 	if tr == nil {
-		tr = http.DefaultTransport.(*http.Transport).Clone()
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.ResponseHeaderTimeout = opts.ReadTimeout
+		tr = t
 	}
 	rp := &httputil.ReverseProxy{
 		Transport: tr,

@@ -3,6 +3,7 @@ package reverse
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -134,6 +135,32 @@ func TestUpstreamDown(t *testing.T) {
 	c, _ := NewChecker("http://127.0.0.1:1/mcp")
 	if up, reason := c.Status(); up || !strings.Contains(reason, "127.0.0.1:1") {
 		t.Fatalf("checker up=%v reason=%q", up, reason)
+	}
+}
+
+// TestReadTimeout: an upstream slower than ReadTimeout gets a timeout answer; one that
+// answers in time is proxied.
+func TestReadTimeout(t *testing.T) {
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("slow") != "" {
+			time.Sleep(500 * time.Millisecond)
+		}
+		_, _ = io.WriteString(w, "ok")
+	}))
+	defer slow.Close()
+	h, err := New(Options{Target: slow.URL + "/mcp", ReadTimeout: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/mcp?slow=1", strings.NewReader("{}")))
+	if rec.Code != http.StatusBadGateway || !strings.Contains(rec.Body.String(), "timeout") {
+		t.Fatalf("slow upstream: status %d body %q", rec.Code, rec.Body)
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/mcp", strings.NewReader("{}")))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("fast upstream: status %d", rec.Code)
 	}
 }
 

@@ -36,6 +36,12 @@ type Config struct {
 	// ReportTools makes the runner write the server's tool names into
 	// MCPServer <name>.status.tools (set for MCPServer, not MCPRemoteProxy).
 	ReportTools bool `json:"reportTools,omitempty"`
+	// MaxRequestBodySize, when positive, is the largest request body in bytes the proxy
+	// accepts (MCPServer spec.maxRequestBodySize); it replaces the --max-body default.
+	MaxRequestBodySize int64 `json:"maxRequestBodySize,omitempty"`
+	// ProxyReadTimeout, when set (Go duration), bounds the wait for an HTTP or SSE
+	// upstream's response headers (MCPServer spec.proxyReadTimeout).
+	ProxyReadTimeout string `json:"proxyReadTimeout,omitempty"`
 }
 
 // Stdio locates the stdio stream: attach to Pod/Container, or run Command locally.

@@ -109,11 +109,15 @@ func (r *Runner) protect(h http.Handler) http.Handler {
 }
 
 func (r *Runner) guard() httpserver.Guard {
+	limit := r.opts.MaxBodyBytes
+	if r.cfg.MaxRequestBodySize > 0 {
+		limit = r.cfg.MaxRequestBodySize
+	}
 	return httpserver.Guard{
 		LoopbackOnly:   httpserver.IsLoopbackHost(r.cfg.Host),
 		AllowedHosts:   r.opts.AllowedHosts,
 		AllowedOrigins: r.opts.AllowedOrigins,
-		MaxBodyBytes:   r.opts.MaxBodyBytes,
+		MaxBodyBytes:   limit,
 	}
 }
 
@@ -159,8 +163,14 @@ func (r *Runner) reverseRoutes() (map[string]http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	var readTimeout time.Duration
+	if r.cfg.ProxyReadTimeout != "" {
+		if readTimeout, err = time.ParseDuration(r.cfg.ProxyReadTimeout); err != nil {
+			return nil, fmt.Errorf("proxyReadTimeout %q: %w", r.cfg.ProxyReadTimeout, err)
+		}
+	}
 	rp, err := reverse.New(reverse.Options{
-		Target: r.cfg.Target, Headers: headers, Logger: r.log,
+		Target: r.cfg.Target, Headers: headers, Logger: r.log, ReadTimeout: readTimeout,
 		OnError: func() { r.metrics.Errors.WithLabelValues("upstream").Inc() },
 	})
 	if err != nil {

@@ -531,3 +531,27 @@ func TestGuardAndAuthzWired(t *testing.T) {
 		})
 	}
 }
+
+// TestMaxRequestBodySize: the workload's maxRequestBodySize replaces the runner's limit.
+func TestMaxRequestBodySize(t *testing.T) {
+	cfg := &runconfig.Config{Name: "g", Transport: runconfig.TransportStdio, Host: "127.0.0.1",
+		Stdio: &runconfig.Stdio{Command: "/bin/cat"}, MaxRequestBodySize: 100}
+	cfg.SetDefaults()
+	r, err := New(cfg, Options{Authorizer: denyAll{}, MaxBodyBytes: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for body, want := range map[string]int{
+		strings.Repeat("x", 200): http.StatusRequestEntityTooLarge,
+		`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x"}}`: http.StatusForbidden, // under the limit: reaches authz
+	} {
+		req := httptest.NewRequest(http.MethodPost, "/mcp", strings.NewReader(body))
+		req.Host = "127.0.0.1:8080"
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		r.Handler().ServeHTTP(rec, req)
+		if rec.Code != want {
+			t.Fatalf("body of %d bytes: status %d, want %d", len(body), rec.Code, want)
+		}
+	}
+}

@@ -68,7 +68,7 @@ func Aggregate(agg *config.Aggregation, caps map[string]*Capabilities) (*Result,
 		if c == nil {
 			continue
 		}
-		tools = append(tools, workloadTools(b, c.Tools, toolsEntry(agg, b))...)
+		tools = append(tools, workloadTools(b, c.Tools, toolsEntry(agg, b), hideUnlisted(agg))...)
 		for _, p := range c.Prompts {
 			prompts = append(prompts, Prompt{Prompt: p, Backend: b, Original: p.Name})
 		}
@@ -126,11 +126,22 @@ func toolsEntry(agg *config.Aggregation, workload string) *config.WorkloadTools 
 	return nil
 }
 
-// workloadTools applies one workload's filter and overrides.
-func workloadTools(backend string, tools []*mcp.Tool, w *config.WorkloadTools) []Tool {
+// hideUnlisted says backend tools are hidden unless a workload's filter names them
+// (aggregation.excludeAllTools, or defaultToolVisibility deny).
+func hideUnlisted(agg *config.Aggregation) bool {
+	return (agg.ExcludeAllTools != nil && *agg.ExcludeAllTools) || agg.DefaultToolVisibility == "deny"
+}
+
+// workloadTools applies one workload's excludeAll, filter and overrides; hide hides the
+// tools its filter does not name (every tool when it has no filter).
+func workloadTools(backend string, tools []*mcp.Tool, w *config.WorkloadTools, hide bool) []Tool {
+	if w != nil && w.ExcludeAll != nil && *w.ExcludeAll {
+		return nil
+	}
 	var out []Tool
 	for _, t := range tools {
-		if w != nil && len(w.Filter) > 0 && !slices.Contains(w.Filter, t.Name) {
+		filtered := w != nil && len(w.Filter) > 0
+		if (filtered && !slices.Contains(w.Filter, t.Name)) || (hide && !filtered) {
 			continue
 		}
 		exposed := t

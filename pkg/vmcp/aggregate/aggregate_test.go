@@ -56,6 +56,17 @@ func TestAggregateTools(t *testing.T) {
 		"manual resolved by filter": {agg: config.Aggregation{ConflictResolution: config.ConflictManual,
 			Tools: []config.WorkloadTools{{Workload: "a", Filter: []string{"add"}}}},
 			want: []string{"add=a.add", "echo=b.echo", "list=b.list"}},
+		"excludeAll hides one workload": {agg: config.Aggregation{ConflictResolution: config.ConflictPrefix,
+			Tools: []config.WorkloadTools{{Workload: "a", ExcludeAll: ptr(true)}}},
+			want: []string{"b_echo=b.echo", "b_list=b.list"}},
+		"excludeAllTools keeps only filtered tools": {agg: config.Aggregation{ConflictResolution: config.ConflictPrefix, ExcludeAllTools: ptr(true),
+			Tools: []config.WorkloadTools{{Workload: "b", Filter: []string{"list"}}}},
+			want: []string{"b_list=b.list"}},
+		"defaultToolVisibility deny": {agg: config.Aggregation{ConflictResolution: config.ConflictPrefix, DefaultToolVisibility: "deny",
+			Tools: []config.WorkloadTools{{Workload: "a", Filter: []string{"add"}}}},
+			want: []string{"a_add=a.add"}},
+		"defaultToolVisibility allow": {agg: config.Aggregation{ConflictResolution: config.ConflictPrefix, DefaultToolVisibility: "allow"},
+			want: []string{"a_add=a.add", "a_echo=a.echo", "b_echo=b.echo", "b_list=b.list"}},
 		"override before prefix": {agg: config.Aggregation{ConflictResolution: config.ConflictPrefix,
 			Tools: []config.WorkloadTools{{Workload: "a", Filter: []string{"echo"}, Overrides: map[string]config.ToolOverride{"echo": {Name: "say"}}}}},
 			want: []string{"a_say=a.echo", "b_echo=b.echo", "b_list=b.list"}},
@@ -121,3 +132,5 @@ func TestDeterministic(t *testing.T) {
 		t.Errorf("resources: got %d, want 5 (one shared URI + 4 own)", len(first.Resources))
 	}
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -122,9 +122,9 @@ func HTTPClient(b Backend) (*http.Client, error) {
 			if h == nil {
 				return nil, fmt.Errorf("backend %s: header_injection needs headerInjection", b.Name)
 			}
-			v, ok := os.LookupEnv(h.HeaderValueEnv)
-			if !ok || v == "" {
-				return nil, fmt.Errorf("backend %s: environment variable %s (headerInjection.headerValueEnv) is not set", b.Name, h.HeaderValueEnv)
+			v, err := headerValue(h)
+			if err != nil {
+				return nil, fmt.Errorf("backend %s: %w", b.Name, err)
 			}
 			rt = headerInjector{next: rt, name: http.CanonicalHeaderKey(h.HeaderName), value: v}
 		case config.BackendAuthTokenExchange:
@@ -194,4 +194,17 @@ func Dial(ctx context.Context, b Backend, hc *http.Client, client *mcp.Client, l
 		return nil, fmt.Errorf("connecting to backend %s: %w", b.Name, err)
 	}
 	return cs, nil
+}
+
+// headerValue is the value of a header_injection strategy: from the environment variable
+// headerValueEnv names, else the plain headerValue.
+func headerValue(h *config.HeaderInjection) (string, error) {
+	if h.HeaderValueEnv == "" && h.HeaderValue != "" {
+		return h.HeaderValue, nil
+	}
+	v, ok := os.LookupEnv(h.HeaderValueEnv)
+	if !ok || v == "" {
+		return "", fmt.Errorf("environment variable %s (headerInjection.headerValueEnv) is not set", h.HeaderValueEnv)
+	}
+	return v, nil
 }

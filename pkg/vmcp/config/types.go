@@ -54,6 +54,35 @@ type Config struct {
 	// +listType=map
 	// +listMapKey=name
 	CompositeToolRefs []CompositeToolRef `json:"compositeToolRefs,omitempty"`
+
+	// Audit configures audit logging of MCP requests.
+	// +optional
+	Audit *AuditConfig `json:"audit,omitempty"`
+
+	// CodeMode exposes the backends to clients as code to run instead of single tools. Not
+	// built in this operator yet: accepted, and reported on the resource with the Unsupported
+	// condition and a Warning event.
+	// +optional
+	CodeMode *CodeMode `json:"codeMode,omitempty"`
+
+	// Metadata are free-form key/value pairs about the server.
+	// +optional
+	Metadata map[string]string `json:"metadata,omitempty"`
+
+	// PassthroughHeaders are request header names that vmcp forwards from the client to the
+	// backends unchanged (never Authorization).
+	// +optional
+	PassthroughHeaders []string `json:"passthroughHeaders,omitempty"`
+
+	// RateLimiting limits MCP requests with token buckets, shared by all clients and/or per
+	// user, optionally per tool; excess requests are refused.
+	// +optional
+	RateLimiting *RateLimiting `json:"rateLimiting,omitempty"`
+
+	// Telemetry exports OpenTelemetry traces and metrics over OTLP and serves Prometheus
+	// metrics.
+	// +optional
+	Telemetry *Telemetry `json:"telemetry,omitempty"`
 }
 
 // Transport names how an MCP server is reached.
@@ -99,6 +128,19 @@ type StaticBackend struct {
 	// Env is extra environment for the stdio backend.
 	// +optional
 	Env map[string]string `json:"env,omitempty"`
+
+	// CABundlePath is a CA bundle file trusted for this connection.
+	// +optional
+	CABundlePath string `json:"caBundlePath,omitempty"`
+
+	// Metadata are free-form key/value pairs about the server.
+	// +optional
+	Metadata map[string]string `json:"metadata,omitempty"`
+
+	// Type of the backend: entry (an MCPServerEntry-style remote with no pods) or empty for an ordinary backend.
+	// +optional
+	// +kubebuilder:validation:Enum=entry;""
+	Type string `json:"type,omitempty"`
 }
 
 // IncomingAuthType names how clients authenticate to vmcp.
@@ -155,6 +197,26 @@ type OIDC struct {
 	// Scopes advertised to clients.
 	// +optional
 	Scopes []string `json:"scopes,omitempty"`
+
+	// CABundlePath is a CA bundle file trusted for this connection.
+	// +optional
+	CABundlePath string `json:"caBundlePath,omitempty"`
+
+	// InsecureAllowHTTP allows an http:// issuer (development only).
+	// +optional
+	InsecureAllowHTTP *bool `json:"insecureAllowHttp,omitempty"`
+
+	// IntrospectionURL is an RFC 7662 endpoint for opaque tokens.
+	// +optional
+	IntrospectionURL string `json:"introspectionUrl,omitempty"`
+
+	// JWKSAllowPrivateIP allows the JWKS URL to resolve to a private address.
+	// +optional
+	JWKSAllowPrivateIP *bool `json:"jwksAllowPrivateIp,omitempty"`
+
+	// ProtectedResourceAllowPrivateIP allows the resource URL to be private.
+	// +optional
+	ProtectedResourceAllowPrivateIP *bool `json:"protectedResourceAllowPrivateIp,omitempty"`
 }
 
 // AuthzType names the authorization engine.
@@ -181,6 +243,24 @@ type Authz struct {
 	// EntitiesJSON is the Cedar entity set as JSON.
 	// +optional
 	EntitiesJSON string `json:"entitiesJson,omitempty"`
+
+	// GroupClaimName is the token claim whose values become the principal's Cedar groups.
+	// +optional
+	GroupClaimName string `json:"groupClaimName,omitempty"`
+
+	// GroupEntityType is the Cedar entity type of the groups taken from groupClaimName.
+	// +optional
+	GroupEntityType string `json:"groupEntityType,omitempty"`
+
+	// PrimaryUpstreamProvider picks the upstream provider whose claims Cedar sees when the
+	// embedded authorization server is used. Not built in this operator yet: accepted, and
+	// reported on the resource with the Unsupported condition and a Warning event.
+	// +optional
+	PrimaryUpstreamProvider string `json:"primaryUpstreamProvider,omitempty"`
+
+	// RoleClaimName is the token claim whose values become the principal's Cedar roles.
+	// +optional
+	RoleClaimName string `json:"roleClaimName,omitempty"`
 }
 
 // OutgoingAuthSource says where per-backend credentials come from.
@@ -234,6 +314,29 @@ type BackendAuthStrategy struct {
 	// TokenExchange obtains a backend token with RFC 8693 token exchange.
 	// +optional
 	TokenExchange *TokenExchange `json:"tokenExchange,omitempty"`
+
+	// AWSSTS exchanges the client token for AWS credentials (STS AssumeRoleWithWebIdentity)
+	// and signs backend requests. Not built in this operator yet: accepted, and reported on
+	// the resource with the Unsupported condition and a Warning event.
+	// +optional
+	AWSSTS *StrategyAWSSTS `json:"awsSts,omitempty"`
+
+	// OBO is the on-behalf-of token flow. Not built in this operator yet: accepted, and
+	// reported on the resource with the Unsupported condition and a Warning event.
+	// +optional
+	OBO *StrategyOBO `json:"obo,omitempty"`
+
+	// UpstreamInject forwards a token obtained from an upstream identity provider by the
+	// embedded authorization server. Not built in this operator yet: accepted, and reported on
+	// the resource with the Unsupported condition and a Warning event.
+	// +optional
+	UpstreamInject *StrategyUpstreamInject `json:"upstreamInject,omitempty"`
+
+	// XAA is cross-application access (identity assertion grant). Not built in this operator
+	// yet: accepted, and reported on the resource with the Unsupported condition and a Warning
+	// event.
+	// +optional
+	XAA *StrategyXAA `json:"xaa,omitempty"`
 }
 
 // HeaderInjection injects a static secret header into backend requests.
@@ -241,9 +344,14 @@ type HeaderInjection struct {
 	// HeaderName is the HTTP header to set.
 	// +kubebuilder:validation:MinLength=1
 	HeaderName string `json:"headerName"`
-	// HeaderValueEnv names the environment variable holding the value.
-	// +kubebuilder:validation:MinLength=1
-	HeaderValueEnv string `json:"headerValueEnv"`
+	// HeaderValueEnv names the environment variable holding the value (preferred:
+	// secrets stay out of the configuration). One of headerValueEnv and headerValue is needed.
+	// +optional
+	HeaderValueEnv string `json:"headerValueEnv,omitempty"`
+
+	// HeaderValue is the plain header value; prefer headerValueEnv for secrets.
+	// +optional
+	HeaderValue string `json:"headerValue,omitempty"`
 }
 
 // TokenExchange configures an RFC 8693 token exchange.
@@ -266,6 +374,17 @@ type TokenExchange struct {
 	// SubjectTokenType is the RFC 8693 subject_token_type.
 	// +optional
 	SubjectTokenType string `json:"subjectTokenType,omitempty"`
+
+	// ClientSecret is the client secret in plain text; prefer clientSecretEnv.
+	// +optional
+	ClientSecret string `json:"clientSecret,omitempty"`
+
+	// SubjectProviderName picks the upstream identity provider whose token is the subject
+	// token; only meaningful with the embedded authorization server. Not built in this
+	// operator yet: accepted, and reported on the resource with the Unsupported condition and
+	// a Warning event.
+	// +optional
+	SubjectProviderName string `json:"subjectProviderName,omitempty"`
 }
 
 // ConflictResolution names how equal tool names from different backends are resolved.
@@ -301,6 +420,16 @@ type Aggregation struct {
 	// +listType=map
 	// +listMapKey=workload
 	Tools []WorkloadTools `json:"tools,omitempty"`
+
+	// DefaultToolVisibility says whether tools no filter names are shown (allow) or hidden (deny).
+	// +optional
+	// +kubebuilder:validation:Enum=allow;deny
+	DefaultToolVisibility string `json:"defaultToolVisibility,omitempty"`
+
+	// ExcludeAllTools hides every backend tool from clients (composite tools remain); a
+	// workload entry may bring tools back.
+	// +optional
+	ExcludeAllTools *bool `json:"excludeAllTools,omitempty"`
 }
 
 // ConflictResolutionConfig holds the settings of the conflict resolution strategies.
@@ -330,6 +459,10 @@ type WorkloadTools struct {
 	// ToolConfigRef names an MCPToolConfig whose filter and overrides apply to this workload.
 	// +optional
 	ToolConfigRef *NameRef `json:"toolConfigRef,omitempty"`
+
+	// ExcludeAll hides all tools of this workload from clients.
+	// +optional
+	ExcludeAll *bool `json:"excludeAll,omitempty"`
 }
 
 // ToolOverride changes how one tool is presented to clients. Calls still reach the
@@ -368,7 +501,7 @@ type NameRef struct {
 }
 
 // Duration is a Go duration string such as "30s", "1m30s" or "500ms".
-// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$`
+// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
 type Duration string
 
 // Operational holds timeouts and failure handling.
@@ -379,6 +512,15 @@ type Operational struct {
 	// FailureHandling configures health checks, circuit breaking and partial failures.
 	// +optional
 	FailureHandling *FailureHandling `json:"failureHandling,omitempty"`
+
+	// ListChanged controls list_changed notifications to clients when backends change.
+	// +optional
+	ListChanged *ListChanged `json:"listChanged,omitempty"`
+
+	// LogLevel of vmcp (debug, info, warn, error).
+	// +optional
+	// +kubebuilder:validation:Enum=debug
+	LogLevel string `json:"logLevel,omitempty"`
 	// Sessions limits client sessions.
 	// +optional
 	Sessions *SessionLimits `json:"sessions,omitempty"`
@@ -407,6 +549,11 @@ type Timeouts struct {
 	// PerWorkload overrides the default for named backends.
 	// +optional
 	PerWorkload map[string]Duration `json:"perWorkload,omitempty"`
+
+	// BackendInit is how long vmcp waits for one backend to initialize (Go duration).
+	// +optional
+	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
+	BackendInit string `json:"backendInit,omitempty"`
 }
 
 // PartialFailureMode says what vmcp does when some backends fail.
@@ -500,6 +647,10 @@ type CompositeTool struct {
 	// +kubebuilder:pruning:PreserveUnknownFields
 	// +kubebuilder:validation:Schemaless
 	Output *apiextensionsv1.JSON `json:"output,omitempty"`
+
+	// Annotations added to the object.
+	// +optional
+	Annotations *ToolAnnotations `json:"annotations,omitempty"`
 }
 
 // StepType names what a workflow step does.
@@ -572,6 +723,25 @@ type WorkflowStep struct {
 	// +kubebuilder:pruning:PreserveUnknownFields
 	// +kubebuilder:validation:Schemaless
 	DefaultResults *apiextensionsv1.JSON `json:"defaultResults,omitempty"`
+
+	// ItemVar is the template variable name of the current item in a forEach step (default
+	// item).
+	// +optional
+	ItemVar string `json:"itemVar,omitempty"`
+
+	// MaxIterations caps the items a forEach step processes.
+	// +optional
+	MaxIterations *int64 `json:"maxIterations,omitempty"`
+
+	// MaxParallel is how many forEach iterations run at once.
+	// +optional
+	MaxParallel *int64 `json:"maxParallel,omitempty"`
+
+	// Step is the step run once per item of a forEach step.
+	// +optional
+	// +kubebuilder:pruning:PreserveUnknownFields
+	// +kubebuilder:validation:Type=object
+	Step *apiextensionsv1.JSON `json:"step,omitempty"`
 }
 
 // ErrorAction names what a failed step does to the workflow.
@@ -617,10 +787,11 @@ const (
 
 // ElicitationResponse configures the reaction to a declined or cancelled elicitation.
 type ElicitationResponse struct {
-	// Action to take: abort (the composite tool fails; also what happens when this is
-	// not set), continue (the step's output is defaultResults and the workflow goes on)
+	// Action to take: abort (the default: the composite tool fails), continue (the step's output is defaultResults and the workflow goes on)
 	// or skip_remaining (no further step starts; the workflow returns what it has).
-	Action ElicitationAction `json:"action"`
+	// +optional
+	// +kubebuilder:default=abort
+	Action ElicitationAction `json:"action,omitempty"`
 }
 
 // EmbeddingProvider names the HTTP API of an embedding service.

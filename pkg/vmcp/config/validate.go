@@ -171,8 +171,8 @@ func validateStrategy(p *problems, path string, s BackendAuthStrategy) {
 		if h == nil || h.HeaderName == "" {
 			p.add(path+".headerInjection.headerName", "required when type is header_injection")
 		}
-		if h == nil || h.HeaderValueEnv == "" {
-			p.add(path+".headerInjection.headerValueEnv", "required when type is header_injection (the name of the environment variable holding the value)")
+		if h == nil || (h.HeaderValueEnv == "" && h.HeaderValue == "") {
+			p.add(path+".headerInjection.headerValueEnv", "required when type is header_injection: headerValueEnv (the name of the environment variable holding the value) or headerValue")
 		}
 	case BackendAuthTokenExchange:
 		if s.TokenExchange == nil || s.TokenExchange.TokenURL == "" {

@@ -1,0 +1,47 @@
+package v1alpha1
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"k8s.io/utils/ptr"
+
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
+)
+
+func TestUnsupportedFields(t *testing.T) {
+	tests := map[string]struct {
+		got  []string
+		want []string
+	}{
+		"plain MCPServer": {got: (&MCPServerSpec{Image: "x"}).UnsupportedFields()},
+		"MCPServer extras": {
+			got: (&MCPServerSpec{Image: "x", TelemetryConfigRef: &TelemetryConfigRef{Name: "t"}, TrustProxyHeaders: ptr.To(false),
+				AuthzConfig: &AuthzConfig{RoleClaimName: "roles"}}).UnsupportedFields(),
+			want: []string{"spec.telemetryConfigRef", "spec.authzConfig.roleClaimName"},
+		},
+		"VirtualMCPServer config": {
+			got: (&VirtualMCPServerSpec{Config: &config.Config{CodeMode: &config.CodeMode{},
+				OutgoingAuth: &config.OutgoingAuth{Default: &config.BackendAuthStrategy{OBO: &config.StrategyOBO{}}}}}).UnsupportedFields(),
+			want: []string{"spec.config.codeMode", "spec.config.outgoingAuth.default.obo"},
+		},
+		"external auth type": {
+			got:  (&MCPExternalAuthConfigSpec{Type: "awsSts"}).UnsupportedFields(),
+			want: []string{"spec.awsSts"},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, tc.got); diff != "" {
+				t.Fatalf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestUnsupportedReason(t *testing.T) {
+	got := UnsupportedReason([]string{"spec.volumes", "spec.config.aggregation.tools[a-b].excludeAll"})
+	if want := "SpecVolumes,SpecConfigAggregationToolsABExcludeAll"; got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}

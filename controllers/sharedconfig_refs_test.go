@@ -1,0 +1,72 @@
+package controllers
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/pkg/proxy/runconfig"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
+)
+
+func TestOIDCFromShared(t *testing.T) {
+	ref := &v1alpha1.OIDCConfigRef{Name: "idp", Audience: "aud", ResourceURL: "https://r"}
+	tests := map[string]struct {
+		spec    v1alpha1.MCPOIDCConfigSpec
+		want    *runconfig.OIDC
+		wantErr string
+	}{
+		"inline": {spec: v1alpha1.MCPOIDCConfigSpec{Type: "inline", Inline: &v1alpha1.MCPOIDCConfigSpecInline{Issuer: "https://idp/", ClientID: "c"}},
+			want: &runconfig.OIDC{Issuer: "https://idp", ClientID: "c", Audience: "aud", ResourceURL: "https://r"}},
+		"kubernetes defaults": {spec: v1alpha1.MCPOIDCConfigSpec{Type: "kubernetesServiceAccount"},
+			want: &runconfig.OIDC{Issuer: "https://kubernetes.default.svc", JWKSURL: "https://kubernetes.default.svc/openid/v1/jwks", Audience: "aud", ResourceURL: "https://r"}},
+		"inline without issuer": {spec: v1alpha1.MCPOIDCConfigSpec{Type: "inline"}, wantErr: "inline.issuer"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, err := oidcFromShared(tc.spec, ref)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Fatalf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestVMCPSharedIncomingAuth: a VirtualMCPServer's oidcConfigRef / authzConfigRef become
+// the vmcp config's incoming OIDC (shared issuer + this server's audience and scopes) and
+// Cedar policies; an unresolved reference is an auth problem.
+func TestVMCPSharedIncomingAuth(t *testing.T) {
+	spec := `{groupRef: {name: g}, outgoingAuth: {source: inline}, incomingAuth: {type: oidc,
+	  oidcConfigRef: {name: idp, audience: vmcp-aud, scopes: [openid, mcp]}, authzConfigRef: {name: pol}}}`
+	var s v1alpha1.VirtualMCPServerSpec
+	if err := yaml.UnmarshalStrict([]byte(spec), &s); err != nil {
+		t.Fatal(err)
+	}
+	shared := sharedAuth{oidc: &runconfig.OIDC{Issuer: "https://idp", ClientID: "c", Audience: "vmcp-aud"},
+		authz: &runconfig.Authz{Policies: []string{"permit(principal, action, resource);"}}}
+	res := resolveVMCPConfig("v", s, vmcpConfigInputs{configMaps: map[string]*corev1.ConfigMap{}, shared: shared})
+	if len(res.authProblems) > 0 {
+		t.Fatalf("auth problems: %v", res.authProblems)
+	}
+	want := &config.IncomingAuth{Type: config.IncomingAuthOIDC,
+		OIDC:  &config.OIDC{Issuer: "https://idp", ClientID: "c", Audience: "vmcp-aud", Scopes: []string{"openid", "mcp"}},
+		Authz: &config.Authz{Type: config.AuthzCedar, Policies: []string{"permit(principal, action, resource);"}}}
+	if diff := cmp.Diff(want, res.cfg.IncomingAuth); diff != "" {
+		t.Fatalf("incoming auth (-want +got):\n%s", diff)
+	}
+	missing := sharedAuth{problems: []string{`spec.oidcConfigRef: MCPOIDCConfig "idp" not found in this namespace`}, missing: true}
+	res = resolveVMCPConfig("v", s, vmcpConfigInputs{configMaps: map[string]*corev1.ConfigMap{}, shared: missing})
+	if !strings.Contains(strings.Join(res.authProblems, ";"), `spec.incomingAuth.oidcConfigRef: MCPOIDCConfig "idp" not found`) {
+		t.Fatalf("missing MCPOIDCConfig not reported: %v", res.authProblems)
+	}
+}
