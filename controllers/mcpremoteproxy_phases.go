@@ -16,7 +16,6 @@ import (
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
 	"github.com/mcp-operator/mcp-operator/internal/render"
-	"github.com/mcp-operator/mcp-operator/internal/ssrf"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/runconfig"
 )
 
@@ -35,7 +34,7 @@ func (r *MCPRemoteProxyReconciler) validate(ctx context.Context, s *remoteProxyS
 		return ctrl.Result{}, err
 	}
 	setGroupRefCondition(&s.proxy.Status.Conditions, spec.GroupRef, found, gen)
-	urlErr := ssrf.Check(spec.RemoteURL, r.Options.ssrfPolicy(spec.AllowPrivateEndpoint))
+	urlErr := r.Options.checkURL(ctx, spec.RemoteURL, spec.AllowPrivateEndpoint)
 	setRemoteURLCondition(&s.proxy.Status.Conditions, spec.RemoteURL, urlErr, gen)
 	if urlErr != nil {
 		r.Recorder.Event(s.proxy, corev1.EventTypeWarning, "RemoteURLRefused", urlErr.Error())

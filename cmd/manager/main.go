@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/operator-framework/operator-lib/proxy"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -18,6 +19,7 @@ import (
 	"github.com/mcp-operator/mcp-operator/controllers"
 	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
 	"github.com/mcp-operator/mcp-operator/internal/render"
+	"github.com/mcp-operator/mcp-operator/internal/ssrf"
 	"github.com/mcp-operator/mcp-operator/pkg/logging"
 )
 
@@ -93,7 +95,7 @@ func run() error {
 		ProxyRunnerImage:        envOr("PROXY_RUNNER_IMAGE", "ghcr.io/mcp-operator/proxyrunner:latest"),
 		VMCPImage:               envOr("VMCP_IMAGE", "ghcr.io/mcp-operator/vmcp:latest"),
 		AllowLoopbackEndpoints:  f.allowLoopback,
-		OperandEnv:              proxy.ReadProxyVarsFromEnv(),
+		OperandEnv:              operandEnv(f.allowLoopback),
 		MaxConcurrentReconciles: f.maxConcurrentReconciles,
 	})
 	if err != nil {
@@ -149,4 +151,15 @@ func envOr(k, def string) string {
 		return v
 	}
 	return def
+}
+
+// operandEnv is the environment every operand container gets: the proxy variables OLM
+// sets, and the connect-time SSRF guard's loopback switch when the operator admits
+// loopback endpoints (so what the operator accepted, the operands can reach).
+func operandEnv(allowLoopback bool) []corev1.EnvVar {
+	env := proxy.ReadProxyVarsFromEnv()
+	if allowLoopback {
+		env = append(env, corev1.EnvVar{Name: ssrf.EnvAllowLoopback, Value: "true"})
+	}
+	return env
 }
