@@ -75,6 +75,7 @@ type MCPRemoteProxySpec struct {
 	// Replicas of the proxy Deployment.
 	// +kubebuilder:validation:Minimum=0
 	// +optional
+	// +kubebuilder:validation:Maximum=2147483647
 	Replicas *int32 `json:"replicas,omitempty"`
 
 	// AllowPrivateEndpoint allows remoteUrl to resolve to a private (RFC 1918/ULA)

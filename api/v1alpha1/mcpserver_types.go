@@ -177,12 +177,14 @@ type MCPServerSpec struct {
 	// Replicas of the proxy Deployment.
 	// +kubebuilder:validation:Minimum=0
 	// +optional
+	// +kubebuilder:validation:Maximum=2147483647
 	Replicas *int32 `json:"replicas,omitempty"`
 
 	// BackendReplicas of the MCP server StatefulSet. A stdio server is capped at 1
 	// (condition StdioReplicaCapped).
 	// +kubebuilder:validation:Minimum=0
 	// +optional
+	// +kubebuilder:validation:Maximum=2147483647
 	BackendReplicas *int32 `json:"backendReplicas,omitempty"`
 
 	// SessionAffinity of the proxy Service: ClientIP (default) keeps a client on
@@ -221,6 +223,8 @@ type MCPServerStatus struct {
 
 	// ReadyReplicas of the proxy Deployment.
 	// +optional
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=2147483647
 	ReadyReplicas int32 `json:"readyReplicas,omitempty"`
 
 	// ToolConfigHash is the hash of the referenced MCPToolConfig that is rolled out.

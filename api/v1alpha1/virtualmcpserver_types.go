@@ -160,6 +160,7 @@ type VirtualMCPServerSpec struct {
 	// Replicas of the vmcp Deployment.
 	// +kubebuilder:validation:Minimum=0
 	// +optional
+	// +kubebuilder:validation:Maximum=2147483647
 	Replicas *int32 `json:"replicas,omitempty"`
 
 	// SessionAffinity of Service vmcp-<name>: ClientIP (default) or None.
@@ -232,6 +233,8 @@ type DiscoveredBackend struct {
 
 	// ConsecutiveFailures of health checks or calls.
 	// +optional
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=2147483647
 	ConsecutiveFailures int32 `json:"consecutiveFailures,omitempty"`
 }
 
@@ -265,6 +268,8 @@ type VirtualMCPServerStatus struct {
 
 	// BackendCount is the number of discovered backends.
 	// +optional
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=2147483647
 	BackendCount int32 `json:"backendCount,omitempty"`
 
 	// DiscoveredBackends are the backends with their health, written by the vmcp.

@@ -1,0 +1,33 @@
+package controllers
+
+import (
+	"errors"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/record"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/conditions"
+)
+
+// condSpecValid reports whether the stored spec could be decoded whole; False when it
+// holds values its types cannot take (see v1alpha1.DecodeProblemAnnotation).
+const condSpecValid = "SpecValid"
+
+// checkStoredSpec refuses an object whose stored spec had undecodable values: it is
+// not rendered (acting on the rest would change what the user asked for), a condition
+// and a Warning event name the fields, and a retry cannot help (terminal error).
+func checkStoredSpec(obj client.Object, conds *[]metav1.Condition, rec record.EventRecorder) error {
+	problem := v1alpha1.DecodeProblem(obj)
+	if problem == "" {
+		conditions.Remove(conds, condSpecValid)
+		return nil
+	}
+	msg := "the stored spec cannot be used: " + problem + "; correct these fields (kubectl edit or apply)"
+	conditions.Set(conds, conditions.False(condSpecValid, v1alpha1.ReasonInvalid, msg), obj.GetGeneration())
+	rec.Event(obj, corev1.EventTypeWarning, v1alpha1.ReasonInvalid, msg)
+	return reconcile.TerminalError(errors.New(msg))
+}
