@@ -15,8 +15,8 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
-	"github.com/mcp-operator/mcp-operator/pkg/auth/cedar"
 	"github.com/mcp-operator/mcp-operator/internal/conditions"
+	"github.com/mcp-operator/mcp-operator/pkg/auth/cedar"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/runconfig"
 )
 
