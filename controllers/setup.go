@@ -40,6 +40,9 @@ type Options struct {
 	VMCPImage string
 	// AllowLoopbackEndpoints admits loopback remote URLs (development and tests only).
 	AllowLoopbackEndpoints bool
+	// AllowStdioBackends lets spec.config.backends of a VirtualMCPServer list stdio
+	// commands, which the vmcp pod would run (operator flag --allow-stdio-backends).
+	AllowStdioBackends bool
 	// Resolver looks remote URL host names up for the SSRF check (nil = the system
 	// resolver); tests set one they control.
 	Resolver ssrf.Resolver

@@ -94,6 +94,7 @@ func (r *VirtualMCPServerReconciler) resolveConfig(ctx context.Context, s *vmcpS
 		return err
 	}
 	res := resolveVMCPConfig(s.vmcp.Name, s.spec, in)
+	res.configProblems = append(r.Options.staticBackendProblems(ctx, s.spec), res.configProblems...)
 	conds, gen := &s.vmcp.Status.Conditions, s.vmcp.Generation
 	okAuth := setProblemsCondition(conds, v1alpha1.ConditionAuthConfigured, res.authProblems, "incoming and outgoing authentication resolved", gen)
 	okRefs := setProblemsCondition(conds, v1alpha1.ConditionCompositeToolRefsValidated, res.compositeProblems, compositeOKMessage(s.spec), gen)

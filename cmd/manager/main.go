@@ -29,6 +29,7 @@ type flags struct {
 	leaderElect             bool
 	watchesFile, chartsDir  string
 	allowLoopback           bool
+	allowStdioBackends      bool
 	maxConcurrentReconciles int
 }
 
@@ -41,6 +42,7 @@ func parseFlags(args []string) (flags, error) {
 	fsys.StringVar(&f.watchesFile, "watches-file", "", "watches.yaml mapping kinds to charts (default: the embedded one)")
 	fsys.StringVar(&f.chartsDir, "charts-dir", "", "directory holding the charts named in the watches file (default: the embedded charts)")
 	fsys.BoolVar(&f.allowLoopback, "allow-loopback-endpoints", false, "accept loopback remote URLs (development and tests only)")
+	fsys.BoolVar(&f.allowStdioBackends, "allow-stdio-backends", false, "accept stdio commands in VirtualMCPServer spec.config.backends (the vmcp pod runs them)")
 	fsys.IntVar(&f.maxConcurrentReconciles, "max-concurrent-reconciles", 4, "workers per controller")
 	return f, fsys.Parse(args)
 }
@@ -95,6 +97,7 @@ func run() error {
 		ProxyRunnerImage:        envOr("PROXY_RUNNER_IMAGE", "ghcr.io/mcp-operator/proxyrunner:latest"),
 		VMCPImage:               envOr("VMCP_IMAGE", "ghcr.io/mcp-operator/vmcp:latest"),
 		AllowLoopbackEndpoints:  f.allowLoopback,
+		AllowStdioBackends:      f.allowStdioBackends,
 		OperandEnv:              operandEnv(f.allowLoopback),
 		MaxConcurrentReconciles: f.maxConcurrentReconciles,
 	})
