@@ -23,7 +23,7 @@ var remoteProxyGK = schema.GroupKind{Group: v1alpha1.GroupVersion.Group, Kind: "
 
 // validate normalises the spec, reports legacy forms and refuses an unsafe remoteUrl.
 func (r *MCPRemoteProxyReconciler) validate(ctx context.Context, s *remoteProxyScope) (ctrl.Result, error) {
-	if err := checkStoredSpec(s.proxy, &s.proxy.Status.Conditions, r.Recorder); err != nil {
+	if err := checkStoredSpec(s.proxy, &s.proxy.Status.Conditions); err != nil {
 		return ctrl.Result{}, err
 	}
 	spec, warnings := s.proxy.Normalize()

@@ -24,7 +24,7 @@ var mcpServerGK = schema.GroupKind{Group: v1alpha1.GroupVersion.Group, Kind: "MC
 // validate normalises the spec, reports legacy forms, the stdio replica cap and an
 // unmergeable podTemplateSpec.
 func (r *MCPServerReconciler) validate(_ context.Context, s *mcpServerScope) (ctrl.Result, error) {
-	if err := checkStoredSpec(s.server, &s.server.Status.Conditions, r.Recorder); err != nil {
+	if err := checkStoredSpec(s.server, &s.server.Status.Conditions); err != nil {
 		return ctrl.Result{}, err
 	}
 	spec, warnings := s.server.Normalize()

@@ -3,9 +3,7 @@ package controllers
 import (
 	"errors"
 
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/tools/record"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
@@ -19,8 +17,8 @@ const condSpecValid = "SpecValid"
 
 // checkStoredSpec refuses an object whose stored spec had undecodable values: it is
 // not rendered (acting on the rest would change what the user asked for), a condition
-// and a Warning event name the fields, and a retry cannot help (terminal error).
-func checkStoredSpec(obj client.Object, conds *[]metav1.Condition, rec record.EventRecorder) error {
+// and its Warning event (emitWarnings) name the fields, and a retry cannot help (terminal error).
+func checkStoredSpec(obj client.Object, conds *[]metav1.Condition) error {
 	problem := v1alpha1.DecodeProblem(obj)
 	if problem == "" {
 		conditions.Remove(conds, condSpecValid)
@@ -28,6 +26,5 @@ func checkStoredSpec(obj client.Object, conds *[]metav1.Condition, rec record.Ev
 	}
 	msg := "the stored spec cannot be used: " + problem + "; correct these fields (kubectl edit or apply)"
 	conditions.Set(conds, conditions.False(condSpecValid, v1alpha1.ReasonInvalid, msg), obj.GetGeneration())
-	rec.Event(obj, corev1.EventTypeWarning, v1alpha1.ReasonInvalid, msg)
 	return reconcile.TerminalError(errors.New(msg))
 }

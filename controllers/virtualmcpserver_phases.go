@@ -30,7 +30,7 @@ func vmcpURL(v *v1alpha1.VirtualMCPServer) string {
 
 // validate normalises the spec and reports legacy forms and an invalid groupRef.
 func (r *VirtualMCPServerReconciler) validate(_ context.Context, s *vmcpScope) error {
-	if err := checkStoredSpec(s.vmcp, &s.vmcp.Status.Conditions, r.Recorder); err != nil {
+	if err := checkStoredSpec(s.vmcp, &s.vmcp.Status.Conditions); err != nil {
 		return err
 	}
 	spec, warnings := s.vmcp.Normalize()
