@@ -32,6 +32,7 @@ func (r *MCPServerReconciler) validate(_ context.Context, s *mcpServerScope) (ct
 	if setDeprecatedCondition(&s.server.Status.Conditions, warnings, s.server.Generation) && len(warnings) > 0 {
 		r.Recorder.Event(s.server, corev1.EventTypeWarning, "Deprecated", joinSentences(warnings))
 	}
+	setPermissionProfileCondition(&s.server.Status.Conditions, spec.PermissionProfile, s.server.Generation)
 	asked, _, capped := backendReplicas(spec)
 	setStdioReplicaCappedCondition(&s.server.Status.Conditions, asked, capped, s.server.Generation)
 	return ctrl.Result{}, nil

@@ -10,6 +10,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/conditions"
 )
 
 func TestNewWarnings(t *testing.T) {
@@ -72,4 +73,35 @@ spec: {image: ghcr.io/example/s:1, toolConfigRef: {name: notools}}`, &v1alpha1.M
 			return nil
 		})
 	}
+}
+
+// TestPermissionProfileConfigMapReported (issue 10 item 10): a configmap profile is not
+// enforced, so it is reported (condition + Warning event) instead of silently ignored.
+func TestPermissionProfileConfigMapReported(t *testing.T) {
+	requireEnv(t)
+	ctx, ns := context.Background(), "harden-profile"
+	startVMCPManager(t, ns)
+	createYAML(t, ns, `
+metadata: {name: prof}
+spec: {image: ghcr.io/example/s:1, permissionProfile: {type: configmap, name: my-profile, key: profile.json}}`, &v1alpha1.MCPServer{})
+	eventually(t, "PermissionProfileSupported False and a Warning", func() error {
+		got := &v1alpha1.MCPServer{}
+		if err := get(ns, "prof", got); err != nil {
+			return err
+		}
+		c := conditions.Get(got.Status.Conditions, condPermissionProfileSupported)
+		if c == nil || c.Status != metav1.ConditionFalse || !strings.Contains(c.Message, "my-profile") {
+			return errorf("condition %+v", c)
+		}
+		events := &corev1.EventList{}
+		if err := k8s.List(ctx, events, client.InNamespace(ns)); err != nil {
+			return err
+		}
+		for _, e := range events.Items {
+			if e.InvolvedObject.Name == "prof" && e.Type == corev1.EventTypeWarning && strings.Contains(e.Message, "not enforced") {
+				return nil
+			}
+		}
+		return errorf("no Warning event")
+	})
 }
