@@ -16,6 +16,7 @@ import (
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	"github.com/mcp-operator/mcp-operator/internal/conditions"
+	"github.com/mcp-operator/mcp-operator/pkg/auth/cedar"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/runconfig"
 )
 
@@ -82,7 +83,10 @@ func resolveWorkloadAuth(ctx context.Context, r client.Reader, ns string, o *v1a
 		}
 		out.missing = out.missing || !found
 		var perr error
-		if out.authz, perr = authzFromSpec(a, data, found); perr != nil {
+		if out.authz, perr = authzFromSpec(a, data, found); perr == nil {
+			perr = parseCedar(out.authz)
+		}
+		if perr != nil {
 			problems = append(problems, "spec.authzConfig: "+perr.Error())
 		}
 	}
@@ -180,6 +184,15 @@ func parseOIDCDocument(data []byte, resourceURL string) (*runconfig.OIDC, error)
 		return nil, fmt.Errorf("the ConfigMap's OIDC settings have no issuer")
 	}
 	return &runconfig.OIDC{Issuer: doc.Issuer, Audience: doc.Audience, JWKSURL: doc.JWKSURL, ClientID: doc.ClientID, ResourceURL: resourceURL}, nil
+}
+
+// parseCedar parses the policies and entities the proxy runner would load, so a syntax
+// error is a condition naming the line and column, not a crash loop at start.
+func parseCedar(a *runconfig.Authz) error {
+	if _, err := cedar.New(a.Policies, a.EntitiesJSON); err != nil {
+		return err
+	}
+	return nil
 }
 
 // authzFromSpec converts an authzConfig; data is the ConfigMap key's content for type configMap.

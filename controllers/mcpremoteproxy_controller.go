@@ -78,6 +78,7 @@ func (r *MCPRemoteProxyReconciler) Reconcile(ctx context.Context, req ctrl.Reque
 		if evaluated(err) {
 			proxy.Status.ObservedGeneration = proxy.Generation
 		}
+		emitWarnings(r.Recorder, proxy, orig.Status.Conditions, proxy.Status.Conditions)
 		err = errors.Join(err, patchStatus(ctx, r.Client, orig, proxy, orig.Status, proxy.Status))
 	}()
 	return runPhases(ctx, s, r.validate, r.resolveRefs, r.renderChildren, r.applyChildren, r.observeWorkload)

@@ -16,7 +16,6 @@ import (
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
 	"github.com/mcp-operator/mcp-operator/internal/render"
-	"github.com/mcp-operator/mcp-operator/internal/ssrf"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/runconfig"
 )
 
@@ -24,6 +23,9 @@ var remoteProxyGK = schema.GroupKind{Group: v1alpha1.GroupVersion.Group, Kind: "
 
 // validate normalises the spec, reports legacy forms and refuses an unsafe remoteUrl.
 func (r *MCPRemoteProxyReconciler) validate(ctx context.Context, s *remoteProxyScope) (ctrl.Result, error) {
+	if err := checkStoredSpec(s.proxy, &s.proxy.Status.Conditions); err != nil {
+		return ctrl.Result{}, err
+	}
 	spec, warnings := s.proxy.Normalize()
 	s.spec = spec
 	gen := s.proxy.Generation
@@ -36,7 +38,7 @@ func (r *MCPRemoteProxyReconciler) validate(ctx context.Context, s *remoteProxyS
 		return ctrl.Result{}, err
 	}
 	setGroupRefCondition(&s.proxy.Status.Conditions, spec.GroupRef, found, gen)
-	urlErr := ssrf.Check(spec.RemoteURL, r.Options.ssrfPolicy(spec.AllowPrivateEndpoint))
+	urlErr := r.Options.checkURL(ctx, spec.RemoteURL, spec.AllowPrivateEndpoint)
 	setRemoteURLCondition(&s.proxy.Status.Conditions, spec.RemoteURL, urlErr, gen)
 	if urlErr != nil {
 		r.Recorder.Event(s.proxy, corev1.EventTypeWarning, "RemoteURLRefused", urlErr.Error())

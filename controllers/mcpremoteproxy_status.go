@@ -48,6 +48,7 @@ func setRemoteProxyReadyCondition(conds *[]metav1.Condition, deploy *appsv1.Depl
 }
 
 var remoteProxyPhaseRules = []conditions.Rule{
+	{Type: condSpecValid, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},
 	{Type: v1alpha1.ConditionRemoteURLValidated, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},
 	{Type: v1alpha1.ConditionPodTemplateValid, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},
 	{Type: condToolConfigValidated, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},

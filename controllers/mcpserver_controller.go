@@ -93,6 +93,7 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 		if evaluated(err) {
 			server.Status.ObservedGeneration = server.Generation
 		}
+		emitWarnings(r.Recorder, server, orig.Status.Conditions, server.Status.Conditions)
 		err = errors.Join(err, patchStatus(ctx, r.Client, orig, server, orig.Status, server.Status))
 	}()
 	return runPhases(ctx, s, r.validate, r.resolveGroup, r.resolveRefs, r.renderChildren, r.applyChildren, r.observeWorkloads)

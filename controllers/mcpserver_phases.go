@@ -24,12 +24,16 @@ var mcpServerGK = schema.GroupKind{Group: v1alpha1.GroupVersion.Group, Kind: "MC
 // validate normalises the spec, reports legacy forms, the stdio replica cap and an
 // unmergeable podTemplateSpec.
 func (r *MCPServerReconciler) validate(_ context.Context, s *mcpServerScope) (ctrl.Result, error) {
+	if err := checkStoredSpec(s.server, &s.server.Status.Conditions); err != nil {
+		return ctrl.Result{}, err
+	}
 	spec, warnings := s.server.Normalize()
 	s.spec = spec
 	if setDeprecatedCondition(&s.server.Status.Conditions, warnings, s.server.Generation) && len(warnings) > 0 {
 		r.Recorder.Event(s.server, corev1.EventTypeWarning, "Deprecated", joinSentences(warnings))
 	}
 	reportUnsupported(r.Recorder, s.server, &s.server.Status.Conditions, spec.UnsupportedFields())
+	setPermissionProfileCondition(&s.server.Status.Conditions, spec.PermissionProfile, s.server.Generation)
 	asked, _, capped := backendReplicas(spec)
 	setStdioReplicaCappedCondition(&s.server.Status.Conditions, asked, capped, s.server.Generation)
 	return ctrl.Result{}, nil

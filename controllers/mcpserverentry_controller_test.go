@@ -33,16 +33,23 @@ func TestMCPServerEntryValidation(t *testing.T) {
 		wantPhase  v1alpha1.Phase
 		wantInText string
 	}{
-		"public":                {url: "https://mcp.example.com/mcp", group: "g", caBundle: "ca", wantPhase: v1alpha1.PhaseValid},
-		"metadata":              {url: "http://169.254.169.254/latest", group: "g", wantPhase: v1alpha1.PhaseFailed, wantInText: "cloud metadata"},
-		"gcp metadata":          {url: "http://metadata.google.internal/", group: "g", private: true, wantPhase: v1alpha1.PhaseFailed, wantInText: "always refused"},
-		"loopback":              {url: "http://127.0.0.1:9000/mcp", group: "g", wantPhase: v1alpha1.PhaseFailed, wantInText: "loopback"},
-		"link-local":            {url: "http://169.254.10.10/mcp", group: "g", wantPhase: v1alpha1.PhaseFailed, wantInText: "link-local"},
-		"private needs flag":    {url: "http://10.0.0.5/mcp", group: "g", wantPhase: v1alpha1.PhaseFailed, wantInText: "allowPrivateEndpoint"},
-		"private allowed":       {url: "http://mcp.team.svc.cluster.local/mcp", group: "g", private: true, wantPhase: v1alpha1.PhaseValid},
-		"missing group":         {url: "https://mcp.example.com/mcp", group: "nope", wantPhase: v1alpha1.PhaseFailed, wantInText: `MCPGroup "nope" not found`},
-		"missing ca":            {url: "https://mcp.example.com/mcp", group: "g", caBundle: "nope", wantPhase: v1alpha1.PhaseFailed, wantInText: `ConfigMap "nope"`},
-		"missing header secret": {url: "https://mcp.example.com/mcp", group: "g", secret: "nope", wantPhase: v1alpha1.PhaseFailed, wantInText: `Secret "nope" not found`},
+		"public":             {url: "https://mcp.example.com/mcp", group: "g", caBundle: "ca", wantPhase: v1alpha1.PhaseValid},
+		"metadata":           {url: "http://169.254.169.254/latest", group: "g", wantPhase: v1alpha1.PhaseFailed, wantInText: "cloud metadata"},
+		"gcp metadata":       {url: "http://metadata.google.internal/", group: "g", private: true, wantPhase: v1alpha1.PhaseFailed, wantInText: "always refused"},
+		"loopback":           {url: "http://127.0.0.1:9000/mcp", group: "g", wantPhase: v1alpha1.PhaseFailed, wantInText: "loopback"},
+		"link-local":         {url: "http://169.254.10.10/mcp", group: "g", wantPhase: v1alpha1.PhaseFailed, wantInText: "link-local"},
+		"private needs flag": {url: "http://10.0.0.5/mcp", group: "g", wantPhase: v1alpha1.PhaseFailed, wantInText: "allowPrivateEndpoint"},
+		"private allowed":    {url: "http://mcp.team.svc.cluster.local/mcp", group: "g", private: true, wantPhase: v1alpha1.PhaseValid},
+		"missing group":      {url: "https://mcp.example.com/mcp", group: "nope", wantPhase: v1alpha1.PhaseFailed, wantInText: `MCPGroup "nope" not found`},
+		"missing ca":         {url: "https://mcp.example.com/mcp", group: "g", caBundle: "nope", wantPhase: v1alpha1.PhaseFailed, wantInText: `ConfigMap "nope"`},
+		// issue 10 items 2 and 3: Unicode hosts as the HTTP client maps them, NAT64, and
+		// names resolved (by the suite's testResolver) to refused addresses.
+		"fullwidth loopback":       {url: "http://１２７.０.０.１:18102/mcp", group: "g", wantPhase: v1alpha1.PhaseFailed, wantInText: "loopback"},
+		"fullwidth metadata":       {url: "http://１６９.２５４.１６９.２５４/", group: "g", wantPhase: v1alpha1.PhaseFailed, wantInText: "metadata"},
+		"ideographic stop private": {url: "http://169。254。169。254/", group: "g", private: true, wantPhase: v1alpha1.PhaseFailed, wantInText: "metadata"},
+		"nat64 metadata":           {url: "http://[64:ff9b::a9fe:a9fe]/", group: "g", private: true, wantPhase: v1alpha1.PhaseFailed, wantInText: "169.254.169.254"},
+		"name resolves loopback":   {url: "https://loop.resolver.test/mcp", group: "g", private: true, wantPhase: v1alpha1.PhaseFailed, wantInText: "resolves to 127.0.0.1"},
+		"missing header secret":    {url: "https://mcp.example.com/mcp", group: "g", secret: "nope", wantPhase: v1alpha1.PhaseFailed, wantInText: `Secret "nope" not found`},
 	}
 	i := 0
 	for name, tc := range tests {

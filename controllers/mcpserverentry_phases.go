@@ -11,7 +11,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
-	"github.com/mcp-operator/mcp-operator/internal/ssrf"
 )
 
 // Every entry check records its own condition and lets the next one run, so the status
@@ -31,8 +30,8 @@ func (r *MCPServerEntryReconciler) normalize(_ context.Context, s *entryScope) (
 	return ctrl.Result{}, nil
 }
 
-func (r *MCPServerEntryReconciler) checkURL(_ context.Context, s *entryScope) (ctrl.Result, error) {
-	err := ssrf.Check(s.spec.RemoteURL, r.Options.ssrfPolicy(s.spec.AllowPrivateEndpoint))
+func (r *MCPServerEntryReconciler) checkURL(ctx context.Context, s *entryScope) (ctrl.Result, error) {
+	err := r.Options.checkURL(ctx, s.spec.RemoteURL, s.spec.AllowPrivateEndpoint)
 	setRemoteURLCondition(&s.entry.Status.Conditions, s.spec.RemoteURL, err, s.entry.Generation)
 	return ctrl.Result{}, nil
 }

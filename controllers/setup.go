@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"net"
 	"strings"
 	"time"
 
@@ -45,6 +46,12 @@ type Options struct {
 	VMCPImage string
 	// AllowLoopbackEndpoints admits loopback remote URLs (development and tests only).
 	AllowLoopbackEndpoints bool
+	// AllowStdioBackends lets spec.config.backends of a VirtualMCPServer list stdio
+	// commands, which the vmcp pod would run (operator flag --allow-stdio-backends).
+	AllowStdioBackends bool
+	// Resolver looks remote URL host names up for the SSRF check (nil = the system
+	// resolver); tests set one they control.
+	Resolver ssrf.Resolver
 	// OperandEnv is added to every operand container (HTTP_PROXY, HTTPS_PROXY, NO_PROXY).
 	OperandEnv []corev1.EnvVar
 	// MaxConcurrentReconciles per controller; 0 means 4.
@@ -72,6 +79,15 @@ func (o *Options) recheckAfter(missing bool) ctrl.Result {
 // ssrfPolicy returns the SSRF policy for a resource's allowPrivateEndpoint.
 func (o *Options) ssrfPolicy(allowPrivate bool) ssrf.Policy {
 	return ssrf.Policy{AllowPrivate: allowPrivate, AllowLoopback: o.AllowLoopbackEndpoints}
+}
+
+// checkURL applies the SSRF rules to a remote URL, looking its host name up too.
+func (o *Options) checkURL(ctx context.Context, raw string, allowPrivate bool) error {
+	var r ssrf.Resolver = net.DefaultResolver
+	if o.Resolver != nil {
+		r = o.Resolver
+	}
+	return ssrf.CheckResolved(ctx, raw, o.ssrfPolicy(allowPrivate), r)
 }
 
 func (o *Options) workers() int {

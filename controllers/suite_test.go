@@ -4,8 +4,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -139,6 +142,7 @@ func newTestManager(cfg *rest.Config, namespaces []string) (ctrl.Manager, *rende
 	err = Setup(context.Background(), mgr, Options{
 		Renderer: r, Applier: applier, ProxyRunnerImage: "proxyrunner:test", VMCPImage: "vmcp:test",
 		OperandEnv: testOperandEnv, ReferenceRecheckInterval: 300 * time.Millisecond,
+		Resolver: testResolver{},
 	})
 	return mgr, applier, err
 }
@@ -163,4 +167,18 @@ func eventually(t *testing.T, what string, f func() error) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatalf("%s: still failing after 30s: %v", what, err)
+}
+
+// testResolver answers the SSRF check's lookups: *.resolver.test names resolve to the
+// address their first label names, every other name does not resolve.
+type testResolver struct{}
+
+var testResolverAnswers = map[string]string{"loop": "127.0.0.1", "meta": "169.254.169.254", "public": "8.8.8.8"}
+
+func (testResolver) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, error) {
+	first, rest, _ := strings.Cut(host, ".")
+	if a, ok := testResolverAnswers[first]; ok && rest == "resolver.test" {
+		return []netip.Addr{netip.MustParseAddr(a)}, nil
+	}
+	return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
 }

@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"errors"
+	"slices"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -181,6 +182,7 @@ func (r *VirtualMCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Req
 		return ctrl.Result{}, nil
 	}
 	before := ownStatus(&v.Status)
+	beforeConds := slices.Clone(v.Status.Conditions)
 	s := &vmcpScope{vmcp: v}
 	defer func() {
 		st := &v.Status
@@ -189,6 +191,7 @@ func (r *VirtualMCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Req
 		if evaluated(err) {
 			st.ObservedGeneration = v.Generation
 		}
+		emitWarnings(r.Recorder, v, beforeConds, st.Conditions)
 		err = errors.Join(err, applyVMCPStatus(ctx, r.Client, v, before, ownStatus(st)))
 	}()
 	phases := []vmcpPhaseFunc{r.validate, r.resolveGroup, r.discover, r.resolveConfig, r.renderChildren, r.applyChildren, r.observeDeployment}

@@ -243,14 +243,33 @@ spec:
 		waitVMCP(t, ns, "bad-pod", "failed", phaseAnd(v1alpha1.PhaseFailed, v1alpha1.ConditionPodTemplateSpecValid, metav1.ConditionFalse, "podTemplateSpec"))
 	})
 
-	t.Run("missing MCPExternalAuthConfig: AuthConfigured False", func(t *testing.T) {
+	// issue 10 item 12: only the backend whose MCPExternalAuthConfig is missing is
+	// left out (and reported); the VirtualMCPServer keeps serving the others.
+	t.Run("missing MCPExternalAuthConfig of one backend: only it is left out", func(t *testing.T) {
 		createYAML(t, ns, `
 metadata: {name: other-vmcp}
 spec:
   groupRef: {name: my-services}
   incomingAuth: {type: anonymous}
   outgoingAuth: {source: inline, backends: {docs: {type: externalAuthConfigRef, externalAuthConfigRef: {name: token}}}}`, &v1alpha1.VirtualMCPServer{})
-		waitVMCP(t, ns, "other-vmcp", "auth missing", phaseAnd(v1alpha1.PhaseFailed, v1alpha1.ConditionAuthConfigured, metav1.ConditionFalse, `"token" not found`))
+		waitVMCP(t, ns, "other-vmcp", "docs left out", func(v *v1alpha1.VirtualMCPServer) error {
+			c := conditions.Get(v.Status.Conditions, condBackendAuthResolved)
+			if v.Status.Phase == v1alpha1.PhaseFailed || c == nil || c.Status != metav1.ConditionFalse || !strings.Contains(c.Message, `backend docs: MCPExternalAuthConfig "token" not found`) {
+				return fmt.Errorf("phase %s, BackendAuthResolved %+v", v.Status.Phase, c)
+			}
+			return nil
+		})
+		eventually(t, "config without docs", func() error {
+			cm := &corev1.ConfigMap{}
+			if err := k8s.Get(context.Background(), types.NamespacedName{Namespace: ns, Name: "other-vmcp-vmcp-config"}, cm); err != nil {
+				return err
+			}
+			cfg := cm.Data["config.yaml"]
+			if strings.Contains(cfg, "docs") {
+				return fmt.Errorf("config.yaml must not name docs:\n%s", cfg)
+			}
+			return nil
+		})
 	})
 }
 

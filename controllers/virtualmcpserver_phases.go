@@ -30,6 +30,9 @@ func vmcpURL(v *v1alpha1.VirtualMCPServer) string {
 
 // validate normalises the spec and reports legacy forms and an invalid groupRef.
 func (r *VirtualMCPServerReconciler) validate(_ context.Context, s *vmcpScope) error {
+	if err := checkStoredSpec(s.vmcp, &s.vmcp.Status.Conditions); err != nil {
+		return err
+	}
 	spec, warnings := s.vmcp.Normalize()
 	s.spec = spec
 	if setDeprecatedCondition(&s.vmcp.Status.Conditions, warnings, s.vmcp.Generation) && len(warnings) > 0 {
@@ -92,10 +95,12 @@ func (r *VirtualMCPServerReconciler) resolveConfig(ctx context.Context, s *vmcpS
 		return err
 	}
 	res := resolveVMCPConfig(s.vmcp.Name, s.spec, in)
+	res.configProblems = append(r.Options.staticBackendProblems(ctx, s.spec), res.configProblems...)
 	conds, gen := &s.vmcp.Status.Conditions, s.vmcp.Generation
 	okAuth := setProblemsCondition(conds, v1alpha1.ConditionAuthConfigured, res.authProblems, "incoming and outgoing authentication resolved", gen)
 	okRefs := setProblemsCondition(conds, v1alpha1.ConditionCompositeToolRefsValidated, res.compositeProblems, compositeOKMessage(s.spec), gen)
 	okValid := setProblemsCondition(conds, v1alpha1.ConditionValid, res.configProblems, "the vmcp configuration is valid", gen)
+	setBackendAuthCondition(conds, res.excluded, gen)
 	if !okAuth || !okRefs || !okValid {
 		s.stop = true
 		return nil

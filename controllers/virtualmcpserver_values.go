@@ -38,6 +38,9 @@ type vmcpResolved struct {
 	// authProblems, compositeProblems and configProblems feed AuthConfigured,
 	// CompositeToolRefsValidated and Valid.
 	authProblems, compositeProblems, configProblems []string
+	// excluded are the members left out because their own outgoing auth did not
+	// resolve (BackendAuthResolved).
+	excluded map[string]string
 }
 
 // resolveVMCPConfig turns the normalised spec and the objects it references into the
@@ -51,13 +54,14 @@ func resolveVMCPConfig(name string, spec v1alpha1.VirtualMCPServerSpec, in vmcpC
 	if cfg.Name == "" {
 		cfg.Name = name
 	}
+	auth := members.ResolveAuth(members.AuthInput{Spec: spec.OutgoingAuth, Config: cfg.OutgoingAuth, Members: in.members, AuthConfigs: in.authConfigs})
 	if spec.GroupRef != nil {
 		cfg.GroupRef = spec.GroupRef.Name
-		cfg.Backends = withDiscoveredBackends(cfg.Backends, in.members)
+		cfg.Backends = withDiscoveredBackends(cfg.Backends, auth.WithoutExcluded(in.members))
 	}
-	auth := members.ResolveAuth(members.AuthInput{Spec: spec.OutgoingAuth, Config: cfg.OutgoingAuth, Members: in.members, AuthConfigs: in.authConfigs})
 	cfg.OutgoingAuth = auth.OutgoingAuth
 	res.authProblems = auth.Problems
+	res.excluded = auth.Excluded
 	res.env = auth.Env
 	incoming, env, problems := resolveIncomingAuth(spec, cfg.IncomingAuth, in.configMaps)
 	if incoming != nil && cfg.IncomingAuth == nil {

@@ -163,11 +163,12 @@ func unstructuredNested(obj map[string]any, path ...string) (any, bool, error) {
 func TestVMCPConfigProblems(t *testing.T) {
 	ms := []members.Member{{Name: "a", URL: "http://a/mcp", AuthConfigRef: "gone"}}
 	tests := map[string]struct {
-		spec               string
-		wantAuth, wantComp bool
-		wantConfig         string
+		spec                             string
+		wantAuth, wantComp, wantExcluded bool
+		wantConfig                       string
 	}{
-		"missing auth config":        {spec: `{groupRef: {name: g}, incomingAuth: {type: anonymous}}`, wantAuth: true},
+		// issue 10 item 12: a member's own missing MCPExternalAuthConfig leaves it out only.
+		"missing auth config":        {spec: `{groupRef: {name: g}, incomingAuth: {type: anonymous}}`, wantExcluded: true},
 		"missing composite":          {spec: `{groupRef: {name: g}, incomingAuth: {type: anonymous}, outgoingAuth: {source: inline}, config: {compositeToolRefs: [{name: nope}]}}`, wantComp: true},
 		"override removed by filter": {spec: `{groupRef: {name: g}, incomingAuth: {type: anonymous}, outgoingAuth: {source: inline}, config: {aggregation: {tools: [{workload: a, filter: [x], overrides: {y: {name: z}}}]}}}`, wantConfig: "removed by filter"},
 		"missing tool config":        {spec: `{groupRef: {name: g}, incomingAuth: {type: anonymous}, outgoingAuth: {source: inline}, config: {aggregation: {tools: [{workload: a, toolConfigRef: {name: nope}}]}}}`, wantConfig: "MCPToolConfig \"nope\" not found"},
@@ -180,6 +181,9 @@ func TestVMCPConfigProblems(t *testing.T) {
 				t.Fatal(err)
 			}
 			res := resolveVMCPConfig("v", spec, vmcpConfigInputs{members: ms, configMaps: map[string]*corev1.ConfigMap{}})
+			if (len(res.excluded) > 0) != tc.wantExcluded {
+				t.Fatalf("excluded %v, want some: %v", res.excluded, tc.wantExcluded)
+			}
 			if (len(res.authProblems) > 0) != tc.wantAuth || (len(res.compositeProblems) > 0) != tc.wantComp ||
 				(tc.wantConfig == "") != (len(res.configProblems) == 0) || !strings.Contains(strings.Join(res.configProblems, ";"), tc.wantConfig) {
 				t.Fatalf("auth %v, composite %v, config %v", res.authProblems, res.compositeProblems, res.configProblems)

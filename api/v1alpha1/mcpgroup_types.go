@@ -35,6 +35,8 @@ type MCPGroupStatus struct {
 
 	// ServerCount is the number of MCPServers in the group.
 	// +optional
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=2147483647
 	ServerCount int32 `json:"serverCount,omitempty"`
 
 	// RemoteProxies are the names of the MCPRemoteProxies in the group.
@@ -43,6 +45,8 @@ type MCPGroupStatus struct {
 
 	// RemoteProxyCount is the number of MCPRemoteProxies in the group.
 	// +optional
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=2147483647
 	RemoteProxyCount int32 `json:"remoteProxyCount,omitempty"`
 
 	// Entries are the names of the MCPServerEntries in the group.
@@ -51,6 +55,8 @@ type MCPGroupStatus struct {
 
 	// EntryCount is the number of MCPServerEntries in the group.
 	// +optional
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=2147483647
 	EntryCount int32 `json:"entryCount,omitempty"`
 }
 

@@ -75,6 +75,7 @@ type MCPRemoteProxySpec struct {
 	// Replicas of the proxy Deployment.
 	// +kubebuilder:validation:Minimum=0
 	// +optional
+	// +kubebuilder:validation:Maximum=2147483647
 	Replicas *int32 `json:"replicas,omitempty"`
 
 	// AllowPrivateEndpoint allows remoteUrl to resolve to a private (RFC 1918/ULA)
@@ -194,6 +195,7 @@ type MCPRemoteProxyStatus struct {
 // +kubebuilder:printcolumn:name="URL",type=string,JSONPath=`.status.url`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.size() <= 46 && !self.metadata.name.contains('.')",message="metadata.name must be at most 46 characters without dots: it names the child Service mcp-<name>-remote-proxy, a DNS label of at most 63 characters"
 type MCPRemoteProxy struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`

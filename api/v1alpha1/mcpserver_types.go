@@ -73,8 +73,10 @@ type PermissionProfile struct {
 // +kubebuilder:validation:XValidation:rule="!has(self.port) || !has(self.proxyPort) || self.port == self.proxyPort",message="spec.port is the legacy name of spec.proxyPort: set only spec.proxyPort"
 // +kubebuilder:validation:XValidation:rule="!has(self.targetPort) || !has(self.mcpPort) || self.targetPort == self.mcpPort",message="spec.targetPort is the legacy name of spec.mcpPort: set only spec.mcpPort"
 type MCPServerSpec struct {
-	// Image is the container image of the MCP server.
+	// Image is the container image of the MCP server: [registry[:port]/]path[:tag][@digest].
 	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=1024
+	// +kubebuilder:validation:Pattern=`^([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*(:[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127})?(@[A-Za-z][A-Za-z0-9]*([-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$`
 	Image string `json:"image"`
 
 	// Transport is how the MCP server in the container speaks MCP: stdio (the default;
@@ -180,12 +182,14 @@ type MCPServerSpec struct {
 	// Replicas of the proxy Deployment.
 	// +kubebuilder:validation:Minimum=0
 	// +optional
+	// +kubebuilder:validation:Maximum=2147483647
 	Replicas *int32 `json:"replicas,omitempty"`
 
 	// BackendReplicas of the MCP server StatefulSet. A stdio server is capped at 1
 	// (condition StdioReplicaCapped).
 	// +kubebuilder:validation:Minimum=0
 	// +optional
+	// +kubebuilder:validation:Maximum=2147483647
 	BackendReplicas *int32 `json:"backendReplicas,omitempty"`
 
 	// SessionAffinity of the proxy Service: ClientIP (default) keeps a client on
@@ -289,6 +293,8 @@ type MCPServerStatus struct {
 
 	// ReadyReplicas of the proxy Deployment.
 	// +optional
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=2147483647
 	ReadyReplicas int32 `json:"readyReplicas,omitempty"`
 
 	// ToolConfigHash is the hash of the referenced MCPToolConfig that is rolled out.
@@ -336,6 +342,7 @@ type MCPServerStatus struct {
 // +kubebuilder:printcolumn:name="URL",type=string,JSONPath=`.status.url`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 // +kubebuilder:validation:XValidation:rule="has(self.spec) && has(self.spec.image)",message="spec.image is required: the container image of the MCP server"
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.size() <= 50 && !self.metadata.name.contains('.')",message="metadata.name must be at most 50 characters without dots: it names the child Services mcp-<name>-proxy and mcp-<name>-headless, a DNS label of at most 63 characters"
 type MCPServer struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`

@@ -171,6 +171,7 @@ type VirtualMCPServerSpec struct {
 	// Replicas of the vmcp Deployment.
 	// +kubebuilder:validation:Minimum=0
 	// +optional
+	// +kubebuilder:validation:Maximum=2147483647
 	Replicas *int32 `json:"replicas,omitempty"`
 
 	// SessionAffinity of Service vmcp-<name>: ClientIP (default) or None.
@@ -270,6 +271,8 @@ type DiscoveredBackend struct {
 
 	// ConsecutiveFailures of health checks or calls.
 	// +optional
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=2147483647
 	ConsecutiveFailures int32 `json:"consecutiveFailures,omitempty"`
 
 	// CircuitLastChanged is when the circuit breaker state last changed.
@@ -312,6 +315,8 @@ type VirtualMCPServerStatus struct {
 
 	// BackendCount is the number of discovered backends.
 	// +optional
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=2147483647
 	BackendCount int32 `json:"backendCount,omitempty"`
 
 	// DiscoveredBackends are the backends with their health, written by the vmcp.
@@ -347,6 +352,7 @@ type VirtualMCPServerStatus struct {
 // +kubebuilder:printcolumn:name="Backends",type=integer,JSONPath=`.status.backendCount`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.size() <= 58 && !self.metadata.name.contains('.')",message="metadata.name must be at most 58 characters without dots: it names the child Service vmcp-<name>, a DNS label of at most 63 characters"
 type VirtualMCPServer struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`

@@ -18,6 +18,7 @@ import (
 // +kubebuilder:printcolumn:name="URL",type=string,JSONPath=`.status.url`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 // +kubebuilder:validation:XValidation:rule="has(self.spec) && has(self.spec.image)",message="spec.image is required: the container image of the MCP server"
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.size() <= 50 && !self.metadata.name.contains('.')",message="metadata.name must be at most 50 characters without dots: it names the child Services mcp-<name>-proxy and mcp-<name>-headless, a DNS label of at most 63 characters"
 type MCPServer struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`

@@ -17,6 +17,7 @@ import (
 // +kubebuilder:printcolumn:name="Backends",type=integer,JSONPath=`.status.backendCount`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.size() <= 58 && !self.metadata.name.contains('.')",message="metadata.name must be at most 58 characters without dots: it names the child Service vmcp-<name>, a DNS label of at most 63 characters"
 type VirtualMCPServer struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/operator-framework/operator-lib/proxy"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
@@ -22,6 +23,7 @@ import (
 	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
 	"github.com/mcp-operator/mcp-operator/internal/metricsauth"
 	"github.com/mcp-operator/mcp-operator/internal/render"
+	"github.com/mcp-operator/mcp-operator/internal/ssrf"
 	"github.com/mcp-operator/mcp-operator/pkg/version"
 )
 
@@ -34,6 +36,7 @@ type flags struct {
 	watchesFile, chartsDir  string
 	kubeconfig              string
 	allowLoopback           bool
+	allowStdioBackends      bool
 	maxConcurrentReconciles int
 	showVersion             bool
 	zap                     crzap.Options
@@ -53,6 +56,7 @@ func parseFlags(args []string) (flags, error) {
 	fsys.StringVar(&f.watchesFile, "watches-file", "", "watches.yaml mapping kinds to charts (default: the embedded one)")
 	fsys.StringVar(&f.chartsDir, "charts-dir", "", "directory holding the charts named in the watches file (default: the embedded charts)")
 	fsys.BoolVar(&f.allowLoopback, "allow-loopback-endpoints", false, "accept loopback remote URLs (development and tests only)")
+	fsys.BoolVar(&f.allowStdioBackends, "allow-stdio-backends", false, "accept stdio commands in VirtualMCPServer spec.config.backends (the vmcp pod runs them)")
 	fsys.IntVar(&f.maxConcurrentReconciles, "max-concurrent-reconciles", 4, "workers per controller")
 	fsys.BoolVar(&f.showVersion, "version", false, "print the version and exit")
 	f.zap.BindFlags(fsys)
@@ -116,7 +120,8 @@ func run(f flags) error {
 		ProxyRunnerImage:        envOr("PROXY_RUNNER_IMAGE", "ghcr.io/mcp-operator/proxyrunner:latest"),
 		VMCPImage:               envOr("VMCP_IMAGE", "ghcr.io/mcp-operator/vmcp:latest"),
 		AllowLoopbackEndpoints:  f.allowLoopback,
-		OperandEnv:              proxy.ReadProxyVarsFromEnv(),
+		AllowStdioBackends:      f.allowStdioBackends,
+		OperandEnv:              operandEnv(f.allowLoopback),
 		MaxConcurrentReconciles: f.maxConcurrentReconciles,
 	})
 	if err != nil {
@@ -194,4 +199,15 @@ func envOr(k, def string) string {
 		return v
 	}
 	return def
+}
+
+// operandEnv is the environment every operand container gets: the proxy variables OLM
+// sets, and the connect-time SSRF guard's loopback switch when the operator admits
+// loopback endpoints (so what the operator accepted, the operands can reach).
+func operandEnv(allowLoopback bool) []corev1.EnvVar {
+	env := proxy.ReadProxyVarsFromEnv()
+	if allowLoopback {
+		env = append(env, corev1.EnvVar{Name: ssrf.EnvAllowLoopback, Value: "true"})
+	}
+	return env
 }

@@ -97,6 +97,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) int {
 	path := fs.String("config", "", "vmcp config file (YAML or JSON)")
 	host := fs.String("host", "127.0.0.1", "address to listen on (the operator passes 0.0.0.0)")
 	port := fs.Int("port", 4483, "port to listen on")
+	allowedHosts := fs.String("allowed-hosts", os.Getenv(envAllowedHosts), "comma-separated Host names accepted besides loopback names and IP literals (\"*\" = any; default "+envAllowedHosts+", or the VirtualMCPServer's Service names in Kubernetes mode)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -106,14 +107,14 @@ func serve(ctx context.Context, args []string, stderr io.Writer) int {
 	}
 	log := logging.New()
 	defer func() { _ = log.Sync() }()
-	if err := serveConfig(ctx, *path, net.JoinHostPort(*host, strconv.Itoa(*port)), log); err != nil {
+	if err := serveConfig(ctx, *path, net.JoinHostPort(*host, strconv.Itoa(*port)), httpserver.SplitHosts(*allowedHosts), log); err != nil {
 		log.Error("vmcp stopped", zap.Error(err))
 		return 1
 	}
 	return 0
 }
 
-func serveConfig(ctx context.Context, path, addr string, log *zap.Logger) error {
+func serveConfig(ctx context.Context, path, addr string, allowedHosts []string, log *zap.Logger) error {
 	cfg, err := config.Load(path)
 	if err != nil {
 		return err
@@ -143,7 +144,7 @@ func serveConfig(ctx context.Context, path, addr string, log *zap.Logger) error 
 	}
 	defer g.Close()
 	host, _, _ := net.SplitHostPort(addr)
-	guard := httpserver.Guard{LoopbackOnly: httpserver.IsLoopbackHost(host)}
+	guard := hostGuard(host, allowedHosts)
 	handler, err := incomingHandler(cfg, g, guard) // incomingAuth: anonymous or OIDC (incoming.go)
 	if err != nil {
 		return err

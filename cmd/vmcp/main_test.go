@@ -33,6 +33,9 @@ func TestValidateCommand(t *testing.T) {
 			`backends[0].url: "ftp://nowhere" is not an http(s) URL`, `backends[1].name: duplicate backend name "a"`,
 			"backends[1].command: required for a stdio backend", "priorityOrder: required when conflictResolution is priority",
 			`operational.timeouts.default: "soon" is not a duration`}},
+		// issue 10 item 5: Cedar parse errors with the parser's position.
+		"cedar syntax": {args: []string{"validate", "--config", "testdata/bad-cedar.yaml"}, code: 1, contains: []string{
+			"incomingAuth.authz: policies[0]", "2:24"}},
 		"missing flag":    {args: []string{"validate"}, code: 2, contains: []string{"--config is required"}},
 		"unknown command": {args: []string{"frobnicate"}, code: 2, contains: []string{`unknown command "frobnicate"`}},
 		"version":         {args: []string{"version"}, code: 0, contains: []string{"vmcp "}},

@@ -1,10 +1,14 @@
 package ssrf
 
 import (
+	"context"
 	"fmt"
 	"net/netip"
 	"net/url"
 	"strings"
+	"time"
+
+	"golang.org/x/net/idna"
 )
 
 // Policy is what the caller allows beyond public endpoints.
@@ -70,11 +74,19 @@ func Check(raw string, p Policy) error {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return &Error{ReasonInvalidURL, fmt.Sprintf("remoteUrl %q must start with http:// or https://", raw)}
 	}
-	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
-	if host == "" {
+	if u.Hostname() == "" {
 		return &Error{ReasonInvalidURL, fmt.Sprintf("remoteUrl %q has no host", raw)}
 	}
+	host, err := NormalizeHost(u.Hostname())
+	if err != nil {
+		return &Error{ReasonInvalidURL, fmt.Sprintf("remoteUrl %q: host %q is not a valid host name: %v", raw, u.Hostname(), err)}
+	}
 	c, why := classify(host)
+	return refusal(host, c, why, p)
+}
+
+// refusal maps a host's class to the Error that policy p gives it (nil = allowed).
+func refusal(host string, c class, why string, p Policy) error {
 	switch {
 	case c == blocked:
 		return &Error{ReasonBlocked, fmt.Sprintf("remoteUrl host %q is %s, which is always refused; use the server's public address", host, why)}
@@ -82,6 +94,67 @@ func Check(raw string, p Policy) error {
 		return &Error{ReasonBlocked, fmt.Sprintf("remoteUrl host %q is %s, which is refused; use an address reachable from the cluster", host, why)}
 	case c == private && !p.AllowPrivate:
 		return &Error{ReasonPrivate, fmt.Sprintf("remoteUrl host %q is %s; set spec.allowPrivateEndpoint: true if this is intended", host, why)}
+	}
+	return nil
+}
+
+// NormalizeHost returns host as the HTTP client will connect to it: Go's transport
+// converts a non-ASCII host with IDNA's lookup profile, which maps fullwidth digits and
+// ideographic full stops to ASCII (１２７。０。０。１ becomes 127.0.0.1), so the check
+// must see that same form. The result is lower case, without a trailing dot.
+func NormalizeHost(host string) (string, error) {
+	h := host
+	if !isASCII(h) {
+		a, err := idna.Lookup.ToASCII(h)
+		if err != nil {
+			return "", err
+		}
+		h = a
+	}
+	return strings.TrimSuffix(strings.ToLower(h), "."), nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// Resolver looks host names up; *net.Resolver satisfies it.
+type Resolver interface {
+	LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error)
+}
+
+// ResolveTimeout bounds the name lookup CheckResolved does.
+const ResolveTimeout = 3 * time.Second
+
+// CheckResolved is Check followed by a lookup of the host name: every address the name
+// resolves to must be admitted by p too. A name that does not resolve from here is not
+// refused (the operator may not see the resolver the workload uses); the connect-time
+// guard (Dialer) checks the address actually dialled in any case.
+func CheckResolved(ctx context.Context, raw string, p Policy, r Resolver) error {
+	if err := Check(raw, p); err != nil {
+		return err
+	}
+	u, _ := url.Parse(strings.TrimSpace(raw))
+	host, _ := NormalizeHost(u.Hostname())
+	if _, err := netip.ParseAddr(host); err == nil || r == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, ResolveTimeout)
+	defer cancel()
+	addrs, err := r.LookupNetIP(ctx, "ip", host)
+	if err != nil {
+		return nil
+	}
+	for _, a := range addrs {
+		c, why := classifyAddr(a.Unmap().WithZone(""))
+		if err := refusal(host, c, fmt.Sprintf("a name that resolves to %s (%s)", a, why), p); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -108,6 +181,13 @@ func classify(host string) (class, string) {
 }
 
 func classifyAddr(a netip.Addr) (class, string) {
+	if v4, ok := embeddedIPv4(a); ok {
+		c, why := classifyAddr(v4)
+		if c == public {
+			return public, ""
+		}
+		return c, fmt.Sprintf("an IPv6 form of %s, %s", v4, why)
+	}
 	for _, m := range metadataAddrs {
 		if a == m {
 			return blocked, "a cloud metadata address"
@@ -129,6 +209,34 @@ func classifyAddr(a netip.Addr) (class, string) {
 		}
 	}
 	return public, ""
+}
+
+var (
+	// Prefixes whose low 32 bits are an IPv4 address a translator or tunnel connects to.
+	nat64Prefixes = []netip.Prefix{
+		netip.MustParsePrefix("64:ff9b::/96"),   // RFC 6052 well-known NAT64
+		netip.MustParsePrefix("64:ff9b:1::/48"), // RFC 8215 local-use NAT64
+		netip.MustParsePrefix("::/96"),          // deprecated IPv4-compatible form
+	}
+	sixToFour = netip.MustParsePrefix("2002::/16") // RFC 3056: IPv4 in bits 16..47
+)
+
+// embeddedIPv4 returns the IPv4 address an IPv6 address reaches through NAT64, the
+// IPv4-compatible form or 6to4, so ::ffff-style tricks cannot hide a refused address.
+func embeddedIPv4(a netip.Addr) (netip.Addr, bool) {
+	if !a.Is6() {
+		return netip.Addr{}, false
+	}
+	b := a.As16()
+	for _, p := range nat64Prefixes {
+		if p.Contains(a) && !(p.Bits() == 96 && a.IsUnspecified()) && !a.IsLoopback() {
+			return netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]}), true
+		}
+	}
+	if sixToFour.Contains(a) {
+		return netip.AddrFrom4([4]byte{b[2], b[3], b[4], b[5]}), true
+	}
+	return netip.Addr{}, false
 }
 
 func isBlockedName(host string) bool {

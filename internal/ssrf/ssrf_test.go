@@ -41,6 +41,22 @@ func TestCheck(t *testing.T) {
 		"hex ip":                     {url: "http://0x7f.0x0.0x0.0x1/", policy: Policy{AllowPrivate: true}, wantReason: ReasonBlocked},
 		"unspecified":                {url: "http://0.0.0.0:80/", policy: Policy{AllowPrivate: true, AllowLoopback: true}, wantReason: ReasonBlocked},
 		"name with digits is public": {url: "https://api2.example.com/", wantReason: ""},
+		// issue 10 item 2: hosts as the HTTP client will see them after IDNA mapping.
+		"fullwidth loopback":        {url: "http://１２７.０.０.１:18102/mcp", wantReason: ReasonBlocked, wantInMsg: "127.0.0.1"},
+		"fullwidth metadata":        {url: "http://１６９.２５４.１６９.２５４/", policy: Policy{AllowPrivate: true}, wantReason: ReasonBlocked, wantInMsg: "metadata"},
+		"ideographic stop metadata": {url: "http://169。254。169。254/", policy: Policy{AllowPrivate: true}, wantReason: ReasonBlocked, wantInMsg: "metadata"},
+		"ideographic stop loopback": {url: "http://127。0。0。1:18102/", policy: Policy{AllowPrivate: true}, wantReason: ReasonBlocked, wantInMsg: "loopback"},
+		"fullwidth metadata name":   {url: "http://ｍｅｔａｄａｔａ.google.internal/", policy: Policy{AllowPrivate: true}, wantReason: ReasonBlocked},
+		"invalid idna":              {url: "http://a‍b.example/", wantReason: ReasonInvalidURL},
+		"unicode public name":       {url: "https://bücher.example/mcp"},
+		// issue 10 item 3: NAT64, IPv4-compatible and 6to4 forms of refused IPv4 addresses.
+		"nat64 metadata":           {url: "http://[64:ff9b::a9fe:a9fe]/", policy: Policy{AllowPrivate: true}, wantReason: ReasonBlocked, wantInMsg: "169.254.169.254"},
+		"nat64 loopback":           {url: "http://[64:ff9b::7f00:1]/", wantReason: ReasonBlocked, wantInMsg: "loopback"},
+		"local nat64 private":      {url: "http://[64:ff9b:1::a00:1]/", wantReason: ReasonPrivate},
+		"ipv4-compatible metadata": {url: "http://[::a9fe:a9fe]/", policy: Policy{AllowPrivate: true}, wantReason: ReasonBlocked},
+		"6to4 metadata":            {url: "http://[2002:a9fe:a9fe::1]/", policy: Policy{AllowPrivate: true}, wantReason: ReasonBlocked},
+		"v4-mapped metadata hex":   {url: "http://[::ffff:a9fe:a9fe]/", policy: Policy{AllowPrivate: true}, wantReason: ReasonBlocked},
+		"nat64 public":             {url: "http://[64:ff9b::808:808]/"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

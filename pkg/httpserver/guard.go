@@ -13,9 +13,13 @@ const DefaultMaxBodyBytes = 4 << 20
 // Guard rejects requests that a browser could have been tricked into sending (DNS
 // rebinding) and bodies larger than a limit.
 type Guard struct {
-	// AllowedHosts are extra Host header values accepted (host or host:port, "*" = any).
-	// Loopback hosts are accepted when the server listens on loopback; any host is
-	// accepted when AllowedHosts is empty and the server listens on a non-loopback address.
+	// AllowedHosts are the host names accepted besides loopback ones (host or
+	// host:port, "*" = any): in a cluster, the names of the Service in front of the
+	// server (ServiceHosts). When the server listens on a non-loopback address, any IP
+	// literal is accepted as well (a rebinding page reaches a server only through a name
+	// it controls, never through an IP literal, and the pod IP, a ClusterIP, a node IP
+	// for a NodePort or a LoadBalancer's external IP are all literals); any other name
+	// is refused.
 	AllowedHosts []string
 	// AllowedOrigins are Origin values accepted besides same-host origins ("*" = any).
 	AllowedOrigins []string
@@ -73,10 +77,35 @@ func (g Guard) hostAllowed(host string) bool {
 			return true
 		}
 	}
-	if g.LoopbackOnly {
-		return IsLoopbackHost(hostOnly(host))
+	h := hostOnly(host)
+	if IsLoopbackHost(h) {
+		return true
 	}
-	return len(g.AllowedHosts) == 0
+	return !g.LoopbackOnly && net.ParseIP(h) != nil
+}
+
+// ServiceHosts returns the names a client inside the cluster may use for Service svc in
+// namespace ns, for Guard.AllowedHosts.
+func ServiceHosts(svc, ns string) []string {
+	if svc == "" {
+		return nil
+	}
+	hosts := []string{svc}
+	if ns != "" {
+		hosts = append(hosts, svc+"."+ns, svc+"."+ns+".svc", svc+"."+ns+".svc.cluster.local")
+	}
+	return hosts
+}
+
+// SplitHosts parses a comma-separated list of host names (a flag or environment value).
+func SplitHosts(list string) []string {
+	var out []string
+	for _, h := range strings.Split(list, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 func (g Guard) originAllowed(origin, host string) bool {

@@ -24,17 +24,25 @@ func TestGuard(t *testing.T) {
 		body   string
 		want   int
 	}{
-		"loopback host":              {Guard{LoopbackOnly: true}, "127.0.0.1:4483", "", "", 200},
-		"localhost host":             {Guard{LoopbackOnly: true}, "localhost:4483", "", "", 200},
-		"rebinding host refused":     {Guard{LoopbackOnly: true}, "evil.example.com:4483", "", "", 403},
-		"allowed extra host":         {Guard{LoopbackOnly: true, AllowedHosts: []string{"vmcp.svc"}}, "vmcp.svc:4483", "", "", 200},
-		"any host when not loopback": {Guard{}, "vmcp-x.ns.svc:4483", "", "", 200},
-		"foreign origin refused":     {Guard{}, "vmcp:4483", "https://evil.example.com", "", 403},
-		"same-host origin":           {Guard{}, "vmcp:4483", "http://vmcp:4483", "", 200},
-		"loopback origin":            {Guard{LoopbackOnly: true}, "127.0.0.1:4483", "http://localhost:3000", "", 200},
-		"allowed origin":             {Guard{AllowedOrigins: []string{"https://app.example.com"}}, "vmcp", "https://app.example.com", "", 200},
-		"body over limit":            {Guard{MaxBodyBytes: 8}, "vmcp", "", "0123456789", 413},
-		"body within limit":          {Guard{MaxBodyBytes: 8}, "vmcp", "", "0123", 200},
+		"loopback host":          {Guard{LoopbackOnly: true}, "127.0.0.1:4483", "", "", 200},
+		"localhost host":         {Guard{LoopbackOnly: true}, "localhost:4483", "", "", 200},
+		"rebinding host refused": {Guard{LoopbackOnly: true}, "evil.example.com:4483", "", "", 403},
+		"allowed extra host":     {Guard{LoopbackOnly: true, AllowedHosts: []string{"vmcp.svc"}}, "vmcp.svc:4483", "", "", 200},
+		"service name allowed":   {Guard{AllowedHosts: ServiceHosts("vmcp-x", "ns")}, "vmcp-x.ns.svc:4483", "", "", 200},
+		"foreign origin refused": {Guard{AllowedHosts: []string{"vmcp"}}, "vmcp:4483", "https://evil.example.com", "", 403},
+		"same-host origin":       {Guard{AllowedHosts: []string{"vmcp"}}, "vmcp:4483", "http://vmcp:4483", "", 200},
+		// issue 10 item 7: listening on 0.0.0.0 no longer means any Host.
+		"cluster mode rebinding host":          {Guard{}, "evil.com", "http://evil.com", "", 403},
+		"cluster mode rebinding with services": {Guard{AllowedHosts: ServiceHosts("vmcp-x", "ns")}, "evil.com:4483", "http://evil.com:4483", "", 403},
+		"cluster mode pod ip":                  {Guard{AllowedHosts: ServiceHosts("vmcp-x", "ns")}, "10.244.0.17:4483", "", "", 200},
+		"cluster mode ipv6 pod ip":             {Guard{}, "[fd00::17]:4483", "", "", 200},
+		"cluster mode localhost":               {Guard{}, "localhost:4483", "", "", 200},
+		"cluster mode wildcard":                {Guard{AllowedHosts: []string{"*"}}, "evil.com", "", "", 200},
+		"ip literal refused on loopback":       {Guard{LoopbackOnly: true}, "10.244.0.17:4483", "", "", 403},
+		"loopback origin":                      {Guard{LoopbackOnly: true}, "127.0.0.1:4483", "http://localhost:3000", "", 200},
+		"allowed origin":                       {Guard{AllowedHosts: []string{"vmcp"}, AllowedOrigins: []string{"https://app.example.com"}}, "vmcp", "https://app.example.com", "", 200},
+		"body over limit":                      {Guard{MaxBodyBytes: 8}, "127.0.0.1", "", "0123456789", 413},
+		"body within limit":                    {Guard{MaxBodyBytes: 8}, "127.0.0.1", "", "0123", 200},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package cedar
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -40,10 +41,23 @@ func New(policies []string, entitiesJSON string) (*Authorizer, error) {
 	a := &Authorizer{policies: ps, entities: cedar.EntityMap{}}
 	if entitiesJSON != "" {
 		if err := json.Unmarshal([]byte(entitiesJSON), &a.entities); err != nil {
-			return nil, fmt.Errorf("entitiesJson: %w (want a JSON array of Cedar entities)", err)
+			return nil, fmt.Errorf("entitiesJson%s: %w (want a JSON array of Cedar entities)", jsonPosition(entitiesJSON, err), err)
 		}
 	}
 	return a, nil
+}
+
+// jsonPosition returns " at line L, column C" for a JSON syntax error, so a user finds
+// the mistake in a long entity list; "" for other errors.
+func jsonPosition(text string, err error) string {
+	var se *json.SyntaxError
+	if !errors.As(err, &se) || se.Offset <= 0 || int(se.Offset) > len(text) {
+		return ""
+	}
+	before := text[:se.Offset]
+	line := strings.Count(before, "\n") + 1
+	col := int(se.Offset) - strings.LastIndex(before, "\n") - 1
+	return fmt.Sprintf(" at line %d, column %d", line, col)
 }
 
 // policyName is the @id annotation of p, else policies[i] (with #n when the

@@ -14,6 +14,8 @@ var listKinds = map[string]struct{ key, field, action string }{
 	"tools/list":     {"tools", "name", "call_tool"},
 	"prompts/list":   {"prompts", "name", "get_prompt"},
 	"resources/list": {"resources", "uri", "read_resource"},
+	// A template is listed when reading its URI template itself is permitted.
+	"resources/templates/list": {"resourceTemplates", "uriTemplate", "read_resource"},
 }
 
 // rewriteFunc returns what the rewriter applies to each message of a response:

@@ -32,6 +32,11 @@ func OperationFor(method string, params json.RawMessage) (auth.Operation, bool) 
 		Name      string         `json:"name"`
 		URI       string         `json:"uri"`
 		Arguments map[string]any `json:"arguments"`
+		Ref       *struct {
+			Type string `json:"type"`
+			Name string `json:"name"`
+			URI  string `json:"uri"`
+		} `json:"ref"`
 	}
 	_ = json.Unmarshal(params, &p)
 	switch method {
@@ -41,6 +46,15 @@ func OperationFor(method string, params json.RawMessage) (auth.Operation, bool) 
 		return auth.Operation{Action: "read_resource", Resource: p.URI}, true
 	case "prompts/get":
 		return auth.Operation{Action: "get_prompt", Resource: p.Name, Arguments: p.Arguments}, true
+	case "completion/complete":
+		// Completions reveal a prompt's or template's argument values: the same decision
+		// as getting the prompt or reading the resource.
+		if p.Ref != nil && p.Ref.Type == "ref/prompt" {
+			return auth.Operation{Action: "get_prompt", Resource: p.Ref.Name}, true
+		}
+		if p.Ref != nil && p.Ref.Type == "ref/resource" {
+			return auth.Operation{Action: "read_resource", Resource: p.Ref.URI}, true
+		}
 	}
 	return auth.Operation{}, false
 }

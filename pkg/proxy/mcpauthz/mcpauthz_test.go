@@ -66,8 +66,12 @@ func TestOperationFor(t *testing.T) {
 		"read": {"resources/read", `{"uri":"file:///x"}`, auth.Operation{Action: "read_resource", Resource: "file:///x"}, true},
 		"get":  {"prompts/get", `{"name":"p"}`, auth.Operation{Action: "get_prompt", Resource: "p"}, true},
 		"list": {"tools/list", ``, auth.Operation{}, false},
-		"ping": {"ping", ``, auth.Operation{}, false},
-		"init": {"initialize", `{}`, auth.Operation{}, false},
+		// issue 10 item 6 (proxy runner side).
+		"subscribe":         {"resources/subscribe", `{"uri":"file:///x"}`, auth.Operation{Action: "read_resource", Resource: "file:///x"}, true},
+		"complete prompt":   {"completion/complete", `{"ref":{"type":"ref/prompt","name":"p"},"argument":{"name":"a","value":"x"}}`, auth.Operation{Action: "get_prompt", Resource: "p"}, true},
+		"complete resource": {"completion/complete", `{"ref":{"type":"ref/resource","uri":"file:///{id}"},"argument":{"name":"id","value":"1"}}`, auth.Operation{Action: "read_resource", Resource: "file:///{id}"}, true},
+		"ping":              {"ping", ``, auth.Operation{}, false},
+		"init":              {"initialize", `{}`, auth.Operation{}, false},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+
+	"github.com/mcp-operator/mcp-operator/internal/ssrf"
 )
 
 // Options configure a reverse proxy.
@@ -25,7 +27,8 @@ type Options struct {
 	// Headers are added to (and replace) upstream request headers; an Authorization
 	// header here is the only way one reaches the upstream.
 	Headers http.Header
-	// Transport to the upstream (nil = a clone of http.DefaultTransport).
+	// Transport to the upstream (nil = a clone of http.DefaultTransport dialling through
+	// the SSRF guard, see ssrf.EnvDialer).
 	Transport http.RoundTripper
 	// Logger (nil = none).
 	Logger *zap.Logger
@@ -75,7 +78,7 @@ func New(opts Options) (http.Handler, error) {
 	}
 	tr := opts.Transport
 	if tr == nil {
-		t := http.DefaultTransport.(*http.Transport).Clone()
+		t := guardedTransport()
 		t.ResponseHeaderTimeout = opts.ReadTimeout
 		tr = t
 	}
@@ -250,4 +253,12 @@ func (c *Checker) Status() (bool, string) {
 		return false, "upstream " + c.addr + " unreachable: " + c.err.Error()
 	}
 	return true, ""
+}
+
+// guardedTransport dials the upstream through the connect-time SSRF guard, so a remote
+// name re-resolved to a metadata or loopback address is refused at connect.
+func guardedTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DialContext = ssrf.EnvDialer().DialContext
+	return t
 }

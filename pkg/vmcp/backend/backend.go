@@ -13,6 +13,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/mcp-operator/mcp-operator/internal/ssrf"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 )
 
@@ -101,9 +102,11 @@ func (s *Static) Set(backends []Backend) {
 }
 
 // sharedTransport keeps enough idle connections per backend for concurrent calls
-// (net/http keeps only 2 by default, which would reopen connections under load).
+// (net/http keeps only 2 by default, which would reopen connections under load), and
+// dials through the connect-time SSRF guard (ssrf.EnvDialer).
 var sharedTransport = func() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DialContext = ssrf.EnvDialer().DialContext
 	t.MaxIdleConns = 1024
 	t.MaxIdleConnsPerHost = 256
 	t.IdleConnTimeout = 90 * time.Second

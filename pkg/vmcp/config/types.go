@@ -580,6 +580,7 @@ type FailureHandling struct {
 	// +kubebuilder:default=3
 	// +kubebuilder:validation:Minimum=1
 	// +optional
+	// +kubebuilder:validation:Maximum=2147483647
 	UnhealthyThreshold int32 `json:"unhealthyThreshold,omitempty"`
 	// StatusReportingInterval is how often vmcp writes backend status to Kubernetes.
 	// +kubebuilder:default="30s"
@@ -604,6 +605,7 @@ type CircuitBreaker struct {
 	// +kubebuilder:default=5
 	// +kubebuilder:validation:Minimum=1
 	// +optional
+	// +kubebuilder:validation:Maximum=2147483647
 	FailureThreshold int32 `json:"failureThreshold,omitempty"`
 	// Timeout is how long the circuit stays open before a trial call (half-open).
 	// +kubebuilder:default="60s"

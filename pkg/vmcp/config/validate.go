@@ -10,6 +10,8 @@ import (
 	"strings"
 	"text/template"
 	"time"
+
+	"github.com/mcp-operator/mcp-operator/pkg/auth/cedar"
 )
 
 // problems collects every validation problem so a user sees them all at once.
@@ -128,6 +130,9 @@ func (c *Config) validateIncomingAuth(p *problems) {
 	case AuthzCedar:
 		if len(a.Authz.Policies) == 0 {
 			p.add("incomingAuth.authz.policies", "at least one Cedar policy is required when authz.type is cedar")
+		} else if _, err := cedar.New(a.Authz.Policies, a.Authz.EntitiesJSON); err != nil {
+			// vmcp would exit at start (a crash loop): refuse now, with the parser's position.
+			p.add("incomingAuth.authz", "%v", err)
 		}
 	default:
 		p.add("incomingAuth.authz.type", "unknown type %q; use cedar or none", a.Authz.Type)

@@ -211,6 +211,15 @@ func (g *Gateway) authorizeRequest(ctx context.Context, req mcp.Request) error {
 		op = auth.Operation{Action: "get_prompt", Resource: p.Name, Arguments: toAny(p.Arguments)}
 	case *mcp.ReadResourceParams:
 		op = auth.Operation{Action: "read_resource", Resource: p.URI}
+	case *mcp.SubscribeParams:
+		// Subscribing delivers the resource's updates: the same decision as reading it.
+		op = auth.Operation{Action: "read_resource", Resource: p.URI}
+	case *mcp.CompleteParams:
+		// Completions reveal a prompt's or template's argument values.
+		var ok bool
+		if op, ok = completionOperation(p); !ok {
+			return nil
+		}
 	default:
 		return nil
 	}
@@ -219,6 +228,21 @@ func (g *Gateway) authorizeRequest(ctx context.Context, req mcp.Request) error {
 		return &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: fmt.Sprintf("not authorized to %s %s", op.Action, op.Resource)}
 	}
 	return nil
+}
+
+// completionOperation is the operation a completion request stands for: get_prompt of
+// a ref/prompt, read_resource of a ref/resource's URI (template).
+func completionOperation(p *mcp.CompleteParams) (auth.Operation, bool) {
+	if p.Ref == nil {
+		return auth.Operation{}, false
+	}
+	switch p.Ref.Type {
+	case "ref/prompt":
+		return auth.Operation{Action: "get_prompt", Resource: p.Ref.Name}, true
+	case "ref/resource":
+		return auth.Operation{Action: "read_resource", Resource: p.Ref.URI}, true
+	}
+	return auth.Operation{}, false
 }
 
 func toAny(m map[string]string) map[string]any {
@@ -248,6 +272,9 @@ func (g *Gateway) filterList(ctx context.Context, method string, req mcp.Request
 		r.Prompts = slices.DeleteFunc(slices.Clone(r.Prompts), func(p *mcp.Prompt) bool { return !allowed("get_prompt", p.Name) })
 	case *mcp.ListResourcesResult:
 		r.Resources = slices.DeleteFunc(slices.Clone(r.Resources), func(x *mcp.Resource) bool { return !allowed("read_resource", x.URI) })
+	case *mcp.ListResourceTemplatesResult:
+		// A template is listed when reading its URI template itself is permitted.
+		r.ResourceTemplates = slices.DeleteFunc(slices.Clone(r.ResourceTemplates), func(x *mcp.ResourceTemplate) bool { return !allowed("read_resource", x.URITemplate) })
 	}
 	return res
 }

@@ -171,7 +171,7 @@ func Compute(spec v1alpha1.VirtualMCPServerSpec, g members.Group, eas map[string
 	for _, sb := range static {
 		add(backend.Backend{Name: sb.Name, URL: sb.URL, Transport: sb.Transport, Command: sb.Command, Args: sb.Args, Env: sb.Env})
 	}
-	for _, m := range usable {
+	for _, m := range auth.WithoutExcluded(usable) {
 		add(backend.Backend{Name: m.Name, URL: m.URL, Transport: m.Transport})
 	}
 	var skipped []members.Member

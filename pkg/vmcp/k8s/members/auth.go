@@ -92,8 +92,13 @@ type Resolved struct {
 	Env []corev1.EnvVar
 	// Refs maps a backend to the MCPExternalAuthConfig it uses.
 	Refs map[string]string
-	// Problems say what to fix (a missing or malformed MCPExternalAuthConfig).
+	// Problems say what to fix (a missing or malformed MCPExternalAuthConfig of the
+	// default, which concerns every backend).
 	Problems []string
+	// Excluded maps a member whose own MCPExternalAuthConfig is missing or malformed
+	// to the problem: that backend alone is left out (never called with another
+	// backend's or no credentials), the others are served.
+	Excluded map[string]string
 }
 
 // ResolveAuth picks each backend's strategy: a spec.config.outgoingAuth entry as
@@ -101,7 +106,7 @@ type Resolved struct {
 // the member's own externalAuthConfigRef; else the default (spec.config's, then
 // spec.outgoingAuth.default's, then unauthenticated).
 func ResolveAuth(in AuthInput) Resolved {
-	r := &resolver{in: in, out: Resolved{Refs: map[string]string{}}, env: map[string]corev1.EnvVar{}}
+	r := &resolver{in: in, out: Resolved{Refs: map[string]string{}, Excluded: map[string]string{}}, env: map[string]corev1.EnvVar{}}
 	source := config.OutgoingAuthDiscovered
 	if in.Spec != nil && in.Spec.Source == v1alpha1.OutgoingAuthInline {
 		source = config.OutgoingAuthInline
@@ -166,11 +171,27 @@ func (r *resolver) forMember(m Member, source config.OutgoingAuthSource) (config
 	if ref == "" {
 		return config.BackendAuthStrategy{}, false
 	}
+	problems := len(r.out.Problems)
 	s, ok := r.fromRef("backend "+m.Name, ref)
 	if ok {
 		r.out.Refs[m.Name] = ref
+	} else if len(r.out.Problems) > problems {
+		// This backend's own reference: leave it out, not the whole server.
+		r.out.Excluded[m.Name] = r.out.Problems[len(r.out.Problems)-1]
+		r.out.Problems = r.out.Problems[:problems]
 	}
 	return s, ok
+}
+
+// WithoutExcluded returns ms less the members r leaves out.
+func (r Resolved) WithoutExcluded(ms []Member) []Member {
+	var out []Member
+	for _, m := range ms {
+		if _, gone := r.Excluded[m.Name]; !gone {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 func (r *resolver) specBackend(name string) (v1alpha1.BackendAuth, bool) {

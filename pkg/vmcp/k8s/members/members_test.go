@@ -1,6 +1,7 @@
 package members
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -86,6 +87,7 @@ func TestResolveAuth(t *testing.T) {
 		wantBackends map[string]config.BackendAuthStrategy
 		wantEnv      []string
 		wantProblems int
+		wantExcluded []string
 	}{
 		"discovered from members": {
 			in:           AuthInput{Members: []Member{{Name: "a", AuthConfigRef: "hdr"}, {Name: "b", AuthConfigRef: "bearer"}, {Name: "c"}}, AuthConfigs: configs},
@@ -104,8 +106,15 @@ func TestResolveAuth(t *testing.T) {
 			in:           AuthInput{Config: &config.OutgoingAuth{Backends: map[string]config.BackendAuthStrategy{"a": tx}}, Members: []Member{{Name: "a", AuthConfigRef: "hdr"}}, AuthConfigs: configs},
 			wantBackends: map[string]config.BackendAuthStrategy{"a": tx},
 		},
-		"missing config is a problem": {
-			in:           AuthInput{Members: []Member{{Name: "a", AuthConfigRef: "nope"}}, AuthConfigs: configs},
+		// issue 10 item 12: a member's own missing config leaves that member out only.
+		"missing member config excludes it": {
+			in:           AuthInput{Members: []Member{{Name: "a", AuthConfigRef: "nope"}, {Name: "b", AuthConfigRef: "tx"}}, AuthConfigs: configs},
+			wantBackends: map[string]config.BackendAuthStrategy{"b": tx},
+			wantExcluded: []string{"a"},
+			wantEnv:      []string{"VMCP_AUTH_TX_CLIENT_SECRET"},
+		},
+		"missing default config is a problem": {
+			in:           AuthInput{Spec: &v1alpha1.OutgoingAuth{Default: &v1alpha1.BackendAuth{Type: v1alpha1.BackendAuthExternalAuthConfigRef, ExternalAuthConfigRef: &v1alpha1.LocalObjectReference{Name: "nope"}}}, AuthConfigs: configs},
 			wantProblems: 1,
 		},
 	}
@@ -114,6 +123,13 @@ func TestResolveAuth(t *testing.T) {
 			got := ResolveAuth(tc.in)
 			if len(got.Problems) != tc.wantProblems {
 				t.Fatalf("problems %v, want %d", got.Problems, tc.wantProblems)
+			}
+			var excluded []string
+			for name := range got.Excluded {
+				excluded = append(excluded, name)
+			}
+			if strings.Join(excluded, ",") != strings.Join(tc.wantExcluded, ",") {
+				t.Fatalf("excluded %v, want %v", got.Excluded, tc.wantExcluded)
 			}
 			var backends map[string]config.BackendAuthStrategy
 			if got.OutgoingAuth.Backends != nil {
