@@ -218,6 +218,23 @@ func waitMCPServerReady(t *testing.T, ns, name string, timeout time.Duration) *v
 	return s
 }
 
+// connectTransport opens an MCP session over the given transport, retrying while the
+// Service has no ready endpoint yet.
+func connectTransport(t *testing.T, tr mcp.Transport) *mcp.ClientSession {
+	t.Helper()
+	c := mcp.NewClient(&mcp.Implementation{Name: "test-cluster", Version: "1"}, nil)
+	var s *mcp.ClientSession
+	eventually(t, 60*time.Second, "MCP session", func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		var err error
+		s, err = c.Connect(ctx, tr, nil)
+		return err
+	})
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
 // connect opens an MCP session, retrying while the Service has no ready endpoint yet.
 func connect(t *testing.T, url string, changed chan<- struct{}) *mcp.ClientSession {
 	t.Helper()
@@ -302,3 +319,5 @@ func podsOf(ns, instance string) ([]corev1.Pod, error) {
 	err := k.List(context.Background(), &pods, client.InNamespace(ns), client.MatchingLabels{"app.kubernetes.io/instance": instance})
 	return pods.Items, err
 }
+
+func execCommand(name string, args ...string) *exec.Cmd { return exec.Command(name, args...) }
