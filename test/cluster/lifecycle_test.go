@@ -3,12 +3,16 @@
 package cluster
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
 // TestMCPToolConfigChange: changing the MCPToolConfig an MCPServer references rolls its
@@ -63,9 +67,23 @@ spec:
 // proxyPodNames lists the running proxy pods of an MCPServer.
 func proxyPodNames(t *testing.T, ns, name string) []string {
 	t.Helper()
-	out := mustKubectl(t, "get", "pods", "-n", ns, "-l", "app.kubernetes.io/instance="+name+",app.kubernetes.io/component=proxy",
-		"--field-selector=status.phase=Running", "-o", "jsonpath={range .items[?(!@.metadata.deletionTimestamp)]}{.metadata.name} {end}")
-	return strings.Fields(out)
+	return runningPods(t, ns, map[string]string{"app.kubernetes.io/instance": name, "app.kubernetes.io/component": "proxy"})
+}
+
+// runningPods lists the pods with the labels that run and are not being deleted.
+func runningPods(t *testing.T, ns string, labels map[string]string) []string {
+	t.Helper()
+	var pods corev1.PodList
+	if err := k.List(context.Background(), &pods, client.InNamespace(ns), client.MatchingLabels(labels)); err != nil {
+		t.Fatalf("list pods: %v", err)
+	}
+	var out []string
+	for _, p := range pods.Items {
+		if p.DeletionTimestamp == nil && p.Status.Phase == corev1.PodRunning {
+			out = append(out, p.Name)
+		}
+	}
+	return out
 }
 
 // TestHelmUpgrade: `helm upgrade` of the operator with changed values rolls the manager;
@@ -81,7 +99,8 @@ spec:
   args: [stdio]
 `)
 	s := waitMCPServerReady(t, ns, "survivor", 2*time.Minute)
-	before := mustKubectl(t, "get", "pods", "-n", operatorNS, "-l", "app.kubernetes.io/name=mcp-operator", "-o", "jsonpath={.items[*].metadata.name}")
+	managerLabels := map[string]string{"app.kubernetes.io/name": "mcp-operator"}
+	before := runningPods(t, operatorNS, managerLabels)
 	if out, err := helm(append([]string{"upgrade", operatorRelease, root + "/helm-charts/mcp-operator", "-n", operatorNS,
 		"--wait", "--timeout", "3m"}, operatorValues("logLevel=debug", "maxConcurrentReconciles=2")...)...); err != nil {
 		t.Fatalf("helm upgrade: %v\n%s", err, out)
@@ -90,11 +109,14 @@ spec:
 		_, _ = helm(append([]string{"upgrade", operatorRelease, root + "/helm-charts/mcp-operator", "-n", operatorNS, "--wait"}, operatorValues()...)...)
 	})
 	mustKubectl(t, "rollout", "status", "-n", operatorNS, "deployment/"+operatorRelease, "--timeout=2m")
-	after := mustKubectl(t, "get", "pods", "-n", operatorNS, "-l", "app.kubernetes.io/name=mcp-operator",
-		"--field-selector=status.phase=Running", "-o", "jsonpath={.items[*].metadata.name}")
-	if after == before || strings.Contains(after, before) {
-		t.Errorf("manager pod not replaced by helm upgrade: before %q, after %q", before, after)
-	}
+	var after []string
+	eventually(t, time.Minute, "the old manager pod gone", func() error {
+		after = runningPods(t, operatorNS, managerLabels)
+		if len(after) != 1 || slices.Contains(before, after[0]) {
+			return fmt.Errorf("manager pods before %v, now %v", before, after)
+		}
+		return nil
+	})
 	env := mustKubectl(t, "get", "deployment", operatorRelease, "-n", operatorNS, "-o", `jsonpath={.spec.template.spec.containers[0].env[?(@.name=="LOG_LEVEL")].value}`)
 	if strings.TrimSpace(env) != "debug" {
 		t.Errorf("LOG_LEVEL after upgrade %q, want debug", env)
