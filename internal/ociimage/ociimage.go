@@ -46,6 +46,7 @@ type Spec struct {
 	Ref string
 	// Layers, bottom first; each is a list of entries.
 	Layers [][]Entry
+	// Entrypoint, Cmd, Env and WorkingDir go into the image config.
 	Entrypoint []string
 	Cmd        []string
 	Env        []string
