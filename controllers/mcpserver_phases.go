@@ -125,7 +125,18 @@ func (r *MCPServerReconciler) observeWorkloads(ctx context.Context, s *mcpServer
 	if deploy != nil {
 		st.ReadyReplicas = deploy.Status.ReadyReplicas
 	}
-	setMCPServerReadyCondition(&st.Conditions, deploy, sts, s.server.Generation)
+	var startProblem string
+	if sts != nil && sts.Status.ReadyReplicas < 1 {
+		// Pods are not watched (nor cached): read the server pod once to say why it is not
+		// starting, and look again after a while; no pod event would wake us up.
+		pod := &corev1.Pod{}
+		if err := r.APIReader.Get(ctx, types.NamespacedName{Namespace: s.server.Namespace, Name: s.server.Name + "-0"}, pod); err == nil {
+			startProblem = podStartProblem(pod)
+		}
+		setMCPServerReadyCondition(&st.Conditions, deploy, sts, startProblem, s.server.Generation)
+		return ctrl.Result{RequeueAfter: podStartRecheckInterval}, nil
+	}
+	setMCPServerReadyCondition(&st.Conditions, deploy, sts, startProblem, s.server.Generation)
 	return ctrl.Result{}, nil
 }
 

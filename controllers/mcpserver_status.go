@@ -2,8 +2,10 @@ package controllers
 
 import (
 	"fmt"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
@@ -21,10 +23,34 @@ func setStdioReplicaCappedCondition(conds *[]metav1.Condition, asked int32, capp
 		fmt.Sprintf("spec.backendReplicas is %d but a stdio server runs one replica (its stdin cannot be shared); use transport streamable-http to scale", asked)), gen)
 }
 
-// setMCPServerReadyCondition derives Ready from the proxy Deployment and MCP StatefulSet.
-func setMCPServerReadyCondition(conds *[]metav1.Condition, deploy *appsv1.Deployment, sts *appsv1.StatefulSet, gen int64) {
+// podStartRecheckInterval is how often a server pod that is not ready is looked at again
+// (pods are not watched).
+const podStartRecheckInterval = 15 * time.Second
+
+// podStartProblems are the kubelet's waiting reasons that do not resolve by waiting.
+var podStartProblems = map[string]bool{
+	"ErrImagePull": true, "ImagePullBackOff": true, "ErrImageNeverPull": true, "InvalidImageName": true,
+	"CreateContainerConfigError": true, "CreateContainerError": true, "CrashLoopBackOff": true,
+}
+
+// podStartProblem says why a pod's containers cannot start ("" when nothing is known to
+// be wrong): the image cannot be pulled, the container cannot be created, or it keeps crashing.
+func podStartProblem(pod *corev1.Pod) string {
+	for _, cs := range append(append([]corev1.ContainerStatus{}, pod.Status.InitContainerStatuses...), pod.Status.ContainerStatuses...) {
+		if w := cs.State.Waiting; w != nil && podStartProblems[w.Reason] {
+			return fmt.Sprintf("MCP server pod %s: container %s (image %s) is %s: %s", pod.Name, cs.Name, cs.Image, w.Reason, w.Message)
+		}
+	}
+	return ""
+}
+
+// setMCPServerReadyCondition derives Ready from the proxy Deployment and MCP StatefulSet,
+// and from startProblem, what keeps the MCP server pod from starting (podStartProblem).
+func setMCPServerReadyCondition(conds *[]metav1.Condition, deploy *appsv1.Deployment, sts *appsv1.StatefulSet, startProblem string, gen int64) {
 	t := v1alpha1.ConditionReady
 	switch {
+	case startProblem != "":
+		conditions.Set(conds, conditions.False(t, v1alpha1.ReasonPodNotStarting, startProblem), gen)
 	case deploy == nil || sts == nil:
 		conditions.Set(conds, conditions.False(t, v1alpha1.ReasonPending, "waiting for the proxy Deployment and MCP StatefulSet to be created"), gen)
 	case deploy.Status.ReadyReplicas < 1:

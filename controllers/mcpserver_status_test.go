@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
@@ -45,6 +46,7 @@ func TestMCPServerReadyAndPhase(t *testing.T) {
 		deploy    *appsv1.Deployment
 		sts       *appsv1.StatefulSet
 		extra     []conditions.Spec
+		problem   string
 		wantPhase v1alpha1.Phase
 		wantMsg   string
 	}{
@@ -52,13 +54,14 @@ func TestMCPServerReadyAndPhase(t *testing.T) {
 		"proxy not ready":     {deploy: ready(0), sts: sts(1), wantPhase: v1alpha1.PhasePending, wantMsg: "proxy Deployment d"},
 		"mcp pod not ready":   {deploy: ready(1), sts: sts(0), wantPhase: v1alpha1.PhasePending, wantMsg: "s-0 is not ready"},
 		"ready":               {deploy: ready(1), sts: sts(1), wantPhase: v1alpha1.PhaseReady, wantMsg: "ready"},
+		"image not pullable":  {deploy: ready(0), sts: sts(0), problem: "MCP server pod s-0: container mcp (image x:1) is ErrImagePull", wantPhase: v1alpha1.PhasePending, wantMsg: "image x:1"},
 		"bad template fails":  {deploy: ready(1), sts: sts(1), extra: []conditions.Spec{conditions.False(v1alpha1.ConditionPodTemplateValid, "Invalid", "spec.podTemplateSpec: x")}, wantPhase: v1alpha1.PhaseFailed, wantMsg: "podTemplateSpec"},
 		"missing tool config": {extra: []conditions.Spec{conditions.False(condToolConfigValidated, "NotFound", "MCPToolConfig \"t\" not found")}, wantPhase: v1alpha1.PhaseFailed, wantMsg: "not found"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			s := &v1alpha1.MCPServer{}
-			setMCPServerReadyCondition(&s.Status.Conditions, tc.deploy, tc.sts, 1)
+			setMCPServerReadyCondition(&s.Status.Conditions, tc.deploy, tc.sts, tc.problem, 1)
 			for _, c := range tc.extra {
 				conditions.Set(&s.Status.Conditions, c, 1)
 			}
@@ -138,6 +141,31 @@ func TestEntryFailureEvent(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			if got := entryFailureEvent(tc.before, tc.after); got != tc.want {
 				t.Fatalf("entryFailureEvent = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestPodStartProblem(t *testing.T) {
+	waiting := func(reason string) *corev1.Pod {
+		return &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "s-0"}, Status: corev1.PodStatus{ContainerStatuses: []corev1.ContainerStatus{{
+			Name: "mcp", Image: "ghost:1", State: corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: reason, Message: "pull failed"}}}}}}
+	}
+	tests := map[string]struct {
+		pod  *corev1.Pod
+		want string
+	}{
+		"pull error":     {pod: waiting("ErrImagePull"), want: "container mcp (image ghost:1) is ErrImagePull: pull failed"},
+		"back-off":       {pod: waiting("ImagePullBackOff"), want: "ImagePullBackOff"},
+		"crash loop":     {pod: waiting("CrashLoopBackOff"), want: "CrashLoopBackOff"},
+		"still creating": {pod: waiting("ContainerCreating"), want: ""},
+		"running":        {pod: &corev1.Pod{}, want: ""},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got := podStartProblem(tc.pod)
+			if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
+				t.Fatalf("podStartProblem = %q, want %q", got, tc.want)
 			}
 		})
 	}

@@ -54,6 +54,9 @@ const (
 	ReasonLegacyForm    = "LegacyForm"
 	ReasonApplyFailed   = "ApplyFailed"
 	ReasonCapped        = "Capped"
+	// ReasonPodNotStarting: a pod's container cannot start (image not pullable, config
+	// error, crash loop); the message carries the kubelet's reason.
+	ReasonPodNotStarting = "PodNotStarting"
 )
 
 // Phase is the one-word summary of a resource's state that printer columns and

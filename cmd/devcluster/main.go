@@ -231,6 +231,11 @@ func cmdStatus() error {
 		return errors.New("the node is not up")
 	}
 	fmt.Printf("up (KUBECONFIG=%s)\n", l.AdminKubeconfig())
+	comp, pods, err := devcluster.Memory(l)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("memory: components %d MiB (RSS), pods %d MiB (cgroup)\n", comp>>20, pods>>20)
 	return nil
 }
 

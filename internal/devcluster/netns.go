@@ -309,3 +309,30 @@ func isDevcluster(pid int) bool {
 	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
 	return err == nil && strings.Contains(string(cmdline), "devcluster")
 }
+
+// Memory reports the resident memory of the node: its components (every process in the
+// namespace: apiserver, etcd, kubelet, containerd and shims, ...) and its pods (the memory
+// cgroup under the kubelet's cgroup root, page cache included).
+func Memory(l Layout) (components, pods uint64, err error) {
+	s, err := ReadState(l)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, pid := range processesIn(s.NetNS) {
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/statm", pid))
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(data))
+		if len(f) > 1 {
+			if n, err := strconv.ParseUint(f[1], 10, 64); err == nil {
+				components += n * uint64(os.Getpagesize())
+			}
+		}
+	}
+	data, err := os.ReadFile(filepath.Join("/sys/fs/cgroup/memory", cgroupRoot, "kubepods", "memory.usage_in_bytes"))
+	if err == nil {
+		pods, _ = strconv.ParseUint(strings.TrimSpace(string(data)), 10, 64)
+	}
+	return components, pods, nil
+}

@@ -57,10 +57,13 @@ func components(l Layout) map[string][]string {
 // Supervisor starts the cluster, keeps it running until ctx ends or a component dies, and
 // tears it down.
 type Supervisor struct {
+	// Layout names the cluster's files and binaries.
 	Layout Layout
 	// Log receives progress lines.
-	Log   func(format string, args ...any)
+	Log func(format string, args ...any)
+	// state is filled once the namespace holder runs.
 	state State
+	// procs are the started components, in start order.
 	procs []*component
 }
 

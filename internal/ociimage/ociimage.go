@@ -45,7 +45,8 @@ type Spec struct {
 	// Ref is the image name, e.g. "ghcr.io/mcp-operator/manager:dev".
 	Ref string
 	// Layers, bottom first; each is a list of entries.
-	Layers     [][]Entry
+	Layers [][]Entry
+	// Entrypoint, Cmd, Env and WorkingDir go into the image config.
 	Entrypoint []string
 	Cmd        []string
 	Env        []string
