@@ -86,6 +86,15 @@ func convertManifest(doc []byte, opts Options, rep *Report) (client.Object, erro
 	return typed, nil
 }
 
+// The plain types have the API types' fields without their methods: the API kinds
+// decode tolerantly (an out-of-range value is dropped so one bad object cannot stop
+// the manager's cache), which would also let an unknown field through a strict decode.
+type (
+	plainMCPServer        v1alpha1.MCPServer
+	plainMCPRemoteProxy   v1alpha1.MCPRemoteProxy
+	plainVirtualMCPServer v1alpha1.VirtualMCPServer
+)
+
 // normalizeKind decodes the kinds that have legacy forms strictly (an unknown
 // field is an error naming it, never silently lost) and normalises them.
 func normalizeKind(u *unstructured.Unstructured, rep *Report, field string) (client.Object, error) {
@@ -101,7 +110,7 @@ func normalizeKind(u *unstructured.Unstructured, rep *Report, field string) (cli
 	switch u.GetKind() {
 	case "MCPServer":
 		var o v1alpha1.MCPServer
-		if err := strictyaml.Unmarshal(b, &o); err != nil {
+		if err := strictyaml.Unmarshal(b, (*plainMCPServer)(&o)); err != nil {
 			return nil, err
 		}
 		spec, ws := o.Normalize()
@@ -109,7 +118,7 @@ func normalizeKind(u *unstructured.Unstructured, rep *Report, field string) (cli
 		return &v1beta1.MCPServer{TypeMeta: typeMeta("MCPServer"), ObjectMeta: o.ObjectMeta, Spec: spec}, nil
 	case "MCPRemoteProxy":
 		var o v1alpha1.MCPRemoteProxy
-		if err := strictyaml.Unmarshal(b, &o); err != nil {
+		if err := strictyaml.Unmarshal(b, (*plainMCPRemoteProxy)(&o)); err != nil {
 			return nil, err
 		}
 		spec, ws := o.Normalize()
@@ -125,7 +134,7 @@ func normalizeKind(u *unstructured.Unstructured, rep *Report, field string) (cli
 		return &v1beta1.MCPServerEntry{TypeMeta: typeMeta("MCPServerEntry"), ObjectMeta: o.ObjectMeta, Spec: spec}, nil
 	case "VirtualMCPServer":
 		var o v1alpha1.VirtualMCPServer
-		if err := strictyaml.Unmarshal(b, &o); err != nil {
+		if err := strictyaml.Unmarshal(b, (*plainVirtualMCPServer)(&o)); err != nil {
 			return nil, err
 		}
 		spec, ws := o.Normalize()

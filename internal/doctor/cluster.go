@@ -10,6 +10,7 @@ import (
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
@@ -20,6 +21,13 @@ import (
 const OperatorLabel = "mcp-operator"
 
 func isNotFound(err error) bool { return apierrors.IsNotFound(err) || meta.IsNoMatchError(err) }
+
+// betaScheme knows the kinds the API serves in v1beta1.
+var betaScheme = func() *runtime.Scheme {
+	s := runtime.NewScheme()
+	_ = v1beta1.AddToScheme(s)
+	return s
+}()
 
 // expectedKinds are the kinds this plugin was built with, from the API's scheme.
 func expectedKinds() []string {
@@ -66,7 +74,10 @@ func (d *Doctor) checkCRDs(ctx context.Context) bool {
 		for _, v := range c.Spec.Versions {
 			served[v.Name] = v.Served
 		}
-		if !served[v1alpha1.GroupVersion.Version] || !served[v1beta1.GroupVersion.Version] {
+		// A kind the plugin knows in v1alpha1 only (MCPWebhookConfig, as upstream) needs
+		// only that version served.
+		wantBeta := betaScheme.Recognizes(v1beta1.GroupVersion.WithKind(k))
+		if !served[v1alpha1.GroupVersion.Version] || (wantBeta && !served[v1beta1.GroupVersion.Version]) {
 			stale = append(stale, k)
 		}
 	}
