@@ -71,17 +71,22 @@ install_operator_sdk() {
   link "$out" operator-sdk
 }
 
+# pin_k8s_staging pins, in the current throwaway module, every staging module that
+# k8s.io/kubernetes@$1 replaces with a local folder to its published v0.x version.
+pin_k8s_staging() {
+  local v=$1 modfile staging="v0.${K8S_VERSION#*.}"
+  go mod download "k8s.io/kubernetes@$v"
+  modfile="$(go env GOMODCACHE)/cache/download/k8s.io/kubernetes/@v/$v.mod"
+  awk '/=> \.\/staging/ {print $1}' "$modfile" | sort -u | while read -r mod; do
+    go mod edit -replace="$mod=$mod@$staging"
+  done
+}
+
 # build_k8s builds kube-apiserver and kubectl from k8s.io/kubernetes, pinning every
 # staging module that its go.mod replaces with a local folder.
 build_k8s() {
   local v="v$K8S_VERSION" minor=${K8S_VERSION#*.}; minor=${minor%%.*}
-  go mod download "k8s.io/kubernetes@$v"
-  local modfile
-  modfile="$(go env GOMODCACHE)/cache/download/k8s.io/kubernetes/@v/$v.mod"
-  local staging="v0.${K8S_VERSION#*.}"
-  awk '/=> \.\/staging/ {print $1}' "$modfile" | sort -u | while read -r mod; do
-    go mod edit -replace="$mod=$mod@$staging"
-  done
+  pin_k8s_staging "$v"
   go get "k8s.io/kubernetes/cmd/kube-apiserver@$v" "k8s.io/kubernetes/cmd/kubectl@$v"
   local ld=""
   for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
@@ -99,7 +104,7 @@ install_envtest() {
   fi
   if [ ! -x "$ENVTEST_DIR/kube-apiserver" ] || [ ! -x "$ENVTEST_DIR/kubectl" ]; then
     log "building kube-apiserver and kubectl $K8S_VERSION (several minutes on a cold cache)"
-    export -f build_k8s log
+    export -f build_k8s pin_k8s_staging log
     export K8S_VERSION ENVTEST_DIR
     tmpmod bash -c build_k8s
   fi
@@ -113,13 +118,7 @@ NODE_DEBS="containerd runc containernetworking-plugins iptables conntrack"
 # build_k8s (every staging module pinned) into $NODE_DIR.
 build_node() {
   local v="v$K8S_VERSION" minor=${K8S_VERSION#*.}; minor=${minor%%.*}
-  go mod download "k8s.io/kubernetes@$v"
-  local modfile
-  modfile="$(go env GOMODCACHE)/cache/download/k8s.io/kubernetes/@v/$v.mod"
-  local staging="v0.${K8S_VERSION#*.}"
-  awk '/=> \.\/staging/ {print $1}' "$modfile" | sort -u | while read -r mod; do
-    go mod edit -replace="$mod=$mod@$staging"
-  done
+  pin_k8s_staging "$v"
   local c cmds=(kubelet kube-controller-manager kube-scheduler kube-proxy)
   local pkgs=()
   for c in "${cmds[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$c@$v"); done
@@ -148,7 +147,7 @@ install_node() {
   done
   if [ $missing = 1 ]; then
     log "building the node components $K8S_VERSION (several minutes on a cold cache)"
-    export -f build_node log
+    export -f build_node pin_k8s_staging log
     export K8S_VERSION NODE_DIR
     tmpmod bash -c build_node
   fi
