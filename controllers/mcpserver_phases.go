@@ -127,14 +127,13 @@ func (r *MCPServerReconciler) observeWorkloads(ctx context.Context, s *mcpServer
 	}
 	var startProblem string
 	if sts != nil && sts.Status.ReadyReplicas < 1 {
-		// Pods are not watched (nor cached): read the server pod once to say why it is not
-		// starting, and look again after a while; no pod event would wake us up.
+		// The server pod is watched (its status only): say why it is not starting.
 		pod := &corev1.Pod{}
-		if err := r.APIReader.Get(ctx, types.NamespacedName{Namespace: s.server.Namespace, Name: s.server.Name + "-0"}, pod); err == nil {
+		if err := r.Get(ctx, types.NamespacedName{Namespace: s.server.Namespace, Name: s.server.Name + "-0"}, pod); err == nil {
 			startProblem = podStartProblem(pod)
+		} else if !apierrors.IsNotFound(err) {
+			return ctrl.Result{}, fmt.Errorf("read MCP server pod %s-0: %w", s.server.Name, err)
 		}
-		setMCPServerReadyCondition(&st.Conditions, deploy, sts, startProblem, s.server.Generation)
-		return ctrl.Result{RequeueAfter: podStartRecheckInterval}, nil
 	}
 	setMCPServerReadyCondition(&st.Conditions, deploy, sts, startProblem, s.server.Generation)
 	return ctrl.Result{}, nil

@@ -2,7 +2,6 @@ package controllers
 
 import (
 	"fmt"
-	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -22,10 +21,6 @@ func setStdioReplicaCappedCondition(conds *[]metav1.Condition, asked int32, capp
 	conditions.Set(conds, conditions.True(v1alpha1.ConditionStdioReplicaCapped, v1alpha1.ReasonCapped,
 		fmt.Sprintf("spec.backendReplicas is %d but a stdio server runs one replica (its stdin cannot be shared); use transport streamable-http to scale", asked)), gen)
 }
-
-// podStartRecheckInterval is how often a server pod that is not ready is looked at again
-// (pods are not watched).
-const podStartRecheckInterval = 15 * time.Second
 
 // podStartProblems are the kubelet's waiting reasons that do not resolve by waiting.
 var podStartProblems = map[string]bool{

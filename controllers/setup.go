@@ -11,6 +11,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -128,6 +129,9 @@ func CacheOptions(namespaces []string) cache.Options {
 	for _, k := range ChildKinds() {
 		o.ByObject[k] = cache.ByObject{Label: sel}
 	}
+	// MCP server pods (not children: their StatefulSet owns them) are watched so a pod
+	// that cannot start is reported without polling; only their status is kept.
+	o.ByObject[&corev1.Pod{}] = cache.ByObject{Label: labels.SelectorFromSet(mcpServerPodLabels), Transform: podStatusOnly}
 	if len(namespaces) > 0 {
 		o.DefaultNamespaces = map[string]cache.Config{}
 		for _, ns := range namespaces {
@@ -135,6 +139,20 @@ func CacheOptions(namespaces []string) cache.Options {
 		}
 	}
 	return o
+}
+
+// mcpServerPodLabels select the MCP server pods of the mcpserver chart's StatefulSet.
+var mcpServerPodLabels = map[string]string{"toolhive": "true", render.LabelComponent: "mcp"}
+
+// podStatusOnly keeps a cached pod's name, labels and status: the Ready condition reads
+// container states, never the spec.
+func podStatusOnly(obj any) (any, error) {
+	pod, ok := obj.(*corev1.Pod)
+	if !ok {
+		return obj, nil
+	}
+	return &corev1.Pod{TypeMeta: pod.TypeMeta, ObjectMeta: metav1.ObjectMeta{Name: pod.Name, Namespace: pod.Namespace,
+		UID: pod.UID, ResourceVersion: pod.ResourceVersion, Labels: pod.Labels}, Status: pod.Status}, nil
 }
 
 // ClientOptions makes Secrets bypass the cache: the operator reads few of them, only to

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.uber.org/zap/zapcore"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -80,19 +81,41 @@ func scrapeMetrics(url string) (scrape, error) {
 }
 
 // procPeakRSS returns VmHWM of a process in KiB.
-func procPeakRSS(pid int) int64 {
+func procPeakRSS(pid int) int64 { return procStatusKiB(pid, "VmHWM:") }
+
+// procRSS returns VmRSS (the resident set now) of a process in KiB.
+func procRSS(pid int) int64 { return procStatusKiB(pid, "VmRSS:") }
+
+func procStatusKiB(pid int, field string) int64 {
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(line, "VmHWM:") {
+		if strings.HasPrefix(line, field) {
 			var kb int64
-			fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:")), "%d", &kb)
+			fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, field)), "%d", &kb)
 			return kb
 		}
 	}
 	return 0
+}
+
+// procCPU returns the user+system CPU time a process has used (utime and stime of
+// /proc/<pid>/stat, in clock ticks of 1/100 s on Linux).
+func procCPU(pid int) time.Duration {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name (field 2) may hold spaces; the fields after its ')' are fixed.
+	rest := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+1:]))
+	if len(rest) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(rest[11], 10, 64)
+	stime, _ := strconv.ParseInt(rest[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
 }
 
 func freePort() (int, error) {

@@ -44,7 +44,8 @@ const childrenPerServer = 9
 func main() {
 	n := flag.Int("n", 1000, "MCPServers to create")
 	workers := flag.Int("workers", 8, "MaxConcurrentReconciles of the manager")
-	timeout := flag.Duration("timeout", 5*time.Minute, "give up after this long")
+	timeout := flag.Duration("timeout", 10*time.Minute, "give up after this long")
+	idle = flag.Duration("idle", 30*time.Second, "how long to watch the manager idle after the children exist")
 	verbose = flag.Bool("v", false, "show the manager's log")
 	flag.Parse()
 	if err := run(*n, *workers, *timeout); err != nil {
@@ -97,13 +98,16 @@ func run(n, workers int, timeout time.Duration) error {
 	fmt.Printf("  reference: original operator v0.47.0 ~74s for 1,000 MCPServers (one worker), target <= 60s\n")
 	fmt.Printf("API requests: %d (%d reads, %d writes) over %d reconciles: %.2f per reconcile, %.2f per MCPServer (reference ~16)\n",
 		op.reads+op.writes, op.reads, op.writes, op.reconciles, float64(op.reads+op.writes)/float64(op.reconciles), float64(op.reads+op.writes)/float64(n))
-	fmt.Printf("manager peak RSS: %.0f MiB (target <= 150 MB; reference 133 MiB)\n", float64(op.peakRSSKiB)/1024)
+	fmt.Printf("manager peak RSS: %.0f MiB while creating (target <= 100 MiB at 1,000 MCPServers; reference 114 MiB)\n", float64(op.peakRSSKiB)/1024)
+	fmt.Printf("manager after %s idle: RSS %.0f MiB (peak %.0f MiB; target: no growth), %.2f CPU-s (target <= 0.1), %d API requests (target <= 10), %d reconciles\n",
+		*idle, float64(op.idleRSSKiB)/1024, float64(op.idlePeakKiB)/1024, op.idleCPU.Seconds(), op.idleRequests, op.idleReconciles)
 	return nil
 }
 
 var (
 	zapErrorLevel = zapLevel(2)
 	verbose       *bool
+	idle          *time.Duration
 )
 
 func repoRoot() string {
@@ -153,6 +157,10 @@ type operatorResult struct {
 	elapsed                   time.Duration
 	reads, writes, reconciles int64
 	peakRSSKiB                int64
+	// idle* are measured over the idle window after every child exists.
+	idleCPU                      time.Duration
+	idleRequests, idleReconciles int64
+	idleRSSKiB, idlePeakKiB      int64
 }
 
 // operatorRun builds cmd/manager, runs it against the control plane (WATCH_NAMESPACE=bench),
@@ -235,8 +243,20 @@ func operatorRun(ctx context.Context, env *envtest.Environment, c client.Client,
 	if err != nil {
 		return operatorResult{}, err
 	}
-	return operatorResult{elapsed: elapsed, reads: int64(after.reads - before.reads), writes: int64(after.writes - before.writes),
-		reconciles: int64(after.reconciles - before.reconciles), peakRSSKiB: procPeakRSS(cmd.Process.Pid)}, nil
+	res := operatorResult{elapsed: elapsed, reads: int64(after.reads - before.reads), writes: int64(after.writes - before.writes),
+		reconciles: int64(after.reconciles - before.reconciles), peakRSSKiB: procPeakRSS(cmd.Process.Pid)}
+	cpu0 := procCPU(cmd.Process.Pid)
+	time.Sleep(*idle)
+	idleEnd, err := scrapeMetrics(metricsURL)
+	if err != nil {
+		return operatorResult{}, err
+	}
+	res.idleCPU = procCPU(cmd.Process.Pid) - cpu0
+	// The scrape itself is not an API request; rest_client counts only the manager's own.
+	res.idleRequests = int64(idleEnd.reads + idleEnd.writes - after.reads - after.writes)
+	res.idleReconciles = int64(idleEnd.reconciles - after.reconciles)
+	res.idleRSSKiB, res.idlePeakKiB = procRSS(cmd.Process.Pid), procPeakRSS(cmd.Process.Pid)
+	return res, nil
 }
 
 // allChildren reports whether every child kind has n (or 2n) objects in the bench namespace.
