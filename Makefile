@@ -28,7 +28,7 @@ tools: ## Install controller-gen, kustomize, helm, operator-sdk, kube-apiserver,
 
 .PHONY: generate
 generate: ## Generate deepcopy code.
-	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths=./api/... paths=./pkg/vmcp/config/...
+	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths=./api/... paths=./pkg/vmcp/config/... paths=./pkg/auth/authconfig/...
 
 .PHONY: manifests
 manifests: ## Generate CRDs and RBAC into config/.

@@ -16,100 +16,140 @@ import (
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	"github.com/mcp-operator/mcp-operator/internal/conditions"
+	"github.com/mcp-operator/mcp-operator/internal/envvar"
+	"github.com/mcp-operator/mcp-operator/pkg/auth/authconfig"
 	"github.com/mcp-operator/mcp-operator/pkg/auth/cedar"
-	"github.com/mcp-operator/mcp-operator/pkg/proxy/runconfig"
 )
 
-// Incoming auth (oidcConfig, authzConfig) of MCPServer and MCPRemoteProxy, resolved into
-// the proxy runner's config. Every form is resolved or refused: a proxy must never run
-// without the authentication or authorization its resource asks for (an unresolved
-// configMap form used to render no auth at all, i.e. allow everything).
+// Incoming auth of every workload kind (MCPServer, MCPRemoteProxy and VirtualMCPServer's
+// spec.incomingAuth), resolved in one place into the settings type both runtime config
+// files carry (pkg/auth/authconfig). Every form is resolved or refused: a proxy or
+// gateway must never run without the authentication or authorization its resource asks
+// for (an unresolved configMap form used to render no auth at all, i.e. allow everything).
 
 // Defaults of oidcConfig.type kubernetes (service account tokens of the cluster).
 const (
 	defaultKubernetesIssuer   = "https://kubernetes.default.svc"
 	defaultKubernetesAudience = "toolhive"
+	// kubernetesJWKSPath is where the API server serves its service account keys.
+	kubernetesJWKSPath = "/openid/v1/jwks"
 )
 
-// resolvedAuth is a workload's incoming auth in proxy-runner form.
+// Env vars that carry an inline OIDC clientSecretRef into the pod.
+const (
+	proxyOIDCClientSecretEnv = "MCP_OIDC_CLIENT_SECRET"
+	vmcpOIDCClientSecretEnv  = "VMCP_OIDC_CLIENT_SECRET"
+)
+
+// incomingAuthInput is a workload's incoming auth in every form the API accepts.
+type incomingAuthInput struct {
+	// field prefixes the paths problems name: "spec." or "spec.incomingAuth.".
+	field string
+	oidc  *v1alpha1.OIDCConfig
+	authz *v1alpha1.AuthzConfig
+	refs  authRefs
+	// secretEnv is the env var an inline clientSecretRef is mounted as.
+	secretEnv string
+}
+
+// configured reports whether any form of incoming auth is set.
+func (in incomingAuthInput) configured() bool {
+	return in.oidc != nil || in.authz != nil || in.refs.oidc != nil || in.refs.authz != nil
+}
+
+// resolvedAuth is a workload's incoming auth in runtime form.
 type resolvedAuth struct {
-	oidc  *runconfig.OIDC
-	authz *runconfig.Authz
-	// problem says what to fix; "" when everything resolved.
-	problem string
-	// missing is set when a referenced ConfigMap does not exist (re-checked on a timer).
+	oidc  *authconfig.OIDC
+	authz *authconfig.Authz
+	// env are the secret env vars the settings name (the OIDC client secret).
+	env []corev1.EnvVar
+	// problems say what to fix; none when everything resolved.
+	problems []string
+	// missing is set when a referenced object (ConfigMap, MCPOIDCConfig, MCPAuthzConfig)
+	// does not exist: user ConfigMaps are not watched, so it is re-checked on a timer.
 	missing bool
 	// oidcHash and authzHash are the hashes of the referenced MCPOIDCConfig and
 	// MCPAuthzConfig specs ("" when none is referenced).
 	oidcHash, authzHash string
 }
 
-// resolveWorkloadAuth reads the ConfigMaps the two configs may reference (through r,
-// which must not be the cache: user ConfigMaps are not cached) and converts both.
-func resolveWorkloadAuth(ctx context.Context, r client.Reader, ns string, o *v1alpha1.OIDCConfig, a *v1alpha1.AuthzConfig, refs authRefs) (resolvedAuth, error) {
-	var out resolvedAuth
-	shared, err := resolveSharedAuth(ctx, r, ns, refs)
+// problem joins the problems into one condition message.
+func (a resolvedAuth) problem() string { return strings.Join(a.problems, "; ") }
+
+// resolveIncomingAuth reads what the forms reference (through r, which must not be the
+// cache: user ConfigMaps are not cached) and converts them. It is the one translation
+// of incoming auth for every kind.
+func resolveIncomingAuth(ctx context.Context, r client.Reader, ns string, in incomingAuthInput) (resolvedAuth, error) {
+	out, err := resolveSharedAuth(ctx, r, ns, in.field, in.refs)
 	if err != nil {
 		return out, err
 	}
-	problems := shared.problems
-	out.oidc, out.authz, out.missing = shared.oidc, shared.authz, shared.missing
-	out.oidcHash, out.authzHash = shared.oidcHash, shared.authzHash
-	if legacy := refs.oidc.LegacyConfigMap(); legacy != nil && o == nil {
+	o := in.oidc
+	if legacy := in.refs.oidc.LegacyConfigMap(); legacy != nil && o == nil {
 		// The legacy {name, key} form of oidcConfigRef is the configMap form of oidcConfig.
-		o = &v1alpha1.OIDCConfig{Type: v1alpha1.OIDCConfigConfigMap, ConfigMap: legacy, ResourceURL: refs.oidc.ResourceURL}
+		o = &v1alpha1.OIDCConfig{Type: v1alpha1.OIDCConfigConfigMap, ConfigMap: legacy, ResourceURL: in.refs.oidc.ResourceURL}
 	}
-	if o != nil && oidcConfigName(refs.oidc) != "" {
-		problems = append(problems, "set only one of spec.oidcConfig and spec.oidcConfigRef")
+	if o != nil && oidcConfigName(in.refs.oidc) != "" {
+		out.problems = append(out.problems, fmt.Sprintf("set only one of %soidcConfig and %soidcConfigRef", in.field, in.field))
 	}
-	if a != nil && refs.authz != nil {
-		problems = append(problems, "set only one of spec.authzConfig and spec.authzConfigRef")
+	if in.authz != nil && in.refs.authz != nil {
+		out.problems = append(out.problems, fmt.Sprintf("set only one of %sauthzConfig and %sauthzConfigRef", in.field, in.field))
 	}
 	if o != nil {
 		data, found, err := configMapKey(ctx, r, ns, o.ConfigMap, v1alpha1.DefaultOIDCConfigMapKey, o.Type == v1alpha1.OIDCConfigConfigMap)
 		if err != nil {
-			return out, err
+			return out, fmt.Errorf("read the OIDC settings ConfigMap: %w", err)
 		}
 		out.missing = out.missing || !found
-		var perr error
-		if out.oidc, perr = oidcFromSpec(o, data, found); perr != nil {
-			problems = append(problems, "spec.oidcConfig: "+perr.Error())
+		oidc, env, perr := oidcFromSpec(o, data, found, in.secretEnv)
+		if perr != nil {
+			out.problems = append(out.problems, in.field+"oidcConfig: "+perr.Error())
+		} else if out.oidc == nil {
+			out.oidc, out.env = oidc, env
 		}
 	}
-	if a != nil {
+	if a := in.authz; a != nil {
 		data, found, err := configMapKey(ctx, r, ns, a.ConfigMap, v1alpha1.DefaultAuthzConfigMapKey, a.Type == v1alpha1.AuthzConfigConfigMap)
 		if err != nil {
-			return out, err
+			return out, fmt.Errorf("read the authz policies ConfigMap: %w", err)
 		}
 		out.missing = out.missing || !found
-		var perr error
-		if out.authz, perr = authzFromSpec(a, data, found); perr == nil {
-			perr = parseCedar(out.authz)
+		authz, perr := authzFromSpec(a, data, found)
+		if perr == nil {
+			perr = parseCedar(authz)
 		}
 		if perr != nil {
-			problems = append(problems, "spec.authzConfig: "+perr.Error())
+			out.problems = append(out.problems, in.field+"authzConfig: "+perr.Error())
+		} else if out.authz == nil {
+			out.authz = authz
 		}
 	}
-	out.problem = strings.Join(problems, "; ")
 	return out, nil
 }
 
-// checkIncomingAuth resolves a workload's oidcConfig and authzConfig and sets
-// IncomingAuthValidated. When they do not resolve the reconcile stops before anything is
-// rendered: a missing ConfigMap is looked at again on a timer (errWaitRecheck), anything
-// else is a user error (terminal).
-func checkIncomingAuth(ctx context.Context, r client.Reader, opts *Options, ns string, o *v1alpha1.OIDCConfig, a *v1alpha1.AuthzConfig, refs authRefs, conds *[]metav1.Condition, gen int64) (resolvedAuth, ctrl.Result, error) {
-	auth, err := resolveWorkloadAuth(ctx, r, ns, o, a, refs)
+// proxyIncomingAuth is the incoming auth input of MCPServer and MCPRemoteProxy (the same
+// fields at spec.).
+func proxyIncomingAuth(o *v1alpha1.OIDCConfig, a *v1alpha1.AuthzConfig, refs authRefs) incomingAuthInput {
+	return incomingAuthInput{field: "spec.", oidc: o, authz: a, refs: refs, secretEnv: proxyOIDCClientSecretEnv}
+}
+
+// checkIncomingAuth resolves a proxy workload's incoming auth and sets
+// IncomingAuthValidated. When it does not resolve the reconcile stops before anything is
+// rendered: a missing reference is looked at again on a timer (errWaitRecheck),
+// anything else is a user error (terminal).
+func checkIncomingAuth(ctx context.Context, r client.Reader, opts *Options, ns string, in incomingAuthInput, conds *[]metav1.Condition, gen int64) (resolvedAuth, ctrl.Result, error) {
+	auth, err := resolveIncomingAuth(ctx, r, ns, in)
 	if err != nil {
 		return auth, ctrl.Result{}, err
 	}
-	if setIncomingAuthCondition(conds, o != nil || a != nil || refs.oidc != nil || refs.authz != nil, auth.problem, gen) {
+	if setIncomingAuthCondition(conds, in.configured(), auth.problem(), gen) {
 		return auth, ctrl.Result{}, nil
 	}
 	if auth.missing {
+		ctrl.LoggerFrom(ctx).V(1).Info("Incoming auth references a missing object; checking again later", "problem", auth.problem())
 		return auth, opts.recheckAfter(true), errWaitRecheck
 	}
-	return auth, ctrl.Result{}, reconcile.TerminalError(fmt.Errorf("incoming auth is not resolved"))
+	return auth, ctrl.Result{}, reconcile.TerminalError(fmt.Errorf("incoming auth is not resolved: %s", auth.problem()))
 }
 
 // configMapKey reads key (or def) of the referenced ConfigMap when used is set. found is
@@ -118,16 +158,13 @@ func configMapKey(ctx context.Context, r client.Reader, ns string, ref *v1alpha1
 	if !used || ref == nil {
 		return nil, true, nil
 	}
-	key := ref.Key
-	if key == "" {
-		key = def
-	}
+	key := orDefault(ref.Key, def)
 	cm := &corev1.ConfigMap{}
 	if err := r.Get(ctx, types.NamespacedName{Namespace: ns, Name: ref.Name}, cm); err != nil {
 		if apierrors.IsNotFound(err) {
 			return nil, false, nil
 		}
-		return nil, false, err
+		return nil, false, fmt.Errorf("get ConfigMap %s: %w", ref.Name, err)
 	}
 	if v, ok := cm.Data[key]; ok {
 		return []byte(v), true, nil
@@ -138,57 +175,74 @@ func configMapKey(ctx context.Context, r client.Reader, ns string, ref *v1alpha1
 	return nil, false, nil
 }
 
-// oidcFromSpec converts an oidcConfig; data is the ConfigMap key's content for type configMap.
-func oidcFromSpec(o *v1alpha1.OIDCConfig, data []byte, found bool) (*runconfig.OIDC, error) {
+// oidcFromSpec converts an oidcConfig; data is the ConfigMap key's content for type
+// configMap. An inline clientSecretRef becomes the env var secretEnv (returned).
+func oidcFromSpec(o *v1alpha1.OIDCConfig, data []byte, found bool, secretEnv string) (*authconfig.OIDC, []corev1.EnvVar, error) {
 	switch o.Type {
 	case v1alpha1.OIDCConfigInline:
 		if o.Inline == nil {
-			return nil, fmt.Errorf("type inline needs inline")
+			return nil, nil, fmt.Errorf("type inline needs inline")
 		}
-		in := o.Inline
-		return &runconfig.OIDC{Issuer: in.Issuer, Audience: in.Audience, JWKSURL: in.JWKSURL, ClientID: in.ClientID, ResourceURL: o.ResourceURL}, nil
+		out, env := oidcFromInline(o.Inline, o.ResourceURL, secretEnv)
+		return out, env, nil
 	case v1alpha1.OIDCConfigKubernetes:
 		k := o.Kubernetes
 		if k == nil {
 			k = &v1alpha1.KubernetesOIDCConfig{}
 		}
-		issuer := strings.TrimSuffix(orDefault(k.Issuer, defaultKubernetesIssuer), "/")
-		return &runconfig.OIDC{Issuer: issuer, Audience: orDefault(k.Audience, defaultKubernetesAudience),
-			JWKSURL: issuer + "/openid/v1/jwks", ResourceURL: o.ResourceURL}, nil
+		return kubernetesOIDC(k.Issuer, "", orDefault(k.Audience, defaultKubernetesAudience), o.ResourceURL), nil, nil
 	case v1alpha1.OIDCConfigConfigMap:
 		if o.ConfigMap == nil {
-			return nil, fmt.Errorf("type configMap needs configMap")
+			return nil, nil, fmt.Errorf("type configMap needs configMap")
 		}
 		if !found {
-			return nil, fmt.Errorf("ConfigMap %q or its key %q not found; create it with the OIDC settings (issuer, audience, jwksUrl, clientId) as JSON or YAML",
+			return nil, nil, fmt.Errorf("ConfigMap %q or its key %q not found; create it with the OIDC settings (issuer, audience, jwksUrl, clientId) as JSON or YAML",
 				o.ConfigMap.Name, orDefault(o.ConfigMap.Key, v1alpha1.DefaultOIDCConfigMapKey))
 		}
-		return parseOIDCDocument(data, o.ResourceURL)
+		return parseOIDCDocument(data, o.ResourceURL, secretEnv)
 	default:
-		return nil, fmt.Errorf("unknown type %q; use inline, kubernetes or configMap", o.Type)
+		return nil, nil, fmt.Errorf("unknown type %q; use inline, kubernetes or configMap", o.Type)
 	}
 }
 
-// parseOIDCDocument reads OIDC settings kept in a ConfigMap.
-func parseOIDCDocument(data []byte, resourceURL string) (*runconfig.OIDC, error) {
-	var doc struct {
-		Issuer   string `json:"issuer"`
-		Audience string `json:"audience"`
-		JWKSURL  string `json:"jwksUrl"`
-		ClientID string `json:"clientId"`
+// oidcFromInline converts inline OIDC settings (written in the resource or kept in a
+// ConfigMap). The issuer is kept as written: tokens must carry it exactly as iss.
+func oidcFromInline(in *v1alpha1.InlineOIDCConfig, resource, secretEnv string) (*authconfig.OIDC, []corev1.EnvVar) {
+	out := &authconfig.OIDC{Issuer: in.Issuer, Audience: in.Audience, JWKSURL: in.JWKSURL, ClientID: in.ClientID,
+		Resource: resource, Scopes: in.Scopes}
+	if in.ClientSecretRef == nil {
+		return out, nil
 	}
+	out.ClientSecretEnv = secretEnv
+	return out, []corev1.EnvVar{envvar.FromSecret(secretEnv, in.ClientSecretRef.Name, in.ClientSecretRef.Key)}
+}
+
+// kubernetesOIDC validates the cluster's service account tokens: the issuer (default
+// https://kubernetes.default.svc) as written, the key set at the API server's JWKS path
+// unless jwks names another.
+func kubernetesOIDC(issuer, jwks, audience, resource string) *authconfig.OIDC {
+	issuer = orDefault(issuer, defaultKubernetesIssuer)
+	return &authconfig.OIDC{Issuer: issuer, JWKSURL: orDefault(jwks, strings.TrimSuffix(issuer, "/")+kubernetesJWKSPath),
+		Audience: audience, Resource: resource}
+}
+
+// parseOIDCDocument reads OIDC settings kept in a ConfigMap, as JSON or YAML, with the
+// fields of oidcConfig.inline.
+func parseOIDCDocument(data []byte, resource, secretEnv string) (*authconfig.OIDC, []corev1.EnvVar, error) {
+	var doc v1alpha1.InlineOIDCConfig
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("the ConfigMap's OIDC settings are not valid JSON or YAML: %v", err)
+		return nil, nil, fmt.Errorf("the ConfigMap's OIDC settings are not valid JSON or YAML: %v", err)
 	}
 	if doc.Issuer == "" {
-		return nil, fmt.Errorf("the ConfigMap's OIDC settings have no issuer")
+		return nil, nil, fmt.Errorf("the ConfigMap's OIDC settings have no issuer")
 	}
-	return &runconfig.OIDC{Issuer: doc.Issuer, Audience: doc.Audience, JWKSURL: doc.JWKSURL, ClientID: doc.ClientID, ResourceURL: resourceURL}, nil
+	out, env := oidcFromInline(&doc, resource, secretEnv)
+	return out, env, nil
 }
 
 // parseCedar parses the policies and entities the proxy runner would load, so a syntax
 // error is a condition naming the line and column, not a crash loop at start.
-func parseCedar(a *runconfig.Authz) error {
+func parseCedar(a *authconfig.Authz) error {
 	if _, err := cedar.New(a.Policies, a.EntitiesJSON); err != nil {
 		return err
 	}
@@ -196,13 +250,13 @@ func parseCedar(a *runconfig.Authz) error {
 }
 
 // authzFromSpec converts an authzConfig; data is the ConfigMap key's content for type configMap.
-func authzFromSpec(a *v1alpha1.AuthzConfig, data []byte, found bool) (*runconfig.Authz, error) {
+func authzFromSpec(a *v1alpha1.AuthzConfig, data []byte, found bool) (*authconfig.Authz, error) {
 	switch a.Type {
 	case v1alpha1.AuthzConfigInline:
 		if a.Inline == nil {
 			return nil, fmt.Errorf("type inline needs inline")
 		}
-		return &runconfig.Authz{Policies: a.Inline.Policies, EntitiesJSON: a.Inline.EntitiesJSON}, nil
+		return &authconfig.Authz{Type: authconfig.AuthzCedar, Policies: a.Inline.Policies, EntitiesJSON: a.Inline.EntitiesJSON}, nil
 	case v1alpha1.AuthzConfigConfigMap:
 		if a.ConfigMap == nil {
 			return nil, fmt.Errorf("type configMap needs configMap")
@@ -220,7 +274,7 @@ func authzFromSpec(a *v1alpha1.AuthzConfig, data []byte, found bool) (*runconfig
 // parseAuthzDocument reads Cedar policies kept in a ConfigMap: either
 // {"policies": [...], "entities_json": "..."} or the same under a "cedar" key
 // ({"version": "1.0", "type": "cedarv1", "cedar": {...}}).
-func parseAuthzDocument(data []byte) (*runconfig.Authz, error) {
+func parseAuthzDocument(data []byte) (*authconfig.Authz, error) {
 	type cedar struct {
 		Policies       []string `json:"policies"`
 		EntitiesJSON   string   `json:"entities_json"`
@@ -231,7 +285,7 @@ func parseAuthzDocument(data []byte) (*runconfig.Authz, error) {
 		Cedar *cedar `json:"cedar"`
 	}
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("the ConfigMap's policies are not valid JSON: %v", err)
+		return nil, fmt.Errorf("the ConfigMap's policies are not valid JSON or YAML: %v", err)
 	}
 	c := doc.cedar
 	if doc.Cedar != nil {
@@ -240,7 +294,7 @@ func parseAuthzDocument(data []byte) (*runconfig.Authz, error) {
 	if len(c.Policies) == 0 {
 		return nil, fmt.Errorf(`the ConfigMap holds no Cedar policies; write {"policies": ["permit(principal, action, resource);"]}`)
 	}
-	return &runconfig.Authz{Policies: c.Policies, EntitiesJSON: orDefault(c.EntitiesJSON, c.EntitiesJSONv2)}, nil
+	return &authconfig.Authz{Type: authconfig.AuthzCedar, Policies: c.Policies, EntitiesJSON: orDefault(c.EntitiesJSON, c.EntitiesJSONv2)}, nil
 }
 
 func orDefault(v, def string) string {

@@ -5,8 +5,11 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/envvar"
+	"github.com/mcp-operator/mcp-operator/pkg/auth/authconfig"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/runconfig"
 )
 
@@ -16,10 +19,10 @@ func TestParseAuthzDocument(t *testing.T) {
 		want    *runconfig.Authz
 		wantErr string
 	}{
-		"flat":           {doc: `{"policies": ["permit(principal, action, resource);"], "entities_json": "[]"}`, want: &runconfig.Authz{Policies: []string{"permit(principal, action, resource);"}, EntitiesJSON: "[]"}},
-		"nested cedar":   {doc: `{"version": "1.0", "type": "cedarv1", "cedar": {"policies": ["forbid(principal, action, resource);"], "entities_json": "[]"}}`, want: &runconfig.Authz{Policies: []string{"forbid(principal, action, resource);"}, EntitiesJSON: "[]"}},
-		"camel entities": {doc: `{"policies": ["p"], "entitiesJson": "[1]"}`, want: &runconfig.Authz{Policies: []string{"p"}, EntitiesJSON: "[1]"}},
-		"yaml":           {doc: "policies:\n  - p\n", want: &runconfig.Authz{Policies: []string{"p"}}},
+		"flat":           {doc: `{"policies": ["permit(principal, action, resource);"], "entities_json": "[]"}`, want: &runconfig.Authz{Type: authconfig.AuthzCedar, Policies: []string{"permit(principal, action, resource);"}, EntitiesJSON: "[]"}},
+		"nested cedar":   {doc: `{"version": "1.0", "type": "cedarv1", "cedar": {"policies": ["forbid(principal, action, resource);"], "entities_json": "[]"}}`, want: &runconfig.Authz{Type: authconfig.AuthzCedar, Policies: []string{"forbid(principal, action, resource);"}, EntitiesJSON: "[]"}},
+		"camel entities": {doc: `{"policies": ["p"], "entitiesJson": "[1]"}`, want: &runconfig.Authz{Type: authconfig.AuthzCedar, Policies: []string{"p"}, EntitiesJSON: "[1]"}},
+		"yaml":           {doc: "policies:\n  - p\n", want: &runconfig.Authz{Type: authconfig.AuthzCedar, Policies: []string{"p"}}},
 		"no policies":    {doc: `{"cedar": {}}`, wantErr: "no Cedar policies"},
 		"not json":       {doc: `{"policies": [`, wantErr: "not valid JSON"},
 	}
@@ -49,15 +52,28 @@ func TestOIDCFromSpec(t *testing.T) {
 		data    string
 		found   bool
 		want    *runconfig.OIDC
+		wantEnv []corev1.EnvVar
 		wantErr string
 	}{
 		"inline": {spec: v1alpha1.OIDCConfig{Type: v1alpha1.OIDCConfigInline, ResourceURL: "https://mcp.example.com",
 			Inline: &v1alpha1.InlineOIDCConfig{Issuer: "https://idp", Audience: "mcp", JWKSURL: "https://idp/jwks", ClientID: "c"}}, found: true,
-			want: &runconfig.OIDC{Issuer: "https://idp", Audience: "mcp", JWKSURL: "https://idp/jwks", ClientID: "c", ResourceURL: "https://mcp.example.com"}},
+			want: &runconfig.OIDC{Issuer: "https://idp", Audience: "mcp", JWKSURL: "https://idp/jwks", ClientID: "c", Resource: "https://mcp.example.com"}},
 		"kubernetes defaults": {spec: v1alpha1.OIDCConfig{Type: v1alpha1.OIDCConfigKubernetes}, found: true,
 			want: &runconfig.OIDC{Issuer: "https://kubernetes.default.svc", Audience: "toolhive", JWKSURL: "https://kubernetes.default.svc/openid/v1/jwks"}},
+		// The issuer stays as written (tokens carry it exactly as iss); only the derived key
+		// set URL drops the trailing slash.
 		"kubernetes custom": {spec: v1alpha1.OIDCConfig{Type: v1alpha1.OIDCConfigKubernetes, Kubernetes: &v1alpha1.KubernetesOIDCConfig{Issuer: "https://oidc.cluster.example/", Audience: "a"}}, found: true,
-			want: &runconfig.OIDC{Issuer: "https://oidc.cluster.example", Audience: "a", JWKSURL: "https://oidc.cluster.example/openid/v1/jwks"}},
+			want: &runconfig.OIDC{Issuer: "https://oidc.cluster.example/", Audience: "a", JWKSURL: "https://oidc.cluster.example/openid/v1/jwks"}},
+		"inline client secret": {spec: v1alpha1.OIDCConfig{Type: v1alpha1.OIDCConfigInline,
+			Inline: &v1alpha1.InlineOIDCConfig{Issuer: "https://idp", ClientID: "c", Scopes: []string{"openid"}, ClientSecretRef: &v1alpha1.SecretKeyRef{Name: "oidc", Key: "secret"}}}, found: true,
+			want:    &runconfig.OIDC{Issuer: "https://idp", ClientID: "c", Scopes: []string{"openid"}, ClientSecretEnv: "TEST_SECRET"},
+			wantEnv: []corev1.EnvVar{envvar.FromSecret("TEST_SECRET", "oidc", "secret")}},
+		// Drift fixed: the VirtualMCPServer path read ConfigMaps as JSON only and without
+		// the client secret; both kinds now read the fields of inline as JSON or YAML.
+		"configMap JSON with secret": {spec: v1alpha1.OIDCConfig{Type: v1alpha1.OIDCConfigConfigMap, ConfigMap: cm},
+			data: `{"issuer": "https://idp", "clientId": "c", "clientSecretRef": {"name": "oidc", "key": "secret"}}`, found: true,
+			want:    &runconfig.OIDC{Issuer: "https://idp", ClientID: "c", ClientSecretEnv: "TEST_SECRET"},
+			wantEnv: []corev1.EnvVar{envvar.FromSecret("TEST_SECRET", "oidc", "secret")}},
 		"configMap": {spec: v1alpha1.OIDCConfig{Type: v1alpha1.OIDCConfigConfigMap, ConfigMap: cm}, data: "issuer: https://idp\naudience: mcp\n", found: true,
 			want: &runconfig.OIDC{Issuer: "https://idp", Audience: "mcp"}},
 		"configMap missing":   {spec: v1alpha1.OIDCConfig{Type: v1alpha1.OIDCConfigConfigMap, ConfigMap: cm}, wantErr: `ConfigMap "oidc" or its key "oidc.json" not found`},
@@ -66,7 +82,7 @@ func TestOIDCFromSpec(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			got, err := oidcFromSpec(&tc.spec, []byte(tc.data), tc.found)
+			got, env, err := oidcFromSpec(&tc.spec, []byte(tc.data), tc.found, "TEST_SECRET")
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("error %v, want one containing %q", err, tc.wantErr)
@@ -78,6 +94,9 @@ func TestOIDCFromSpec(t *testing.T) {
 			}
 			if d := cmp.Diff(tc.want, got); d != "" {
 				t.Fatalf("(-want +got)\n%s", d)
+			}
+			if d := cmp.Diff(tc.wantEnv, env); d != "" {
+				t.Fatalf("env (-want +got)\n%s", d)
 			}
 		})
 	}

@@ -64,7 +64,7 @@ func (r *MCPRemoteProxyReconciler) resolveRefs(ctx context.Context, s *remotePro
 		return ctrl.Result{}, reconcile.TerminalError(fmt.Errorf("a referenced config is missing"))
 	}
 	var res ctrl.Result
-	s.auth, res, err = checkIncomingAuth(ctx, r.APIReader, r.Options, ns, s.spec.OIDCConfig, s.spec.AuthzConfig, authRefs{s.spec.OIDCConfigRef, s.spec.AuthzConfigRef}, conds, gen)
+	s.auth, res, err = checkIncomingAuth(ctx, r.APIReader, r.Options, ns, proxyIncomingAuth(s.spec.OIDCConfig, s.spec.AuthzConfig, authRefs{s.spec.OIDCConfigRef, s.spec.AuthzConfigRef}), conds, gen)
 	s.proxy.Status.OIDCConfigHash, s.proxy.Status.AuthzConfigHash = s.auth.oidcHash, s.auth.authzHash
 	return res, err
 }
@@ -124,6 +124,7 @@ func buildRemoteProxyValues(p *v1alpha1.MCPRemoteProxy, spec v1alpha1.MCPRemoteP
 	applyToolConfig(&rc, tc)
 	env := append(append([]corev1.EnvVar{}, opts.OperandEnv...), headerEnv...)
 	env = append(env, applyExternalAuth(&rc, ea)...)
+	env = append(env, auth.env...)
 	rcYAML, err := yaml.Marshal(rc)
 	if err != nil {
 		return helmcharts.MCPRemoteProxyValues{}, err

@@ -72,7 +72,7 @@ func (r *MCPServerReconciler) resolveRefs(ctx context.Context, s *mcpServerScope
 		return ctrl.Result{}, reconcile.TerminalError(fmt.Errorf("a referenced config is missing"))
 	}
 	var res ctrl.Result
-	s.auth, res, err = checkIncomingAuth(ctx, r.APIReader, r.Options, s.server.Namespace, s.spec.OIDCConfig, s.spec.AuthzConfig, authRefs{s.spec.OIDCConfigRef, s.spec.AuthzConfigRef}, &st.Conditions, s.server.Generation)
+	s.auth, res, err = checkIncomingAuth(ctx, r.APIReader, r.Options, s.server.Namespace, proxyIncomingAuth(s.spec.OIDCConfig, s.spec.AuthzConfig, authRefs{s.spec.OIDCConfigRef, s.spec.AuthzConfigRef}), &st.Conditions, s.server.Generation)
 	st.OIDCConfigHash, st.AuthzConfigHash = s.auth.oidcHash, s.auth.authzHash
 	return res, err
 }
@@ -210,6 +210,7 @@ func buildMCPServerValues(server *v1alpha1.MCPServer, spec v1alpha1.MCPServerSpe
 	applyToolConfig(&rc, tc)
 	proxyEnv := append([]corev1.EnvVar{}, opts.OperandEnv...)
 	proxyEnv = append(proxyEnv, applyExternalAuth(&rc, ea)...)
+	proxyEnv = append(proxyEnv, auth.env...)
 	rcYAML, err := yaml.Marshal(rc)
 	if err != nil {
 		return helmcharts.MCPServerValues{}, err

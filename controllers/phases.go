@@ -24,7 +24,7 @@ func runPhases[S any](ctx context.Context, s S, phases ...phaseFunc[S]) (ctrl.Re
 		if r.RequeueAfter > 0 && (res.RequeueAfter == 0 || r.RequeueAfter < res.RequeueAfter) {
 			res.RequeueAfter = r.RequeueAfter
 		}
-		if errors.Is(err, errWaitRecheck) {
+		if errors.Is(err, errWaitRecheck) || errors.Is(err, errStopReported) {
 			return res, nil
 		}
 		if err != nil {
@@ -39,6 +39,11 @@ func runPhases[S any](ctx context.Context, s S, phases ...phaseFunc[S]) (ctrl.Re
 // error is returned, and a reference that is not watched (a user ConfigMap) must be
 // looked at again on a timer.
 var errWaitRecheck = errors.New("waiting for a re-check")
+
+// errStopReported, returned by a phase, stops the remaining phases without failing the
+// reconcile: the phase found a problem the user must fix and reported it in a condition
+// (the resource's watches bring it back when the user acts).
+var errStopReported = errors.New("stopped on a reported problem")
 
 // evaluated reports whether a reconcile that returned err looked at the whole spec:
 // success, or a user error that a retry cannot fix. observedGeneration is stamped then.

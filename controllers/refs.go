@@ -2,7 +2,6 @@ package controllers
 
 import (
 	"context"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -12,6 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/envvar"
 	"github.com/mcp-operator/mcp-operator/internal/render"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/runconfig"
 )
@@ -86,18 +86,8 @@ func applyToolConfig(rc *runconfig.Config, tc *v1alpha1.MCPToolConfig) {
 	}
 }
 
-var nonEnv = regexp.MustCompile(`[^A-Z0-9_]`)
-
 // headerEnvName is the proxy env var that carries a header's secret value.
-func headerEnvName(prefix, header string) string {
-	return prefix + nonEnv.ReplaceAllString(strings.ToUpper(header), "_")
-}
-
-// secretEnv is an env var read from a Secret key.
-func secretEnv(name string, ref v1alpha1.SecretKeyRef) corev1.EnvVar {
-	return corev1.EnvVar{Name: name, ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
-		LocalObjectReference: corev1.LocalObjectReference{Name: ref.Name}, Key: ref.Key}}}
-}
+func headerEnvName(prefix, header string) string { return envvar.Name(prefix, header) }
 
 // applyExternalAuth turns an MCPExternalAuthConfig of type headerInjection or bearerToken
 // into a forwarded header whose value comes from a Secret through env vars (returned).
@@ -121,13 +111,13 @@ func applyExternalAuth(rc *runconfig.Config, ea *v1alpha1.MCPExternalAuthConfig)
 		hi := ea.Spec.HeaderInjection
 		env := headerEnvName("MCP_AUTH_HEADER_", hi.HeaderName)
 		forward(hi.HeaderName, env)
-		return []corev1.EnvVar{secretEnv(env, hi.ValueSecretRef)}
+		return []corev1.EnvVar{envvar.FromSecret(env, hi.ValueSecretRef.Name, hi.ValueSecretRef.Key)}
 	case ea.Spec.BearerToken != nil:
 		// Kubernetes expands $(VAR) in env values, so the header value is built in the
 		// pod from the Secret: the operator never reads the token.
 		const token, header = "MCP_AUTH_BEARER_TOKEN", "MCP_AUTH_HEADER_AUTHORIZATION"
 		forward("Authorization", header)
-		return []corev1.EnvVar{secretEnv(token, ea.Spec.BearerToken.TokenSecretRef), {Name: header, Value: "Bearer $(" + token + ")"}}
+		return []corev1.EnvVar{envvar.FromSecret(token, ea.Spec.BearerToken.TokenSecretRef.Name, ea.Spec.BearerToken.TokenSecretRef.Key), {Name: header, Value: "Bearer $(" + token + ")"}}
 	}
 	return nil
 }
@@ -148,7 +138,7 @@ func headerForward(h *v1alpha1.HeaderForward) (*runconfig.HeaderForward, []corev
 		}
 		name := headerEnvName("MCP_HEADER_", s.HeaderName)
 		out.FromEnv[s.HeaderName] = name
-		env = append(env, secretEnv(name, s.ValueSecretRef))
+		env = append(env, envvar.FromSecret(name, s.ValueSecretRef.Name, s.ValueSecretRef.Key))
 	}
 	return out, env
 }

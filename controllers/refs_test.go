@@ -12,7 +12,10 @@ import (
 
 func TestApplyExternalAuth(t *testing.T) {
 	ref := v1alpha1.SecretKeyRef{Name: "creds", Key: "token"}
-	fromSecret := func(name string) corev1.EnvVar { return secretEnv(name, ref) }
+	fromSecret := func(name string) corev1.EnvVar {
+		return corev1.EnvVar{Name: name, ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
+			LocalObjectReference: corev1.LocalObjectReference{Name: "creds"}, Key: "token"}}}
+	}
 	tests := map[string]struct {
 		spec        v1alpha1.MCPExternalAuthConfigSpec
 		wantForward map[string]string

@@ -13,7 +13,7 @@ import (
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
 	"github.com/mcp-operator/mcp-operator/internal/render"
-	"github.com/mcp-operator/mcp-operator/pkg/proxy/runconfig"
+	"github.com/mcp-operator/mcp-operator/pkg/auth/authconfig"
 )
 
 // References from workloads to the shared configuration kinds MCPOIDCConfig
@@ -69,18 +69,10 @@ func sharedConfigIndexes() []index {
 	return out
 }
 
-// sharedAuth is the result of resolving authRefs.
-type sharedAuth struct {
-	oidc                *runconfig.OIDC
-	authz               *runconfig.Authz
-	oidcHash, authzHash string
-	problems            []string
-	missing             bool
-}
-
-// resolveSharedAuth reads the MCPOIDCConfig and MCPAuthzConfig that refs name.
-func resolveSharedAuth(ctx context.Context, r client.Reader, ns string, refs authRefs) (sharedAuth, error) {
-	var out sharedAuth
+// resolveSharedAuth reads the MCPOIDCConfig and MCPAuthzConfig that refs name; field
+// prefixes the paths problems name ("spec." or "spec.incomingAuth.").
+func resolveSharedAuth(ctx context.Context, r client.Reader, ns, field string, refs authRefs) (resolvedAuth, error) {
+	var out resolvedAuth
 	if name := oidcConfigName(refs.oidc); name != "" {
 		oc := &v1alpha1.MCPOIDCConfig{}
 		found, err := getOptional(ctx, r, ns, name, oc)
@@ -89,9 +81,9 @@ func resolveSharedAuth(ctx context.Context, r client.Reader, ns string, refs aut
 		}
 		if !found {
 			out.missing = true
-			out.problems = append(out.problems, fmt.Sprintf("spec.oidcConfigRef: MCPOIDCConfig %q not found in this namespace; create it or fix the reference", name))
+			out.problems = append(out.problems, fmt.Sprintf("%soidcConfigRef: MCPOIDCConfig %q not found in this namespace; create it or fix the reference", field, name))
 		} else if o, perr := oidcFromShared(oc.Spec, refs.oidc); perr != nil {
-			out.problems = append(out.problems, fmt.Sprintf("spec.oidcConfigRef: MCPOIDCConfig %q: %v", name, perr))
+			out.problems = append(out.problems, fmt.Sprintf("%soidcConfigRef: MCPOIDCConfig %q: %v", field, name, perr))
 		} else {
 			out.oidc, out.oidcHash = o, render.Hash(oc.Spec)
 		}
@@ -104,9 +96,9 @@ func resolveSharedAuth(ctx context.Context, r client.Reader, ns string, refs aut
 		}
 		if !found {
 			out.missing = true
-			out.problems = append(out.problems, fmt.Sprintf("spec.authzConfigRef: MCPAuthzConfig %q not found in this namespace; create it or fix the reference", name))
+			out.problems = append(out.problems, fmt.Sprintf("%sauthzConfigRef: MCPAuthzConfig %q not found in this namespace; create it or fix the reference", field, name))
 		} else if a, perr := authzFromShared(ac.Spec); perr != nil {
-			out.problems = append(out.problems, fmt.Sprintf("spec.authzConfigRef: MCPAuthzConfig %q: %v", name, perr))
+			out.problems = append(out.problems, fmt.Sprintf("%sauthzConfigRef: MCPAuthzConfig %q: %v", field, name, perr))
 		} else {
 			out.authz, out.authzHash = a, render.Hash(ac.Spec)
 		}
@@ -126,24 +118,24 @@ func getOptional(ctx context.Context, r client.Reader, ns, name string, obj clie
 }
 
 // oidcFromShared combines an MCPOIDCConfig's shared settings with the reference's
-// per-workload audience and resource URL.
-func oidcFromShared(spec v1alpha1.MCPOIDCConfigSpec, ref *v1alpha1.OIDCConfigRef) (*runconfig.OIDC, error) {
+// per-workload audience, resource URL and scopes.
+func oidcFromShared(spec v1alpha1.MCPOIDCConfigSpec, ref *v1alpha1.OIDCConfigRef) (*authconfig.OIDC, error) {
 	switch spec.Type {
 	case "inline":
 		in := spec.Inline
 		if in == nil || in.Issuer == "" {
 			return nil, fmt.Errorf("type inline needs inline.issuer")
 		}
-		return &runconfig.OIDC{Issuer: strings.TrimSuffix(in.Issuer, "/"), JWKSURL: in.JWKSURL, ClientID: in.ClientID,
-			Audience: ref.Audience, ResourceURL: ref.ResourceURL}, nil
+		return &authconfig.OIDC{Issuer: in.Issuer, JWKSURL: in.JWKSURL, ClientID: in.ClientID,
+			Audience: ref.Audience, Resource: ref.ResourceURL, Scopes: ref.Scopes}, nil
 	case "kubernetesServiceAccount":
-		issuer, jwks := defaultKubernetesIssuer, ""
+		var issuer, jwks string
 		if k := spec.KubernetesServiceAccount; k != nil {
-			issuer, jwks = orDefault(k.Issuer, issuer), k.JWKSURL
+			issuer, jwks = k.Issuer, k.JWKSURL
 		}
-		issuer = strings.TrimSuffix(issuer, "/")
-		return &runconfig.OIDC{Issuer: issuer, JWKSURL: orDefault(jwks, issuer+"/openid/v1/jwks"),
-			Audience: ref.Audience, ResourceURL: ref.ResourceURL}, nil
+		o := kubernetesOIDC(issuer, jwks, ref.Audience, ref.ResourceURL)
+		o.Scopes = ref.Scopes
+		return o, nil
 	default:
 		return nil, fmt.Errorf("unknown type %q; use inline or kubernetesServiceAccount", spec.Type)
 	}
@@ -151,7 +143,7 @@ func oidcFromShared(spec v1alpha1.MCPOIDCConfigSpec, ref *v1alpha1.OIDCConfigRef
 
 // authzFromShared reads the Cedar policies of an MCPAuthzConfig: type cedarv1 (or cedar)
 // with config {policies: [...], entitiesJson: "..."}.
-func authzFromShared(spec v1alpha1.MCPAuthzConfigSpec) (*runconfig.Authz, error) {
+func authzFromShared(spec v1alpha1.MCPAuthzConfigSpec) (*authconfig.Authz, error) {
 	switch spec.Type {
 	case "cedarv1", "cedar":
 	default:

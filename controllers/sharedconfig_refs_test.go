@@ -5,25 +5,29 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/pkg/auth/authconfig"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/runconfig"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 )
 
 func TestOIDCFromShared(t *testing.T) {
-	ref := &v1alpha1.OIDCConfigRef{Name: "idp", Audience: "aud", ResourceURL: "https://r"}
+	ref := &v1alpha1.OIDCConfigRef{Name: "idp", Audience: "aud", ResourceURL: "https://r", Scopes: []string{"openid"}}
 	tests := map[string]struct {
 		spec    v1alpha1.MCPOIDCConfigSpec
 		want    *runconfig.OIDC
 		wantErr string
 	}{
+		// The issuer stays as written: go-oidc compares iss to it exactly, and IdPs such as
+		// Auth0 issue "https://tenant/" with the slash (trimming it made every token fail).
 		"inline": {spec: v1alpha1.MCPOIDCConfigSpec{Type: "inline", Inline: &v1alpha1.MCPOIDCConfigSpecInline{Issuer: "https://idp/", ClientID: "c"}},
-			want: &runconfig.OIDC{Issuer: "https://idp", ClientID: "c", Audience: "aud", ResourceURL: "https://r"}},
+			want: &runconfig.OIDC{Issuer: "https://idp/", ClientID: "c", Audience: "aud", Resource: "https://r", Scopes: []string{"openid"}}},
 		"kubernetes defaults": {spec: v1alpha1.MCPOIDCConfigSpec{Type: "kubernetesServiceAccount"},
-			want: &runconfig.OIDC{Issuer: "https://kubernetes.default.svc", JWKSURL: "https://kubernetes.default.svc/openid/v1/jwks", Audience: "aud", ResourceURL: "https://r"}},
+			want: &runconfig.OIDC{Issuer: "https://kubernetes.default.svc", JWKSURL: "https://kubernetes.default.svc/openid/v1/jwks", Audience: "aud", Resource: "https://r", Scopes: []string{"openid"}}},
+		"kubernetes issuer with slash": {spec: v1alpha1.MCPOIDCConfigSpec{Type: "kubernetesServiceAccount", KubernetesServiceAccount: &v1alpha1.MCPOIDCConfigSpecKubernetesServiceAccount{Issuer: "https://k8s.example/"}},
+			want: &runconfig.OIDC{Issuer: "https://k8s.example/", JWKSURL: "https://k8s.example/openid/v1/jwks", Audience: "aud", Resource: "https://r", Scopes: []string{"openid"}}},
 		"inline without issuer": {spec: v1alpha1.MCPOIDCConfigSpec{Type: "inline"}, wantErr: "inline.issuer"},
 	}
 	for name, tc := range tests {
@@ -52,9 +56,12 @@ func TestVMCPSharedIncomingAuth(t *testing.T) {
 	if err := yaml.UnmarshalStrict([]byte(spec), &s); err != nil {
 		t.Fatal(err)
 	}
-	shared := sharedAuth{oidc: &runconfig.OIDC{Issuer: "https://idp", ClientID: "c", Audience: "vmcp-aud"},
-		authz: &runconfig.Authz{Policies: []string{"permit(principal, action, resource);"}}}
-	res := resolveVMCPConfig("v", s, vmcpConfigInputs{configMaps: map[string]*corev1.ConfigMap{}, shared: shared})
+	oidc, err := oidcFromShared(v1alpha1.MCPOIDCConfigSpec{Type: "inline", Inline: &v1alpha1.MCPOIDCConfigSpecInline{Issuer: "https://idp", ClientID: "c"}}, s.IncomingAuth.OIDCConfigRef)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared := resolvedAuth{oidc: oidc, authz: &authconfig.Authz{Type: authconfig.AuthzCedar, Policies: []string{"permit(principal, action, resource);"}}}
+	res := resolveVMCPConfig("v", s, vmcpConfigInputs{incoming: shared})
 	if len(res.authProblems) > 0 {
 		t.Fatalf("auth problems: %v", res.authProblems)
 	}
@@ -64,8 +71,8 @@ func TestVMCPSharedIncomingAuth(t *testing.T) {
 	if diff := cmp.Diff(want, res.cfg.IncomingAuth); diff != "" {
 		t.Fatalf("incoming auth (-want +got):\n%s", diff)
 	}
-	missing := sharedAuth{problems: []string{`spec.oidcConfigRef: MCPOIDCConfig "idp" not found in this namespace`}, missing: true}
-	res = resolveVMCPConfig("v", s, vmcpConfigInputs{configMaps: map[string]*corev1.ConfigMap{}, shared: missing})
+	missing := resolvedAuth{problems: []string{`spec.incomingAuth.oidcConfigRef: MCPOIDCConfig "idp" not found in this namespace`}, missing: true}
+	res = resolveVMCPConfig("v", s, vmcpConfigInputs{incoming: missing})
 	if !strings.Contains(strings.Join(res.authProblems, ";"), `spec.incomingAuth.oidcConfigRef: MCPOIDCConfig "idp" not found`) {
 		t.Fatalf("missing MCPOIDCConfig not reported: %v", res.authProblems)
 	}

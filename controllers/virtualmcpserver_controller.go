@@ -57,9 +57,6 @@ type vmcpScope struct {
 	env []corev1.EnvVar
 	// objects are the rendered children, filled by renderChildren.
 	objects []*unstructured.Unstructured
-	// stop is set by a phase after which the remaining phases must not run (a
-	// problem the user must fix, already reported in a condition).
-	stop bool
 }
 
 // groupMode reports whether backends come from a group (rather than only spec.config.backends).
@@ -168,9 +165,6 @@ func requests(ns string, names []string) []reconcile.Request {
 	return out
 }
 
-// vmcpPhaseFunc is one step of a VirtualMCPServer reconcile.
-type vmcpPhaseFunc func(ctx context.Context, s *vmcpScope) error
-
 // Reconcile runs the VirtualMCPServer phases in order and applies the
 // controller-owned status fields once.
 func (r *VirtualMCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.Result, err error) {
@@ -194,16 +188,7 @@ func (r *VirtualMCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Req
 		emitWarnings(r.Recorder, v, beforeConds, st.Conditions)
 		err = errors.Join(err, applyVMCPStatus(ctx, r.Client, v, before, ownStatus(st)))
 	}()
-	phases := []vmcpPhaseFunc{r.validate, r.resolveGroup, r.discover, r.resolveConfig, r.renderChildren, r.applyChildren, r.observeDeployment}
-	for _, p := range phases {
-		if err := p(ctx, s); err != nil {
-			return ctrl.Result{}, err
-		}
-		if s.stop {
-			break
-		}
-	}
-	return ctrl.Result{}, nil
+	return runPhases(ctx, s, r.validate, r.resolveGroup, r.discover, r.resolveConfig, r.renderChildren, r.applyChildren, r.observeDeployment)
 }
 
 // bestEffort reports whether partialFailureMode is best_effort.

@@ -2,7 +2,6 @@ package controllers
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -11,6 +10,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
+	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
@@ -29,9 +29,9 @@ func vmcpURL(v *v1alpha1.VirtualMCPServer) string {
 }
 
 // validate normalises the spec and reports legacy forms and an invalid groupRef.
-func (r *VirtualMCPServerReconciler) validate(_ context.Context, s *vmcpScope) error {
+func (r *VirtualMCPServerReconciler) validate(_ context.Context, s *vmcpScope) (ctrl.Result, error) {
 	if err := checkStoredSpec(s.vmcp, &s.vmcp.Status.Conditions); err != nil {
-		return err
+		return ctrl.Result{}, err
 	}
 	spec, warnings := s.vmcp.Normalize()
 	s.spec = spec
@@ -42,14 +42,14 @@ func (r *VirtualMCPServerReconciler) validate(_ context.Context, s *vmcpScope) e
 	if spec.GroupRef == nil && (spec.Config == nil || len(spec.Config.Backends) == 0) {
 		setProblemsCondition(&s.vmcp.Status.Conditions, v1alpha1.ConditionValid,
 			[]string{"set spec.groupRef: {name: <MCPGroup>} (or list static backends in spec.config.backends)"}, "", s.vmcp.Generation)
-		s.stop = true
+		return ctrl.Result{}, errStopReported
 	}
-	return nil
+	return ctrl.Result{}, nil
 }
 
 // resolveGroup loads the MCPGroup; a missing or not-ready group leaves the
 // VirtualMCPServer Pending (its watch brings it back when the group appears).
-func (r *VirtualMCPServerReconciler) resolveGroup(ctx context.Context, s *vmcpScope) error {
+func (r *VirtualMCPServerReconciler) resolveGroup(ctx context.Context, s *vmcpScope) (ctrl.Result, error) {
 	ref := s.spec.GroupRef
 	if ref != nil && ref.Problem() == "" {
 		g := &v1alpha1.MCPGroup{}
@@ -58,41 +58,42 @@ func (r *VirtualMCPServerReconciler) resolveGroup(ctx context.Context, s *vmcpSc
 		case err == nil:
 			s.group = g
 		case !apierrors.IsNotFound(err):
-			return err
+			return ctrl.Result{}, err
 		}
 	}
 	if !setVMCPGroupCondition(&s.vmcp.Status.Conditions, ref, s.group, s.vmcp.Generation) {
-		s.stop = true
+		return ctrl.Result{}, errStopReported
 	}
-	return nil
+	return ctrl.Result{}, nil
 }
 
 // discover lists the group's members through the groupRef field index.
-func (r *VirtualMCPServerReconciler) discover(ctx context.Context, s *vmcpScope) error {
+func (r *VirtualMCPServerReconciler) discover(ctx context.Context, s *vmcpScope) (ctrl.Result, error) {
 	if !s.groupMode() {
-		return nil
+		return ctrl.Result{}, nil
 	}
 	ns, opts := s.vmcp.Namespace, client.MatchingFields{IndexGroupRef: s.spec.GroupRef.Name}
 	var g members.Group
 	servers, proxies, entries := &v1alpha1.MCPServerList{}, &v1alpha1.MCPRemoteProxyList{}, &v1alpha1.MCPServerEntryList{}
 	for _, l := range []client.ObjectList{servers, proxies, entries} {
 		if err := r.List(ctx, l, client.InNamespace(ns), opts); err != nil {
-			return fmt.Errorf("listing members of MCPGroup %s: %w", s.spec.GroupRef.Name, err)
+			return ctrl.Result{}, fmt.Errorf("listing members of MCPGroup %s: %w", s.spec.GroupRef.Name, err)
 		}
 	}
 	g.Servers, g.Proxies, g.Entries = servers.Items, proxies.Items, entries.Items
 	s.members = members.List(g)
-	return nil
+	return ctrl.Result{}, nil
 }
 
 // resolveConfig builds the vmcp configuration: outgoing and incoming auth
 // (AuthConfigured), tool configs and composite tool definitions
 // (CompositeToolRefsValidated), then validates the result (Valid). Any problem
-// stops the reconcile before rendering: a broken config would crash vmcp.
-func (r *VirtualMCPServerReconciler) resolveConfig(ctx context.Context, s *vmcpScope) error {
+// stops the reconcile before rendering: a broken config would crash vmcp. A missing
+// incoming-auth reference is re-checked on a timer (user ConfigMaps are not watched).
+func (r *VirtualMCPServerReconciler) resolveConfig(ctx context.Context, s *vmcpScope) (ctrl.Result, error) {
 	in, err := r.gatherConfigInputs(ctx, s)
 	if err != nil {
-		return err
+		return ctrl.Result{}, err
 	}
 	res := resolveVMCPConfig(s.vmcp.Name, s.spec, in)
 	res.configProblems = append(r.Options.staticBackendProblems(ctx, s.spec), res.configProblems...)
@@ -101,12 +102,17 @@ func (r *VirtualMCPServerReconciler) resolveConfig(ctx context.Context, s *vmcpS
 	okRefs := setProblemsCondition(conds, v1alpha1.ConditionCompositeToolRefsValidated, res.compositeProblems, compositeOKMessage(s.spec), gen)
 	okValid := setProblemsCondition(conds, v1alpha1.ConditionValid, res.configProblems, "the vmcp configuration is valid", gen)
 	setBackendAuthCondition(conds, res.excluded, gen)
+	if !okAuth && in.incoming.missing {
+		// A user ConfigMap is not watched: look again on a timer, as for MCPServer.
+		ctrl.LoggerFrom(ctx).V(1).Info("Incoming auth references a missing object; checking again later", "problem", in.incoming.problem())
+		return r.Options.recheckAfter(true), errWaitRecheck
+	}
 	if !okAuth || !okRefs || !okValid {
-		s.stop = true
-		return nil
+		ctrl.LoggerFrom(ctx).V(1).Info("Configuration does not resolve; not rendering", "auth", res.authProblems, "compositeTools", res.compositeProblems, "config", res.configProblems)
+		return ctrl.Result{}, errStopReported
 	}
 	s.cfg, s.env = res.cfg, res.env
-	return nil
+	return ctrl.Result{}, nil
 }
 
 func compositeOKMessage(spec v1alpha1.VirtualMCPServerSpec) string {
@@ -120,8 +126,7 @@ func compositeOKMessage(spec v1alpha1.VirtualMCPServerSpec) string {
 func (r *VirtualMCPServerReconciler) gatherConfigInputs(ctx context.Context, s *vmcpScope) (vmcpConfigInputs, error) {
 	ns := s.vmcp.Namespace
 	in := vmcpConfigInputs{members: members.Usable(s.members), authConfigs: map[string]*v1alpha1.MCPExternalAuthConfig{},
-		toolConfigs: map[string]*v1alpha1.MCPToolConfig{}, composites: map[string]*v1alpha1.VirtualMCPCompositeToolDefinition{},
-		configMaps: map[string]*corev1.ConfigMap{}}
+		toolConfigs: map[string]*v1alpha1.MCPToolConfig{}, composites: map[string]*v1alpha1.VirtualMCPCompositeToolDefinition{}}
 	eas := &v1alpha1.MCPExternalAuthConfigList{}
 	if err := r.List(ctx, eas, client.InNamespace(ns)); err != nil {
 		return in, err
@@ -158,60 +163,47 @@ func (r *VirtualMCPServerReconciler) gatherConfigInputs(ctx context.Context, s *
 			in.embedding = emb
 		}
 	}
-	for _, name := range incomingConfigMaps(s.spec.IncomingAuth) {
-		cm := &corev1.ConfigMap{}
-		if err := r.APIReader.Get(ctx, types.NamespacedName{Namespace: ns, Name: name}, cm); err != nil {
-			if !apierrors.IsNotFound(err) {
-				return in, err
-			}
-			continue
-		}
-		in.configMaps[name] = cm
+	incoming, err := resolveIncomingAuth(ctx, r.APIReader, ns, vmcpIncomingAuthInput(s.spec.IncomingAuth))
+	if err != nil {
+		return in, err
 	}
-	if a := s.spec.IncomingAuth; a != nil {
-		shared, err := resolveSharedAuth(ctx, r.APIReader, ns, authRefs{a.OIDCConfigRef, a.AuthzConfigRef})
-		if err != nil {
-			return in, err
-		}
-		in.shared = shared
-		s.vmcp.Status.OIDCConfigHash, s.vmcp.Status.AuthzConfigHash = in.shared.oidcHash, in.shared.authzHash
-	}
+	in.incoming = incoming
+	s.vmcp.Status.OIDCConfigHash, s.vmcp.Status.AuthzConfigHash = incoming.oidcHash, incoming.authzHash
 	return in, nil
 }
 
 // renderChildren computes the chart values, renders the chart and merges the
 // user's podTemplateSpec into the vmcp Deployment.
-func (r *VirtualMCPServerReconciler) renderChildren(_ context.Context, s *vmcpScope) error {
+func (r *VirtualMCPServerReconciler) renderChildren(_ context.Context, s *vmcpScope) (ctrl.Result, error) {
 	values, err := buildVMCPValues(s.vmcp, s.spec, s.cfg, s.env, s.members, r.Options)
 	if err != nil {
-		return err
+		return ctrl.Result{}, err
 	}
 	objs, mergeErr, err := r.Options.renderWorkload(virtualMCPServerGK, s.vmcp, values, "Deployment", s.spec.PodTemplateSpec)
 	if err != nil {
-		return err
+		return ctrl.Result{}, err
 	}
 	setVMCPPodTemplateCondition(&s.vmcp.Status.Conditions, mergeErr, s.vmcp.Generation)
 	if mergeErr != nil {
-		s.stop = true
-		return nil
+		return ctrl.Result{}, errStopReported
 	}
 	s.objects = objs
-	return nil
+	return ctrl.Result{}, nil
 }
 
 // applyChildren server-side applies the rendered children and prunes stale ones.
-func (r *VirtualMCPServerReconciler) applyChildren(ctx context.Context, s *vmcpScope) error {
+func (r *VirtualMCPServerReconciler) applyChildren(ctx context.Context, s *vmcpScope) (ctrl.Result, error) {
 	_, err := r.Options.Applier.Apply(ctx, s.vmcp, s.objects, vmcpPruneKinds)
 	setApplyCondition(&s.vmcp.Status.Conditions, err, s.vmcp.Generation)
-	return err
+	return ctrl.Result{}, err
 }
 
 // observeDeployment reads the vmcp Deployment from the cache into the Ready condition.
-func (r *VirtualMCPServerReconciler) observeDeployment(ctx context.Context, s *vmcpScope) error {
+func (r *VirtualMCPServerReconciler) observeDeployment(ctx context.Context, s *vmcpScope) (ctrl.Result, error) {
 	d := &appsv1.Deployment{}
 	if err := r.Get(ctx, types.NamespacedName{Namespace: s.vmcp.Namespace, Name: s.vmcp.Name}, d); err != nil {
 		if !apierrors.IsNotFound(err) {
-			return err
+			return ctrl.Result{}, err
 		}
 		d = nil
 	}
@@ -220,7 +212,7 @@ func (r *VirtualMCPServerReconciler) observeDeployment(ctx context.Context, s *v
 		name = s.spec.GroupRef.Name
 	}
 	setVMCPReadyCondition(&s.vmcp.Status.Conditions, d, s.groupMode(), len(members.Usable(s.members)), name, s.vmcp.Generation)
-	return nil
+	return ctrl.Result{}, nil
 }
 
 // toolConfigRefs are the MCPToolConfigs named by spec.config.aggregation.tools.
@@ -265,34 +257,4 @@ func outgoingAuthRefs(o *v1alpha1.OutgoingAuth) []string {
 		add(&b)
 	}
 	return out
-}
-
-// incomingConfigMaps are the user ConfigMaps incoming auth reads (OIDC settings, authz policies).
-func incomingConfigMaps(a *v1alpha1.IncomingAuth) []string {
-	if a == nil {
-		return nil
-	}
-	var out []string
-	if cm := a.OIDCConfigRef.LegacyConfigMap(); cm != nil {
-		out = append(out, cm.Name)
-	}
-	if a.OIDCConfig != nil && a.OIDCConfig.ConfigMap != nil {
-		out = append(out, a.OIDCConfig.ConfigMap.Name)
-	}
-	if a.AuthzConfig != nil && a.AuthzConfig.ConfigMap != nil {
-		out = append(out, a.AuthzConfig.ConfigMap.Name)
-	}
-	return out
-}
-
-// decodeJSONKey decodes key of a ConfigMap as JSON into v.
-func decodeJSONKey(cm *corev1.ConfigMap, key string, v any) error {
-	data, ok := cm.Data[key]
-	if !ok {
-		return fmt.Errorf("ConfigMap %q has no key %q", cm.Name, key)
-	}
-	if err := json.Unmarshal([]byte(data), v); err != nil {
-		return fmt.Errorf("ConfigMap %q key %q is not valid JSON: %v", cm.Name, key, err)
-	}
-	return nil
 }

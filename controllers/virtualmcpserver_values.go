@@ -15,20 +15,17 @@ import (
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/k8s/members"
 )
 
-// oidcClientSecretEnv carries the incoming OIDC client secret into the vmcp container.
-const oidcClientSecretEnv = "VMCP_OIDC_CLIENT_SECRET"
-
 // vmcpConfigInputs are the objects a VirtualMCPServer's configuration is resolved from.
 type vmcpConfigInputs struct {
 	members     []members.Member
 	authConfigs map[string]*v1alpha1.MCPExternalAuthConfig
 	toolConfigs map[string]*v1alpha1.MCPToolConfig
 	composites  map[string]*v1alpha1.VirtualMCPCompositeToolDefinition
-	configMaps  map[string]*corev1.ConfigMap
 	// embedding is the EmbeddingServer of spec.embeddingServerRef (nil: none or missing).
 	embedding *v1alpha1.EmbeddingServer
-	// shared is the resolved MCPOIDCConfig / MCPAuthzConfig of spec.incomingAuth.
-	shared sharedAuth
+	// incoming is spec.incomingAuth resolved (resolveIncomingAuth, the translation every
+	// workload kind shares).
+	incoming resolvedAuth
 }
 
 // vmcpResolved is the resolved configuration and what is wrong with it.
@@ -63,10 +60,7 @@ func resolveVMCPConfig(name string, spec v1alpha1.VirtualMCPServerSpec, in vmcpC
 	res.authProblems = auth.Problems
 	res.excluded = auth.Excluded
 	res.env = auth.Env
-	incoming, env, problems := resolveIncomingAuth(spec, cfg.IncomingAuth, in.configMaps)
-	if incoming != nil && cfg.IncomingAuth == nil {
-		problems = applySharedIncomingAuth(incoming, spec.IncomingAuth, in.shared, problems)
-	}
+	incoming, env, problems := vmcpIncomingAuth(spec.IncomingAuth, cfg.IncomingAuth, in.incoming)
 	cfg.IncomingAuth = incoming
 	res.env = append(res.env, env...)
 	res.authProblems = append(res.authProblems, problems...)
@@ -104,106 +98,40 @@ func withDiscoveredBackends(static []config.StaticBackend, ms []members.Member) 
 	return out
 }
 
-// resolveIncomingAuth converts spec.incomingAuth into the config form, unless
-// spec.config.incomingAuth is written (it wins). OIDC and authz settings kept in
-// ConfigMaps are read here, so vmcp needs no access to ConfigMaps.
-func resolveIncomingAuth(spec v1alpha1.VirtualMCPServerSpec, written *config.IncomingAuth, cms map[string]*corev1.ConfigMap) (*config.IncomingAuth, []corev1.EnvVar, []string) {
+// vmcpIncomingAuth is the config form of spec.incomingAuth, resolved by
+// resolveIncomingAuth, unless spec.config.incomingAuth is written (it wins). OIDC and
+// authz settings kept in ConfigMaps were read by the resolver, so vmcp needs no access
+// to ConfigMaps.
+func vmcpIncomingAuth(a *v1alpha1.IncomingAuth, written *config.IncomingAuth, res resolvedAuth) (*config.IncomingAuth, []corev1.EnvVar, []string) {
 	if written != nil {
 		return written, nil, nil
 	}
-	a := spec.IncomingAuth
 	out := &config.IncomingAuth{Type: config.IncomingAuthAnonymous}
 	if a == nil {
 		return out, nil, nil
 	}
-	var env []corev1.EnvVar
-	var problems []string
+	problems := res.problems
 	if a.Type == v1alpha1.IncomingAuthOIDC {
-		oidc, e, err := resolveOIDC(a, cms)
-		if err != nil {
-			problems = append(problems, "spec.incomingAuth: "+err.Error())
+		out.Type, out.OIDC = config.IncomingAuthOIDC, res.oidc
+		if res.oidc == nil && len(problems) == 0 {
+			problems = append(problems, "spec.incomingAuth: type oidc needs oidcConfigRef (or the legacy oidcConfig)")
 		}
-		out.Type, out.OIDC, env = config.IncomingAuthOIDC, oidc, e
 	}
-	authz, err := resolveAuthz(a.AuthzConfig, cms)
-	if err != nil {
-		problems = append(problems, "spec.incomingAuth.authzConfig: "+err.Error())
-	}
-	out.Authz = authz
-	return out, env, problems
+	out.Authz = res.authz
+	return out, res.env, problems
 }
 
-func resolveOIDC(a *v1alpha1.IncomingAuth, cms map[string]*corev1.ConfigMap) (*config.OIDC, []corev1.EnvVar, error) {
-	var inline *v1alpha1.InlineOIDCConfig
-	resource := ""
-	var ref *v1alpha1.ConfigMapKeyRef
-	switch {
-	case a.OIDCConfigRef != nil && a.OIDCConfigRef.LegacyConfigMap() == nil:
-		return nil, nil, nil // an MCPOIDCConfig: applySharedIncomingAuth
-	case a.OIDCConfigRef != nil:
-		ref = a.OIDCConfigRef.LegacyConfigMap()
-	case a.OIDCConfig != nil && a.OIDCConfig.Type == v1alpha1.OIDCConfigKubernetes:
-		k := a.OIDCConfig.Kubernetes
-		o := &config.OIDC{Issuer: defaultKubernetesIssuer, Audience: defaultKubernetesAudience, Resource: a.OIDCConfig.ResourceURL}
-		if k != nil && k.Issuer != "" {
-			o.Issuer = k.Issuer
-		}
-		if k != nil && k.Audience != "" {
-			o.Audience = k.Audience
-		}
-		return o, nil, nil
-	case a.OIDCConfig != nil && a.OIDCConfig.ConfigMap != nil:
-		ref, resource = a.OIDCConfig.ConfigMap, a.OIDCConfig.ResourceURL
-	case a.OIDCConfig != nil:
-		inline, resource = a.OIDCConfig.Inline, a.OIDCConfig.ResourceURL
+// vmcpIncomingAuthInput is spec.incomingAuth as the shared resolver's input; the OIDC
+// forms count only for type oidc.
+func vmcpIncomingAuthInput(a *v1alpha1.IncomingAuth) incomingAuthInput {
+	if a == nil {
+		return incomingAuthInput{field: "spec.incomingAuth."}
 	}
-	if ref != nil {
-		cm := cms[ref.Name]
-		if cm == nil {
-			return nil, nil, fmt.Errorf("ConfigMap %q (OIDC settings) not found in this namespace; create it or fix the reference", ref.Name)
-		}
-		inline = &v1alpha1.InlineOIDCConfig{}
-		if err := decodeJSONKey(cm, orDefault(ref.Key, v1alpha1.DefaultOIDCConfigMapKey), inline); err != nil {
-			return nil, nil, err
-		}
+	in := incomingAuthInput{field: "spec.incomingAuth.", authz: a.AuthzConfig, refs: authRefs{authz: a.AuthzConfigRef}, secretEnv: vmcpOIDCClientSecretEnv}
+	if a.Type == v1alpha1.IncomingAuthOIDC {
+		in.oidc, in.refs.oidc = a.OIDCConfig, a.OIDCConfigRef
 	}
-	if inline == nil {
-		return nil, nil, fmt.Errorf("type oidc needs oidcConfigRef (or the legacy oidcConfig)")
-	}
-	o := &config.OIDC{Issuer: inline.Issuer, ClientID: inline.ClientID, Audience: inline.Audience,
-		Resource: resource, JWKSURL: inline.JWKSURL, Scopes: inline.Scopes}
-	var env []corev1.EnvVar
-	if inline.ClientSecretRef != nil {
-		o.ClientSecretEnv = oidcClientSecretEnv
-		env = append(env, corev1.EnvVar{Name: oidcClientSecretEnv, ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
-			LocalObjectReference: corev1.LocalObjectReference{Name: inline.ClientSecretRef.Name}, Key: inline.ClientSecretRef.Key}}})
-	}
-	return o, env, nil
-}
-
-func resolveAuthz(a *v1alpha1.AuthzConfig, cms map[string]*corev1.ConfigMap) (*config.Authz, error) {
-	switch {
-	case a == nil:
-		return nil, nil
-	case a.Inline != nil:
-		return &config.Authz{Type: config.AuthzCedar, Policies: a.Inline.Policies, EntitiesJSON: a.Inline.EntitiesJSON}, nil
-	case a.ConfigMap != nil:
-		cm := cms[a.ConfigMap.Name]
-		if cm == nil {
-			return nil, fmt.Errorf("ConfigMap %q (authz policies) not found in this namespace; create it or fix the reference", a.ConfigMap.Name)
-		}
-		key := orDefault(a.ConfigMap.Key, v1alpha1.DefaultAuthzConfigMapKey)
-		data, ok := cm.Data[key]
-		if !ok {
-			return nil, fmt.Errorf("ConfigMap %q has no key %q", a.ConfigMap.Name, key)
-		}
-		doc, err := parseAuthzDocument([]byte(data))
-		if err != nil {
-			return nil, err
-		}
-		return &config.Authz{Type: config.AuthzCedar, Policies: doc.Policies, EntitiesJSON: doc.EntitiesJSON}, nil
-	}
-	return nil, nil
+	return in
 }
 
 // applyToolConfigs fills each aggregation.tools entry that names an MCPToolConfig
@@ -358,27 +286,4 @@ func wireEmbeddingServer(cfg *config.Config, ref *v1alpha1.LocalObjectReference,
 		cfg.Optimizer.EmbeddingModel = emb.Spec.Model
 	}
 	return nil
-}
-
-// applySharedIncomingAuth puts the MCPOIDCConfig and MCPAuthzConfig that
-// spec.incomingAuth references into the resolved incoming auth and returns the problems
-// (a missing or invalid referenced object), appended to problems.
-func applySharedIncomingAuth(out *config.IncomingAuth, a *v1alpha1.IncomingAuth, shared sharedAuth, problems []string) []string {
-	if a == nil {
-		return problems
-	}
-	for _, p := range shared.problems {
-		problems = append(problems, strings.Replace(p, "spec.", "spec.incomingAuth.", 1))
-	}
-	if o := shared.oidc; o != nil && a.Type == v1alpha1.IncomingAuthOIDC {
-		out.OIDC = &config.OIDC{Issuer: o.Issuer, ClientID: o.ClientID, Audience: o.Audience, Resource: o.ResourceURL,
-			JWKSURL: o.JWKSURL, Scopes: a.OIDCConfigRef.Scopes}
-	}
-	if z := shared.authz; z != nil {
-		if a.AuthzConfig != nil {
-			return append(problems, "spec.incomingAuth: set only one of authzConfig and authzConfigRef")
-		}
-		out.Authz = &config.Authz{Type: config.AuthzCedar, Policies: z.Policies, EntitiesJSON: z.EntitiesJSON}
-	}
-	return problems
 }

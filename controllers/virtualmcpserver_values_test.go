@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -8,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
 
@@ -98,6 +98,12 @@ func TestVMCPConfigMapGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			spec, _ := v.Normalize()
+			// The fixtures' incoming auth reads no object: the resolver needs no reader.
+			incoming, err := resolveIncomingAuth(context.Background(), nil, v.Namespace, vmcpIncomingAuthInput(spec.IncomingAuth))
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.in.incoming = incoming
 			res := resolveVMCPConfig(v.Name, spec, f.in)
 			if p := append(append(res.authProblems, res.compositeProblems...), res.configProblems...); len(p) > 0 {
 				t.Fatalf("problems: %v", p)
@@ -180,7 +186,7 @@ func TestVMCPConfigProblems(t *testing.T) {
 			if err := yaml.UnmarshalStrict([]byte(tc.spec), &spec); err != nil {
 				t.Fatal(err)
 			}
-			res := resolveVMCPConfig("v", spec, vmcpConfigInputs{members: ms, configMaps: map[string]*corev1.ConfigMap{}})
+			res := resolveVMCPConfig("v", spec, vmcpConfigInputs{members: ms})
 			if (len(res.excluded) > 0) != tc.wantExcluded {
 				t.Fatalf("excluded %v, want some: %v", res.excluded, tc.wantExcluded)
 			}

@@ -21,8 +21,7 @@ func incomingHandler(cfg *config.Config, g *gateway.Gateway, guard httpserver.Gu
 	if a.OIDC == nil {
 		return nil, fmt.Errorf("incomingAuth.oidc: required when incomingAuth.type is oidc")
 	}
-	o := a.OIDC
-	authn, err := oidc.New(oidc.Config{Issuer: o.Issuer, Audience: o.Audience, JWKSURL: o.JWKSURL, Resource: o.Resource, Scopes: o.Scopes})
+	authn, err := oidc.New(oidc.ConfigFrom(a.OIDC))
 	if err != nil {
 		return nil, fmt.Errorf("incomingAuth.oidc: %w", err)
 	}

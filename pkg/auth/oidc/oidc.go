@@ -13,6 +13,7 @@ import (
 	"github.com/coreos/go-oidc/v3/oidc"
 
 	"github.com/mcp-operator/mcp-operator/pkg/auth"
+	"github.com/mcp-operator/mcp-operator/pkg/auth/authconfig"
 )
 
 // DefaultClockSkew is the tolerance applied to a token's expiry.
@@ -38,6 +39,13 @@ type Config struct {
 	HTTPClient *http.Client
 	// Now is the clock (nil = time.Now); for tests.
 	Now func() time.Time
+}
+
+// ConfigFrom is the validator configuration of the settings both config files carry
+// (the proxy runner's oidc and vmcp's incomingAuth.oidc): one translation, so the
+// proxy and the gateway check tokens alike.
+func ConfigFrom(s *authconfig.OIDC) Config {
+	return Config{Issuer: s.Issuer, Audience: s.Audience, JWKSURL: s.JWKSURL, Resource: s.Resource, Scopes: s.Scopes}
 }
 
 // Authenticator validates bearer JWTs. Create it with New.

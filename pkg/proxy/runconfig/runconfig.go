@@ -4,6 +4,8 @@
 // they reach the proxy runner as environment variables named in the file.
 package runconfig
 
+import "github.com/mcp-operator/mcp-operator/pkg/auth/authconfig"
+
 // Config configures one proxy runner.
 type Config struct {
 	// Name of the MCPServer or MCPRemoteProxy.
@@ -63,21 +65,12 @@ type HeaderForward struct {
 	FromEnv map[string]string `json:"fromEnv,omitempty"`
 }
 
-// OIDC configures bearer token validation.
-type OIDC struct {
-	Issuer   string `json:"issuer"`
-	Audience string `json:"audience,omitempty"`
-	JWKSURL  string `json:"jwksUrl,omitempty"`
-	ClientID string `json:"clientId,omitempty"`
-	// ResourceURL is advertised in WWW-Authenticate (RFC 9728).
-	ResourceURL string `json:"resourceUrl,omitempty"`
-}
+// OIDC configures bearer token validation: the same type as vmcp's incomingAuth.oidc,
+// filled by the operator's one translation of a resource's auth settings.
+type OIDC = authconfig.OIDC
 
-// Authz holds Cedar policies.
-type Authz struct {
-	Policies     []string `json:"policies,omitempty"`
-	EntitiesJSON string   `json:"entitiesJson,omitempty"`
-}
+// Authz holds Cedar policies: the same type as vmcp's incomingAuth.authz.
+type Authz = authconfig.Authz
 
 // ToolOverride renames or re-describes a tool.
 type ToolOverride struct {

@@ -69,7 +69,7 @@ func authenticatorFor(c *runconfig.OIDC) (auth.Authenticator, error) {
 	if c == nil {
 		return auth.Anonymous{}, nil
 	}
-	a, err := oidc.New(oidc.Config{Issuer: c.Issuer, Audience: c.Audience, JWKSURL: c.JWKSURL, Resource: c.ResourceURL})
+	a, err := oidc.New(oidc.ConfigFrom(c))
 	if err != nil {
 		return nil, fmt.Errorf("oidc: %w", err)
 	}

@@ -2,6 +2,8 @@ package config
 
 import (
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+
+	"github.com/mcp-operator/mcp-operator/pkg/auth/authconfig"
 )
 
 // Config is the whole vmcp configuration.
@@ -166,102 +168,30 @@ type IncomingAuth struct {
 
 	// OIDC settings, for type oidc.
 	// +optional
-	OIDC *OIDC `json:"oidc,omitempty"`
+	OIDC *authconfig.OIDC `json:"oidc,omitempty"`
 
 	// Authz is the authorization policy applied to authenticated clients.
 	// +optional
-	Authz *Authz `json:"authz,omitempty"`
+	Authz *authconfig.Authz `json:"authz,omitempty"`
 }
 
-// OIDC configures JWT validation of incoming bearer tokens.
-type OIDC struct {
-	// Issuer URL; tokens must carry it as iss.
-	// +kubebuilder:validation:Pattern=`^https?://[^\s]+$`
-	Issuer string `json:"issuer"`
-	// ClientID of vmcp at the identity provider.
-	// +optional
-	ClientID string `json:"clientId,omitempty"`
-	// ClientSecretEnv names the environment variable holding the client secret.
-	// +optional
-	ClientSecretEnv string `json:"clientSecretEnv,omitempty"`
-	// Audience tokens must be issued for.
-	// +optional
-	Audience string `json:"audience,omitempty"`
-	// Resource is this server's protected resource URL (RFC 9728).
-	// +optional
-	Resource string `json:"resource,omitempty"`
-	// JWKSURL overrides the key set URL found by discovery.
-	// +optional
-	// +kubebuilder:validation:Pattern=`^https?://[^\s]+$`
-	JWKSURL string `json:"jwksUrl,omitempty"`
-	// Scopes advertised to clients.
-	// +optional
-	Scopes []string `json:"scopes,omitempty"`
+// OIDC is the incoming OIDC settings type shared with the proxy runner's runconfig
+// (pkg/auth/authconfig): the operator's one resolver fills both.
+// +kubebuilder:object:generate=false
+type OIDC = authconfig.OIDC
 
-	// CABundlePath is a CA bundle file trusted for this connection.
-	// +optional
-	CABundlePath string `json:"caBundlePath,omitempty"`
+// Authz is the authorization policy type shared with the proxy runner's runconfig.
+// +kubebuilder:object:generate=false
+type Authz = authconfig.Authz
 
-	// InsecureAllowHTTP allows an http:// issuer (development only).
-	// +optional
-	InsecureAllowHTTP *bool `json:"insecureAllowHttp,omitempty"`
-
-	// IntrospectionURL is an RFC 7662 endpoint for opaque tokens.
-	// +optional
-	IntrospectionURL string `json:"introspectionUrl,omitempty"`
-
-	// JWKSAllowPrivateIP allows the JWKS URL to resolve to a private address.
-	// +optional
-	JWKSAllowPrivateIP *bool `json:"jwksAllowPrivateIp,omitempty"`
-
-	// ProtectedResourceAllowPrivateIP allows the resource URL to be private.
-	// +optional
-	ProtectedResourceAllowPrivateIP *bool `json:"protectedResourceAllowPrivateIp,omitempty"`
-}
-
-// AuthzType names the authorization engine.
-// +kubebuilder:validation:Enum=cedar;none
-type AuthzType string
+// AuthzType names the authorization engine (see authconfig.AuthzType).
+type AuthzType = authconfig.AuthzType
 
 // Authorization engines.
 const (
-	AuthzCedar AuthzType = "cedar"
-	AuthzNone  AuthzType = "none"
+	AuthzCedar = authconfig.AuthzCedar
+	AuthzNone  = authconfig.AuthzNone
 )
-
-// Authz is an authorization policy set.
-// +kubebuilder:validation:XValidation:rule="self.type != 'cedar' || (has(self.policies) && size(self.policies) > 0)",message="authz type cedar needs at least one policy"
-type Authz struct {
-	// Type of the authorizer: none (the default; every authenticated client may use
-	// everything) or cedar (policies filter the lists and gate every call).
-	// +kubebuilder:default=none
-	// +optional
-	Type AuthzType `json:"type,omitempty"`
-	// Policies are Cedar policies.
-	// +optional
-	Policies []string `json:"policies,omitempty"`
-	// EntitiesJSON is the Cedar entity set as JSON.
-	// +optional
-	EntitiesJSON string `json:"entitiesJson,omitempty"`
-
-	// GroupClaimName is the token claim whose values become the principal's Cedar groups.
-	// +optional
-	GroupClaimName string `json:"groupClaimName,omitempty"`
-
-	// GroupEntityType is the Cedar entity type of the groups taken from groupClaimName.
-	// +optional
-	GroupEntityType string `json:"groupEntityType,omitempty"`
-
-	// PrimaryUpstreamProvider picks the upstream provider whose claims Cedar sees when the
-	// embedded authorization server is used. Not built in this operator yet: accepted, and
-	// reported on the resource with the Unsupported condition and a Warning event.
-	// +optional
-	PrimaryUpstreamProvider string `json:"primaryUpstreamProvider,omitempty"`
-
-	// RoleClaimName is the token claim whose values become the principal's Cedar roles.
-	// +optional
-	RoleClaimName string `json:"roleClaimName,omitempty"`
-}
 
 // OutgoingAuthSource says where per-backend credentials come from.
 // +kubebuilder:validation:Enum=inline;discovered

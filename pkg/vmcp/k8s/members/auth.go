@@ -2,24 +2,21 @@ package members
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
-	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/envvar"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 )
-
-var nonEnvChars = regexp.MustCompile(`[^A-Z0-9_]`)
 
 // EnvName is the vmcp container's env var carrying one secret of an
 // MCPExternalAuthConfig: VMCP_AUTH_<CONFIG>_<SUFFIX>. It depends only on the
 // config's name, so every backend using the config shares the variable and a new
 // backend with an already-mounted config works without a pod roll.
 func EnvName(configName, suffix string) string {
-	return "VMCP_AUTH_" + nonEnvChars.ReplaceAllString(strings.ToUpper(configName), "_") + "_" + suffix
+	return envvar.Name("VMCP_AUTH_", configName) + "_" + suffix
 }
 
 // Strategy converts an MCPExternalAuthConfig into the vmcp config's strategy and
@@ -39,7 +36,7 @@ func Strategy(ea *v1alpha1.MCPExternalAuthConfig) (config.BackendAuthStrategy, [
 		env := EnvName(name, "HEADER_VALUE")
 		return config.BackendAuthStrategy{Type: config.BackendAuthHeaderInjection,
 				HeaderInjection: &config.HeaderInjection{HeaderName: hi.HeaderName, HeaderValueEnv: env}},
-			[]corev1.EnvVar{secretEnv(env, hi.ValueSecretRef)}, nil
+			[]corev1.EnvVar{envvar.FromSecret(env, hi.ValueSecretRef.Name, hi.ValueSecretRef.Key)}, nil
 	case v1alpha1.ExternalAuthBearerToken:
 		bt := ea.Spec.BearerToken
 		if bt == nil {
@@ -48,7 +45,7 @@ func Strategy(ea *v1alpha1.MCPExternalAuthConfig) (config.BackendAuthStrategy, [
 		token, header := EnvName(name, "TOKEN"), EnvName(name, "AUTHORIZATION")
 		return config.BackendAuthStrategy{Type: config.BackendAuthHeaderInjection,
 				HeaderInjection: &config.HeaderInjection{HeaderName: "Authorization", HeaderValueEnv: header}},
-			[]corev1.EnvVar{secretEnv(token, bt.TokenSecretRef), {Name: header, Value: "Bearer $(" + token + ")"}}, nil
+			[]corev1.EnvVar{envvar.FromSecret(token, bt.TokenSecretRef.Name, bt.TokenSecretRef.Key), {Name: header, Value: "Bearer $(" + token + ")"}}, nil
 	case v1alpha1.ExternalAuthTokenExchange:
 		te := ea.Spec.TokenExchange
 		if te == nil {
@@ -59,16 +56,11 @@ func Strategy(ea *v1alpha1.MCPExternalAuthConfig) (config.BackendAuthStrategy, [
 		var env []corev1.EnvVar
 		if te.ClientSecretRef != nil {
 			out.ClientSecretEnv = EnvName(name, "CLIENT_SECRET")
-			env = append(env, secretEnv(out.ClientSecretEnv, *te.ClientSecretRef))
+			env = append(env, envvar.FromSecret(out.ClientSecretEnv, te.ClientSecretRef.Name, te.ClientSecretRef.Key))
 		}
 		return config.BackendAuthStrategy{Type: config.BackendAuthTokenExchange, TokenExchange: out}, env, nil
 	}
 	return config.BackendAuthStrategy{}, nil, fmt.Errorf("MCPExternalAuthConfig %q: unknown type %q", name, ea.Spec.Type)
-}
-
-func secretEnv(name string, ref v1alpha1.SecretKeyRef) corev1.EnvVar {
-	return corev1.EnvVar{Name: name, ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
-		LocalObjectReference: corev1.LocalObjectReference{Name: ref.Name}, Key: ref.Key}}}
 }
 
 // AuthInput is everything outgoing authentication is resolved from.
