@@ -89,4 +89,3 @@ type Authz struct {
 	// +optional
 	RoleClaimName string `json:"roleClaimName,omitempty"`
 }
-
