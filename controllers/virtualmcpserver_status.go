@@ -123,10 +123,16 @@ func replicasOf(d *appsv1.Deployment) int32 {
 	return *d.Spec.Replicas
 }
 
-// failedConditions are the conditions whose False means the spec cannot work as
-// written: the phase is Failed and the message says what to fix.
-var failedConditions = []string{v1alpha1.ConditionValid, v1alpha1.ConditionAuthConfigured,
-	v1alpha1.ConditionCompositeToolRefsValidated, v1alpha1.ConditionPodTemplateSpecValid}
+// vmcpSpecPhaseRules: a spec that cannot work as written is Failed (the message says what
+// to fix), an invalid groupRef too; a group that does not exist yet leaves it Pending.
+var vmcpSpecPhaseRules = []conditions.Rule{
+	{Type: v1alpha1.ConditionValid, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},
+	{Type: v1alpha1.ConditionAuthConfigured, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},
+	{Type: v1alpha1.ConditionCompositeToolRefsValidated, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},
+	{Type: v1alpha1.ConditionPodTemplateSpecValid, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},
+	{Type: v1alpha1.ConditionGroupRefValidated, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonInvalid, Phase: string(v1alpha1.PhaseFailed)},
+	{Type: v1alpha1.ConditionGroupRefValidated, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhasePending)},
+}
 
 // unhealthy reports whether a backend's reported health stops it from serving.
 func unhealthy(s v1alpha1.BackendHealth) bool {
@@ -140,31 +146,11 @@ func unhealthy(s v1alpha1.BackendHealth) bool {
 // Deployment that is not available (or a group without backends) is Pending;
 // otherwise Ready.
 func vmcpPhase(st *v1alpha1.VirtualMCPServerStatus, bestEffort bool) (v1alpha1.Phase, string) {
-	for _, t := range failedConditions {
-		if c := conditions.Get(st.Conditions, t); c != nil && c.Status == metav1.ConditionFalse {
-			return v1alpha1.PhaseFailed, c.Message
-		}
+	if phase, msg := conditions.Derive(st.Conditions, vmcpSpecPhaseRules, ""); phase != "" {
+		return v1alpha1.Phase(phase), msg
 	}
-	if c := conditions.Get(st.Conditions, v1alpha1.ConditionGroupRefValidated); c != nil && c.Status == metav1.ConditionFalse {
-		if c.Reason == v1alpha1.ReasonInvalid {
-			return v1alpha1.PhaseFailed, c.Message
-		}
-		return v1alpha1.PhasePending, c.Message
-	}
-	var bad []string
-	for _, b := range st.DiscoveredBackends {
-		if unhealthy(b.Status) {
-			bad = append(bad, fmt.Sprintf("%s (%s)", b.Name, b.Status))
-		}
-	}
-	sort.Strings(bad)
-	switch {
-	case len(bad) > 0 && len(bad) == len(st.DiscoveredBackends):
-		return v1alpha1.PhaseDegraded, fmt.Sprintf("every backend is unhealthy: %s; see status.discoveredBackends", strings.Join(bad, ", "))
-	case len(bad) > 0 && bestEffort:
-		return v1alpha1.PhaseDegraded, fmt.Sprintf("serving the healthy backends (partialFailureMode best_effort); unhealthy: %s", strings.Join(bad, ", "))
-	case len(bad) > 0:
-		return v1alpha1.PhaseDegraded, fmt.Sprintf("unhealthy backends: %s; partialFailureMode fail refuses clients until they recover (set best_effort to serve the healthy ones)", strings.Join(bad, ", "))
+	if phase, msg := backendsPhase(st.DiscoveredBackends, bestEffort); phase != "" {
+		return phase, msg
 	}
 	if c := conditions.Get(st.Conditions, v1alpha1.ConditionReady); c == nil || c.Status != metav1.ConditionTrue {
 		msg := "waiting for the vmcp Deployment"
@@ -174,6 +160,28 @@ func vmcpPhase(st *v1alpha1.VirtualMCPServerStatus, bestEffort bool) (v1alpha1.P
 		return v1alpha1.PhasePending, msg
 	}
 	return v1alpha1.PhaseReady, fmt.Sprintf("serving at %s", st.URL)
+}
+
+// backendsPhase is Degraded while vmcp reports unhealthy backends ("" when all are
+// healthy): the one phase input that is not a condition.
+func backendsPhase(backends []v1alpha1.DiscoveredBackend, bestEffort bool) (v1alpha1.Phase, string) {
+	var bad []string
+	for _, b := range backends {
+		if unhealthy(b.Status) {
+			bad = append(bad, fmt.Sprintf("%s (%s)", b.Name, b.Status))
+		}
+	}
+	sort.Strings(bad)
+	switch {
+	case len(bad) == 0:
+		return "", ""
+	case len(bad) == len(backends):
+		return v1alpha1.PhaseDegraded, fmt.Sprintf("every backend is unhealthy: %s; see status.discoveredBackends", strings.Join(bad, ", "))
+	case bestEffort:
+		return v1alpha1.PhaseDegraded, fmt.Sprintf("serving the healthy backends (partialFailureMode best_effort); unhealthy: %s", strings.Join(bad, ", "))
+	default:
+		return v1alpha1.PhaseDegraded, fmt.Sprintf("unhealthy backends: %s; partialFailureMode fail refuses clients until they recover (set best_effort to serve the healthy ones)", strings.Join(bad, ", "))
+	}
 }
 
 // controllerStatus is the part of the status this controller owns.

@@ -68,6 +68,8 @@ type Rule struct {
 	// Status is the status that makes the rule match. A missing condition matches
 	// metav1.ConditionUnknown.
 	Status metav1.ConditionStatus
+	// Reason, when set, must also be the condition's reason.
+	Reason string
 	// Phase is the result when the rule matches.
 	Phase string
 }
@@ -83,7 +85,7 @@ func Derive(conds []metav1.Condition, rules []Rule, def string) (phase, message 
 		if c != nil {
 			status, msg = c.Status, c.Message
 		}
-		if status == r.Status {
+		if status == r.Status && (r.Reason == "" || (c != nil && c.Reason == r.Reason)) {
 			return r.Phase, msg
 		}
 	}

@@ -30,6 +30,8 @@ func TestSetKeepsTransitionTimeWhenStatusUnchanged(t *testing.T) {
 func TestDerive(t *testing.T) {
 	rules := []Rule{
 		{Type: v1alpha1.ConditionValid, Status: metav1.ConditionFalse, Phase: "Failed"},
+		{Type: v1alpha1.ConditionGroupRefValidated, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonInvalid, Phase: "Failed"},
+		{Type: v1alpha1.ConditionGroupRefValidated, Status: metav1.ConditionFalse, Phase: "Waiting"},
 		{Type: v1alpha1.ConditionReady, Status: metav1.ConditionTrue, Phase: "Ready"},
 	}
 	tests := map[string]struct {
@@ -41,6 +43,8 @@ func TestDerive(t *testing.T) {
 		"invalid wins":      {conds: []Spec{False(v1alpha1.ConditionValid, v1alpha1.ReasonInvalid, "fix x"), True(v1alpha1.ConditionReady, v1alpha1.ReasonReady, "up")}, wantPhase: "Failed", wantMsg: "fix x"},
 		"ready":             {conds: []Spec{True(v1alpha1.ConditionValid, v1alpha1.ReasonValid, ""), True(v1alpha1.ConditionReady, v1alpha1.ReasonReady, "up")}, wantPhase: "Ready", wantMsg: "up"},
 		"valid not ready":   {conds: []Spec{True(v1alpha1.ConditionValid, v1alpha1.ReasonValid, ""), False(v1alpha1.ConditionReady, v1alpha1.ReasonNotReady, "waiting")}, wantPhase: "Pending"},
+		"reason matches":    {conds: []Spec{False(v1alpha1.ConditionGroupRefValidated, v1alpha1.ReasonInvalid, "bad ref")}, wantPhase: "Failed", wantMsg: "bad ref"},
+		"other reason":      {conds: []Spec{False(v1alpha1.ConditionGroupRefValidated, v1alpha1.ReasonNotFound, "no group")}, wantPhase: "Waiting", wantMsg: "no group"},
 		"missing = unknown": {conds: []Spec{True(v1alpha1.ConditionReady, v1alpha1.ReasonReady, "up")}, wantPhase: "Ready", wantMsg: "up"},
 	}
 	for name, tc := range tests {
