@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"fmt"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -62,4 +63,25 @@ func (o *Options) renderWorkload(gk schema.GroupKind, owner client.Object, value
 		patch = podTemplate.Raw
 	}
 	return objs, render.MergePodTemplate(render.Find(objs, workloadKind, owner.GetName()), patch), nil
+}
+
+// notCreated drops a child's creation: the reconcile that created it read its state from
+// the API server's answer (render.Result.Live), so only later changes and its deletion
+// need a reconcile. Without it every new resource is reconciled twice.
+func notCreated() predicate.Predicate {
+	return predicate.Funcs{CreateFunc: func(event.CreateEvent) bool { return false }}
+}
+
+// liveAs converts the live object kind/name of an apply result into *out (set to nil
+// when the apply did not return it).
+func liveAs[T any](res render.Result, kind, name string, out **T) error {
+	u := res.Find(kind, name)
+	if u == nil {
+		*out = nil
+		return nil
+	}
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, *out); err != nil {
+		return fmt.Errorf("read applied %s %s: %w", kind, name, err)
+	}
+	return nil
 }

@@ -15,7 +15,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
@@ -78,22 +77,14 @@ func (r *EmbeddingServerReconciler) Reconcile(ctx context.Context, req ctrl.Requ
 
 // renderChildren computes the values and renders the chart.
 func (r *EmbeddingServerReconciler) renderChildren(_ context.Context, s *embeddingScope) (ctrl.Result, error) {
-	objs, mergeErr, err := r.Options.renderWorkload(embeddingGK, s.server, buildEmbeddingValues(s.server), "StatefulSet", s.server.Spec.PodTemplateSpec)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
-	setPodTemplateCondition(&s.server.Status.Conditions, mergeErr, s.server.Generation)
-	if mergeErr != nil {
-		return ctrl.Result{}, reconcile.TerminalError(mergeErr)
-	}
-	s.objects = objs
-	return ctrl.Result{}, nil
+	var err error
+	s.objects, err = r.Options.renderPodWorkload(embeddingGK, s.server, &s.server.Status.Conditions, buildEmbeddingValues(s.server), "StatefulSet", s.server.Spec.PodTemplateSpec)
+	return ctrl.Result{}, err
 }
 
 // applyChildren applies the rendered children and prunes stale ones.
 func (r *EmbeddingServerReconciler) applyChildren(ctx context.Context, s *embeddingScope) (ctrl.Result, error) {
-	_, err := r.Options.Applier.Apply(ctx, s.server, s.objects, embeddingPruneKinds)
-	setApplyCondition(&s.server.Status.Conditions, err, s.server.Generation)
+	_, err := r.Options.applyChildren(ctx, s.server, &s.server.Status.Conditions, s.objects, embeddingPruneKinds)
 	return ctrl.Result{}, err
 }
 

@@ -47,25 +47,22 @@ func (r *MCPRemoteProxyReconciler) validate(ctx context.Context, s *remoteProxyS
 	return ctrl.Result{}, nil
 }
 
-// resolveRefs loads the referenced configs; a missing one stops the reconcile.
+// resolveRefs loads the referenced configs and incoming auth (resolveProxyRefs) and
+// sets AuthConfigured from the external auth reference.
 func (r *MCPRemoteProxyReconciler) resolveRefs(ctx context.Context, s *remoteProxyScope) (ctrl.Result, error) {
-	var err error
-	ns, conds, gen := s.proxy.Namespace, &s.proxy.Status.Conditions, s.proxy.Generation
-	if s.toolConfig, err = getToolConfig(ctx, r.Client, ns, refName(s.spec.ToolConfigRef)); err != nil {
-		return ctrl.Result{}, err
+	conds, gen := &s.proxy.Status.Conditions, s.proxy.Generation
+	ea := refName(s.spec.ExternalAuthConfigRef)
+	refs, res, err := resolveProxyRefs(ctx, r.Client, r.APIReader, r.Options, s.proxy.Namespace, proxyRefsInput{
+		toolConfig: refName(s.spec.ToolConfigRef), externalAuth: ea,
+		incoming: proxyIncomingAuth(s.spec.OIDCConfig, s.spec.AuthzConfig, authRefs{s.spec.OIDCConfigRef, s.spec.AuthzConfigRef}),
+	}, conds, gen)
+	s.toolConfig, s.extAuth, s.auth = refs.toolConfig, refs.extAuth, refs.auth
+	if refs.loaded {
+		setAuthConfiguredCondition(conds, ea == "" || refs.extAuth != nil, gen)
 	}
-	if s.extAuth, err = getExternalAuth(ctx, r.Client, ns, refName(s.spec.ExternalAuthConfigRef)); err != nil {
-		return ctrl.Result{}, err
+	if refs.authChecked {
+		s.proxy.Status.OIDCConfigHash, s.proxy.Status.AuthzConfigHash = s.auth.oidcHash, s.auth.authzHash
 	}
-	okTC := setRefCondition(conds, refCheck{conditionType: condToolConfigValidated, kind: "MCPToolConfig", field: "spec.toolConfigRef", name: refName(s.spec.ToolConfigRef), found: s.toolConfig != nil}, gen)
-	okEA := setRefCondition(conds, refCheck{conditionType: v1alpha1.ConditionExternalAuthConfigValidated, kind: "MCPExternalAuthConfig", field: "spec.externalAuthConfigRef", name: refName(s.spec.ExternalAuthConfigRef), found: s.extAuth != nil}, gen)
-	setAuthConfiguredCondition(conds, okEA, gen)
-	if !okTC || !okEA {
-		return ctrl.Result{}, reconcile.TerminalError(fmt.Errorf("a referenced config is missing"))
-	}
-	var res ctrl.Result
-	s.auth, res, err = checkIncomingAuth(ctx, r.APIReader, r.Options, ns, proxyIncomingAuth(s.spec.OIDCConfig, s.spec.AuthzConfig, authRefs{s.spec.OIDCConfigRef, s.spec.AuthzConfigRef}), conds, gen)
-	s.proxy.Status.OIDCConfigHash, s.proxy.Status.AuthzConfigHash = s.auth.oidcHash, s.auth.authzHash
 	return res, err
 }
 
@@ -73,24 +70,15 @@ func (r *MCPRemoteProxyReconciler) resolveRefs(ctx context.Context, s *remotePro
 func (r *MCPRemoteProxyReconciler) renderChildren(_ context.Context, s *remoteProxyScope) (ctrl.Result, error) {
 	values, err := buildRemoteProxyValues(s.proxy, s.spec, s.toolConfig, s.extAuth, s.auth, r.Options)
 	if err != nil {
-		return ctrl.Result{}, err
+		return ctrl.Result{}, fmt.Errorf("compute chart values: %w", err)
 	}
-	objs, mergeErr, err := r.Options.renderWorkload(remoteProxyGK, s.proxy, values, "Deployment", s.spec.PodTemplateSpec)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
-	setPodTemplateCondition(&s.proxy.Status.Conditions, mergeErr, s.proxy.Generation)
-	if mergeErr != nil {
-		return ctrl.Result{}, reconcile.TerminalError(mergeErr)
-	}
-	s.objects = objs
-	return ctrl.Result{}, nil
+	s.objects, err = r.Options.renderPodWorkload(remoteProxyGK, s.proxy, &s.proxy.Status.Conditions, values, "Deployment", s.spec.PodTemplateSpec)
+	return ctrl.Result{}, err
 }
 
 // applyChildren applies the rendered children and prunes stale ones.
 func (r *MCPRemoteProxyReconciler) applyChildren(ctx context.Context, s *remoteProxyScope) (ctrl.Result, error) {
-	_, err := r.Options.Applier.Apply(ctx, s.proxy, s.objects, remoteProxyPruneKinds)
-	setApplyCondition(&s.proxy.Status.Conditions, err, s.proxy.Generation)
+	_, err := r.Options.applyChildren(ctx, s.proxy, &s.proxy.Status.Conditions, s.objects, remoteProxyPruneKinds)
 	return ctrl.Result{}, err
 }
 

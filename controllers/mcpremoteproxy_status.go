@@ -47,16 +47,9 @@ func setRemoteProxyReadyCondition(conds *[]metav1.Condition, deploy *appsv1.Depl
 	}
 }
 
-var remoteProxyPhaseRules = []conditions.Rule{
-	{Type: condSpecValid, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},
-	{Type: v1alpha1.ConditionRemoteURLValidated, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},
-	{Type: v1alpha1.ConditionPodTemplateValid, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},
-	{Type: condToolConfigValidated, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},
-	{Type: v1alpha1.ConditionExternalAuthConfigValidated, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},
-	{Type: v1alpha1.ConditionIncomingAuthValidated, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},
-	{Type: v1alpha1.ConditionReady, Status: metav1.ConditionTrue, Phase: string(v1alpha1.PhaseReady)},
-	{Type: v1alpha1.ConditionReady, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhasePending)},
-}
+// remoteProxyPhaseRules are the proxy workload rules with a refused remoteUrl failing too.
+var remoteProxyPhaseRules = workloadPhaseRules(
+	conditions.Rule{Type: v1alpha1.ConditionRemoteURLValidated, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)})
 
 // setRemoteProxyPhase derives phase and message from the conditions.
 func setRemoteProxyPhase(p *v1alpha1.MCPRemoteProxy) {

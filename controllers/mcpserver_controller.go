@@ -58,6 +58,8 @@ type mcpServerScope struct {
 	auth resolvedAuth
 	// objects are the rendered children, filled by renderChildren.
 	objects []*unstructured.Unstructured
+	// applied is what applyChildren did, with the children as the API server has them.
+	applied render.Result
 }
 
 // mcpServerPruneKinds are the kinds the mcpserver chart may render (and so may prune).
@@ -78,7 +80,7 @@ func (r *MCPServerReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(mcpServerOfPod)).
 		WithOptions(controller.Options{MaxConcurrentReconciles: r.Options.workers()})
 	for _, k := range ChildKinds() {
-		b = b.Owns(k)
+		b = b.Owns(k, builder.WithPredicates(notCreated()))
 	}
 	return b.Complete(r)
 }

@@ -10,7 +10,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/yaml"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
@@ -50,30 +49,20 @@ func (r *MCPServerReconciler) resolveGroup(ctx context.Context, s *mcpServerScop
 	return ctrl.Result{}, nil
 }
 
-// resolveRefs loads the referenced MCPToolConfig and MCPExternalAuthConfig; a missing one
-// stops the reconcile (the workload would otherwise run without its filter or auth).
+// resolveRefs loads the referenced configs and incoming auth (resolveProxyRefs).
 func (r *MCPServerReconciler) resolveRefs(ctx context.Context, s *mcpServerScope) (ctrl.Result, error) {
 	st := &s.server.Status
-	tc, err := getToolConfig(ctx, r.Client, s.server.Namespace, refName(s.spec.ToolConfigRef))
-	if err != nil {
-		return ctrl.Result{}, err
+	refs, res, err := resolveProxyRefs(ctx, r.Client, r.APIReader, r.Options, s.server.Namespace, proxyRefsInput{
+		toolConfig: refName(s.spec.ToolConfigRef), externalAuth: refName(s.spec.ExternalAuthConfigRef),
+		incoming: proxyIncomingAuth(s.spec.OIDCConfig, s.spec.AuthzConfig, authRefs{s.spec.OIDCConfigRef, s.spec.AuthzConfigRef}),
+	}, &st.Conditions, s.server.Generation)
+	s.toolConfig, s.extAuth, s.auth = refs.toolConfig, refs.extAuth, refs.auth
+	if refs.loaded {
+		st.ToolConfigHash, st.ExternalAuthConfigHash = toolConfigHash(refs.toolConfig), externalAuthHash(refs.extAuth)
 	}
-	s.toolConfig = tc
-	st.ToolConfigHash = toolConfigHash(tc)
-	ea, err := getExternalAuth(ctx, r.Client, s.server.Namespace, refName(s.spec.ExternalAuthConfigRef))
-	if err != nil {
-		return ctrl.Result{}, err
+	if refs.authChecked {
+		st.OIDCConfigHash, st.AuthzConfigHash = s.auth.oidcHash, s.auth.authzHash
 	}
-	s.extAuth = ea
-	st.ExternalAuthConfigHash = externalAuthHash(ea)
-	okTC := setRefCondition(&st.Conditions, refCheck{conditionType: condToolConfigValidated, kind: "MCPToolConfig", field: "spec.toolConfigRef", name: refName(s.spec.ToolConfigRef), found: tc != nil}, s.server.Generation)
-	okEA := setRefCondition(&st.Conditions, refCheck{conditionType: v1alpha1.ConditionExternalAuthConfigValidated, kind: "MCPExternalAuthConfig", field: "spec.externalAuthConfigRef", name: refName(s.spec.ExternalAuthConfigRef), found: ea != nil}, s.server.Generation)
-	if !okTC || !okEA {
-		return ctrl.Result{}, reconcile.TerminalError(fmt.Errorf("a referenced config is missing"))
-	}
-	var res ctrl.Result
-	s.auth, res, err = checkIncomingAuth(ctx, r.APIReader, r.Options, s.server.Namespace, proxyIncomingAuth(s.spec.OIDCConfig, s.spec.AuthzConfig, authRefs{s.spec.OIDCConfigRef, s.spec.AuthzConfigRef}), &st.Conditions, s.server.Generation)
-	st.OIDCConfigHash, st.AuthzConfigHash = s.auth.oidcHash, s.auth.authzHash
 	return res, err
 }
 
@@ -82,42 +71,29 @@ func (r *MCPServerReconciler) resolveRefs(ctx context.Context, s *mcpServerScope
 func (r *MCPServerReconciler) renderChildren(_ context.Context, s *mcpServerScope) (ctrl.Result, error) {
 	values, err := buildMCPServerValues(s.server, s.spec, s.toolConfig, s.extAuth, s.auth, r.Options)
 	if err != nil {
-		return ctrl.Result{}, err
+		return ctrl.Result{}, fmt.Errorf("compute chart values: %w", err)
 	}
-	objs, mergeErr, err := r.Options.renderWorkload(mcpServerGK, s.server, values, "StatefulSet", s.spec.PodTemplateSpec)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
-	setPodTemplateCondition(&s.server.Status.Conditions, mergeErr, s.server.Generation)
-	if mergeErr != nil {
-		return ctrl.Result{}, reconcile.TerminalError(mergeErr)
-	}
-	s.objects = objs
-	return ctrl.Result{}, nil
+	s.objects, err = r.Options.renderPodWorkload(mcpServerGK, s.server, &s.server.Status.Conditions, values, "StatefulSet", s.spec.PodTemplateSpec)
+	return ctrl.Result{}, err
 }
 
 // applyChildren server-side applies the rendered children and prunes stale ones.
 func (r *MCPServerReconciler) applyChildren(ctx context.Context, s *mcpServerScope) (ctrl.Result, error) {
-	_, err := r.Options.Applier.Apply(ctx, s.server, s.objects, mcpServerPruneKinds)
-	setApplyCondition(&s.server.Status.Conditions, err, s.server.Generation)
+	var err error
+	s.applied, err = r.Options.applyChildren(ctx, s.server, &s.server.Status.Conditions, s.objects, mcpServerPruneKinds)
 	return ctrl.Result{}, err
 }
 
-// observeWorkloads reads the proxy Deployment and MCP StatefulSet from the cache into status.
+// observeWorkloads reads the proxy Deployment and MCP StatefulSet, as the API server
+// returned them to the apply, into status. (The cache may not have seen the reconcile's
+// own writes yet; their creation does not wake the reconcile again.)
 func (r *MCPServerReconciler) observeWorkloads(ctx context.Context, s *mcpServerScope) (ctrl.Result, error) {
-	key := types.NamespacedName{Namespace: s.server.Namespace, Name: s.server.Name}
 	deploy, sts := &appsv1.Deployment{}, &appsv1.StatefulSet{}
-	if err := r.Get(ctx, key, deploy); err != nil {
-		if !apierrors.IsNotFound(err) {
-			return ctrl.Result{}, err
-		}
-		deploy = nil
+	if err := liveAs(s.applied, "Deployment", s.server.Name, &deploy); err != nil {
+		return ctrl.Result{}, err
 	}
-	if err := r.Get(ctx, key, sts); err != nil {
-		if !apierrors.IsNotFound(err) {
-			return ctrl.Result{}, err
-		}
-		sts = nil
+	if err := liveAs(s.applied, "StatefulSet", s.server.Name, &sts); err != nil {
+		return ctrl.Result{}, err
 	}
 	st := &s.server.Status
 	st.URL = fmt.Sprintf("http://mcp-%s-proxy.%s.svc.cluster.local:%d", s.server.Name, s.server.Namespace, proxyPort(s.spec))

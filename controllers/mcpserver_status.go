@@ -59,15 +59,7 @@ func setMCPServerReadyCondition(conds *[]metav1.Condition, deploy *appsv1.Deploy
 }
 
 // mcpServerPhaseRules: spec problems fail, a ready workload is Ready, anything else Pending.
-var mcpServerPhaseRules = []conditions.Rule{
-	{Type: condSpecValid, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},
-	{Type: v1alpha1.ConditionPodTemplateValid, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},
-	{Type: condToolConfigValidated, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},
-	{Type: v1alpha1.ConditionExternalAuthConfigValidated, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},
-	{Type: v1alpha1.ConditionIncomingAuthValidated, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},
-	{Type: v1alpha1.ConditionReady, Status: metav1.ConditionTrue, Phase: string(v1alpha1.PhaseReady)},
-	{Type: v1alpha1.ConditionReady, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhasePending)},
-}
+var mcpServerPhaseRules = workloadPhaseRules()
 
 // setMCPServerPhase derives phase and message from the conditions.
 func setMCPServerPhase(s *v1alpha1.MCPServer) {

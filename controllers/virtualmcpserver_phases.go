@@ -193,8 +193,7 @@ func (r *VirtualMCPServerReconciler) renderChildren(_ context.Context, s *vmcpSc
 
 // applyChildren server-side applies the rendered children and prunes stale ones.
 func (r *VirtualMCPServerReconciler) applyChildren(ctx context.Context, s *vmcpScope) (ctrl.Result, error) {
-	_, err := r.Options.Applier.Apply(ctx, s.vmcp, s.objects, vmcpPruneKinds)
-	setApplyCondition(&s.vmcp.Status.Conditions, err, s.vmcp.Generation)
+	_, err := r.Options.applyChildren(ctx, s.vmcp, &s.vmcp.Status.Conditions, s.objects, vmcpPruneKinds)
 	return ctrl.Result{}, err
 }
 

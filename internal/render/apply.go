@@ -60,6 +60,15 @@ type Applier struct {
 type Result struct {
 	// Applied objects were written; Unchanged were skipped; Pruned were deleted.
 	Applied, Unchanged, Pruned int
+	// Live are the applied objects as the API server has them now (its answer to the
+	// apply, or the cached copy when nothing was written), so a reconcile can read its
+	// workloads' state without waiting for the cache to see its own writes.
+	Live []*unstructured.Unstructured
+}
+
+// Find returns the live object of kind and name, or nil.
+func (r Result) Find(kind, name string) *unstructured.Unstructured {
+	return Find(r.Live, kind, name)
 }
 
 // Writes returns the number of API writes this Applier has made.
@@ -80,11 +89,12 @@ func (a *Applier) Apply(ctx context.Context, owner client.Object, objs []*unstru
 	for _, obj := range objs {
 		decorate(obj, owner, ref)
 		keep[key(obj.GroupVersionKind().GroupKind(), obj.GetName())] = true
-		changed, err := a.applyOne(ctx, obj)
+		changed, live, err := a.applyOne(ctx, obj)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
+		res.Live = append(res.Live, live)
 		if changed {
 			res.Applied++
 		} else {
@@ -138,8 +148,9 @@ func decorate(obj *unstructured.Unstructured, owner client.Object, ref metav1.Ow
 	obj.SetOwnerReferences([]metav1.OwnerReference{ref})
 }
 
-// applyOne writes obj unless the cached live object already matches; it reports a write.
-func (a *Applier) applyOne(ctx context.Context, obj *unstructured.Unstructured) (bool, error) {
+// applyOne writes obj unless the cached live object already matches; it reports a write
+// and returns the live object (the server's answer to the apply, or the cached copy).
+func (a *Applier) applyOne(ctx context.Context, obj *unstructured.Unstructured) (bool, *unstructured.Unstructured, error) {
 	ann := obj.GetAnnotations()
 	delete(ann, AnnotationAppliedHash)
 	obj.SetAnnotations(ann)
@@ -152,17 +163,18 @@ func (a *Applier) applyOne(ctx context.Context, obj *unstructured.Unstructured) 
 
 	live, err := a.live(ctx, obj)
 	if err != nil {
-		return false, err
+		return false, nil, err
 	}
 	if live != nil && live.GetAnnotations()[AnnotationAppliedHash] == hash && Contains(live, obj) {
-		return false, nil
+		return false, live, nil
 	}
 	a.writes.Add(1)
+	// The API server's answer (the object as stored) is decoded into obj.
 	err = a.Client.Apply(ctx, client.ApplyConfigurationFromUnstructured(obj), client.FieldOwner(FieldManager), client.ForceOwnership)
 	if err != nil {
-		return true, fmt.Errorf("apply %s %s: %w", obj.GetKind(), obj.GetName(), err)
+		return true, nil, fmt.Errorf("apply %s %s: %w", obj.GetKind(), obj.GetName(), err)
 	}
-	return true, nil
+	return true, obj, nil
 }
 
 // live returns the cached object with obj's kind and name as unstructured, or nil.
