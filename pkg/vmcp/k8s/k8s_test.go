@@ -1,6 +1,7 @@
 package k8s
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -126,5 +127,33 @@ func TestBuildReport(t *testing.T) {
 	empty := BuildReport(nil, nil, nil, nil, prev, 1, now)
 	if empty.Condition.Status != metav1.ConditionFalse || empty.Condition.Reason != ReasonNoBackends || !empty.Condition.LastTransitionTime.Time.Equal(now) {
 		t.Errorf("empty condition %+v", empty.Condition)
+	}
+}
+
+// TestComputeEntryHeadersAndCABundle: an entry's headerForward and caBundleRef reach
+// its backend; an entry whose CA ConfigMap is not readable is left out alone, with
+// the reason among the problems.
+func TestComputeEntryHeadersAndCABundle(t *testing.T) {
+	withCA := func(name, cm string) v1alpha1.MCPServerEntry {
+		e := validEntry(name, "")
+		e.Spec.CABundleRef = &v1alpha1.CABundleRef{ConfigMapRef: v1alpha1.CABundleConfigMapRef{ConfigMapKeyRef: v1alpha1.ConfigMapKeyRef{Name: cm}}}
+		e.Spec.HeaderForward = &v1alpha1.HeaderForward{AddPlaintextHeaders: map[string]string{"X-T": "v"},
+			AddHeadersFromSecret: []v1alpha1.HeaderFromSecret{{HeaderName: "X-S", ValueSecretRef: v1alpha1.SecretKeyRef{Name: "s", Key: "k"}}}}
+		return e
+	}
+	g := members.Group{Entries: []v1alpha1.MCPServerEntry{withCA("good", "ca"), withCA("bad", "gone")},
+		ConfigMaps: map[string]map[string]string{"ca": {"ca.crt": "PEM"}}}
+	got, _, _, problems := Compute(v1alpha1.VirtualMCPServerSpec{GroupRef: &v1alpha1.GroupRef{Name: "g"}}, g, nil)
+	if len(got) != 1 || got[0].Name != "good" {
+		t.Fatalf("backends %+v, want only good", got)
+	}
+	want := backend.Backend{Name: "good", URL: "http://good/mcp", Transport: config.TransportStreamableHTTP,
+		Auth: &config.BackendAuthStrategy{Type: config.BackendAuthUnauthenticated}, Headers: map[string]string{"X-T": "v"},
+		HeaderEnv: map[string]string{"X-S": "VMCP_HEADER_GOOD__X_S"}, CABundle: []byte("PEM")}
+	if d := cmp.Diff(want, got[0]); d != "" {
+		t.Errorf("-want +got:\n%s", d)
+	}
+	if len(problems) != 1 || !strings.Contains(problems[0], `backend bad: caBundleRef ConfigMap "gone"`) {
+		t.Errorf("problems %v", problems)
 	}
 }
