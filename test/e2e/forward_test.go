@@ -18,8 +18,9 @@ import (
 	"github.com/mcp-operator/mcp-operator/internal/testutil/testca"
 )
 
-// tlsBackend is a Go SDK MCP server over HTTPS whose certificate only ca verifies;
-// it keeps the headers of the last request.
+// tlsBackend is a Go SDK MCP server (tool whoami) over HTTPS whose certificate
+// only ca verifies, or over plain HTTP when ca is nil; it keeps the headers of the
+// last request.
 type tlsBackend struct {
 	url  string
 	mu   sync.Mutex
@@ -39,8 +40,12 @@ func startTLSBackend(t *testing.T, ca *testca.CA) *tlsBackend {
 		b.mu.Unlock()
 		h.ServeHTTP(w, r)
 	}))
-	srv.TLS = &tls.Config{Certificates: []tls.Certificate{ca.Server}}
-	srv.StartTLS()
+	if ca == nil {
+		srv.Start()
+	} else {
+		srv.TLS = &tls.Config{Certificates: []tls.Certificate{ca.Server}}
+		srv.StartTLS()
+	}
 	t.Cleanup(srv.Close)
 	b.url = srv.URL + "/mcp"
 	return b

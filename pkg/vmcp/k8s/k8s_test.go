@@ -1,6 +1,7 @@
 package k8s
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -155,5 +156,37 @@ func TestComputeEntryHeadersAndCABundle(t *testing.T) {
 	}
 	if len(problems) != 1 || !strings.Contains(problems[0], `backend bad: caBundleRef ConfigMap "gone"`) {
 		t.Errorf("problems %v", problems)
+	}
+}
+
+func TestToolsConditionAndWarning(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	clash := errors.New("conflicting tool names under manual conflict resolution: whoami (left, right)")
+	ok := ToolsCondition(nil, nil, 2, now)
+	if ok.Status != metav1.ConditionTrue || ok.Reason != v1alpha1.ReasonAggregated || ok.ObservedGeneration != 2 {
+		t.Errorf("no error: %+v", ok)
+	}
+	bad := ToolsCondition(clash, &ok, 2, now.Add(time.Minute))
+	if bad.Status != metav1.ConditionFalse || bad.Reason != v1alpha1.ReasonToolNameConflict || !strings.Contains(bad.Message, "whoami (left, right)") ||
+		!bad.LastTransitionTime.Time.Equal(now.Add(time.Minute)) {
+		t.Errorf("clash: %+v", bad)
+	}
+	again := ToolsCondition(clash, &bad, 2, now.Add(2*time.Minute))
+	if !again.LastTransitionTime.Equal(&bad.LastTransitionTime) {
+		t.Errorf("transition time moved without a transition: %v", again.LastTransitionTime)
+	}
+	for name, tc := range map[string]struct {
+		prev *metav1.Condition
+		c    metav1.Condition
+		want bool
+	}{
+		"turns False":       {prev: &ok, c: bad, want: true},
+		"first report":      {c: bad, want: true},
+		"still False, same": {prev: &bad, c: again, want: false},
+		"True":              {prev: &bad, c: ok, want: false},
+	} {
+		if got := newWarning(tc.prev, tc.c); got != tc.want {
+			t.Errorf("%s: newWarning = %v, want %v", name, got, tc.want)
+		}
 	}
 }
