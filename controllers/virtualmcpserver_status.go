@@ -130,9 +130,13 @@ var vmcpSpecPhaseRules = []conditions.Rule{
 	{Type: v1alpha1.ConditionAuthConfigured, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},
 	{Type: v1alpha1.ConditionCompositeToolRefsValidated, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},
 	{Type: v1alpha1.ConditionPodTemplateSpecValid, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},
+	{Type: v1alpha1.ConditionToolsAggregated, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhaseFailed)},
 	{Type: v1alpha1.ConditionGroupRefValidated, Status: metav1.ConditionFalse, Reason: v1alpha1.ReasonInvalid, Phase: string(v1alpha1.PhaseFailed)},
 	{Type: v1alpha1.ConditionGroupRefValidated, Status: metav1.ConditionFalse, Phase: string(v1alpha1.PhasePending)},
 }
+
+// vmcpConditions are written by the running vmcp (field manager vmcp), never by this controller.
+var vmcpConditions = map[string]bool{v1alpha1.ConditionBackendsDiscovered: true, v1alpha1.ConditionToolsAggregated: true}
 
 // unhealthy reports whether a backend's reported health stops it from serving.
 func unhealthy(s v1alpha1.BackendHealth) bool {
@@ -193,11 +197,11 @@ type controllerStatus struct {
 	Conditions         []metav1.Condition
 }
 
-// ownStatus extracts the controller-owned fields (every condition but BackendsDiscovered).
+// ownStatus extracts the controller-owned fields (every condition but vmcpConditions).
 func ownStatus(st *v1alpha1.VirtualMCPServerStatus) controllerStatus {
 	out := controllerStatus{Phase: st.Phase, Message: st.Message, URL: st.URL, ObservedGeneration: st.ObservedGeneration}
 	for _, c := range st.Conditions {
-		if c.Type != v1alpha1.ConditionBackendsDiscovered {
+		if !vmcpConditions[c.Type] {
 			out.Conditions = append(out.Conditions, c)
 		}
 	}
@@ -255,8 +259,10 @@ func backendReport(st *v1alpha1.VirtualMCPServerStatus) string {
 	for _, d := range st.DiscoveredBackends {
 		fmt.Fprintf(&b, "%s=%s;", d.Name, d.Status)
 	}
-	if c := conditions.Get(st.Conditions, v1alpha1.ConditionBackendsDiscovered); c != nil {
-		fmt.Fprintf(&b, "|%s/%s", c.Status, c.Reason)
+	for _, t := range []string{v1alpha1.ConditionBackendsDiscovered, v1alpha1.ConditionToolsAggregated} {
+		if c := conditions.Get(st.Conditions, t); c != nil {
+			fmt.Fprintf(&b, "|%s/%s", c.Status, c.Reason)
+		}
 	}
 	return b.String()
 }

@@ -59,7 +59,9 @@ func resolveVMCPConfig(name string, spec v1alpha1.VirtualMCPServerSpec, in vmcpC
 	cfg.OutgoingAuth = auth.OutgoingAuth
 	res.authProblems = auth.Problems
 	res.excluded = auth.Excluded
-	res.env = auth.Env
+	// Secret forwarded headers of the served entries (an unknown env var name would
+	// leave vmcp without the header; a skipped entry's Secret may not exist).
+	res.env = append(append([]corev1.EnvVar{}, auth.Env...), members.HeaderEnv(auth.WithoutExcluded(in.members))...)
 	incoming, env, problems := vmcpIncomingAuth(spec.IncomingAuth, cfg.IncomingAuth, in.incoming)
 	cfg.IncomingAuth = incoming
 	res.env = append(res.env, env...)
@@ -217,6 +219,7 @@ func buildVMCPValues(v *v1alpha1.VirtualMCPServer, spec v1alpha1.VirtualMCPServe
 	return helmcharts.VirtualMCPServerValues{
 		Image: opts.VMCPImage, Replicas: replicas, Config: string(data), ConfigHash: render.Hash(hashedConfig(cfg, ms)),
 		ServiceType: st, SessionAffinity: affinity, ServiceAccount: sa, CreateServiceAccount: createSA, Env: allEnv,
+		CABundleConfigMaps: members.CABundleConfigMaps(ms),
 	}, nil
 }
 

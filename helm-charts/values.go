@@ -106,6 +106,9 @@ type VirtualMCPServerValues struct {
 	CreateServiceAccount bool   `json:"createServiceAccount"`
 	// Env is extra env of the vmcp container: secrets by secretKeyRef, HTTP(S)_PROXY/NO_PROXY.
 	Env []corev1.EnvVar `json:"env,omitempty"`
+	// CABundleConfigMaps are the ConfigMaps vmcp may get by name: the CA bundles of
+	// the group's MCPServerEntries (caBundleRef).
+	CABundleConfigMaps []string `json:"caBundleConfigMaps,omitempty"`
 }
 
 // EmbeddingServerValues are the values of the embeddingserver chart.

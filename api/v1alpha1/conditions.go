@@ -32,6 +32,10 @@ const (
 	ConditionRemoteURLValidated = "RemoteURLValidated"
 	// ConditionBackendsDiscovered: a VirtualMCPServer found its group's backends.
 	ConditionBackendsDiscovered = "BackendsDiscovered"
+	// ConditionToolsAggregated: the running vmcp merged its backends' tools into one
+	// list (written by vmcp); False (reason ToolNameConflict) when manual conflict
+	// resolution leaves tool names that clash, naming them.
+	ConditionToolsAggregated = "ToolsAggregated"
 	// ConditionCompositeToolRefsValidated: every compositeToolRefs entry resolves to a valid definition.
 	ConditionCompositeToolRefsValidated = "CompositeToolRefsValidated"
 	// ConditionWorkflowValidated: a VirtualMCPCompositeToolDefinition's workflow is well formed.
@@ -57,6 +61,10 @@ const (
 	// ReasonPodNotStarting: a pod's container cannot start (image not pullable, config
 	// error, crash loop); the message carries the kubelet's reason.
 	ReasonPodNotStarting = "PodNotStarting"
+	// ReasonToolNameConflict: tool names of different backends clash (ToolsAggregated).
+	ReasonToolNameConflict = "ToolNameConflict"
+	// ReasonAggregated: the backends' tools were merged (ToolsAggregated).
+	ReasonAggregated = "Aggregated"
 )
 
 // Phase is the one-word summary of a resource's state that printer columns and

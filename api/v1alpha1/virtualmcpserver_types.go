@@ -288,7 +288,8 @@ type DiscoveredBackend struct {
 // VirtualMCPServerStatus is the observed state of a VirtualMCPServer.
 type VirtualMCPServerStatus struct {
 	// Conditions: Ready, GroupRefValidated, AuthConfigured, BackendsDiscovered,
-	// CompositeToolRefsValidated, PodTemplateSpecValid, Deprecated.
+	// CompositeToolRefsValidated, PodTemplateSpecValid, Deprecated; ToolsAggregated
+	// and BackendsDiscovered are written by the running vmcp.
 	// +optional
 	// +listType=map
 	// +listMapKey=type

@@ -110,6 +110,15 @@ func TestVirtualMCPServerEndToEnd(t *testing.T) {
 		}
 		callText(ctx, t, session, "memory_read_graph", map[string]any{}, "entities")
 	})
+
+	t.Run("a manual conflict resolution that leaves a clash is reported on the resource", func(t *testing.T) {
+		e.testManualConflictReported(ctx, t)
+	})
+
+	// Last: its Secret env var restarts vmcp, ending the session above.
+	t.Run("an HTTPS entry is verified with its caBundleRef and gets its headerForward", func(t *testing.T) {
+		e.testEntryHeadersAndCABundle(ctx, t)
+	})
 	if t.Failed() {
 		t.Logf("process output:\n%s", logs(e.logs))
 	}

@@ -2,6 +2,9 @@ package backend
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -31,6 +34,16 @@ type Backend struct {
 	Env     map[string]string
 	// Auth is the outgoing authentication strategy; nil means unauthenticated.
 	Auth *config.BackendAuthStrategy
+	// Headers are added to every request (an MCPServerEntry's headerForward
+	// addPlaintextHeaders): header name to literal value.
+	Headers map[string]string
+	// HeaderEnv are headers whose values are read from environment variables (an
+	// MCPServerEntry's addHeadersFromSecret, which the operator puts in the pod's env):
+	// header name to variable name.
+	HeaderEnv map[string]string
+	// CABundle is PEM CA certificates that verify the backend's TLS certificate in
+	// place of the system roots (an MCPServerEntry's caBundleRef).
+	CABundle []byte
 }
 
 // Shared reports whether the backend's sessions are shared by all clients: a stdio
@@ -117,6 +130,20 @@ var sharedTransport = func() *http.Transport {
 // authentication. Secrets are read from the environment once, here.
 func HTTPClient(b Backend) (*http.Client, error) {
 	var rt http.RoundTripper = sharedTransport
+	if len(b.CABundle) > 0 {
+		t, err := transportWithCA(b.CABundle)
+		if err != nil {
+			return nil, fmt.Errorf("backend %s: %w", b.Name, err)
+		}
+		rt = t
+	}
+	if len(b.Headers) > 0 || len(b.HeaderEnv) > 0 {
+		h, err := forwardedHeaders(b)
+		if err != nil {
+			return nil, err
+		}
+		rt = headerSetter{next: rt, headers: h}
+	}
 	if b.Auth != nil {
 		switch b.Auth.Type {
 		case "", config.BackendAuthUnauthenticated:
@@ -144,6 +171,51 @@ func HTTPClient(b Backend) (*http.Client, error) {
 		}
 	}
 	return &http.Client{Transport: rt}, nil
+}
+
+// transportWithCA is the shared transport's settings with pem as the only trusted
+// roots. It is a transport of its own (one per backend that has a bundle).
+func transportWithCA(pem []byte) (*http.Transport, error) {
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, errors.New("the CA bundle holds no PEM certificate")
+	}
+	t := sharedTransport.Clone()
+	t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	return t, nil
+}
+
+// forwardedHeaders are b's literal headers and those read from the environment.
+func forwardedHeaders(b Backend) (http.Header, error) {
+	h := http.Header{}
+	for k, v := range b.Headers {
+		h.Set(k, v)
+	}
+	for _, k := range slices.Sorted(maps.Keys(b.HeaderEnv)) {
+		v, ok := os.LookupEnv(b.HeaderEnv[k])
+		if !ok {
+			return nil, fmt.Errorf("backend %s: header %s: environment variable %s is not set (the operator sets it from the Secret; the pod restarts when it is added)", b.Name, k, b.HeaderEnv[k])
+		}
+		h.Set(k, v)
+	}
+	return h, nil
+}
+
+// headerSetter sets fixed headers on every request to a backend, leaving a header
+// the outgoing auth already set (authentication wins over a forwarded header).
+type headerSetter struct {
+	next    http.RoundTripper
+	headers http.Header
+}
+
+func (h headerSetter) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	for k, v := range h.headers {
+		if _, set := r.Header[k]; !set {
+			r.Header[k] = v
+		}
+	}
+	return h.next.RoundTrip(r)
 }
 
 // headerInjector sets one header on every request to a backend.

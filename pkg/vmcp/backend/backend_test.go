@@ -1,11 +1,13 @@
 package backend
 
 import (
+	"crypto/tls"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/mcp-operator/mcp-operator/internal/testutil/testca"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 )
 
@@ -77,5 +79,59 @@ func TestStaticSignalsChange(t *testing.T) {
 	}
 	if got := s.Backends(); len(got) != 1 || got[0].Name != "c" {
 		t.Fatalf("Backends() = %+v", got)
+	}
+}
+
+// TestHTTPClientHeadersAndCABundle: a TLS backend whose certificate only a generated
+// CA verifies is reached with the CA bundle (and refused without it); forwarded
+// headers, literal and from the environment, arrive, and outgoing auth wins over a
+// forwarded header of the same name.
+func TestHTTPClientHeadersAndCABundle(t *testing.T) {
+	ca, err := testca.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen http.Header
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { seen = r.Header.Clone() }))
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{ca.Server}}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	t.Setenv("VMCP_HEADER_TEST", "from-secret")
+	t.Setenv("VMCP_TEST_KEY", "auth-value")
+
+	plain, err := HTTPClient(Backend{Name: "b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := plain.Get(srv.URL); err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Fatalf("without the CA bundle: err = %v, want a certificate error", err)
+	}
+	b := Backend{Name: "b", CABundle: ca.CertPEM,
+		Headers:   map[string]string{"X-Tenant": "acme", "X-Api-Key": "forwarded"},
+		HeaderEnv: map[string]string{"X-Secret": "VMCP_HEADER_TEST"},
+		Auth: &config.BackendAuthStrategy{Type: config.BackendAuthHeaderInjection,
+			HeaderInjection: &config.HeaderInjection{HeaderName: "X-Api-Key", HeaderValueEnv: "VMCP_TEST_KEY"}}}
+	hc, err := HTTPClient(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := hc.Get(srv.URL)
+	if err != nil {
+		t.Fatalf("with the CA bundle: %v", err)
+	}
+	resp.Body.Close()
+	for k, want := range map[string]string{"X-Tenant": "acme", "X-Secret": "from-secret", "X-Api-Key": "auth-value"} {
+		if got := seen.Get(k); got != want {
+			t.Errorf("backend saw %s %q, want %q", k, got, want)
+		}
+	}
+
+	for name, bad := range map[string]Backend{
+		"not PEM":     {Name: "b", CABundle: []byte("not a certificate")},
+		"env not set": {Name: "b", HeaderEnv: map[string]string{"X-Secret": "VMCP_HEADER_UNSET"}},
+	} {
+		if _, err := HTTPClient(bad); err == nil {
+			t.Errorf("%s: no error", name)
+		}
 	}
 }

@@ -50,6 +50,15 @@ func (g *Gateway) Snapshots() []BackendSnapshot {
 	return out
 }
 
+// AggregationError is why the last aggregation failed (manual conflict resolution
+// with clashing tool names), or nil; the previous lists are served meanwhile.
+func (g *Gateway) AggregationError() error {
+	if e := g.aggErr.Load(); e != nil {
+		return *e
+	}
+	return nil
+}
+
 // Ready reports whether the gateway should receive traffic: discovery finished,
 // the aggregation is valid, and partialFailureMode is satisfied (fail: every
 // backend usable; best_effort: at least one, or none configured). The string

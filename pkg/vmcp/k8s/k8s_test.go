@@ -1,6 +1,8 @@
 package k8s
 
 import (
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,5 +128,65 @@ func TestBuildReport(t *testing.T) {
 	empty := BuildReport(nil, nil, nil, nil, prev, 1, now)
 	if empty.Condition.Status != metav1.ConditionFalse || empty.Condition.Reason != ReasonNoBackends || !empty.Condition.LastTransitionTime.Time.Equal(now) {
 		t.Errorf("empty condition %+v", empty.Condition)
+	}
+}
+
+// TestComputeEntryHeadersAndCABundle: an entry's headerForward and caBundleRef reach
+// its backend; an entry whose CA ConfigMap is not readable is left out alone, with
+// the reason among the problems.
+func TestComputeEntryHeadersAndCABundle(t *testing.T) {
+	withCA := func(name, cm string) v1alpha1.MCPServerEntry {
+		e := validEntry(name, "")
+		e.Spec.CABundleRef = &v1alpha1.CABundleRef{ConfigMapRef: v1alpha1.CABundleConfigMapRef{ConfigMapKeyRef: v1alpha1.ConfigMapKeyRef{Name: cm}}}
+		e.Spec.HeaderForward = &v1alpha1.HeaderForward{AddPlaintextHeaders: map[string]string{"X-T": "v"},
+			AddHeadersFromSecret: []v1alpha1.HeaderFromSecret{{HeaderName: "X-S", ValueSecretRef: v1alpha1.SecretKeyRef{Name: "s", Key: "k"}}}}
+		return e
+	}
+	g := members.Group{Entries: []v1alpha1.MCPServerEntry{withCA("good", "ca"), withCA("bad", "gone")},
+		ConfigMaps: map[string]map[string]string{"ca": {"ca.crt": "PEM"}}}
+	got, _, _, problems := Compute(v1alpha1.VirtualMCPServerSpec{GroupRef: &v1alpha1.GroupRef{Name: "g"}}, g, nil)
+	if len(got) != 1 || got[0].Name != "good" {
+		t.Fatalf("backends %+v, want only good", got)
+	}
+	want := backend.Backend{Name: "good", URL: "http://good/mcp", Transport: config.TransportStreamableHTTP,
+		Auth: &config.BackendAuthStrategy{Type: config.BackendAuthUnauthenticated}, Headers: map[string]string{"X-T": "v"},
+		HeaderEnv: map[string]string{"X-S": "VMCP_HEADER_GOOD__X_S"}, CABundle: []byte("PEM")}
+	if d := cmp.Diff(want, got[0]); d != "" {
+		t.Errorf("-want +got:\n%s", d)
+	}
+	if len(problems) != 1 || !strings.Contains(problems[0], `backend bad: caBundleRef ConfigMap "gone"`) {
+		t.Errorf("problems %v", problems)
+	}
+}
+
+func TestToolsConditionAndWarning(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	clash := errors.New("conflicting tool names under manual conflict resolution: whoami (left, right)")
+	ok := ToolsCondition(nil, nil, 2, now)
+	if ok.Status != metav1.ConditionTrue || ok.Reason != v1alpha1.ReasonAggregated || ok.ObservedGeneration != 2 {
+		t.Errorf("no error: %+v", ok)
+	}
+	bad := ToolsCondition(clash, &ok, 2, now.Add(time.Minute))
+	if bad.Status != metav1.ConditionFalse || bad.Reason != v1alpha1.ReasonToolNameConflict || !strings.Contains(bad.Message, "whoami (left, right)") ||
+		!bad.LastTransitionTime.Time.Equal(now.Add(time.Minute)) {
+		t.Errorf("clash: %+v", bad)
+	}
+	again := ToolsCondition(clash, &bad, 2, now.Add(2*time.Minute))
+	if !again.LastTransitionTime.Equal(&bad.LastTransitionTime) {
+		t.Errorf("transition time moved without a transition: %v", again.LastTransitionTime)
+	}
+	for name, tc := range map[string]struct {
+		prev *metav1.Condition
+		c    metav1.Condition
+		want bool
+	}{
+		"turns False":       {prev: &ok, c: bad, want: true},
+		"first report":      {c: bad, want: true},
+		"still False, same": {prev: &bad, c: again, want: false},
+		"True":              {prev: &bad, c: ok, want: false},
+	} {
+		if got := newWarning(tc.prev, tc.c); got != tc.want {
+			t.Errorf("%s: newWarning = %v, want %v", name, got, tc.want)
+		}
 	}
 }

@@ -8,11 +8,13 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/backend"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/gateway"
@@ -128,7 +130,7 @@ func (m *Mode) ReportStatus(ctx context.Context, g *gateway.Gateway) {
 	t := time.NewTicker(m.interval)
 	defer t.Stop()
 	for {
-		if err := m.Report(ctx, g.Snapshots()); err != nil && ctx.Err() == nil {
+		if err := m.Report(ctx, g.Snapshots(), g.AggregationError()); err != nil && ctx.Err() == nil {
 			m.opts.Logger.Warn("Writing VirtualMCPServer status failed", zap.Error(err))
 		}
 		select {
@@ -156,13 +158,24 @@ func (m *Mode) awaitFirstChecks(ctx context.Context, g *gateway.Gateway) {
 	}
 }
 
-// Report writes one status report (server-side apply, field manager FieldManager).
-func (m *Mode) Report(ctx context.Context, snaps []gateway.BackendSnapshot) error {
+// Report writes one status report (server-side apply, field manager FieldManager)
+// from the gateway's snapshots and its last aggregation error, and records a
+// Warning event when ToolsAggregated turns False or its message changes.
+func (m *Mode) Report(ctx context.Context, snaps []gateway.BackendSnapshot, aggErr error) error {
 	v, err := m.store.getVirtualMCPServer()
 	if err != nil {
 		return err
 	}
 	info, skipped, problems := m.source.view()
-	r := BuildReport(snaps, info, skipped, problems, currentCondition(v), v.Generation, time.Now())
-	return r.Apply(ctx, m.client, v.Name, v.Namespace)
+	now := time.Now()
+	r := BuildReport(snaps, info, skipped, problems, currentCondition(v), v.Generation, now)
+	prevTools := meta.FindStatusCondition(v.Status.Conditions, v1alpha1.ConditionToolsAggregated)
+	r.Tools = ToolsCondition(aggErr, prevTools, v.Generation, now)
+	if err := r.Apply(ctx, m.client, v.Name, v.Namespace); err != nil {
+		return err
+	}
+	if newWarning(prevTools, r.Tools) {
+		return recordWarning(ctx, m.client, v, r.Tools, now)
+	}
+	return nil
 }

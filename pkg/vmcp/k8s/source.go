@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"sync"
+	"time"
 
 	"go.uber.org/zap"
 	"k8s.io/apimachinery/pkg/types"
@@ -35,6 +36,8 @@ type Source struct {
 	info     map[string]backendInfo
 	skipped  []members.Member
 	problems []string
+	// recheck re-reads the CA bundles (see scheduleCARecheck).
+	recheck *time.Timer
 }
 
 func newSource(st *store, key types.NamespacedName, log *zap.Logger) *Source {
@@ -91,16 +94,43 @@ func (s *Source) recompute(ctx context.Context) error {
 		return fmt.Errorf("reading VirtualMCPServer %s: %w", s.key, err)
 	}
 	spec, _ := v.Normalize()
-	g, eas, err := s.readGroup(spec)
+	g, eas, err := s.readGroup(ctx, spec)
 	if err != nil {
 		return err
 	}
 	next, info, skipped, problems := Compute(spec, g, eas)
 	s.publish(next, info, skipped, problems)
+	s.scheduleCARecheck(g)
 	return nil
 }
 
-func (s *Source) readGroup(spec v1alpha1.VirtualMCPServerSpec) (members.Group, map[string]*v1alpha1.MCPExternalAuthConfig, error) {
+// CA bundles are read by name, not watched: they are read again after
+// caMissingRecheck while one is missing (the Role or the ConfigMap may lag the
+// entry) and after caRotationRecheck otherwise, so a rotated CA is picked up.
+const (
+	caMissingRecheck  = 5 * time.Second
+	caRotationRecheck = time.Minute
+)
+
+func (s *Source) scheduleCARecheck(g members.Group) {
+	names := members.CABundleConfigMaps(members.List(g))
+	if len(names) == 0 {
+		return
+	}
+	d := caRotationRecheck
+	if len(g.ConfigMaps) < len(names) {
+		d = caMissingRecheck
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.recheck == nil {
+		s.recheck = time.AfterFunc(d, s.trigger)
+		return
+	}
+	s.recheck.Reset(d)
+}
+
+func (s *Source) readGroup(ctx context.Context, spec v1alpha1.VirtualMCPServerSpec) (members.Group, map[string]*v1alpha1.MCPExternalAuthConfig, error) {
 	var g members.Group
 	eas := map[string]*v1alpha1.MCPExternalAuthConfig{}
 	if spec.GroupRef == nil {
@@ -141,6 +171,7 @@ func (s *Source) readGroup(spec v1alpha1.VirtualMCPServerSpec) (members.Group, m
 	for i := range auths {
 		eas[auths[i].Name] = &auths[i]
 	}
+	g.ConfigMaps = s.store.configMaps(ctx, members.CABundleConfigMaps(members.List(g)))
 	return g, eas, nil
 }
 
@@ -171,8 +202,21 @@ func Compute(spec v1alpha1.VirtualMCPServerSpec, g members.Group, eas map[string
 	for _, sb := range static {
 		add(backend.Backend{Name: sb.Name, URL: sb.URL, Transport: sb.Transport, Command: sb.Command, Args: sb.Args, Env: sb.Env})
 	}
+	problems := auth.Problems
 	for _, m := range auth.WithoutExcluded(usable) {
-		add(backend.Backend{Name: m.Name, URL: m.URL, Transport: m.Transport})
+		ca, err := members.CABundleOf(m, g.ConfigMaps)
+		if err != nil {
+			// Left out alone, like a backend whose own auth config is missing: never
+			// dialled with the system roots in place of the CA it asked for.
+			problems = append(problems, err.Error())
+			continue
+		}
+		var headers map[string]string
+		if m.Headers != nil {
+			headers = m.Headers.AddPlaintextHeaders
+		}
+		add(backend.Backend{Name: m.Name, URL: m.URL, Transport: m.Transport, Headers: headers,
+			HeaderEnv: members.HeaderEnvOf(m), CABundle: ca})
 	}
 	var skipped []members.Member
 	for _, m := range all {
@@ -180,7 +224,7 @@ func Compute(spec v1alpha1.VirtualMCPServerSpec, g members.Group, eas map[string
 			skipped = append(skipped, m)
 		}
 	}
-	return out, info, skipped, auth.Problems
+	return out, info, skipped, problems
 }
 
 func strategyFor(o *config.OutgoingAuth, name string) *config.BackendAuthStrategy {

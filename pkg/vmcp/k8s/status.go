@@ -33,6 +33,26 @@ const (
 type Report struct {
 	Backends  []v1alpha1.DiscoveredBackend
 	Condition metav1.Condition
+	// Tools is the ToolsAggregated condition (zero: not reported).
+	Tools metav1.Condition
+}
+
+// ToolsCondition is the ToolsAggregated condition for the gateway's last
+// aggregation error (nil: the tools were merged). prev is the current one, whose
+// transition time is kept while its status does not change. It is pure.
+func ToolsCondition(aggErr error, prev *metav1.Condition, gen int64, now time.Time) metav1.Condition {
+	c := metav1.Condition{Type: v1alpha1.ConditionToolsAggregated, ObservedGeneration: gen,
+		Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonAggregated, Message: "the backends' tools were merged"}
+	if aggErr != nil {
+		c.Status, c.Reason = metav1.ConditionFalse, v1alpha1.ReasonToolNameConflict
+		c.Message = aggErr.Error() + "; until then the previous tool list is served and /readyz fails"
+	}
+	if prev != nil && prev.Status == c.Status {
+		c.LastTransitionTime = prev.LastTransitionTime
+	} else {
+		c.LastTransitionTime = metav1.NewTime(now.Truncate(time.Second))
+	}
+	return c
 }
 
 // BuildReport turns the gateway's snapshots, the per-backend auth info and the
@@ -102,13 +122,21 @@ func (r Report) applyObject(name, namespace string) (*unstructured.Unstructured,
 	if err != nil {
 		return nil, err
 	}
+	conds := []any{cond}
+	if r.Tools.Type != "" {
+		tools, err := runtime.DefaultUnstructuredConverter.ToUnstructured(&r.Tools)
+		if err != nil {
+			return nil, err
+		}
+		conds = append(conds, tools)
+	}
 	return &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": v1alpha1.GroupVersion.String(), "kind": "VirtualMCPServer",
 		"metadata": map[string]any{"name": name, "namespace": namespace},
 		"status": map[string]any{
 			"discoveredBackends": backends,
 			"backendCount":       int64(len(r.Backends)),
-			"conditions":         []any{cond},
+			"conditions":         conds,
 		},
 	}}, nil
 }

@@ -34,11 +34,12 @@ var (
 // typed informers of every built-in group.)
 type store struct {
 	key       types.NamespacedName
+	dc        dynamic.Interface
 	informers map[schema.GroupVersionResource]toolscache.SharedIndexInformer
 }
 
 func newStore(dc dynamic.Interface, key types.NamespacedName) *store {
-	s := &store{key: key, informers: map[schema.GroupVersionResource]toolscache.SharedIndexInformer{}}
+	s := &store{key: key, dc: dc, informers: map[schema.GroupVersionResource]toolscache.SharedIndexInformer{}}
 	// The Role grants its own VirtualMCPServer by resourceNames, which RBAC applies
 	// to list and watch only with this field selector.
 	s.informers[resVirtualMCPServers] = informer(dc, resVirtualMCPServers, key.Namespace, "metadata.name="+key.Name)
@@ -82,6 +83,25 @@ func (s *store) start(ctx context.Context) bool {
 		synced = append(synced, inf.HasSynced)
 	}
 	return toolscache.WaitForCacheSync(ctx.Done(), synced...)
+}
+
+// resConfigMaps are read by name (never listed or watched): only the CA bundles the
+// group's entries name, which the Role grants by resourceNames.
+var resConfigMaps = schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}
+
+// configMaps reads the named ConfigMaps' data straight from the API. One that
+// cannot be read is left out (the backend that needs it is then reported).
+func (s *store) configMaps(ctx context.Context, names []string) map[string]map[string]string {
+	out := map[string]map[string]string{}
+	for _, n := range names {
+		u, err := s.dc.Resource(resConfigMaps).Namespace(s.key.Namespace).Get(ctx, n, metav1.GetOptions{})
+		if err != nil {
+			continue
+		}
+		data, _, _ := unstructured.NestedStringMap(u.Object, "data")
+		out[n] = data
+	}
+	return out
 }
 
 // getVirtualMCPServer returns the cached VirtualMCPServer this vmcp serves.

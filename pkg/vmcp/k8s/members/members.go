@@ -22,6 +22,9 @@ type Group struct {
 	Servers []v1alpha1.MCPServer
 	Proxies []v1alpha1.MCPRemoteProxy
 	Entries []v1alpha1.MCPServerEntry
+	// ConfigMaps are the data of the ConfigMaps the entries' caBundleRefs name (by
+	// ConfigMap name; one that could not be read is absent). Only vmcp fills it.
+	ConfigMaps map[string]map[string]string
 }
 
 // Member is one backend candidate of a group.
@@ -36,6 +39,11 @@ type Member struct {
 	Transport config.Transport
 	// AuthConfigRef is the member's externalAuthConfigRef name, or "".
 	AuthConfigRef string
+	// Headers is an MCPServerEntry's headerForward, added to every request vmcp sends it.
+	Headers *v1alpha1.HeaderForward
+	// CABundle is an MCPServerEntry's caBundleRef ConfigMap key: the CA certificates
+	// vmcp verifies the remote server's TLS certificate with.
+	CABundle *v1alpha1.ConfigMapKeyRef
 	// Skipped, when not empty, says why the member is not used as a backend (an
 	// MCPServerEntry the operator has not validated, a duplicate name).
 	Skipped string
@@ -107,7 +115,11 @@ func proxyMember(p *v1alpha1.MCPRemoteProxy) Member {
 // entryMember reaches an MCPServerEntry at its remote URL, once the operator validated it.
 func entryMember(e *v1alpha1.MCPServerEntry) Member {
 	m := Member{Kind: KindMCPServerEntry, Name: e.Name, URL: e.Spec.RemoteURL,
-		Transport: transport(e.Spec.Transport == v1alpha1.RemoteTransportSSE), AuthConfigRef: refName(e.Spec.ExternalAuthConfigRef)}
+		Transport: transport(e.Spec.Transport == v1alpha1.RemoteTransportSSE), AuthConfigRef: refName(e.Spec.ExternalAuthConfigRef),
+		Headers: e.Spec.HeaderForward}
+	if e.Spec.CABundleRef != nil {
+		m.CABundle = &e.Spec.CABundleRef.ConfigMapRef.ConfigMapKeyRef
+	}
 	valid := meta.FindStatusCondition(e.Status.Conditions, v1alpha1.ConditionValid)
 	switch {
 	case valid == nil:
