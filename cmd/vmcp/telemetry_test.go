@@ -45,7 +45,9 @@ telemetry:
 	ctx, cancel := context.WithCancel(context.Background())
 	exited := make(chan int)
 	var out bytes.Buffer
-	go func() { exited <- run(ctx, []string{"serve", "--config", cfg, "--port", strconv.Itoa(port)}, &out, &out) }()
+	go func() {
+		exited <- run(ctx, []string{"serve", "--config", cfg, "--port", strconv.Itoa(port)}, &out, &out)
+	}()
 	defer func() {
 		cancel()
 		if code := <-exited; code != 0 {
@@ -113,7 +115,9 @@ func TestMetricsPathFollowsTelemetry(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			exited := make(chan int)
 			var out bytes.Buffer
-			go func() { exited <- run(ctx, []string{"serve", "--config", cfg, "--port", strconv.Itoa(port)}, &out, &out) }()
+			go func() {
+				exited <- run(ctx, []string{"serve", "--config", cfg, "--port", strconv.Itoa(port)}, &out, &out)
+			}()
 			defer func() { cancel(); <-exited }()
 			url := fmt.Sprintf("http://127.0.0.1:%d", port)
 			deadline := time.Now().Add(10 * time.Second)
