@@ -3,7 +3,7 @@
 # It is idempotent: each tool lives under a versioned name and is skipped when present.
 # Only the Go module proxy and the npm registry are used (see TOOLCHAIN.md); no binary downloads.
 #
-# Usage: hack/install-tools.sh [all|test|envtest|gen|helm|kustomize|operator-sdk|npm|node]...
+# Usage: hack/install-tools.sh [all|test|envtest|gen|helm|kustomize|operator-sdk|npm|node|otelcol]...
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +20,8 @@ CONTROLLER_TOOLS_VERSION=v0.19.0
 KUSTOMIZE_VERSION=v5.7.1
 HELM_VERSION=v3.19.5
 OPERATOR_SDK_VERSION=v1.42.2
+# The test collector (hack/otelcol): collector core and contrib at one release.
+OTELCOL_VERSION=v0.165.0
 
 ENVTEST_DIR="$BIN/k8s/${K8S_VERSION}-linux-amd64"
 
@@ -110,6 +112,16 @@ install_envtest() {
   fi
 }
 
+# install_otelcol builds the OpenTelemetry Collector the telemetry tests send OTLP to
+# (upstream OTLP receiver + contrib file exporter) from its own module hack/otelcol,
+# whose go.mod pins every collector module at $OTELCOL_VERSION (~4 min on a cold cache).
+install_otelcol() {
+  local out="$BIN/otelcol-$OTELCOL_VERSION"
+  [ -x "$out" ] || { log "building otelcol $OTELCOL_VERSION (hack/otelcol)"
+    (cd "$ROOT/hack/otelcol" && go build -o "$out.tmp" . && mv "$out.tmp" "$out"); }
+  link "$out" otelcol
+}
+
 NODE_DIR="$BIN/node/${K8S_VERSION}-linux-amd64"
 COREDNS_VERSION=v1.15.0
 NODE_DEBS="containerd runc containernetworking-plugins iptables conntrack"
@@ -179,8 +191,9 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(test)
 for t in "${targets[@]}"; do
   case "$t" in
-    test) install_controller_gen; install_envtest; install_npm ;;
-    all) install_controller_gen; install_kustomize; install_envtest; install_npm; install_helm; install_operator_sdk ;;
+    test) install_controller_gen; install_envtest; install_npm; install_otelcol ;;
+    all) install_controller_gen; install_kustomize; install_envtest; install_npm; install_helm; install_operator_sdk; install_otelcol ;;
+    otelcol) install_otelcol ;;
     envtest) install_envtest ;;
     gen) install_controller_gen ;;
     kustomize) install_kustomize ;;

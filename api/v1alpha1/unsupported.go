@@ -89,7 +89,9 @@ func ConfigUnsupportedFields(prefix string, c *config.Config) []string {
 	f := []unsupported{
 		{".codeMode", c.CodeMode != nil},
 		{".audit", c.Audit != nil},
-		{".telemetry", c.Telemetry != nil},
+		// /metrics is served on the MCP port only.
+		{".telemetry.prometheusPort", c.Telemetry != nil && c.Telemetry.PrometheusPort != nil},
+		{".telemetry.metricsOnTransportPort", c.Telemetry != nil && c.Telemetry.MetricsOnTransportPort != nil && !*c.Telemetry.MetricsOnTransportPort},
 		{".rateLimiting", c.RateLimiting != nil},
 		{".passthroughHeaders", len(c.PassthroughHeaders) > 0},
 	}

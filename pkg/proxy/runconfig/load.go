@@ -130,6 +130,9 @@ func (c *Config) Validate() error {
 			}
 		}
 	}
+	if err := c.Telemetry.Validate(); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 

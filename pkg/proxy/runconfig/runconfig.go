@@ -4,7 +4,10 @@
 // they reach the proxy runner as environment variables named in the file.
 package runconfig
 
-import "github.com/mcp-operator/mcp-operator/pkg/auth/authconfig"
+import (
+	"github.com/mcp-operator/mcp-operator/pkg/auth/authconfig"
+	"github.com/mcp-operator/mcp-operator/pkg/telemetry"
+)
 
 // Config configures one proxy runner.
 type Config struct {
@@ -44,6 +47,9 @@ type Config struct {
 	// ProxyReadTimeout, when set (Go duration), bounds the wait for an HTTP or SSE
 	// upstream's response headers (MCPServer spec.proxyReadTimeout).
 	ProxyReadTimeout string `json:"proxyReadTimeout,omitempty"`
+	// Telemetry, when set, exports OpenTelemetry traces and metrics over OTLP
+	// (rendered from the MCPTelemetryConfig named in telemetryConfigRef).
+	Telemetry *telemetry.Config `json:"telemetry,omitempty"`
 }
 
 // Stdio locates the stdio stream: attach to Pod/Container, or run Command locally.

@@ -24,6 +24,7 @@ import (
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/runconfig"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/stdio"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/streamable"
+	"github.com/mcp-operator/mcp-operator/pkg/telemetry"
 )
 
 // Options configure a Runner beyond the config file.
@@ -55,6 +56,7 @@ type Runner struct {
 	metrics *metrics.Metrics
 	handler http.Handler
 	sec     *security
+	tel     *telemetry.Provider
 
 	bridge     *bridge.Bridge
 	streamable *streamable.Handler
@@ -73,6 +75,9 @@ func New(cfg *runconfig.Config, opts Options) (*Runner, error) {
 		return nil, fmt.Errorf("invalid configuration:\n%w", err)
 	}
 	r.sec = sec
+	if r.tel, err = telemetry.New(context.Background(), cfg.Telemetry); err != nil {
+		return nil, err
+	}
 	mcp, err := r.mcpHandler()
 	if err != nil {
 		return nil, err
@@ -87,7 +92,7 @@ func New(cfg *runconfig.Config, opts Options) (*Runner, error) {
 		mux.Handle(oidc.MetadataPath+"/", md)
 	}
 	for path, h := range mcp {
-		mux.Handle(path, r.metrics.Instrument(path, r.protect(h)))
+		mux.Handle(path, r.metrics.Instrument(path, r.tel.Middleware(r.protect(h))))
 	}
 	r.handler = mux
 	return r, nil
@@ -262,6 +267,12 @@ func (r *Runner) Run(ctx context.Context, l net.Listener) error {
 	waitReport()
 	stopBridge()
 	wg.Wait()
+	// Flush the spans and metrics still buffered; a bounded wait, as the pod is stopping.
+	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if terr := r.tel.Shutdown(tctx); terr != nil {
+		r.log.Warn("Telemetry flush failed", zap.Error(terr))
+	}
 	return err
 }
 

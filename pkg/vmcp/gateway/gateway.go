@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/mcp-operator/mcp-operator/pkg/auth"
+	"github.com/mcp-operator/mcp-operator/pkg/telemetry"
 	"github.com/mcp-operator/mcp-operator/pkg/version"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/authz"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/backend"
@@ -74,8 +75,9 @@ type Gateway struct {
 	posts      atomic.Int64 // MCP POST requests in flight
 	idents     identities   // identities of the HTTP requests being served
 	tracker    sessionTracker
-	fast       fastCalls // fast-path calls in flight
-	levels     logLevels // logging/setLevel of each client session
+	fast       fastCalls           // fast-path calls in flight
+	levels     logLevels           // logging/setLevel of each client session
+	tel        *telemetry.Provider // OTLP traces and metrics of /mcp (config telemetry)
 }
 
 // New builds a gateway; it contacts no backend until Start.
@@ -120,6 +122,9 @@ func New(o Options) (*Gateway, error) {
 	name := o.Config.Name
 	if name == "" {
 		name = "vmcp"
+	}
+	if err := g.startTelemetry(name); err != nil {
+		return nil, err
 	}
 	g.impl = &mcp.Implementation{Name: name, Version: Version}
 	g.server = mcp.NewServer(g.impl, g.serverOptions())
@@ -172,6 +177,7 @@ func (g *Gateway) Close() {
 	for _, b := range backends {
 		g.dropShared(b)
 	}
+	g.stopTelemetry()
 }
 
 // CloseSessions waits (up to a minute) until no MCP POST is in flight, then closes

@@ -130,12 +130,16 @@ func (g *Gateway) Handler(o HTTPOptions) http.Handler {
 		stateful.ServeHTTP(w, r)
 	})
 	mux := http.NewServeMux()
-	mux.Handle("/mcp", liftReadDeadline(auth.Middleware(o.Authenticator, "", g.idents.wrap(preserveIDs(mcpHandler)))))
+	// Telemetry is outermost so that its span covers authentication and the fast path.
+	mux.Handle("/mcp", g.tel.Middleware(liftReadDeadline(auth.Middleware(o.Authenticator, "", g.idents.wrap(preserveIDs(mcpHandler))))))
 	mux.HandleFunc("/health", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("/readyz", g.serveReady)
-	mux.Handle("/metrics", promhttp.HandlerFor(g.registry, promhttp.HandlerOpts{}))
+	if t := g.cfg.Telemetry; t == nil || deref(t.EnablePrometheusMetricsPath) {
+		// A telemetry section turns /metrics off unless enablePrometheusMetricsPath, as upstream.
+		mux.Handle("/metrics", promhttp.HandlerFor(g.registry, promhttp.HandlerOpts{}))
+	}
 	return o.Guard.Wrap(mux)
 }
 
