@@ -123,7 +123,7 @@ func New(o Options) (*Gateway, error) {
 	}
 	g.impl = &mcp.Implementation{Name: name, Version: Version}
 	g.server = mcp.NewServer(g.impl, g.serverOptions())
-	g.server.AddReceivingMiddleware(g.levelMiddleware, g.policyMiddleware)
+	g.server.AddReceivingMiddleware(g.attachMiddleware, g.levelMiddleware, g.policyMiddleware)
 	g.server.AddReceivingMiddleware(g.identityMiddleware) // outermost: discovery before the policy checks
 	g.routes.Store(&routeTable{})
 	g.ctx, g.cancel = context.WithCancel(context.Background())

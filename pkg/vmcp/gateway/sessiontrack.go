@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"context"
 	"net/http"
 	"sync"
 	"time"
@@ -71,11 +72,19 @@ func (t *sessionTracker) opened(sid string, r *http.Request) {
 	}
 }
 
-// attach makes ss findable by its id (from the SDK's InitializedHandler).
+// attach makes ss findable by its id, so the fast path can serve it. It runs
+// when initialize is answered (attachMiddleware), before the client can send
+// anything else: attached at notifications/initialized instead, a session's
+// first request raced the SDK's asynchronous handling of that notification
+// (its POST is answered 202 before the handler runs) and took the SDK path.
 func (t *sessionTracker) attach(ss *mcp.ServerSession) {
 	t.mu.Lock()
 	if t.byID == nil {
 		t.byID = map[string]*mcp.ServerSession{}
+	}
+	if t.byID[ss.ID()] == ss {
+		t.mu.Unlock()
+		return
 	}
 	t.byID[ss.ID()] = ss
 	t.mu.Unlock()
@@ -86,6 +95,20 @@ func (t *sessionTracker) attach(ss *mcp.ServerSession) {
 		delete(t.sessions, ss.ID())
 		t.mu.Unlock()
 	}()
+}
+
+// attachMiddleware attaches every session-based client session when its
+// initialize succeeds.
+func (g *Gateway) attachMiddleware(next mcp.MethodHandler) mcp.MethodHandler {
+	return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
+		res, err := next(ctx, method, req)
+		if method == "initialize" && err == nil {
+			if ss, ok := req.GetSession().(*mcp.ServerSession); ok && ss.ID() != "" {
+				g.tracker.attach(ss)
+			}
+		}
+		return res, err
+	}
 }
 
 func (t *sessionTracker) lookup(sid string) *mcp.ServerSession {
