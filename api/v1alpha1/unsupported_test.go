@@ -26,7 +26,7 @@ func TestUnsupportedFields(t *testing.T) {
 			want: []string{"spec.config.codeMode", "spec.config.outgoingAuth.default.obo"},
 		},
 		"proxy session storage": {
-			got: (&MCPRemoteProxySpec{SessionStorage: &SessionStorage{Provider: config.SessionStorageRedis, Address: "r:6379"}}).UnsupportedFields(),
+			got:  (&MCPRemoteProxySpec{SessionStorage: &SessionStorage{Provider: config.SessionStorageRedis, Address: "r:6379"}}).UnsupportedFields(),
 			want: []string{"spec.sessionStorage (provider redis)"},
 		},
 		"proxy memory sessions": {
