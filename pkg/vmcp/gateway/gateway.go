@@ -76,6 +76,8 @@ type Gateway struct {
 	tracker    sessionTracker
 	fast       fastCalls // fast-path calls in flight
 	levels     logLevels // logging/setLevel of each client session
+	// shared is the shared session storage (Redis); nil for memory.
+	shared *sharedSessions
 }
 
 // New builds a gateway; it contacts no backend until Start.
@@ -114,6 +116,9 @@ func New(o Options) (*Gateway, error) {
 		g.registry = prometheus.NewRegistry()
 	}
 	g.metrics = newMetrics(g.registry, g.set.longestTimeout(), own, g.clientSessionCount)
+	if g.shared, err = newShared(o.Config, g.set.idle); err != nil {
+		return nil, err
+	}
 	if err := g.enableOptimizer(); err != nil {
 		return nil, err
 	}
@@ -171,6 +176,9 @@ func (g *Gateway) Close() {
 	}
 	for _, b := range backends {
 		g.dropShared(b)
+	}
+	if g.shared != nil {
+		_ = g.shared.store.Close()
 	}
 }
 

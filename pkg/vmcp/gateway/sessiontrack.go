@@ -26,10 +26,14 @@ type tracked struct {
 	subject string // "" for anonymous
 	busy    int    // requests being served
 	last    time.Time
+	touched time.Time // last extension of the session in shared storage
 }
 
-func subjectOf(r *http.Request) string {
-	if id := auth.IdentityFrom(r.Context()); id != nil && !id.Anonymous {
+func subjectOf(r *http.Request) string { return subjectOfIdentity(auth.IdentityFrom(r.Context())) }
+
+// subjectOfIdentity is the owner a session of id records ("" for anonymous).
+func subjectOfIdentity(id *auth.Identity) string {
+	if id != nil && !id.Anonymous {
 		return id.Subject
 	}
 	return ""
@@ -61,15 +65,32 @@ func (t *sessionTracker) begin(sid string, r *http.Request) (end func(), ok bool
 }
 
 // opened records the session an initialize created, owned by r's identity.
-func (t *sessionTracker) opened(sid string, r *http.Request) {
+func (t *sessionTracker) opened(sid string, r *http.Request) { t.openedBy(sid, subjectOf(r)) }
+
+// openedBy records session sid, owned by subject.
+func (t *sessionTracker) openedBy(sid, subject string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.sessions == nil {
 		t.sessions = map[string]*tracked{}
 	}
 	if _, ok := t.sessions[sid]; !ok {
-		t.sessions[sid] = &tracked{subject: subjectOf(r), last: time.Now()}
+		now := time.Now()
+		t.sessions[sid] = &tracked{subject: subject, last: now, touched: now}
 	}
+}
+
+// touchDue reports whether session sid was last extended in shared storage
+// more than every ago, and if so counts it as extended now.
+func (t *sessionTracker) touchDue(sid string, every time.Duration) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	s := t.sessions[sid]
+	if s == nil || time.Since(s.touched) < every {
+		return false
+	}
+	s.touched = time.Now()
+	return true
 }
 
 // attach makes ss findable by its id, so the fast path can serve it. It runs
@@ -98,13 +119,18 @@ func (t *sessionTracker) attach(ss *mcp.ServerSession) {
 }
 
 // attachMiddleware attaches every session-based client session when its
-// initialize succeeds.
+// initialize succeeds, and records it in shared storage when there is one.
 func (g *Gateway) attachMiddleware(next mcp.MethodHandler) mcp.MethodHandler {
 	return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
 		res, err := next(ctx, method, req)
 		if method == "initialize" && err == nil {
 			if ss, ok := req.GetSession().(*mcp.ServerSession); ok && ss.ID() != "" {
 				g.tracker.attach(ss)
+				if g.shared != nil {
+					if err := g.saveSession(ctx, ss, res); err != nil {
+						return nil, err
+					}
+				}
 			}
 		}
 		return res, err
