@@ -106,6 +106,16 @@ type VirtualMCPServerValues struct {
 	CreateServiceAccount bool   `json:"createServiceAccount"`
 	// Env is extra env of the vmcp container: secrets by secretKeyRef, HTTP(S)_PROXY/NO_PROXY.
 	Env []corev1.EnvVar `json:"env,omitempty"`
+	// RedisCA mounts the CA of sessionStorage.tls.caCertSecretRef (empty Secret: none).
+	RedisCA SecretFileValues `json:"redisCA"`
+}
+
+// SecretFileValues mount one key of a Secret as File under MountPath.
+type SecretFileValues struct {
+	Secret    string `json:"secret"`
+	Key       string `json:"key"`
+	MountPath string `json:"mountPath"`
+	File      string `json:"file"`
 }
 
 // EmbeddingServerValues are the values of the embeddingserver chart.
