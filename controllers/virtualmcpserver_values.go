@@ -65,6 +65,9 @@ func resolveVMCPConfig(name string, spec v1alpha1.VirtualMCPServerSpec, in vmcpC
 	incoming, env, problems := vmcpIncomingAuth(spec.IncomingAuth, cfg.IncomingAuth, in.incoming)
 	cfg.IncomingAuth = incoming
 	res.env = append(res.env, env...)
+	var sessionEnv []corev1.EnvVar
+	cfg.SessionStorage, sessionEnv = sessionStorageConfig(name, spec.SessionStorage, cfg.SessionStorage)
+	res.env = append(res.env, sessionEnv...)
 	res.authProblems = append(res.authProblems, problems...)
 	res.configProblems = applyToolConfigs(cfg.Aggregation, in.toolConfigs)
 	res.compositeProblems = inlineCompositeTools(cfg, in.composites)
@@ -219,7 +222,7 @@ func buildVMCPValues(v *v1alpha1.VirtualMCPServer, spec v1alpha1.VirtualMCPServe
 	return helmcharts.VirtualMCPServerValues{
 		Image: opts.VMCPImage, Replicas: replicas, Config: string(data), ConfigHash: render.Hash(hashedConfig(cfg, ms)),
 		ServiceType: st, SessionAffinity: affinity, ServiceAccount: sa, CreateServiceAccount: createSA, Env: allEnv,
-		CABundleConfigMaps: members.CABundleConfigMaps(ms),
+		CABundleConfigMaps: members.CABundleConfigMaps(ms), RedisCA: redisCAValues(spec.SessionStorage),
 	}, nil
 }
 

@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"flag"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"os"
 	"path/filepath"
 	"strings"
@@ -64,6 +65,22 @@ spec:
   outgoingAuth:
     source: discovered
 `, in: vmcpConfigInputs{members: members.Usable(group), authConfigs: auth, toolConfigs: tools}},
+		// Two replicas sharing sessions on Redis: the password and CA come from Secrets
+		// (an env var and a volume), never the ConfigMap.
+		"redis-sessions": {manifest: `
+spec:
+  groupRef: {name: services}
+  incomingAuth: {type: anonymous}
+  replicas: 2
+  sessionAffinity: None
+  sessionStorage:
+    provider: redis
+    address: redis.team.svc:6379
+    db: 3
+    passwordRef: {name: redis-auth, key: password}
+    tls:
+      caCertSecretRef: {name: redis-tls, key: ca.pem}
+`, in: vmcpConfigInputs{members: members.Usable(group), authConfigs: auth}},
 		"inline": {manifest: `
 spec:
   groupRef: {name: services}
@@ -122,7 +139,12 @@ func TestVMCPConfigMapGolden(t *testing.T) {
 				t.Fatalf("rendered %d objects without the ConfigMap or Deployment", len(objs))
 			}
 			env, _, _ := unstructuredNested(dep.Object, "spec", "template", "spec", "containers")
-			got, err := yaml.Marshal(map[string]any{"configMap": cm.Object, "vmcpContainerEnv": env})
+			volumes, _, _ := unstructured.NestedFieldNoCopy(dep.Object, "spec", "template", "spec", "volumes")
+			containers, _, _ := unstructured.NestedSlice(dep.Object, "spec", "template", "spec", "containers")
+			mounts, _, _ := unstructured.NestedFieldNoCopy(containers[0].(map[string]any), "volumeMounts")
+			replicas, _, _ := unstructured.NestedFieldNoCopy(dep.Object, "spec", "replicas")
+			got, err := yaml.Marshal(map[string]any{"configMap": cm.Object, "vmcpContainerEnv": env,
+				"volumes": volumes, "vmcpVolumeMounts": mounts, "replicas": replicas})
 			if err != nil {
 				t.Fatal(err)
 			}

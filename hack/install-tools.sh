@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # install-tools.sh installs every tool the build and the tests need into bin/.
 # It is idempotent: each tool lives under a versioned name and is skipped when present.
-# Only the Go module proxy and the npm registry are used (see TOOLCHAIN.md); no binary downloads.
+# Only the Go module proxy, the npm registry and Debian apt (node, redis) are used (see
+# TOOLCHAIN.md); no binary downloads.
 #
-# Usage: hack/install-tools.sh [all|test|envtest|gen|helm|kustomize|operator-sdk|npm|node|otelcol]...
+# Usage: hack/install-tools.sh [all|test|envtest|gen|helm|kustomize|operator-sdk|npm|redis|node|otelcol]...
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,6 +23,7 @@ HELM_VERSION=v3.19.5
 OPERATOR_SDK_VERSION=v1.42.2
 # The test collector (hack/otelcol): collector core and contrib at one release.
 OTELCOL_VERSION=v0.165.0
+REDIS_DEB_VERSION=5:7.0.15-1~deb12u10
 
 ENVTEST_DIR="$BIN/k8s/${K8S_VERSION}-linux-amd64"
 
@@ -177,6 +179,20 @@ install_node() {
   fi
 }
 
+# install_redis installs redis-server from Debian (apt) when missing: the vmcp
+# session-storage tests start a real one on 127.0.0.1. A temporary policy-rc.d
+# keeps the package from starting a system-wide server on port 6379.
+install_redis() {
+  command -v redis-server >/dev/null && return 0
+  log "installing redis-server $REDIS_DEB_VERSION (apt)"
+  [ "$(id -u)" = 0 ] || { echo "install-tools.sh redis: root is needed for apt-get" >&2; return 1; }
+  local policy=/usr/sbin/policy-rc.d own=0
+  if [ ! -e $policy ]; then printf '#!/bin/sh\nexit 101\n' >$policy; chmod +x $policy; own=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "redis-server=$REDIS_DEB_VERSION" >/dev/null
+  [ $own = 0 ] || rm -f $policy
+}
+
 # install_npm installs the MCP servers and the conformance suite used by the tests
 # from the committed package-lock.json.
 install_npm() {
@@ -191,8 +207,8 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(test)
 for t in "${targets[@]}"; do
   case "$t" in
-    test) install_controller_gen; install_envtest; install_npm; install_otelcol ;;
-    all) install_controller_gen; install_kustomize; install_envtest; install_npm; install_helm; install_operator_sdk; install_otelcol ;;
+    test) install_controller_gen; install_envtest; install_npm; install_redis; install_otelcol ;;
+    all) install_controller_gen; install_kustomize; install_envtest; install_npm; install_redis; install_helm; install_operator_sdk; install_otelcol ;;
     otelcol) install_otelcol ;;
     envtest) install_envtest ;;
     gen) install_controller_gen ;;
@@ -200,6 +216,7 @@ for t in "${targets[@]}"; do
     helm) install_helm ;;
     operator-sdk) install_operator_sdk ;;
     npm) install_npm ;;
+    redis) install_redis ;;
     node) install_node; install_helm ;;
     *) echo "unknown target: $t" >&2; exit 2 ;;
   esac

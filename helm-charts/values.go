@@ -109,6 +109,16 @@ type VirtualMCPServerValues struct {
 	// CABundleConfigMaps are the ConfigMaps vmcp may get by name: the CA bundles of
 	// the group's MCPServerEntries (caBundleRef).
 	CABundleConfigMaps []string `json:"caBundleConfigMaps,omitempty"`
+	// RedisCA mounts the CA of sessionStorage.tls.caCertSecretRef (empty Secret: none).
+	RedisCA SecretFileValues `json:"redisCA"`
+}
+
+// SecretFileValues mount one key of a Secret as File under MountPath.
+type SecretFileValues struct {
+	Secret    string `json:"secret"`
+	Key       string `json:"key"`
+	MountPath string `json:"mountPath"`
+	File      string `json:"file"`
 }
 
 // EmbeddingServerValues are the values of the embeddingserver chart.

@@ -84,6 +84,13 @@ type MCPRemoteProxySpec struct {
 	// +optional
 	AllowPrivateEndpoint bool `json:"allowPrivateEndpoint,omitempty"`
 
+	// SessionStorage is where the proxy keeps client sessions: memory (the
+	// proxy's own behaviour) or redis. Redis is not built for the proxy yet:
+	// accepted, and reported on the resource with the Unsupported condition and a
+	// Warning event.
+	// +optional
+	SessionStorage *SessionStorage `json:"sessionStorage,omitempty"`
+
 	// AuthServerRef names the embedded OAuth authorization server configuration. Not built in
 	// this operator yet: accepted, and reported on the resource with the Unsupported condition
 	// and a Warning event.

@@ -47,6 +47,7 @@ func (s *MCPServerSpec) UnsupportedFields() []string {
 		{"spec.trustProxyHeaders", s.TrustProxyHeaders != nil && *s.TrustProxyHeaders},
 		{"spec.rateLimiting", s.RateLimiting != nil},
 		{"spec.volumes", len(s.Volumes) > 0},
+		{"spec.sessionStorage (provider redis)", s.SessionStorage.SharedSessions()},
 		{"spec.oidcConfigRef.scopes", s.OIDCConfigRef != nil && len(s.OIDCConfigRef.Scopes) > 0},
 	}
 	return setPaths(append(f, authzExtras("spec.authzConfig", s.AuthzConfig)...))
@@ -60,6 +61,7 @@ func (s *MCPRemoteProxySpec) UnsupportedFields() []string {
 		{"spec.endpointPrefix", s.EndpointPrefix != ""},
 		{"spec.trustProxyHeaders", s.TrustProxyHeaders != nil && *s.TrustProxyHeaders},
 		{"spec.oidcConfigRef.scopes", s.OIDCConfigRef != nil && len(s.OIDCConfigRef.Scopes) > 0},
+		{"spec.sessionStorage (provider redis)", s.SessionStorage.SharedSessions()},
 	}
 	return setPaths(append(f, authzExtras("spec.authzConfig", s.AuthzConfig)...))
 }

@@ -25,6 +25,13 @@ func TestUnsupportedFields(t *testing.T) {
 				OutgoingAuth: &config.OutgoingAuth{Default: &config.BackendAuthStrategy{OBO: &config.StrategyOBO{}}}}}).UnsupportedFields(),
 			want: []string{"spec.config.codeMode", "spec.config.outgoingAuth.default.obo"},
 		},
+		"proxy session storage": {
+			got:  (&MCPRemoteProxySpec{SessionStorage: &SessionStorage{Provider: config.SessionStorageRedis, Address: "r:6379"}}).UnsupportedFields(),
+			want: []string{"spec.sessionStorage (provider redis)"},
+		},
+		"proxy memory sessions": {
+			got: (&MCPServerSpec{Image: "x", SessionStorage: &SessionStorage{Provider: config.SessionStorageMemory}}).UnsupportedFields(),
+		},
 		"external auth type": {
 			got:  (&MCPExternalAuthConfigSpec{Type: "awsSts"}).UnsupportedFields(),
 			want: []string{"spec.awsSts"},

@@ -121,6 +121,7 @@ const (
 
 // VirtualMCPServerSpec is the desired state of a VirtualMCPServer.
 // +kubebuilder:validation:XValidation:rule="!(has(self.aggregation) && has(self.config) && has(self.config.aggregation))",message="spec.aggregation is the legacy form of spec.config.aggregation: set only spec.config.aggregation"
+// +kubebuilder:validation:XValidation:rule="!(has(self.sessionStorage) && has(self.config) && has(self.config.sessionStorage))",message="set only one of spec.sessionStorage and spec.config.sessionStorage (spec.sessionStorage takes the password and CA from Secrets)"
 // +kubebuilder:validation:XValidation:rule="!(has(self.operational) && has(self.config) && has(self.config.operational))",message="spec.operational is the legacy form of spec.config.operational: set only spec.config.operational"
 type VirtualMCPServerSpec struct {
 	// GroupRef names the MCPGroup whose members are the backends: {name: <group>}
@@ -178,6 +179,12 @@ type VirtualMCPServerSpec struct {
 	// +kubebuilder:default=ClientIP
 	// +optional
 	SessionAffinity SessionAffinity `json:"sessionAffinity,omitempty"`
+
+	// SessionStorage is where vmcp keeps client sessions: memory (default) or redis,
+	// shared by the replicas, so that a session continues on any replica and
+	// survives a restart. Rendered into config.sessionStorage (set only one).
+	// +optional
+	SessionStorage *SessionStorage `json:"sessionStorage,omitempty"`
 
 	// Config is the vmcp configuration (the same type as the vmcp config file):
 	// aggregation, operational settings, composite tools, static backends.

@@ -85,6 +85,12 @@ type Config struct {
 	// metrics.
 	// +optional
 	Telemetry *Telemetry `json:"telemetry,omitempty"`
+
+	// SessionStorage is where client sessions are kept: memory (the default; one
+	// replica's own) or redis (shared, so that replicas behind one Service serve
+	// each other's sessions and sessions survive a restart).
+	// +optional
+	SessionStorage *SessionStorage `json:"sessionStorage,omitempty"`
 }
 
 // Transport names how an MCP server is reached.

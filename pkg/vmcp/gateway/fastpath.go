@@ -599,6 +599,9 @@ func (g *Gateway) levelMiddleware(next mcp.MethodHandler) mcp.MethodHandler {
 				ss, _ := req.GetSession().(*mcp.ServerSession)
 				if ss != nil {
 					g.levels.m.Store(ss, p.Level) // deleted when the session ends (InitializedHandler)
+					if g.shared != nil {
+						go g.saveLevel(ss.ID(), p.Level)
+					}
 				}
 			}
 		}

@@ -78,6 +78,8 @@ type Gateway struct {
 	fast       fastCalls           // fast-path calls in flight
 	levels     logLevels           // logging/setLevel of each client session
 	tel        *telemetry.Provider // OTLP traces and metrics of /mcp (config telemetry)
+	// shared is the shared session storage (Redis); nil for memory.
+	shared *sharedSessions
 }
 
 // New builds a gateway; it contacts no backend until Start.
@@ -116,6 +118,9 @@ func New(o Options) (*Gateway, error) {
 		g.registry = prometheus.NewRegistry()
 	}
 	g.metrics = newMetrics(g.registry, g.set.longestTimeout(), own, g.clientSessionCount)
+	if g.shared, err = newShared(o.Config, g.set.idle); err != nil {
+		return nil, err
+	}
 	if err := g.enableOptimizer(); err != nil {
 		return nil, err
 	}
@@ -128,7 +133,7 @@ func New(o Options) (*Gateway, error) {
 	}
 	g.impl = &mcp.Implementation{Name: name, Version: Version}
 	g.server = mcp.NewServer(g.impl, g.serverOptions())
-	g.server.AddReceivingMiddleware(g.levelMiddleware, g.policyMiddleware)
+	g.server.AddReceivingMiddleware(g.attachMiddleware, g.levelMiddleware, g.policyMiddleware)
 	g.server.AddReceivingMiddleware(g.identityMiddleware) // outermost: discovery before the policy checks
 	g.routes.Store(&routeTable{})
 	g.ctx, g.cancel = context.WithCancel(context.Background())
@@ -178,6 +183,9 @@ func (g *Gateway) Close() {
 		g.dropShared(b)
 	}
 	g.stopTelemetry()
+	if g.shared != nil {
+		_ = g.shared.store.Close()
+	}
 }
 
 // CloseSessions waits (up to a minute) until no MCP POST is in flight, then closes

@@ -94,6 +94,9 @@ func (g *Gateway) Handler(o HTTPOptions) http.Handler {
 		DisableLocalhostProtection: true, MaxRequestBodyBytes: -1,
 	})
 	go g.tracker.expireLoop(o.SessionTimeout, g.ctx.Done())
+	if g.shared != nil {
+		go g.subscribeDeletions()
+	}
 	stateless := mcp.NewStreamableHTTPHandler(getServer, &mcp.StreamableHTTPOptions{
 		Stateless: true, DisableLocalhostProtection: true, MaxRequestBodyBytes: -1,
 	})
@@ -118,16 +121,31 @@ func (g *Gateway) Handler(o HTTPOptions) http.Handler {
 			stateful.ServeHTTP(&sessionIDRecorder{ResponseWriter: w, t: &g.tracker, r: r}, r)
 			return
 		}
+		if g.shared != nil && g.tracker.lookup(sid) == nil && !g.takeOver(w, r, sid) {
+			return
+		}
 		end, ok := g.tracker.begin(sid, r)
 		if !ok { // another identity's session: as unknown as any other id
 			http.Error(w, "session not found", http.StatusNotFound)
 			return
 		}
 		defer end()
+		if g.shared != nil {
+			g.touch(sid)
+		}
 		if r.Method == http.MethodPost && g.fastPath(w, r, sid) {
 			return
 		}
+		if g.shared != nil && g.serveTakenOver(w, r, sid) {
+			if r.Method == http.MethodDelete {
+				g.forget(sid)
+			}
+			return
+		}
 		stateful.ServeHTTP(w, r)
+		if g.shared != nil && r.Method == http.MethodDelete {
+			g.forget(sid)
+		}
 	})
 	mux := http.NewServeMux()
 	// Telemetry is outermost so that its span covers authentication and the fast path.

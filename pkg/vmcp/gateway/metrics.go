@@ -17,6 +17,8 @@ type metrics struct {
 	circuit  *prometheus.GaugeVec
 	healthy  *prometheus.GaugeVec
 	sessions *prometheus.GaugeVec
+	// takenOver counts client sessions this replica took over from shared storage.
+	takenOver prometheus.Counter
 }
 
 // latencyBuckets double from 0.5ms up to the longest configured backend
@@ -54,8 +56,10 @@ func newMetrics(reg prometheus.Registerer, longest time.Duration, ownRegistry bo
 			Help: "1 when the backend's capabilities are served (ready or degraded), else 0."}, []string{"backend"}),
 		sessions: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "vmcp_backend_sessions",
 			Help: "Open backend MCP sessions."}, []string{"backend"}),
+		takenOver: prometheus.NewCounter(prometheus.CounterOpts{Name: "vmcp_client_sessions_taken_over_total",
+			Help: "Client sessions started on another replica (or before a restart) that this replica resumed from shared session storage."}),
 	}
-	reg.MustRegister(m.requests, m.errors, m.latency, m.circuit, m.healthy, m.sessions,
+	reg.MustRegister(m.requests, m.errors, m.latency, m.circuit, m.healthy, m.sessions, m.takenOver,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "vmcp_client_sessions",
 			Help: "Open client MCP sessions."}, clientSessions))
 	if ownRegistry {

@@ -19,9 +19,6 @@ import (
 func (g *Gateway) serverOptions() *mcp.ServerOptions {
 	return &mcp.ServerOptions{
 		InitializedHandler: func(_ context.Context, r *mcp.InitializedRequest) {
-			if r.Session.ID() != "" {
-				g.tracker.attach(r.Session)
-			}
 			go func() { _ = r.Session.Wait(); g.levels.m.Delete(r.Session) }()
 		},
 		CompletionHandler:  g.complete,

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"context"
 	"net/http"
 	"sync"
 	"time"
@@ -25,10 +26,14 @@ type tracked struct {
 	subject string // "" for anonymous
 	busy    int    // requests being served
 	last    time.Time
+	touched time.Time // last extension of the session in shared storage
 }
 
-func subjectOf(r *http.Request) string {
-	if id := auth.IdentityFrom(r.Context()); id != nil && !id.Anonymous {
+func subjectOf(r *http.Request) string { return subjectOfIdentity(auth.IdentityFrom(r.Context())) }
+
+// subjectOfIdentity is the owner a session of id records ("" for anonymous).
+func subjectOfIdentity(id *auth.Identity) string {
+	if id != nil && !id.Anonymous {
 		return id.Subject
 	}
 	return ""
@@ -60,22 +65,47 @@ func (t *sessionTracker) begin(sid string, r *http.Request) (end func(), ok bool
 }
 
 // opened records the session an initialize created, owned by r's identity.
-func (t *sessionTracker) opened(sid string, r *http.Request) {
+func (t *sessionTracker) opened(sid string, r *http.Request) { t.openedBy(sid, subjectOf(r)) }
+
+// openedBy records session sid, owned by subject.
+func (t *sessionTracker) openedBy(sid, subject string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.sessions == nil {
 		t.sessions = map[string]*tracked{}
 	}
 	if _, ok := t.sessions[sid]; !ok {
-		t.sessions[sid] = &tracked{subject: subjectOf(r), last: time.Now()}
+		now := time.Now()
+		t.sessions[sid] = &tracked{subject: subject, last: now, touched: now}
 	}
 }
 
-// attach makes ss findable by its id (from the SDK's InitializedHandler).
+// touchDue reports whether session sid was last extended in shared storage
+// more than every ago, and if so counts it as extended now.
+func (t *sessionTracker) touchDue(sid string, every time.Duration) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	s := t.sessions[sid]
+	if s == nil || time.Since(s.touched) < every {
+		return false
+	}
+	s.touched = time.Now()
+	return true
+}
+
+// attach makes ss findable by its id, so the fast path can serve it. It runs
+// when initialize is answered (attachMiddleware), before the client can send
+// anything else: attached at notifications/initialized instead, a session's
+// first request raced the SDK's asynchronous handling of that notification
+// (its POST is answered 202 before the handler runs) and took the SDK path.
 func (t *sessionTracker) attach(ss *mcp.ServerSession) {
 	t.mu.Lock()
 	if t.byID == nil {
 		t.byID = map[string]*mcp.ServerSession{}
+	}
+	if t.byID[ss.ID()] == ss {
+		t.mu.Unlock()
+		return
 	}
 	t.byID[ss.ID()] = ss
 	t.mu.Unlock()
@@ -86,6 +116,25 @@ func (t *sessionTracker) attach(ss *mcp.ServerSession) {
 		delete(t.sessions, ss.ID())
 		t.mu.Unlock()
 	}()
+}
+
+// attachMiddleware attaches every session-based client session when its
+// initialize succeeds, and records it in shared storage when there is one.
+func (g *Gateway) attachMiddleware(next mcp.MethodHandler) mcp.MethodHandler {
+	return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
+		res, err := next(ctx, method, req)
+		if method == "initialize" && err == nil {
+			if ss, ok := req.GetSession().(*mcp.ServerSession); ok && ss.ID() != "" {
+				g.tracker.attach(ss)
+				if g.shared != nil {
+					if err := g.saveSession(ctx, ss, res); err != nil {
+						return nil, err
+					}
+				}
+			}
+		}
+		return res, err
+	}
 }
 
 func (t *sessionTracker) lookup(sid string) *mcp.ServerSession {
