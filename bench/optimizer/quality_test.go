@@ -30,7 +30,7 @@ func TestQualityDoesNotRegress(t *testing.T) {
 	for _, part := range []struct {
 		heldOut  bool
 		at1, at5 float64
-	}{{false, 0.62, 0.90}, {true, 0.66, 0.87}} {
+	}{{false, 0.68, 0.93}, {true, 0.76, 0.91}} {
 		q := evaluate(ctx, ix, qs, part.heldOut)
 		if q.n < 60 {
 			t.Errorf("held-out=%v: only %d tasks", part.heldOut, q.n)

@@ -7,8 +7,11 @@ import "strings"
 // general software English, not tuned to any one server: a task says "fetch",
 // "grab" or "retrieve" where a tool says "get"; "folder" where it says
 // "directory". A group's words expand each other at query time (see expand).
-var synonymGroups = []string{
-	// actions
+var synonymGroups = append(actionSynonyms, objectSynonyms...)
+
+// actionSynonyms are the groups of actions a tool's name says; each is one
+// bit of actionGroups.
+var actionSynonyms = []string{
 	"get fetch retrieve obtain read show view display grab look inspect see",
 	"list enumerate browse all show",
 	"create make new add generate build produce",
@@ -42,7 +45,11 @@ var synonymGroups = []string{
 	"undo revert reset rollback",
 	"count sum total add",
 	"evaluate eval javascript script js",
-	// objects
+}
+
+// objectSynonyms are the groups of objects, and general English added after
+// reading the misses of the dev part (held-out tasks are not looked at).
+var objectSynonyms = []string{
 	"file document",
 	"directory folder dir",
 	"repository repo project",
@@ -97,8 +104,7 @@ var synonymGroups = []string{
 	"feedback review rating",
 	"block paragraph content",
 	"size bytes",
-	// general English for the same actions, added after reading the misses
-	// of the dev part (held-out tasks are not looked at)
+	// general English for the same actions
 	"delete forget",
 	"create remember memorize",
 	"close shut",
@@ -173,10 +179,10 @@ type concept []alternative
 
 // expand analyses a query into concepts: each distinct term of the text, with
 // its synonyms at expandWeight.
-func expand(text string) []concept {
+func expand(text string, known func(string) bool) []concept {
 	seen := map[string]bool{}
 	var out []concept
-	for _, t := range terms(text) {
+	for _, t := range queryTerms(text, known) {
 		if seen[t] {
 			continue
 		}
@@ -186,4 +192,38 @@ func expand(text string) []concept {
 		out = append(out, c)
 	}
 	return out
+}
+
+// actionGroups maps a stemmed action word to one bit per action group it is
+// in (at most 64 groups).
+var actionGroups = buildActionGroups(actionSynonyms)
+
+func buildActionGroups(groups []string) map[string]uint64 {
+	out := map[string]uint64{}
+	for i, g := range groups {
+		for _, w := range strings.Fields(g) {
+			out[stem(w)] |= 1 << uint(i)
+		}
+	}
+	return out
+}
+
+// readActions are the action groups of reading: get, list, search.
+var readActions = actionGroups[stem("get")] | actionGroups[stem("list")] | actionGroups[stem("search")]
+
+// questions are the words a question starts with.
+var questions = toSet("what which how who whom whose when where why is are was were does do did has have can")
+
+// queryActions are the action groups a task asks for: those of its words,
+// and reading when it is a question ("which searches are active" asks to
+// list them, not to stop one).
+func queryActions(text string, concepts []concept) uint64 {
+	var a uint64
+	for _, c := range concepts {
+		a |= actionGroups[c[0].term]
+	}
+	if ws := words(text); len(ws) > 0 && questions[ws[0]] {
+		a |= readActions
+	}
+	return a
 }
