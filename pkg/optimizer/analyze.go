@@ -102,10 +102,17 @@ func terms(text string) []string {
 
 // queryTerms turns a task into terms: like terms, but a run that joins
 // several words counts once, as the whole run when the index knows it (a
-// task's "GitHub" is one word, not "git" and "hub"), else as its words.
+// task's "GitHub" is one word, not "git" and "hub"), else as its words; and a
+// number is the word "number".
 func queryTerms(text string, known func(string) bool) []string {
 	var out []string
 	for _, tk := range tokens(text) {
+		if isNumber(tk.joined) {
+			// A task's number is an argument: it says only that the tool
+			// takes a number ("add 3 and 4", "issue 17").
+			out = append(out, "number")
+			continue
+		}
 		if len(tk.parts) > 1 {
 			if t := term(tk.joined); t != "" && known(t) {
 				out = append(out, t)

@@ -114,6 +114,7 @@ func TestQueryTermsUseJoinedRunsTheIndexKnows(t *testing.T) {
 		"open an issue on GitHub": {"open", stem("issue"), "github"},
 		// An identifier the index lacks as a whole counts by its words.
 		"call getFileContents": {"call", "get", "file", stem("contents")},
+		"add 3 and 4":          {"add", "number", "number"},
 	} {
 		if got := queryTerms(in, known); !cmp.Equal(got, want) {
 			t.Errorf("queryTerms(%q) = %v, want %v", in, got, want)
