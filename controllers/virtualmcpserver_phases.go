@@ -101,6 +101,7 @@ func (r *VirtualMCPServerReconciler) resolveConfig(ctx context.Context, s *vmcpS
 	okRefs := setProblemsCondition(conds, v1alpha1.ConditionCompositeToolRefsValidated, res.compositeProblems, compositeOKMessage(s.spec), gen)
 	okValid := setProblemsCondition(conds, v1alpha1.ConditionValid, res.configProblems, "the vmcp configuration is valid", gen)
 	setBackendAuthCondition(conds, res.excluded, gen)
+	setSemanticSearchCondition(conds, s.spec, in.embedding, gen)
 	if !okAuth || !okRefs || !okValid {
 		s.stop = true
 		return nil
