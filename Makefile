@@ -149,8 +149,8 @@ devcluster:
 	go build -o $(DEVCLUSTER) ./cmd/devcluster
 
 .PHONY: images
-images: devcluster ## Build the image tarballs (manager, vmcp, proxyrunner, pause, npm MCP servers; needs node_modules from make tools) into bin/images without Docker.
-	$(STATIC_GO_BUILD) -o $(IMAGES_DIR)/build/ ./cmd/manager ./cmd/vmcp ./cmd/proxyrunner ./hack/pause
+images: devcluster ## Build the image tarballs (manager, vmcp, proxyrunner, optimizer, pause, npm MCP servers; needs node_modules from make tools) into bin/images without Docker.
+	$(STATIC_GO_BUILD) -o $(IMAGES_DIR)/build/ ./cmd/manager ./cmd/vmcp ./cmd/proxyrunner ./cmd/optimizer ./hack/pause
 	$(DEVCLUSTER) images --binaries $(IMAGES_DIR)/build --out $(IMAGES_DIR)
 
 .PHONY: cluster-up
