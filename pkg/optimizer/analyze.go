@@ -229,7 +229,10 @@ done have has had having i me my mine we us our you your he she they them their 
 whom whose when where why how can could would should will shall may might must want wants need needs
 please some any each every also just only very really via using use within without up out over
 under again let lets like me tell give one thing things something stuff
-called named currently right now`)
+called named currently right now
+another other others same own more most few both either neither nor not no yet still already ever even too
+because until while against between through during before after above below down off further once doing
+myself ourselves yourself yourselves themselves itself himself herself hers ours yours theirs`)
 
 func toSet(s string) map[string]bool {
 	m := map[string]bool{}
