@@ -149,8 +149,8 @@ devcluster:
 	go build -o $(DEVCLUSTER) ./cmd/devcluster
 
 .PHONY: images
-images: devcluster ## Build the image tarballs (manager, vmcp, proxyrunner, pause, npm MCP servers; needs node_modules from make tools) into bin/images without Docker.
-	$(STATIC_GO_BUILD) -o $(IMAGES_DIR)/build/ ./cmd/manager ./cmd/vmcp ./cmd/proxyrunner ./hack/pause
+images: devcluster ## Build the image tarballs (manager, vmcp, proxyrunner, optimizer, pause, npm MCP servers; needs node_modules from make tools) into bin/images without Docker.
+	$(STATIC_GO_BUILD) -o $(IMAGES_DIR)/build/ ./cmd/manager ./cmd/vmcp ./cmd/proxyrunner ./cmd/optimizer ./hack/pause
 	$(DEVCLUSTER) images --binaries $(IMAGES_DIR)/build --out $(IMAGES_DIR)
 
 .PHONY: cluster-up
@@ -167,7 +167,9 @@ cluster-down: devcluster ## Stop the node and remove everything it made.
 CLUSTER_TEST_TIMEOUT ?= 40m
 # TestSSEMCPServer is a known failure on the real node (see its doc comment): skipped here
 # and reported, never silently; run it with `make test-cluster RUN=TestSSEMCPServer CLUSTER_SKIP=`.
-CLUSTER_SKIP ?= TestSSEMCPServer|TestDemo
+# TestOptimizerQuickStart is new and has not run on a node yet: skipped until it has
+# (`make test-cluster RUN=TestOptimizerQuickStart CLUSTER_SKIP=`), then drop it from here.
+CLUSTER_SKIP ?= TestSSEMCPServer|TestDemo|TestOptimizerQuickStart
 .PHONY: test-cluster
 test-cluster: tools-node images ## End-to-end scenarios on a real node, the operator installed by helm as a pod (test/cluster).
 	go vet -tags cluster ./test/cluster

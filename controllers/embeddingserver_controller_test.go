@@ -42,6 +42,9 @@ spec:
 	if c := conditions.Get(v.Status.Conditions, v1alpha1.ConditionValid); c == nil || !strings.Contains(c.Message, `EmbeddingServer "emb" not found`) {
 		t.Errorf("Valid condition %+v", c)
 	}
+	if c := conditions.Get(v.Status.Conditions, v1alpha1.ConditionSemanticSearchAvailable); c == nil || c.Status != metav1.ConditionFalse || c.Reason != v1alpha1.ReasonNotFound {
+		t.Errorf("SemanticSearchAvailable condition %+v", c)
+	}
 
 	createYAML(t, ns, `
 metadata: {name: emb}
@@ -100,6 +103,7 @@ spec:
 		}
 		return nil
 	})
+	waitVMCP(t, ns, "opt", "semantic search down while the EmbeddingServer is not ready", semanticSearch(metav1.ConditionFalse, v1alpha1.ReasonNotReady))
 	eventually(t, "mark StatefulSet ready", func() error {
 		s := &appsv1.StatefulSet{}
 		if err := get(ns, "emb", s); err != nil {
@@ -116,6 +120,8 @@ spec:
 		return nil
 	})
 
+	waitVMCP(t, ns, "opt", "semantic search up once the EmbeddingServer is ready", semanticSearch(metav1.ConditionTrue, v1alpha1.ReasonReady))
+
 	// The VirtualMCPServer now gets the URL in its optimizer config.
 	eventually(t, "vmcp config wired", func() error {
 		cm := &corev1.ConfigMap{}
@@ -130,6 +136,16 @@ spec:
 		}
 		return nil
 	})
+}
+
+// semanticSearch checks a VirtualMCPServer's SemanticSearchAvailable condition.
+func semanticSearch(status metav1.ConditionStatus, reason string) func(*v1alpha1.VirtualMCPServer) error {
+	return func(v *v1alpha1.VirtualMCPServer) error {
+		if c := conditions.Get(v.Status.Conditions, v1alpha1.ConditionSemanticSearchAvailable); c == nil || c.Status != status || c.Reason != reason {
+			return fmt.Errorf("SemanticSearchAvailable is %+v, want %s %s", c, status, reason)
+		}
+		return nil
+	}
 }
 
 func waitEmbedding(t *testing.T, ns, name string, check func(*v1alpha1.EmbeddingServer) error) {

@@ -79,7 +79,7 @@ func (r *VirtualMCPServerReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&v1alpha1.MCPAuthzConfig{}, mapByIndex(r.Client, list, IndexAuthzConfigRef), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&v1alpha1.MCPExternalAuthConfig{}, r.mapAuthConfigToVMCPs(), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&v1alpha1.VirtualMCPCompositeToolDefinition{}, mapByIndex(r.Client, list, IndexCompositeToolRef), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
-		Watches(&v1alpha1.EmbeddingServer{}, mapByIndex(r.Client, list, IndexEmbeddingServerRef), builder.WithPredicates(existenceChanged())).
+		Watches(&v1alpha1.EmbeddingServer{}, mapByIndex(r.Client, list, IndexEmbeddingServerRef), builder.WithPredicates(embeddingReadinessChanged())).
 		WithOptions(controller.Options{MaxConcurrentReconciles: r.Options.workers()})
 	for _, k := range ChildKinds() {
 		b = b.Owns(k)

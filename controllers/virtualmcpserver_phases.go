@@ -102,6 +102,7 @@ func (r *VirtualMCPServerReconciler) resolveConfig(ctx context.Context, s *vmcpS
 	okRefs := setProblemsCondition(conds, v1alpha1.ConditionCompositeToolRefsValidated, res.compositeProblems, compositeOKMessage(s.spec), gen)
 	okValid := setProblemsCondition(conds, v1alpha1.ConditionValid, res.configProblems, "the vmcp configuration is valid", gen)
 	setBackendAuthCondition(conds, res.excluded, gen)
+	setSemanticSearchCondition(conds, s.spec, in.embedding, gen)
 	if !okAuth && in.incoming.missing {
 		// A user ConfigMap is not watched: look again on a timer, as for MCPServer.
 		ctrl.LoggerFrom(ctx).V(1).Info("Incoming auth references a missing object; checking again later", "problem", in.incoming.problem())

@@ -44,6 +44,13 @@ const (
 	// and authzConfig (including the ConfigMaps they name) resolved; when False the proxy
 	// is not rendered, so it never runs without the auth its resource asks for.
 	ConditionIncomingAuthValidated = "IncomingAuthValidated"
+	// ConditionSemanticSearchAvailable: a VirtualMCPServer's optimizer has its
+	// embedding service. False while the EmbeddingServer of embeddingServerRef
+	// is missing or has no ready replica: find_tool then answers by keyword
+	// only (vmcp's metric vmcp_optimizer_semantic_available says the same from
+	// inside). Unknown for an embeddingService URL the operator does not run.
+	// It never fails the VirtualMCPServer: keyword search still serves.
+	ConditionSemanticSearchAvailable = "SemanticSearchAvailable"
 )
 
 // Condition reasons. Few and meaningful: the message carries the detail.
@@ -58,6 +65,8 @@ const (
 	ReasonLegacyForm    = "LegacyForm"
 	ReasonApplyFailed   = "ApplyFailed"
 	ReasonCapped        = "Capped"
+	// ReasonExternal: the state is that of a service outside the operator's view.
+	ReasonExternal = "External"
 	// ReasonPodNotStarting: a pod's container cannot start (image not pullable, config
 	// error, crash loop); the message carries the kubelet's reason.
 	ReasonPodNotStarting = "PodNotStarting"

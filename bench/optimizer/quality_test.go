@@ -9,7 +9,8 @@ import (
 // TestQualityDoesNotRegress guards the search quality measured by the
 // benchmark: the floors are a little below what the engine scores now
 // (bench/optimizer prints the figures), so a change that makes the ranking
-// worse fails here. They are not the targets, which it does not meet.
+// worse fails here. They are not the targets (recall@1 0.75 and
+// recall@5 0.95 on the held-out part): recall@5 is still below its target.
 func TestQualityDoesNotRegress(t *testing.T) {
 	if err := os.Chdir("../.."); err != nil {
 		t.Fatal(err)
@@ -30,7 +31,7 @@ func TestQualityDoesNotRegress(t *testing.T) {
 	for _, part := range []struct {
 		heldOut  bool
 		at1, at5 float64
-	}{{false, 0.62, 0.90}, {true, 0.66, 0.87}} {
+	}{{false, 0.74, 0.94}, {true, 0.78, 0.90}} {
 		q := evaluate(ctx, ix, qs, part.heldOut)
 		if q.n < 60 {
 			t.Errorf("held-out=%v: only %d tasks", part.heldOut, q.n)

@@ -18,11 +18,13 @@ import (
 // "latest", so the kubelet's default pull policy (IfNotPresent) uses the imported image.
 const ImageTag = "dev"
 
-// staticImages are the Go binaries of the Dockerfile, plus the pod sandbox image.
+// staticImages are the Go binaries of the Dockerfile the node's tests run, plus the pod
+// sandbox image.
 var staticImages = []struct{ name, ref string }{
 	{"manager", "ghcr.io/mcp-operator/manager:" + ImageTag},
 	{"vmcp", "ghcr.io/mcp-operator/vmcp:" + ImageTag},
 	{"proxyrunner", "ghcr.io/mcp-operator/proxyrunner:" + ImageTag},
+	{"optimizer", "ghcr.io/mcp-operator/optimizer:" + ImageTag}, // the seed's Quick Start (test/cluster/optimizer_test.go)
 	{"pause", devcluster.PauseImage},
 }
 

@@ -5,19 +5,34 @@ import (
 	"unicode"
 )
 
-// words splits text into lower-case words: on every rune that is not a letter
-// or digit, and inside identifiers on camelCase and letter/digit boundaries
-// (getHTTPResponse2 → get http response 2), so tool names written as
-// snake_case, kebab-case, dotted or camelCase all yield the same words.
-func words(text string) []string {
-	var out []string
+// token is one run of letters and digits in a text: the whole run in lower
+// case and its words (more than one when an identifier joins them).
+type token struct {
+	joined string
+	parts  []string
+}
+
+// tokens splits text on every rune that is not a letter or digit, and each
+// run into words on camelCase and letter/digit boundaries (getHTTPResponse2 →
+// get http response 2), so tool names written as snake_case, kebab-case,
+// dotted or camelCase all yield the same words.
+func tokens(text string) []token {
+	var out []token
 	rs := []rune(text)
-	start := -1
-	flush := func(end int) {
-		if start >= 0 && end > start {
-			out = append(out, strings.ToLower(string(rs[start:end])))
+	start, wordStart := -1, -1
+	var parts []string
+	flushWord := func(end int) {
+		if wordStart >= 0 && end > wordStart {
+			parts = append(parts, strings.ToLower(string(rs[wordStart:end])))
 		}
-		start = -1
+		wordStart = -1
+	}
+	flush := func(end int) {
+		flushWord(end)
+		if start >= 0 && end > start {
+			out = append(out, token{joined: strings.ToLower(string(rs[start:end])), parts: parts})
+		}
+		start, parts = -1, nil
 	}
 	for i, r := range rs {
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
@@ -25,38 +40,90 @@ func words(text string) []string {
 			continue
 		}
 		if start < 0 {
-			start = i
+			start, wordStart = i, i
 			continue
 		}
 		prev := rs[i-1]
 		switch {
 		case unicode.IsLower(prev) && unicode.IsUpper(r):
-			flush(i)
-			start = i
+			flushWord(i)
+			wordStart = i
 		case unicode.IsUpper(prev) && unicode.IsUpper(r) && i+1 < len(rs) && unicode.IsLower(rs[i+1]):
 			// HTTPResponse: the last capital starts the next word.
-			flush(i)
-			start = i
+			flushWord(i)
+			wordStart = i
 		case unicode.IsDigit(prev) != unicode.IsDigit(r):
-			flush(i)
-			start = i
+			flushWord(i)
+			wordStart = i
 		}
 	}
 	flush(len(rs))
 	return out
 }
 
-// terms turns text into index terms: words without stop words, stemmed.
+// words is the words of text in order (see tokens).
+func words(text string) []string {
+	var out []string
+	for _, t := range tokens(text) {
+		out = append(out, t.parts...)
+	}
+	return out
+}
+
+// term is the index term of one word, or "" for a word that carries nothing.
+func term(w string) string {
+	if stopWords[w] || isNumber(w) {
+		// Numbers in a task are its arguments (issue 17, 5 replicas),
+		// never what tells one tool from another.
+		return ""
+	}
+	return stem(w)
+}
+
+// terms turns text into index terms: its words without stop words, stemmed,
+// and for a run that joins several words (GitHub, getFileContents, k8s) the
+// whole run as well, so a task that writes it as one word finds it.
 func terms(text string) []string {
-	ws := words(text)
-	out := ws[:0]
-	for _, w := range ws {
-		if stopWords[w] || isNumber(w) {
-			// Numbers in a task are its arguments (issue 17, 5 replicas),
-			// never what tells one tool from another.
+	var out []string
+	for _, tk := range tokens(text) {
+		for _, w := range tk.parts {
+			if t := term(w); t != "" {
+				out = append(out, t)
+			}
+		}
+		if len(tk.parts) > 1 {
+			if t := term(tk.joined); t != "" {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+// queryTerms turns a task into terms: like terms, but a run that joins
+// several words counts once, as the whole run when the index knows it (a
+// task's "GitHub" is one word, not "git" and "hub"), else as its words; and a
+// number is the word "number".
+func queryTerms(text string, known func(string) bool) []string {
+	var out []string
+	for _, tk := range tokens(text) {
+		if isNumber(tk.joined) {
+			// A task's number is an argument: it says only that the tool
+			// takes a number ("add 3 and 4", "issue 17").
+			out = append(out, "number")
 			continue
 		}
-		out = append(out, stem(w))
+		if len(tk.parts) > 1 {
+			if t := term(tk.joined); t != "" && known(t) {
+				out = append(out, t)
+				continue
+			}
+		}
+		for _, w := range tk.parts {
+			if t := term(w); t != "" {
+				out = append(out, t)
+			}
+		}
 	}
 	return out
 }
@@ -162,7 +229,10 @@ done have has had having i me my mine we us our you your he she they them their 
 whom whose when where why how can could would should will shall may might must want wants need needs
 please some any each every also just only very really via using use within without up out over
 under again let lets like me tell give one thing things something stuff
-called named currently right now`)
+called named currently right now
+another other others same own more most few both either neither nor not no yet still already ever even too
+because until while against between through during before after above below down off further once doing
+myself ourselves yourself yourselves themselves itself himself herself hers ours yours theirs`)
 
 func toSet(s string) map[string]bool {
 	m := map[string]bool{}

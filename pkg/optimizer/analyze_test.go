@@ -60,7 +60,7 @@ func TestTermsDropStopWordsAndNumbers(t *testing.T) {
 }
 
 func TestExpandWeightsSynonyms(t *testing.T) {
-	cs := expand("remove folder")
+	cs := expand("remove folder", func(string) bool { return true })
 	if len(cs) != 2 {
 		t.Fatalf("concepts = %v", cs)
 	}
@@ -95,6 +95,44 @@ func TestLeadSentence(t *testing.T) {
 	} {
 		if got := leadSentence(in); got != want {
 			t.Errorf("leadSentence(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestTermsKeepJoinedRuns(t *testing.T) {
+	got := terms("Search GitHub with getFileContents on k8s")
+	want := []string{stem("search"), "git", "hub", "github", "get", "file", stem("contents"), stem("getfilecontents"), "k", "s", "k8s"}
+	if !cmp.Equal(got, want) {
+		t.Errorf("terms = %v, want %v", got, want)
+	}
+}
+
+func TestQueryTermsUseJoinedRunsTheIndexKnows(t *testing.T) {
+	known := func(t string) bool { return t == "github" }
+	for in, want := range map[string][]string{
+		// GitHub is one word in a task, not "git" and "hub".
+		"open an issue on GitHub": {"open", stem("issue"), "github"},
+		// An identifier the index lacks as a whole counts by its words.
+		"call getFileContents": {"call", "get", "file", stem("contents")},
+		"add 3 and 4":          {"add", "number", "number"},
+	} {
+		if got := queryTerms(in, known); !cmp.Equal(got, want) {
+			t.Errorf("queryTerms(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+func TestQueryActions(t *testing.T) {
+	for _, c := range []struct {
+		task string
+		want uint64
+	}{
+		{"delete the folder", actionGroups[stem("delete")]},
+		{"which searches are active", readActions | actionGroups[stem("search")]},
+		{"the folder of reports", 0},
+	} {
+		if got := queryActions(c.task, expand(c.task, func(string) bool { return true })); got != c.want {
+			t.Errorf("queryActions(%q) = %b, want %b", c.task, got, c.want)
 		}
 	}
 }

@@ -34,7 +34,10 @@ type FieldWeights struct {
 // in its description, and parameter text lowest: names are short and say what
 // the tool does; the first sentence of a description (Lead) says it again in
 // words; the rest of it, and the parameters, also say what it does not do.
-var DefaultFieldWeights = FieldWeights{Name: 4, Server: 2, Lead: 2, Description: 0.5, ParamName: 0.3, ParamDescription: 0.1}
+// The server's name is scored apart from the fields, by its idf among the
+// servers (among the tools, a big server's name would be a common word):
+// Server is what a match counts per unit of that idf.
+var DefaultFieldWeights = FieldWeights{Name: 4, Server: 0.5, Lead: 2, Description: 0.5, ParamName: 0.3, ParamDescription: 0.1}
 
 // BM25 parameters: k1 saturates term frequency; b is per field, low for the
 // short name and server fields, where length says little.
@@ -91,6 +94,19 @@ type snapshot struct {
 	postings map[string][]posting
 	idf      map[string]float64
 	vecs     [][]float32 // per doc, nil when not (yet) embedded
+	actions  []uint64    // per doc, the action groups its name says (see actionGroups)
+	// servers are the terms of server names, each with the docs of the
+	// servers that carry it and its idf among servers; serverWeight is
+	// what a match counts per unit of that idf.
+	servers      map[string]serverTerm
+	serverWeight float64
+}
+
+// serverTerm is one term of server names: the docs of the servers whose name
+// has it (docs are ordered by server, so one range per server).
+type serverTerm struct {
+	ranges [][2]int32
+	idf    float64
 }
 
 // New returns an empty index.
@@ -260,15 +276,23 @@ func (ix *Index) publishLocked() {
 		postings: map[string][]posting{},
 		idf:      map[string]float64{},
 		vecs:     make([][]float32, len(docs)),
+		actions:  make([]uint64, len(docs)),
 	}
+	s.servers, s.serverWeight = serverTerms(docs), ix.weights[fieldServer]
 	for i, d := range docs {
 		s.keys[i] = d.key
 		s.vecs[i] = ix.vectors.get(d.hash)
 		for term, tf := range d.tf {
+			if tf[fieldName] > 0 {
+				s.actions[i] |= actionGroups[term]
+			}
 			var w float64
 			for f := field(0); f < numFields; f++ {
 				if tf[f] == 0 {
 					continue
+				}
+				if f == fieldServer {
+					continue // scored apart, by s.servers
 				}
 				norm := 1 - fieldB[f] + fieldB[f]*float64(d.length[f])/avg[f]
 				w += ix.weights[f] * float64(tf[f]) / norm
@@ -294,4 +318,35 @@ func leadSentence(desc string) string {
 		}
 	}
 	return desc
+}
+
+// serverTerms indexes the server-name terms of docs (sorted by server).
+func serverTerms(docs []*analyzed) map[string]serverTerm {
+	out := map[string]serverTerm{}
+	servers := 0
+	for i := 0; i < len(docs); {
+		j := i
+		for j < len(docs) && docs[j].key.Server == docs[i].key.Server {
+			j++
+		}
+		servers++
+		seen := map[string]bool{}
+		for _, t := range terms(docs[i].key.Server) {
+			if seen[t] {
+				continue
+			}
+			seen[t] = true
+			st := out[t]
+			st.ranges = append(st.ranges, [2]int32{int32(i), int32(j)})
+			out[t] = st
+		}
+		i = j
+	}
+	n := float64(servers)
+	for t, st := range out {
+		df := float64(len(st.ranges))
+		st.idf = math.Log(1 + (n-df+0.5)/(df+0.5))
+		out[t] = st
+	}
+	return out
 }

@@ -177,3 +177,76 @@ func TestParamsFromSchema(t *testing.T) {
 		t.Errorf("params = %v, want %v", got, want)
 	}
 }
+
+// TestSearchRanksByServerAndAction ranks tasks that name a server or an
+// action against tools that share their other words.
+func TestSearchRanksByServerAndAction(t *testing.T) {
+	ix := New(Options{})
+	ctx := context.Background()
+	servers := map[string][]Tool{
+		"notion": {
+			{Name: "API-get-users", Description: "Get all users of the workspace"},
+			{Name: "API-retrieve-a-page", Description: "Retrieve a page"},
+			{Name: "API-update-page", Description: "Update the properties of a page"},
+			{Name: "API-post-page", Description: "Create a page"},
+		},
+		"slack":      {{Name: "slack_list_users", Description: "List the users and members of the workspace"}},
+		"github":     {{Name: "list_commits", Description: "List commits"}},
+		"filesystem": {{Name: "read_file", Description: "Read a file"}},
+	}
+	if err := ix.SetServers(ctx, servers); err != nil {
+		t.Fatal(err)
+	}
+	for task, want := range map[string]string{
+		"list the members of the Notion workspace": "notion/API-get-users",
+		"list the members of the workspace":        "slack/slack_list_users",
+		"get the properties of a notion page":      "notion/API-retrieve-a-page",
+		"change the properties of a notion page":   "notion/API-update-page",
+	} {
+		hits := ix.Search(ctx, Query{Description: task}).Hits
+		if len(hits) == 0 || hits[0].Server+"/"+hits[0].Name != want {
+			t.Errorf("%q: got %v, want %s first", task, names(hits), want)
+		}
+	}
+}
+
+func TestGateServers(t *testing.T) {
+	// docs 0-1 are server "notion", doc 2 is "slack".
+	s := &snapshot{servers: map[string]serverTerm{
+		"notion": {ranges: [][2]int32{{0, 2}}},
+		"slack":  {ranges: [][2]int32{{2, 3}}},
+	}}
+	for _, c := range []struct {
+		task string
+		want []float64
+	}{
+		{"users in notion", []float64{1, 0, 1 - serverGate}},
+		{"users in notion or slack", []float64{1, 0, 1}},
+		{"users", []float64{1, 0, 1}},
+	} {
+		scores := []float64{1, 0, 1}
+		s.gateServers(&scratch{}, expand(c.task, func(string) bool { return true }), scores)
+		if !slices.Equal(scores, c.want) {
+			t.Errorf("%q: scores %v, want %v", c.task, scores, c.want)
+		}
+	}
+}
+
+func TestGateActions(t *testing.T) {
+	get, del := actionGroups[stem("get")], actionGroups[stem("delete")]
+	s := &snapshot{actions: []uint64{get, del, 0, get | del}}
+	for _, c := range []struct {
+		want   uint64
+		scores []float64
+	}{
+		{get, []float64{1, 1 - actionPenalty, 1, 1}},
+		{del, []float64{1 - actionPenalty, 1, 1, 1}},
+		{0, []float64{1, 1, 1, 1}},
+	} {
+		scores := []float64{1, 1, 1, 1}
+		s.gateActions(c.want, scores)
+		if !slices.Equal(scores, c.scores) {
+			t.Errorf("actions %b: scores %v, want %v", c.want, scores, c.scores)
+		}
+	}
+}

@@ -105,18 +105,31 @@ func (ix *Index) Search(ctx context.Context, q Query) Result {
 // coordination is how strongly a tool's score depends on the share of the
 // query's concepts it matches: BM25 alone lets one rare word matched twice
 // outrank a tool that matches everything the task asks for.
-var coordination = 0.5
+const coordination = 0.5
+
+// serverGate is how much a task that names a server ("in Notion", "on
+// GitHub") takes off the tools of every other server: a big server's name is
+// a common word within it, so as one BM25 term among others it is easily
+// outweighed by a word that happens to be rarer in another server.
+const serverGate = 0.3
+
+// actionPenalty is how much a tool whose name says one action (create, get,
+// delete, ...) loses when the task asks for others only: "get a page" must
+// not rank update_page first because both name the page.
+const actionPenalty = 0.1
 
 // keywordScores is the BM25F score of every tool for the analysed query:
 // per concept the best-scoring alternative, summed over concepts, times the
-// idf-weighted share of concepts the tool matches (to the coordination power).
+// idf-weighted share of concepts the tool matches (to the coordination
+// power), then gated by the servers and the actions the task names.
 func (s *snapshot) keywordScores(buf *scratch, text string) []float64 {
 	n := len(s.keys)
 	scores, covered, best := buf.reset(n)
 	touched := buf.touched[:0]
 	defer func() { buf.touched = touched }()
+	concepts := expand(text, func(t string) bool { return len(s.postings[t]) > 0 || len(s.servers[t].ranges) > 0 })
 	total := 0.0
-	for _, c := range expand(text) {
+	for _, c := range concepts {
 		touched = touched[:0]
 		mass := 0.0
 		for _, alt := range c {
@@ -130,8 +143,21 @@ func (s *snapshot) keywordScores(buf *scratch, text string) []float64 {
 				if best[p.doc] == 0 {
 					touched = append(touched, p.doc)
 				}
-				if v > best[p.doc] {
-					best[p.doc] = v
+				best[p.doc] = max(best[p.doc], v)
+			}
+			// The server's name: by its rarity among servers.
+			st := s.servers[alt.term]
+			if len(st.ranges) == 0 {
+				continue
+			}
+			v := alt.weight * s.serverWeight * st.idf
+			mass = max(mass, v)
+			for _, r := range st.ranges {
+				for d := r[0]; d < r[1]; d++ {
+					if best[d] == 0 {
+						touched = append(touched, d)
+					}
+					best[d] = max(best[d], v)
 				}
 			}
 		}
@@ -142,14 +168,56 @@ func (s *snapshot) keywordScores(buf *scratch, text string) []float64 {
 			best[d] = 0
 		}
 	}
-	if total > 0 && coordination > 0 {
+	if total > 0 {
 		for d := range scores {
 			if scores[d] > 0 {
 				scores[d] *= math.Pow(covered[d]/total, coordination)
 			}
 		}
 	}
+	s.gateServers(buf, concepts, scores)
+	s.gateActions(queryActions(text, concepts), scores)
 	return scores
+}
+
+// gateServers lowers the tools of the servers a task does not name, when it
+// names any (by a word of the server's name, as the task wrote it).
+func (s *snapshot) gateServers(buf *scratch, concepts []concept, scores []float64) {
+	named := buf.named[:0]
+	defer func() { buf.named = named }()
+	for _, c := range concepts {
+		named = append(named, s.servers[c[0].term].ranges...)
+	}
+	if len(named) == 0 {
+		return
+	}
+	for d := range scores {
+		if scores[d] > 0 && !inRanges(int32(d), named) {
+			scores[d] *= 1 - serverGate
+		}
+	}
+}
+
+// gateActions lowers the tools whose name says an action the task does not
+// ask for, when the task asks for any.
+func (s *snapshot) gateActions(want uint64, scores []float64) {
+	if want == 0 {
+		return
+	}
+	for d := range scores {
+		if a := s.actions[d]; scores[d] > 0 && a != 0 && a&want == 0 {
+			scores[d] *= 1 - actionPenalty
+		}
+	}
+}
+
+func inRanges(d int32, ranges [][2]int32) bool {
+	for _, r := range ranges {
+		if d >= r[0] && d < r[1] {
+			return true
+		}
+	}
+	return false
 }
 
 // better orders hits: higher score first, then by server and name, so equal
@@ -184,6 +252,7 @@ func insertTop(hits []Hit, h Hit, limit int) []Hit {
 type scratch struct {
 	scores, covered, best []float64
 	touched               []int32
+	named                 [][2]int32
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
