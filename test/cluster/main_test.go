@@ -219,17 +219,28 @@ func waitMCPServerReady(t *testing.T, ns, name string, timeout time.Duration) *v
 }
 
 // connectTransport opens an MCP session over the given transport, retrying while the
-// Service has no ready endpoint yet.
+// Service has no ready endpoint yet. The legacy SSE transport ties its event stream to
+// the context given to Connect, so that context lives as long as the session; only the
+// connect step has a deadline.
 func connectTransport(t *testing.T, tr mcp.Transport) *mcp.ClientSession {
 	t.Helper()
 	c := mcp.NewClient(&mcp.Implementation{Name: "test-cluster", Version: "1"}, nil)
 	var s *mcp.ClientSession
 	eventually(t, 60*time.Second, "MCP session", func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
+		ctx, cancel := context.WithCancel(context.Background())
+		deadline := time.AfterFunc(10*time.Second, cancel)
 		var err error
 		s, err = c.Connect(ctx, tr, nil)
-		return err
+		if !deadline.Stop() && err == nil {
+			_ = s.Close()
+			err = fmt.Errorf("connect took longer than 10s")
+		}
+		if err != nil {
+			cancel()
+			return err
+		}
+		t.Cleanup(cancel)
+		return nil
 	})
 	t.Cleanup(func() { _ = s.Close() })
 	return s
