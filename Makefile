@@ -184,3 +184,26 @@ demo-cluster: tools-node images ## The demo on real pods (starts the node unless
 	go build -o $(BIN)/kubectl-mcp ./cmd/kubectl-mcp
 	if $(DEVCLUSTER) status >/dev/null 2>&1; then $(DEVCLUSTER) load $(IMAGES_DIR)/*.tar; else $(DEVCLUSTER) up; fi
 	$(DEVCLUSTER) exec -- env HELM=$(HELM) DEMO_KEEP=1 $(BIN)/cluster.test -test.v -test.count=1 -test.run '^TestDemo$$'
+
+##@ OLM on the real node (OLM v0.38.0, opm v1.61.0, scorecard of operator-sdk v1.42.2; see README)
+
+.PHONY: tools-olm
+tools-olm: ## Build OLM, opm, grpc_health_probe and scorecard-test into bin/ (and busybox-static from apt).
+	hack/install-tools.sh olm
+
+.PHONY: catalog
+catalog: devcluster tools-olm ## Bundle images (the bundle as v0.1.0 and an upgrade v0.2.0), the FBC catalog image serving them, OLM's, opm's and scorecard's images, into bin/images/olm without Docker.
+	$(DEVCLUSTER) catalog --out $(IMAGES_DIR)/olm
+
+# test-olm brings a fresh node up, imports OLM's images, and runs test/cluster with the olm
+# tag: OLM installed from its own manifests, the operator installed, upgraded and
+# uninstalled through a Subscription, and scorecard's basic and olm suites.
+.PHONY: test-olm
+test-olm: tools-node images catalog ## OLM install/upgrade/uninstall and scorecard on a real node (test/cluster, tag olm).
+	go vet -tags olm ./test/cluster
+	go test -c -tags olm -o $(BIN)/olm.test ./test/cluster
+	$(DEVCLUSTER) up
+	status=0; $(DEVCLUSTER) load $(IMAGES_DIR)/olm/olm-*.tar $(IMAGES_DIR)/olm/opm-*.tar $(IMAGES_DIR)/olm/scorecard-*.tar && \
+	  $(DEVCLUSTER) exec -- env HELM=$(HELM) OPERATOR_SDK=$(OPERATOR_SDK) $(BIN)/olm.test -test.v -test.count=1 -test.timeout 30m $(if $(RUN),-test.run '$(RUN)') || status=$$?; \
+	  $(DEVCLUSTER) status || true; \
+	  $(DEVCLUSTER) down; exit $$status
