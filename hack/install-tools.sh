@@ -4,7 +4,7 @@
 # Only the Go module proxy, the npm registry and Debian apt (node, redis) are used (see
 # TOOLCHAIN.md); no binary downloads.
 #
-# Usage: hack/install-tools.sh [all|test|envtest|gen|helm|kustomize|operator-sdk|npm|redis|node|otelcol]...
+# Usage: hack/install-tools.sh [all|test|envtest|gen|helm|kustomize|operator-sdk|npm|redis|node|otelcol|olm]...
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -193,6 +193,45 @@ install_redis() {
   [ $own = 0 ] || rm -f $policy
 }
 
+OLM_VERSION=v0.38.0
+OPM_VERSION=v1.61.0
+GRPC_HEALTH_PROBE_VERSION=v0.4.40
+OLM_DIR="$BIN/olm/$OLM_VERSION"
+
+# install_olm builds what test-olm runs on the node (see test/olm): OLM's olm, catalog,
+# package-server, copy-content and cpb; opm (the catalog server and bundle extractor; its
+# sqlite parts need cgo, which the file-based catalog does not use); grpc_health_probe (the
+# catalog pod's probe); operator-sdk's scorecard-test; OLM's own install manifests from its
+# module; and busybox-static (apt) for the cp and tar the unpack and scorecard pods run.
+install_olm() {
+  mkdir -p "$OLM_DIR"
+  local c missing=0
+  for c in olm catalog package-server copy-content cpb; do [ -x "$OLM_DIR/$c" ] || missing=1; done
+  if [ $missing = 1 ] || [ ! -f "$OLM_DIR/manifests/olm.yaml" ]; then
+    log "building OLM $OLM_VERSION (several minutes on a cold cache)"
+    local m=github.com/operator-framework/operator-lifecycle-manager
+    tmpmod sh -c "go get $m/cmd/olm@$OLM_VERSION $m/cmd/catalog@$OLM_VERSION $m/cmd/package-server@$OLM_VERSION $m/cmd/copy-content@$OLM_VERSION $m/util/cpb@$OLM_VERSION \
+      && go build -o '$OLM_DIR/' $m/cmd/olm $m/cmd/catalog $m/cmd/package-server $m/cmd/copy-content $m/util/cpb \
+      && mkdir -p '$OLM_DIR/manifests' && cp \"\$(go list -m -f '{{.Dir}}' $m)\"/deploy/upstream/quickstart/crds.yaml \"\$(go list -m -f '{{.Dir}}' $m)\"/deploy/upstream/quickstart/olm.yaml '$OLM_DIR/manifests/'"
+  fi
+  local opm="$BIN/opm-$OPM_VERSION"
+  [ -x "$opm" ] || { log "building opm $OPM_VERSION"
+    tmpmod sh -c "go get github.com/operator-framework/operator-registry/cmd/opm@$OPM_VERSION && go build -tags json1,containers_image_openpgp -o '$opm' github.com/operator-framework/operator-registry/cmd/opm"; }
+  link "$opm" opm
+  local probe="$BIN/olm/grpc_health_probe-$GRPC_HEALTH_PROBE_VERSION"
+  [ -x "$probe" ] || { log "building grpc_health_probe $GRPC_HEALTH_PROBE_VERSION"
+    tmpmod sh -c "go get github.com/grpc-ecosystem/grpc-health-probe@$GRPC_HEALTH_PROBE_VERSION && go build -o '$probe' github.com/grpc-ecosystem/grpc-health-probe"; }
+  local sc="$BIN/olm/scorecard-test-$OPERATOR_SDK_VERSION"
+  [ -x "$sc" ] || { log "building scorecard-test $OPERATOR_SDK_VERSION"
+    tmpmod sh -c "go get github.com/operator-framework/operator-sdk/images/scorecard-test@$OPERATOR_SDK_VERSION && go build -tags containers_image_openpgp -o '$sc' github.com/operator-framework/operator-sdk/images/scorecard-test"; }
+  if [ ! -x /bin/busybox ]; then
+    log "installing busybox-static (apt)"
+    [ "$(id -u)" = 0 ] || { echo "install-tools.sh olm: root is needed for apt-get" >&2; return 1; }
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends busybox-static >/dev/null
+  fi
+}
+
 # install_npm installs the MCP servers and the conformance suite used by the tests
 # from the committed package-lock.json.
 install_npm() {
@@ -218,6 +257,7 @@ for t in "${targets[@]}"; do
     npm) install_npm ;;
     redis) install_redis ;;
     node) install_node; install_helm ;;
+    olm) install_operator_sdk; install_olm ;;
     *) echo "unknown target: $t" >&2; exit 2 ;;
   esac
 done

@@ -7,6 +7,7 @@
 //	devcluster load TAR...         import image tarballs into the node's containerd
 //	devcluster status              say whether the node is up
 //	devcluster images              build the OCI image tarballs into bin/images
+//	devcluster catalog             build the OLM images, bundle images and FBC catalog into bin/images/olm
 package main
 
 import (
@@ -44,6 +45,8 @@ func main() {
 		err = cmdStatus()
 	case "images":
 		err = cmdImages(os.Args[2:])
+	case "catalog":
+		err = cmdCatalog(os.Args[2:])
 	default:
 		usage()
 	}
@@ -58,7 +61,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: devcluster up [--foreground] | down | exec -- CMD... | load TAR... | status | images")
+	fmt.Fprintln(os.Stderr, "usage: devcluster up [--foreground] | down | exec -- CMD... | load TAR... | status | images | catalog")
 	os.Exit(2)
 }
 

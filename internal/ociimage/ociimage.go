@@ -38,6 +38,8 @@ type Entry struct {
 	Data []byte
 	// Mode of a literal file or directory; 0 means 0644 for files and 0755 for directories.
 	Mode int64
+	// Link, when set, makes the entry a symbolic link to Link (Source and Data unused).
+	Link string
 }
 
 // Spec describes one image.
@@ -51,6 +53,8 @@ type Spec struct {
 	Cmd        []string
 	Env        []string
 	WorkingDir string
+	// Labels go into the image config (an OLM bundle or catalog image is known by them).
+	Labels map[string]string
 }
 
 // Build assembles the image of s.
@@ -84,6 +88,7 @@ func Build(s Spec) (v1.Image, error) {
 	cfg.Config.Env = append([]string{"PATH=/usr/local/bin:/usr/bin:/bin"}, s.Env...)
 	cfg.Config.User = fmt.Sprintf("%d:%d", NonRootUID, NonRootUID)
 	cfg.Config.WorkingDir = s.WorkingDir
+	cfg.Config.Labels = s.Labels
 	img, err = mutate.ConfigFile(img, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("set config of %s: %w", s.Ref, err)
@@ -144,6 +149,8 @@ func layerTar(entries []Entry) ([]byte, error) {
 		}
 		var err error
 		switch {
+		case e.Link != "":
+			err = tw.WriteHeader(&tar.Header{Typeflag: tar.TypeSymlink, Name: e.Path[1:], Linkname: e.Link, Mode: 0o777, ModTime: epoch})
 		case e.Source != "":
 			err = addHostPath(tw, e.Path, e.Source, dirs, mkdirs)
 		case e.Data != nil:

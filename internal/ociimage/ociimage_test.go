@@ -18,7 +18,8 @@ func TestWriteTarballRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "img.tar")
-	spec := Spec{Ref: "example.test/tool:dev", Layers: [][]Entry{append(BaseFiles(), Entry{Path: "/tool", Source: bin})}, Entrypoint: []string{"/tool"}}
+	spec := Spec{Ref: "example.test/tool:dev", Layers: [][]Entry{append(BaseFiles(), Entry{Path: "/tool", Source: bin},
+		Entry{Path: "/bin/alias", Link: "/tool"})}, Entrypoint: []string{"/tool"}, Labels: map[string]string{"example.test/kind": "tool"}}
 	if err := WriteTarball(out, spec); err != nil {
 		t.Fatal(err)
 	}
@@ -32,6 +33,9 @@ func TestWriteTarballRoundTrip(t *testing.T) {
 	}
 	if cfg.Config.User != "65532:65532" || !slices.Equal(cfg.Config.Entrypoint, []string{"/tool"}) || cfg.OS != "linux" || cfg.Architecture != "amd64" {
 		t.Fatalf("config user %q entrypoint %v platform %s/%s", cfg.Config.User, cfg.Config.Entrypoint, cfg.OS, cfg.Architecture)
+	}
+	if cfg.Config.Labels["example.test/kind"] != "tool" {
+		t.Fatalf("labels %v", cfg.Config.Labels)
 	}
 	layers, err := img.Layers()
 	if err != nil || len(layers) != 1 {
@@ -53,6 +57,12 @@ func TestWriteTarballRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		files[h.Name] = h.Mode
+		if h.Name == "bin/alias" && (h.Typeflag != tar.TypeSymlink || h.Linkname != "/tool") {
+			t.Fatalf("bin/alias is type %c to %q, want a symlink to /tool", h.Typeflag, h.Linkname)
+		}
+	}
+	if _, ok := files["bin/alias"]; !ok {
+		t.Fatalf("no symlink bin/alias in %v", files)
 	}
 	if files["tool"] != 0o755 || files["tmp/"] != 0o1777 {
 		t.Fatalf("layer files %v", files)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -189,22 +190,53 @@ func portForward(t *testing.T, ns, target, ports string) {
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 }
 
-// TestDemo is `make demo-cluster`: the seed's migration workflow on real pods, left
-// running for the user. It runs only when DEMO_KEEP is set.
+// TestDemo is `make demo-cluster`: the seed's migration workflow on real pods, and every
+// command the demo prints for the user, run literally. With DEMO_KEEP set (make
+// demo-cluster) it stays running in namespace demo; otherwise the namespace is removed.
 func TestDemo(t *testing.T) {
-	if os.Getenv("DEMO_KEEP") == "" {
-		t.Skip("the demo runs through make demo-cluster")
-	}
 	ns := "demo"
-	_, _ = kubectl("create", "namespace", ns)
-	url := migrationSetup(t, ns)
-	fmt.Printf(`
+	keep := os.Getenv("DEMO_KEEP") != ""
+	if keep {
+		_, _ = kubectl("create", "namespace", ns)
+	} else {
+		ns = namespace(t, ns)
+	}
+	migrationSetup(t, ns)
+	how := demoCommands(ns)
+	if out := mustKubectl(t, how.get...); !strings.Contains(out, "virtualmcpserver.toolhive.stacklok.dev/my-vmcp") || !strings.Contains(out, "pod/memory-0") {
+		t.Errorf("kubectl %s shows neither the VirtualMCPServer nor the backend pods:\n%s", strings.Join(how.get, " "), out)
+	}
+	if out := mustKubectl(t, how.backends...); !strings.Contains(out, `"name":"everything"`) {
+		t.Errorf("kubectl %s lacks the backends:\n%s", strings.Join(how.backends, " "), out)
+	}
+	out, err := run(filepath.Join(root, "bin", "kubectl-mcp"), how.tools...)
+	if err != nil || !strings.Contains(out, "everything_echo") || !strings.Contains(out, "memory_read_graph") {
+		t.Errorf("kubectl-mcp %s: %v\n%s", strings.Join(how.tools, " "), err, out)
+	}
+	portForward(t, ns, "svc/vmcp-my-vmcp", "4483:4483")
+	sess := connect(t, "http://127.0.0.1:4483/mcp", nil)
+	if got := callText(t, sess, "everything_echo", map[string]any{"message": "demo"}); !strings.Contains(got, "demo") {
+		t.Errorf("everything_echo through the port-forward answered %q", got)
+	}
+	if keep {
+		fmt.Printf(`
 The seed's migration workflow runs on real pods in namespace %[1]s:
-  bin/devcluster exec -- kubectl get virtualmcpserver,mcpgroup,mcpserver,pods -n %[1]s
-  bin/devcluster exec -- kubectl get virtualmcpserver my-vmcp -n %[1]s -o jsonpath='{.status.discoveredBackends}'
-MCP endpoint (inside the node's namespace): %[2]s
+  bin/devcluster exec -- kubectl %[2]s
+  bin/devcluster exec -- kubectl %[3]s
+The tools a client sees through the VirtualMCPServer (kubectl mcp, through the API server):
+  bin/devcluster exec -- bin/kubectl-mcp %[4]s
+MCP endpoint inside the node's namespace: http://vmcp-my-vmcp.%[1]s.svc.cluster.local:4483/mcp
   bin/devcluster exec -- kubectl port-forward -n %[1]s svc/vmcp-my-vmcp 4483:4483
-  then, in another terminal, point an MCP client run with bin/devcluster exec at http://127.0.0.1:4483/mcp
+  then point an MCP client run with bin/devcluster exec at http://127.0.0.1:4483/mcp
 Stop everything with: make cluster-down
-`, ns, url)
+`, ns, strings.Join(how.get, " "), strings.Join(how.backends, " "), strings.Join(how.tools, " "))
+	}
+}
+
+// demoCommands are the commands the demo prints, as arguments of kubectl and kubectl-mcp.
+func demoCommands(ns string) (c struct{ get, backends, tools []string }) {
+	c.get = []string{"get", "virtualmcpserver,mcpgroup,mcpserver,pods", "-n", ns}
+	c.backends = []string{"get", "virtualmcpserver", "my-vmcp", "-n", ns, "-o", "jsonpath={.status.discoveredBackends}"}
+	c.tools = []string{"tools", "my-vmcp", "-n", ns}
+	return c
 }

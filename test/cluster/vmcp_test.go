@@ -163,3 +163,34 @@ func TestVirtualMCPServerMigration(t *testing.T) {
 	}
 	waitBackends(t, ns, "my-vmcp", time.Minute, v1alpha1.PhaseReady, map[string]v1alpha1.BackendHealth{"extra": v1alpha1.BackendReady})
 }
+
+// TestVirtualMCPServerSSEBackend: an SSE MCPServer behind a VirtualMCPServer. Calls go
+// through vmcp, and the backend session vmcp opened for the client lasts across calls and
+// health checks: the server's log counts every session it accepted ("Client Connected").
+// The real node showed vmcp's SSE backend sessions ending with the request that dialled
+// them (each call a new session, rediscovery failing with EOF).
+func TestVirtualMCPServerSSEBackend(t *testing.T) {
+	ns := namespace(t, "ssevmcp")
+	apply(t, ns, seedManifest(t, "000-02-mcpgroup-my-services.yaml"))
+	apply(t, ns, backend("legacy", everythingImage, "sse", "sse"))
+	apply(t, ns, seedManifest(t, "000-04-virtualmcpserver-my-vmcp.yaml")+fastOperational)
+	waitMCPServerReady(t, ns, "legacy", 3*time.Minute)
+	waitBackends(t, ns, "my-vmcp", 3*time.Minute, v1alpha1.PhaseReady, map[string]v1alpha1.BackendHealth{"legacy": v1alpha1.BackendReady})
+	sess := connect(t, "http://vmcp-my-vmcp."+ns+".svc.cluster.local:4483/mcp", nil)
+	sessions := func() int {
+		return strings.Count(mustKubectl(t, "logs", "-n", ns, "legacy-0", "-c", "mcp"), "Client Connected")
+	}
+	if got := callText(t, sess, "legacy_get-sum", map[string]any{"a": 2, "b": 3}); !strings.Contains(got, "5") {
+		t.Fatalf("legacy_get-sum answered %q", got)
+	}
+	before := sessions()
+	for i := 0; i < 3; i++ {
+		time.Sleep(3 * time.Second) // more than the health check interval
+		if got := callText(t, sess, "legacy_get-sum", map[string]any{"a": i, "b": 10}); !strings.Contains(got, fmt.Sprint(i+10)) {
+			t.Fatalf("legacy_get-sum answered %q", got)
+		}
+	}
+	if after := sessions(); after != before {
+		t.Errorf("the SSE backend accepted %d new sessions during 3 calls of one client (want 0: vmcp's sessions must outlive the request that opened them)", after-before)
+	}
+}

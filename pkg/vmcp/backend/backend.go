@@ -264,8 +264,18 @@ func Dial(ctx context.Context, b Backend, hc *http.Client, client *mcp.Client, l
 	if version != "" {
 		opts = &mcp.ClientSessionOptions{ProtocolVersion: version}
 	}
-	cs, err := client.Connect(ctx, t, opts)
+	// ctx bounds connecting only. The SSE transport ties its event stream, and so the
+	// whole session, to the context given to Connect: a probe's or a request's context
+	// would end the session with it.
+	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, cancel)
+	cs, err := client.Connect(sctx, t, opts)
+	if !stop() && err == nil {
+		_ = cs.Close()
+		err = ctx.Err()
+	}
 	if err != nil {
+		cancel()
 		return nil, fmt.Errorf("connecting to backend %s: %w", b.Name, err)
 	}
 	return cs, nil
