@@ -172,6 +172,7 @@ CLUSTER_SKIP ?= TestSSEMCPServer|TestDemo
 test-cluster: tools-node images ## End-to-end scenarios on a real node, the operator installed by helm as a pod (test/cluster).
 	go vet -tags cluster ./test/cluster
 	go test -c -tags cluster -o $(BIN)/cluster.test ./test/cluster
+	go build -o $(BIN)/kubectl-mcp ./cmd/kubectl-mcp
 	$(DEVCLUSTER) up
 	status=0; $(DEVCLUSTER) exec -- env HELM=$(HELM) $(BIN)/cluster.test -test.v -test.count=1 -test.timeout $(CLUSTER_TEST_TIMEOUT) $(if $(RUN),-test.run '$(RUN)') $(if $(CLUSTER_SKIP),-test.skip '$(CLUSTER_SKIP)') || status=$$?; \
 	  $(DEVCLUSTER) status || true; \
