@@ -119,7 +119,7 @@ func printReport(w io.Writer, r *convert.Report) {
 		fmt.Fprintln(w, "# "+n.String())
 	}
 	if len(r.Commands) > 0 {
-		fmt.Fprintln(w, "# Create these Secrets before applying (values are read from your CLI setup, never written to the manifests):")
+		fmt.Fprintln(w, "# Create these Secrets (and ConfigMaps) before applying (values are read from your CLI setup, never written to the manifests):")
 		for _, c := range r.Commands {
 			fmt.Fprintln(w, c)
 		}

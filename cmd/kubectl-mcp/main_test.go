@@ -13,7 +13,7 @@ import (
 func TestConvertCommand(t *testing.T) {
 	mig := filepath.Join("..", "..", "examples", "migration")
 	lossy := filepath.Join(t.TempDir(), "lossy.json")
-	if err := os.WriteFile(lossy, []byte(`{"image":"a/b:1","base_name":"b","transport":"stdio","debug":true,"telemetry_config":{"endpoint":"x"}}`), 0o600); err != nil {
+	if err := os.WriteFile(lossy, []byte(`{"image":"a/b:1","base_name":"b","transport":"stdio","debug":true,"session_ttl":"1h"}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	cases := map[string]struct {

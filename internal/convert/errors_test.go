@@ -30,6 +30,7 @@ func TestRunConfigRefused(t *testing.T) {
 		"entry without group":   {in: base(map[string]any{"image": "", "remote_url": "https://x.example.com/mcp"}), opts: convert.Options{AsEntry: true}, want: "--as-entry needs a group"},
 		"bad secret":            {in: base(map[string]any{"secrets": []string{"nope"}}), opts: convert.Options{Strict: true}, want: "--strict"},
 		"sampling rate numeric": {in: base(map[string]any{"telemetry_config": map[string]any{"samplingRate": 0.5}}), want: "samplingRate"},
+		"proxy read timeout":    {in: base(map[string]any{"proxy_read_timeout": "5 minutes"}), want: "proxy_read_timeout"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -56,12 +57,12 @@ func TestStrict(t *testing.T) {
 	if _, err := convert.Convert(mustJSON(t, base(map[string]any{"env_vars": map[string]string{"A": "1"}, "group": "g"})), convert.Options{Strict: true}); err != nil {
 		t.Fatalf("lossless input refused: %v", err)
 	}
-	res, err := convert.Convert(mustJSON(t, base(map[string]any{"telemetry_config": map[string]any{"endpoint": "x"}, "debug": true})), convert.Options{Strict: true})
+	res, err := convert.Convert(mustJSON(t, base(map[string]any{"session_ttl": "1h", "debug": true})), convert.Options{Strict: true})
 	var se *convert.StrictError
 	if !errors.As(err, &se) || res == nil {
 		t.Fatalf("err = %v, want a StrictError with the result", err)
 	}
-	for _, f := range []string{"telemetry_config", "debug"} {
+	for _, f := range []string{"session_ttl", "debug"} {
 		if !strings.Contains(err.Error(), f) {
 			t.Errorf("strict error does not name %s: %v", f, err)
 		}

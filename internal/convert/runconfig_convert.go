@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -145,6 +146,15 @@ func (c *rcConv) server() (client.Object, error) {
 	spec.OIDCConfig = c.oidc()
 	spec.AuthzConfig = c.authz()
 	spec.Audit = c.audit()
+	spec.TelemetryConfigRef = c.telemetry()
+	spec.TrustProxyHeaders = c.trustProxyHeaders()
+	spec.EndpointPrefix = rc.EndpointPrefix
+	if rc.MaxRequestBodySize > 0 {
+		spec.MaxRequestBodySize = &rc.MaxRequestBodySize
+	}
+	if spec.ProxyReadTimeout, err = proxyReadTimeout(rc.ProxyReadTimeout); err != nil {
+		return nil, err
+	}
 	if rc.ScalingConfig != nil && rc.ScalingConfig.BackendReplicas != nil {
 		spec.BackendReplicas = rc.ScalingConfig.BackendReplicas
 	}
@@ -287,9 +297,6 @@ func (c *rcConv) reportCommon() {
 	if rc.AuditConfigPath != "" {
 		r.info("audit_config_path", "the file's content is in audit_config, which is converted")
 	}
-	if rc.TelemetryConfig != nil {
-		r.dropped("telemetry_config", "this API has no telemetry settings (no MCPTelemetryConfig yet); configure OpenTelemetry on the proxy pod")
-	}
 	if present(rc.RateLimitConfig) || rc.RateLimitNamespace != "" {
 		r.dropped("rate_limit_config", "no rate limiting in this API")
 	}
@@ -299,9 +306,6 @@ func (c *rcConv) reportCommon() {
 	if rc.AllowDockerGateway {
 		r.info("allow_docker_gateway", "there is no Docker gateway in the cluster")
 	}
-	if rc.TrustProxyHeaders {
-		r.dropped("trust_proxy_headers", "this API has no trustProxyHeaders field yet")
-	}
 	if rc.StrictProtocol {
 		r.dropped("strict_protocol_validation", "no such proxy setting in this API")
 	}
@@ -310,12 +314,6 @@ func (c *rcConv) reportCommon() {
 	}
 	if rc.SessionTTL != "" {
 		r.dropped("session_ttl", "no session idle timeout in this API")
-	}
-	if rc.MaxRequestBodySize != 0 {
-		r.dropped("max_request_body_size", "this API has no maxRequestBodySize field yet")
-	}
-	if rc.ProxyReadTimeout != "" {
-		r.dropped("proxy_read_timeout", "this API has no proxyReadTimeout field yet")
 	}
 	if rc.ThvCABundle != "" {
 		r.dropped("thv_ca_bundle", "deprecated OIDC helper; mount the CA with podTemplateSpec")
@@ -338,9 +336,6 @@ func (c *rcConv) reportCommon() {
 	if present(rc.MutatingWebhooks) {
 		r.dropped("mutating_webhooks", "webhook middleware has no cluster form yet")
 	}
-	if rc.EndpointPrefix != "" {
-		r.dropped("endpoint_prefix", "this API has no endpointPrefix field yet")
-	}
 	if present(rc.RuntimeConfig) {
 		r.info("runtime_config", "build settings for protocol images; the cluster pulls image as built")
 	}
@@ -350,6 +345,28 @@ func (c *rcConv) reportCommon() {
 	if rc.ScalingConfig != nil && present(rc.ScalingConfig.SessionRedis) {
 		r.dropped("scaling_config.session_redis", "no shared session store in this API")
 	}
+}
+
+// trustProxyHeaders maps trust_proxy_headers; false is the default and is not written.
+func (c *rcConv) trustProxyHeaders() *bool {
+	if !c.rc.TrustProxyHeaders {
+		return nil
+	}
+	c.rep.info("trust_proxy_headers", "spec.trustProxyHeaders: only set it when an ingress in front of the proxy sets X-Forwarded-* itself")
+	return boolPtr(true)
+}
+
+// proxyReadTimeout checks proxy_read_timeout is a Go duration, as spec.proxyReadTimeout
+// requires; the CLI accepted it unchecked, so a bad value is a hard error here rather
+// than a manifest the apiserver refuses.
+func proxyReadTimeout(v string) (string, error) {
+	if v == "" {
+		return "", nil
+	}
+	if d, err := time.ParseDuration(v); err != nil || d <= 0 {
+		return "", fmt.Errorf("proxy_read_timeout %q is not a positive Go duration (e.g. 90s, 5m); fix it in the RunConfig", v)
+	}
+	return v, nil
 }
 
 // podTemplate builds spec.podTemplateSpec from k8s_pod_template_patch and volumes.

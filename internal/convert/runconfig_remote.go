@@ -51,6 +51,10 @@ func (c *rcConv) remote() (client.Object, error) {
 	spec.OIDCConfig = c.oidc()
 	spec.AuthzConfig = c.authz()
 	spec.Audit = c.audit()
+	spec.TelemetryConfigRef = c.telemetry()
+	spec.TrustProxyHeaders = c.trustProxyHeaders()
+	spec.EndpointPrefix = rc.EndpointPrefix
+	c.proxyOnlyKeys("an MCPRemoteProxy")
 	c.rep.info("remote_url", "converted to an MCPRemoteProxy (use --as-entry for an MCPServerEntry a VirtualMCPServer reaches directly)")
 	return &v1beta1.MCPRemoteProxy{TypeMeta: typeMeta("MCPRemoteProxy"), ObjectMeta: c.meta, Spec: spec}, nil
 }
@@ -70,6 +74,15 @@ func (c *rcConv) entry(t v1alpha1.RemoteTransport, allowPrivate bool, hf *v1alph
 			c.rep.dropped(k.key, "an MCPServerEntry has no proxy: clients authenticate at the VirtualMCPServer (spec.incomingAuth)")
 		}
 	}
+	for _, k := range []struct {
+		key string
+		set bool
+	}{{"telemetry_config", rc.TelemetryConfig != nil}, {"trust_proxy_headers", rc.TrustProxyHeaders}, {"endpoint_prefix", rc.EndpointPrefix != ""},
+		{"max_request_body_size", rc.MaxRequestBodySize != 0}, {"proxy_read_timeout", rc.ProxyReadTimeout != ""}} {
+		if k.set {
+			c.rep.dropped(k.key, "an MCPServerEntry has no proxy of its own: set it on the VirtualMCPServer that serves the group")
+		}
+	}
 	if len(rc.ToolsFilter)+len(rc.ToolsOverride) > 0 {
 		c.rep.dropped("tools_filter", "an MCPServerEntry has no tool config: filter its tools in the VirtualMCPServer's spec.config.aggregation.tools")
 	}
@@ -78,6 +91,16 @@ func (c *rcConv) entry(t v1alpha1.RemoteTransport, allowPrivate bool, hf *v1alph
 	}
 	spec := v1alpha1.MCPServerEntrySpec{RemoteURL: rc.RemoteURL, Transport: t, GroupRef: g, AllowPrivateEndpoint: allowPrivate, HeaderForward: hf}
 	return &v1beta1.MCPServerEntry{TypeMeta: typeMeta("MCPServerEntry"), ObjectMeta: c.meta, Spec: spec}, nil
+}
+
+// proxyOnlyKeys reports the MCPServer proxy settings the remote proxy kind has no field for.
+func (c *rcConv) proxyOnlyKeys(kind string) {
+	if c.rc.MaxRequestBodySize != 0 {
+		c.rep.dropped("max_request_body_size", "%s has no maxRequestBodySize (only MCPServer has)", kind)
+	}
+	if c.rc.ProxyReadTimeout != "" {
+		c.rep.dropped("proxy_read_timeout", "%s has no proxyReadTimeout (only MCPServer has)", kind)
+	}
 }
 
 // checkRemoteURL applies the operator's SSRF rules: blocked and (unless allowed)

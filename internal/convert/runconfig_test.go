@@ -208,9 +208,45 @@ var rcCases = map[string]rcCase{
 			note(t, r, convert.Dropped, "audit_config.eventTypes")
 			note(t, r, convert.Dropped, "audit_config.logFile")
 		}},
-	"telemetry": {in: base(map[string]any{"telemetry_config": map[string]any{"endpoint": "otel:4318", "samplingRate": "0.05", "tracingEnabled": true, "metricsEnabled": false, "useLegacyAttributes": false}}),
+	"telemetry": {in: base(map[string]any{"telemetry_config": map[string]any{"endpoint": "otel-collector.observability:4318", "serviceName": "tickets", "serviceVersion": "3.1.0",
+		"samplingRate": "0.25", "tracingEnabled": true, "metricsEnabled": false, "useLegacyAttributes": false, "insecure": true,
+		"headers":          map[string]string{"X-Scope-OrgID": "team-a", "X-Api-Key": "s3cret"},
+		"customAttributes": map[string]string{"deployment.environment": "prod"}, "environmentVariables": []string{"HOSTNAME"},
+		"enablePrometheusMetricsPath": true, "prometheusPort": 9090, "metricsOnTransportPort": false, "caCertPath": "/etc/otel/ca.pem"}}),
 		check: func(t *testing.T, o []*unstructured.Unstructured, r *convert.Report) {
+			eq(t, "telemetryConfigRef", field(srv(t, o), "spec.telemetryConfigRef"), map[string]any{"name": "srv-telemetry", "serviceName": "tickets"})
+			tc := byKind(t, o, "MCPTelemetryConfig")
+			eq(t, "name", tc.GetName(), "srv-telemetry")
+			eq(t, "enabled", field(tc, "spec.openTelemetry.enabled"), true)
+			eq(t, "endpoint", field(tc, "spec.openTelemetry.endpoint"), "otel-collector.observability:4318")
+			eq(t, "insecure", field(tc, "spec.openTelemetry.insecure"), true)
+			eq(t, "legacy", field(tc, "spec.openTelemetry.useLegacyAttributes"), false)
+			eq(t, "tracing", field(tc, "spec.openTelemetry.tracing"), map[string]any{"enabled": true, "samplingRate": "0.25"})
+			eq(t, "metrics", field(tc, "spec.openTelemetry.metrics"), map[string]any{"enabled": false})
+			eq(t, "headers", field(tc, "spec.openTelemetry.headers"), map[string]any{"X-Scope-OrgID": "team-a"})
+			eq(t, "sensitiveHeaders", field(tc, "spec.openTelemetry.sensitiveHeaders"),
+				[]any{map[string]any{"name": "X-Api-Key", "secretKeyRef": map[string]any{"name": "srv-telemetry-headers", "key": "X-Api-Key"}}})
+			eq(t, "attributes", field(tc, "spec.openTelemetry.resourceAttributes"), map[string]any{"deployment.environment": "prod", "service.version": "3.1.0"})
+			eq(t, "caBundleRef", field(tc, "spec.openTelemetry.caBundleRef"), map[string]any{"configMapRef": map[string]any{"name": "srv-otel-ca", "key": "ca.crt"}})
+			eq(t, "prometheus", field(tc, "spec.prometheus"), map[string]any{"enabled": true})
+			if y, _ := json.Marshal(tc.Object); strings.Contains(string(y), "s3cret") {
+				t.Errorf("a header credential is written into the manifest: %s", y)
+			}
+			commands(t, r, "kubectl create secret generic srv-telemetry-headers --from-literal=X-Api-Key=", "kubectl create configmap srv-otel-ca --from-file=ca.crt=/etc/otel/ca.pem")
+			note(t, r, convert.Dropped, "telemetry_config.environmentVariables")
+			note(t, r, convert.Info, "telemetry_config.prometheusPort")
+		}},
+	"telemetry nothing enabled": {in: base(map[string]any{"telemetry_config": map[string]any{"tracingEnabled": false, "metricsEnabled": false, "useLegacyAttributes": true}}),
+		check: func(t *testing.T, o []*unstructured.Unstructured, r *convert.Report) {
+			eq(t, "telemetryConfigRef", field(srv(t, o), "spec.telemetryConfigRef"), nil)
+			eq(t, "objects", len(o), 1)
 			note(t, r, convert.Dropped, "telemetry_config")
+		}},
+	"telemetry bad sampling rate": {in: base(map[string]any{"telemetry_config": map[string]any{"endpoint": "otel:4318", "tracingEnabled": true, "samplingRate": ".5", "useLegacyAttributes": true}}),
+		check: func(t *testing.T, o []*unstructured.Unstructured, r *convert.Report) {
+			tc := byKind(t, o, "MCPTelemetryConfig")
+			eq(t, "samplingRate (schema default)", field(tc, "spec.openTelemetry.tracing.samplingRate"), "0.05")
+			note(t, r, convert.Dropped, "telemetry_config.samplingRate")
 		}},
 	"group with MCPGroup": {in: base(map[string]any{"group": "My_Services"}), opts: convert.Options{WithGroup: true}, check: func(t *testing.T, o []*unstructured.Unstructured, r *convert.Report) {
 		eq(t, "groupRef", field(srv(t, o), "spec.groupRef"), map[string]any{"name": "my-services"})
@@ -263,9 +299,39 @@ var rcCases = map[string]rcCase{
 		eq(t, "allowPrivateEndpoint", field(byKind(t, o, "MCPRemoteProxy"), "spec.allowPrivateEndpoint"), true)
 		note(t, r, convert.Flagged, "remote_url")
 	}},
-	"proxy settings without a field": {in: base(map[string]any{"trust_proxy_headers": true, "proxy_read_timeout": "5m", "max_request_body_size": 2097152, "endpoint_prefix": "/api", "session_ttl": "1h", "stateless": true, "strict_protocol_validation": true}),
+	"proxy settings": {in: base(map[string]any{"trust_proxy_headers": true, "proxy_read_timeout": "5m", "max_request_body_size": 2097152, "endpoint_prefix": "/api"}),
 		check: func(t *testing.T, o []*unstructured.Unstructured, r *convert.Report) {
-			for _, k := range []string{"trust_proxy_headers", "proxy_read_timeout", "max_request_body_size", "endpoint_prefix", "session_ttl", "stateless", "strict_protocol_validation"} {
+			s := srv(t, o)
+			eq(t, "trustProxyHeaders", field(s, "spec.trustProxyHeaders"), true)
+			eq(t, "proxyReadTimeout", field(s, "spec.proxyReadTimeout"), "5m")
+			eq(t, "maxRequestBodySize", field(s, "spec.maxRequestBodySize"), 2097152)
+			eq(t, "endpointPrefix", field(s, "spec.endpointPrefix"), "/api")
+			if l := r.Lossy(); len(l) != 0 {
+				t.Errorf("mapped proxy settings reported as lost: %v", l)
+			}
+		}},
+	"proxy settings off": {in: base(map[string]any{"trust_proxy_headers": false, "proxy_read_timeout": "", "max_request_body_size": 0, "endpoint_prefix": ""}),
+		check: func(t *testing.T, o []*unstructured.Unstructured, r *convert.Report) {
+			s := srv(t, o)
+			eq(t, "trustProxyHeaders (schema default)", field(s, "spec.trustProxyHeaders"), false)
+			for _, f := range []string{"spec.proxyReadTimeout", "spec.maxRequestBodySize", "spec.endpointPrefix"} {
+				eq(t, f, field(s, f), nil)
+			}
+		}},
+	"remote proxy settings": {in: base(map[string]any{"image": "", "remote_url": "https://r.example.com/mcp", "transport": "streamable-http", "trust_proxy_headers": true, "endpoint_prefix": "/r",
+		"proxy_read_timeout": "5m", "max_request_body_size": 1024, "telemetry_config": map[string]any{"endpoint": "otel:4318", "metricsEnabled": true, "useLegacyAttributes": true}}),
+		check: func(t *testing.T, o []*unstructured.Unstructured, r *convert.Report) {
+			p := byKind(t, o, "MCPRemoteProxy")
+			eq(t, "trustProxyHeaders", field(p, "spec.trustProxyHeaders"), true)
+			eq(t, "endpointPrefix", field(p, "spec.endpointPrefix"), "/r")
+			eq(t, "telemetryConfigRef", field(p, "spec.telemetryConfigRef"), map[string]any{"name": "srv-telemetry"})
+			eq(t, "metrics", field(byKind(t, o, "MCPTelemetryConfig"), "spec.openTelemetry.metrics.enabled"), true)
+			note(t, r, convert.Dropped, "proxy_read_timeout")
+			note(t, r, convert.Dropped, "max_request_body_size")
+		}},
+	"proxy settings without a field": {in: base(map[string]any{"session_ttl": "1h", "stateless": true, "strict_protocol_validation": true}),
+		check: func(t *testing.T, o []*unstructured.Unstructured, r *convert.Report) {
+			for _, k := range []string{"session_ttl", "stateless", "strict_protocol_validation"} {
 				note(t, r, convert.Dropped, k)
 			}
 		}},
@@ -290,6 +356,20 @@ var rcCases = map[string]rcCase{
 	"unknown key reported": {in: base(map[string]any{"future_key": 1}), check: func(t *testing.T, o []*unstructured.Unstructured, r *convert.Report) {
 		note(t, r, convert.Dropped, "future_key")
 	}},
+}
+
+// commands fails unless each prefix starts one of the report's commands.
+func commands(t *testing.T, r *convert.Report, prefixes ...string) {
+	t.Helper()
+	for _, p := range prefixes {
+		found := false
+		for _, c := range r.Commands {
+			found = found || strings.HasPrefix(c, p)
+		}
+		if !found {
+			t.Errorf("no command starts with %q; commands: %q", p, r.Commands)
+		}
+	}
 }
 
 func mustJSON(t *testing.T, v any) []byte {
