@@ -22,7 +22,7 @@ func runConfig(name, image string, args ...string) map[string]any {
 	return map[string]any{"schema_version": "v0.1.0", "image": image, "name": name, "container_name": name, "base_name": name,
 		"transport": "stdio", "host": "127.0.0.1", "port": 0, "proxy_mode": "streamable-http", "group": "services", "cmd_args": args,
 		"permission_profile": map[string]any{"name": "network", "network": map[string]any{"outbound": map[string]any{"insecure_allow_all": true}, "inbound": map[string]any{}}},
-		"env_vars": map[string]string{"MCP_TRANSPORT": "stdio"}}
+		"env_vars":           map[string]string{"MCP_TRANSPORT": "stdio"}}
 }
 
 // plugin runs the kubectl-mcp plugin through kubectl's plugin mechanism (`kubectl mcp`),
