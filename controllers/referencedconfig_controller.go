@@ -2,7 +2,6 @@ package controllers
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -143,15 +142,11 @@ func (r *ReferencedConfigReconciler) Reconcile(ctx context.Context, req ctrl.Req
 		return ctrl.Result{}, err
 	}
 	orig := obj.DeepCopyObject().(client.Object)
-	before, _ := r.Kind.status(orig)
-	defer func() {
-		_, f := r.Kind.status(obj)
-		if evaluated(err) {
-			*f.observed = obj.GetGeneration()
-		}
-		after, _ := r.Kind.status(obj)
-		err = errors.Join(err, patchStatus(ctx, r.Client, orig, obj, before, after))
-	}()
+	rules := statusRules[client.Object]{status: func(o client.Object) (any, *[]metav1.Condition, *int64) {
+		copied, f := r.Kind.status(o)
+		return copied, f.conditions, f.observed
+	}}
+	defer func() { err = finishStatus(ctx, r.Client, nil, orig, obj, rules, err) }()
 	return runPhases(ctx, s, r.validate)
 }
 
