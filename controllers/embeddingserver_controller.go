@@ -2,12 +2,12 @@ package controllers
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
@@ -65,14 +65,16 @@ func (r *EmbeddingServerReconciler) Reconcile(ctx context.Context, req ctrl.Requ
 		return ctrl.Result{}, nil
 	}
 	orig := server.DeepCopy()
-	defer func() {
-		setEmbeddingPhase(server)
-		if evaluated(err) {
-			server.Status.ObservedGeneration = server.Generation
-		}
-		err = errors.Join(err, patchStatus(ctx, r.Client, orig, server, orig.Status, server.Status))
-	}()
+	defer func() { err = finishStatus(ctx, r.Client, nil, orig, server, embeddingStatusRules, err) }()
 	return runPhases(ctx, &embeddingScope{server: server}, r.renderChildren, r.applyChildren, r.observe)
+}
+
+// embeddingStatusRules: phase from embeddingPhaseRules (no Warning events, as before).
+var embeddingStatusRules = statusRules[*v1alpha1.EmbeddingServer]{
+	status: func(e *v1alpha1.EmbeddingServer) (any, *[]metav1.Condition, *int64) {
+		return *e.Status.DeepCopy(), &e.Status.Conditions, &e.Status.ObservedGeneration
+	},
+	phase: setEmbeddingPhase,
 }
 
 // renderChildren computes the values and renders the chart.

@@ -86,7 +86,7 @@ func SetupIndexes(ctx context.Context, mgr ctrl.Manager) error {
 // referrers lists the names of objects of list's kind in ns whose field index equals name.
 func referrers(ctx context.Context, c client.Reader, list client.ObjectList, ns, field, name string) ([]string, error) {
 	if err := c.List(ctx, list, client.InNamespace(ns), client.MatchingFields{field: name}); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("list %T by %s=%s: %w", list, field, name, err)
 	}
 	var out []string
 	items, err := listNames(list)

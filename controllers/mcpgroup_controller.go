@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -69,14 +70,16 @@ func (r *MCPGroupReconciler) Reconcile(ctx context.Context, req ctrl.Request) (r
 		return ctrl.Result{}, nil
 	}
 	orig := group.DeepCopy()
-	defer func() {
-		setGroupPhase(group)
-		if evaluated(err) {
-			group.Status.ObservedGeneration = group.Generation
-		}
-		err = errors.Join(err, patchStatus(ctx, r.Client, orig, group, orig.Status, group.Status))
-	}()
+	defer func() { err = finishStatus(ctx, r.Client, nil, orig, group, groupStatusRules, err) }()
 	return runPhases(ctx, &groupScope{group: group}, r.listMembers)
+}
+
+// groupStatusRules: phase from groupPhaseRules (no Warning events, as before).
+var groupStatusRules = statusRules[*v1alpha1.MCPGroup]{
+	status: func(g *v1alpha1.MCPGroup) (any, *[]metav1.Condition, *int64) {
+		return *g.Status.DeepCopy(), &g.Status.Conditions, &g.Status.ObservedGeneration
+	},
+	phase: setGroupPhase,
 }
 
 // listMembers fills the member lists from the groupRef index (the cache, no API call).

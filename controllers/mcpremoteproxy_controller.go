@@ -2,10 +2,10 @@ package controllers
 
 import (
 	"context"
-	"errors"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/tools/record"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -62,6 +62,14 @@ func (r *MCPRemoteProxyReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Complete(r)
 }
 
+// remoteProxyStatusRules: phase from remoteProxyPhaseRules, a Warning per condition turned bad.
+var remoteProxyStatusRules = statusRules[*v1alpha1.MCPRemoteProxy]{
+	status: func(p *v1alpha1.MCPRemoteProxy) (any, *[]metav1.Condition, *int64) {
+		return *p.Status.DeepCopy(), &p.Status.Conditions, &p.Status.ObservedGeneration
+	},
+	phase: setRemoteProxyPhase,
+}
+
 // Reconcile runs the MCPRemoteProxy phases and writes the status once.
 func (r *MCPRemoteProxyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.Result, err error) {
 	proxy := &v1alpha1.MCPRemoteProxy{}
@@ -73,13 +81,6 @@ func (r *MCPRemoteProxyReconciler) Reconcile(ctx context.Context, req ctrl.Reque
 	}
 	orig := proxy.DeepCopy()
 	s := &remoteProxyScope{proxy: proxy}
-	defer func() {
-		setRemoteProxyPhase(proxy)
-		if evaluated(err) {
-			proxy.Status.ObservedGeneration = proxy.Generation
-		}
-		emitWarnings(r.Recorder, proxy, orig.Status.Conditions, proxy.Status.Conditions)
-		err = errors.Join(err, patchStatus(ctx, r.Client, orig, proxy, orig.Status, proxy.Status))
-	}()
+	defer func() { err = finishStatus(ctx, r.Client, r.Recorder, orig, proxy, remoteProxyStatusRules, err) }()
 	return runPhases(ctx, s, r.validate, r.resolveRefs, r.renderChildren, r.applyChildren, r.observeWorkload)
 }

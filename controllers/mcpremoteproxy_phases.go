@@ -35,7 +35,7 @@ func (r *MCPRemoteProxyReconciler) validate(ctx context.Context, s *remoteProxyS
 	reportUnsupported(r.Recorder, s.proxy, &s.proxy.Status.Conditions, spec.UnsupportedFields())
 	found, err := groupExists(ctx, r.Client, s.proxy.Namespace, s.proxy.GroupName())
 	if err != nil {
-		return ctrl.Result{}, err
+		return ctrl.Result{}, fmt.Errorf("check MCPGroup %q: %w", s.proxy.GroupName(), err)
 	}
 	setGroupRefCondition(&s.proxy.Status.Conditions, spec.GroupRef, found, gen)
 	urlErr := r.Options.checkURL(ctx, spec.RemoteURL, spec.AllowPrivateEndpoint)
@@ -87,7 +87,7 @@ func (r *MCPRemoteProxyReconciler) observeWorkload(ctx context.Context, s *remot
 	deploy := &appsv1.Deployment{}
 	if err := r.Get(ctx, types.NamespacedName{Namespace: s.proxy.Namespace, Name: s.proxy.Name}, deploy); err != nil {
 		if !apierrors.IsNotFound(err) {
-			return ctrl.Result{}, err
+			return ctrl.Result{}, fmt.Errorf("read proxy Deployment %s: %w", s.proxy.Name, err)
 		}
 		deploy = nil
 	}

@@ -2,12 +2,12 @@ package controllers
 
 import (
 	"context"
-	"errors"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/record"
@@ -94,6 +94,14 @@ func mcpServerOfPod(_ context.Context, obj client.Object) []reconcile.Request {
 	return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: obj.GetNamespace(), Name: name}}}
 }
 
+// mcpServerStatusRules: phase from mcpServerPhaseRules, a Warning per condition turned bad.
+var mcpServerStatusRules = statusRules[*v1alpha1.MCPServer]{
+	status: func(s *v1alpha1.MCPServer) (any, *[]metav1.Condition, *int64) {
+		return *s.Status.DeepCopy(), &s.Status.Conditions, &s.Status.ObservedGeneration
+	},
+	phase: setMCPServerPhase,
+}
+
 // Reconcile runs the MCPServer phases and writes the status once.
 func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.Result, err error) {
 	server := &v1alpha1.MCPServer{}
@@ -105,13 +113,6 @@ func (r *MCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	}
 	orig := server.DeepCopy()
 	s := &mcpServerScope{server: server}
-	defer func() {
-		setMCPServerPhase(server)
-		if evaluated(err) {
-			server.Status.ObservedGeneration = server.Generation
-		}
-		emitWarnings(r.Recorder, server, orig.Status.Conditions, server.Status.Conditions)
-		err = errors.Join(err, patchStatus(ctx, r.Client, orig, server, orig.Status, server.Status))
-	}()
+	defer func() { err = finishStatus(ctx, r.Client, r.Recorder, orig, server, mcpServerStatusRules, err) }()
 	return runPhases(ctx, s, r.validate, r.resolveGroup, r.resolveRefs, r.renderChildren, r.applyChildren, r.observeWorkloads)
 }

@@ -43,7 +43,7 @@ func (r *MCPServerReconciler) validate(_ context.Context, s *mcpServerScope) (ct
 func (r *MCPServerReconciler) resolveGroup(ctx context.Context, s *mcpServerScope) (ctrl.Result, error) {
 	found, err := groupExists(ctx, r.Client, s.server.Namespace, s.server.GroupName())
 	if err != nil {
-		return ctrl.Result{}, err
+		return ctrl.Result{}, fmt.Errorf("check MCPGroup %q: %w", s.server.GroupName(), err)
 	}
 	setGroupRefCondition(&s.server.Status.Conditions, s.spec.GroupRef, found, s.server.Generation)
 	return ctrl.Result{}, nil

@@ -2,8 +2,8 @@ package controllers
 
 import (
 	"context"
-	"errors"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"k8s.io/client-go/tools/record"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -49,6 +49,19 @@ func (r *MCPServerEntryReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Complete(r)
 }
 
+// entryStatusRules: phase from entryPhaseRules, one Warning when the entry turns invalid.
+var entryStatusRules = statusRules[*v1alpha1.MCPServerEntry]{
+	status: func(e *v1alpha1.MCPServerEntry) (any, *[]metav1.Condition, *int64) {
+		return *e.Status.DeepCopy(), &e.Status.Conditions, &e.Status.ObservedGeneration
+	},
+	phase: setEntryPhase,
+	events: func(rec record.EventRecorder, orig, entry *v1alpha1.MCPServerEntry) {
+		if msg := entryFailureEvent(orig.Status, entry.Status); msg != "" {
+			rec.Event(entry, corev1.EventTypeWarning, v1alpha1.ReasonInvalid, msg)
+		}
+	},
+}
+
 // Reconcile validates the entry and writes the status once.
 func (r *MCPServerEntryReconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.Result, err error) {
 	entry := &v1alpha1.MCPServerEntry{}
@@ -60,15 +73,6 @@ func (r *MCPServerEntryReconciler) Reconcile(ctx context.Context, req ctrl.Reque
 	}
 	orig := entry.DeepCopy()
 	s := &entryScope{entry: entry}
-	defer func() {
-		setEntryPhase(entry)
-		if msg := entryFailureEvent(orig.Status, entry.Status); msg != "" {
-			r.Recorder.Event(entry, corev1.EventTypeWarning, v1alpha1.ReasonInvalid, msg)
-		}
-		if evaluated(err) {
-			entry.Status.ObservedGeneration = entry.Generation
-		}
-		err = errors.Join(err, patchStatus(ctx, r.Client, orig, entry, orig.Status, entry.Status))
-	}()
+	defer func() { err = finishStatus(ctx, r.Client, r.Recorder, orig, entry, entryStatusRules, err) }()
 	return runPhases(ctx, s, r.normalize, r.checkURL, r.checkGroup, r.checkAuth, r.checkCABundle, r.checkHeaderSecrets)
 }

@@ -39,7 +39,7 @@ func (r *MCPServerEntryReconciler) checkURL(ctx context.Context, s *entryScope) 
 func (r *MCPServerEntryReconciler) checkGroup(ctx context.Context, s *entryScope) (ctrl.Result, error) {
 	found, err := groupExists(ctx, r.Client, s.entry.Namespace, s.entry.GroupName())
 	if err != nil {
-		return ctrl.Result{}, err
+		return ctrl.Result{}, fmt.Errorf("check MCPGroup %q: %w", s.entry.GroupName(), err)
 	}
 	ref := s.spec.GroupRef
 	if ref == nil {
@@ -54,7 +54,7 @@ func (r *MCPServerEntryReconciler) checkAuth(ctx context.Context, s *entryScope)
 	name := refName(s.spec.ExternalAuthConfigRef)
 	ea, err := getExternalAuth(ctx, r.Client, s.entry.Namespace, name)
 	if err != nil {
-		return ctrl.Result{}, err
+		return ctrl.Result{}, fmt.Errorf("get MCPExternalAuthConfig %q: %w", name, err)
 	}
 	setRefCondition(&s.entry.Status.Conditions, refCheck{conditionType: v1alpha1.ConditionExternalAuthConfigValidated,
 		kind: "MCPExternalAuthConfig", field: "spec.externalAuthConfigRef", name: name, found: ea != nil}, s.entry.Generation)
@@ -74,7 +74,7 @@ func (r *MCPServerEntryReconciler) checkCABundle(ctx context.Context, s *entrySc
 	cm := &corev1.ConfigMap{}
 	err := r.APIReader.Get(ctx, types.NamespacedName{Namespace: s.entry.Namespace, Name: ref.ConfigMapRef.Name}, cm)
 	if err != nil && !apierrors.IsNotFound(err) {
-		return ctrl.Result{}, err
+		return ctrl.Result{}, fmt.Errorf("get ConfigMap %s: %w", ref.ConfigMapRef.Name, err)
 	}
 	if err != nil {
 		cm = nil
@@ -89,7 +89,7 @@ func (r *MCPServerEntryReconciler) checkHeaderSecrets(ctx context.Context, s *en
 		for _, h := range hf.AddHeadersFromSecret {
 			problem, err := secretKeyProblem(ctx, r.Client, s.entry.Namespace, h.ValueSecretRef)
 			if err != nil {
-				return ctrl.Result{}, err
+				return ctrl.Result{}, fmt.Errorf("check header secret of %s: %w", h.HeaderName, err)
 			}
 			if problem != "" {
 				missing = append(missing, fmt.Sprintf("header %s: %s", h.HeaderName, problem))

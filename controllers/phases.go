@@ -7,6 +7,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/record"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -89,4 +91,41 @@ func listObjects(list client.ObjectList) ([]client.Object, error) {
 		}
 	}
 	return out, nil
+}
+
+// statusRules are a kind's status invariants, applied by finishStatus.
+type statusRules[T client.Object] struct {
+	// status returns a copy of the status (compared before and after) and pointers to
+	// its conditions and observedGeneration.
+	status func(T) (copied any, conds *[]metav1.Condition, observed *int64)
+	// phase derives phase and message from the conditions (nil: the kind has none).
+	phase func(T)
+	// events emits the kind's Warning events from the status before and after (nil:
+	// one Warning per condition that turned bad, emitWarnings).
+	events func(rec record.EventRecorder, orig, obj T)
+}
+
+// finishStatus is the one deferred status write every patch-based reconcile ends with,
+// so the status invariants live in one place: the phase is derived from the conditions
+// (never set by a phase), observedGeneration is stamped only when the reconcile
+// evaluated the spec (evaluated), Warning events say what turned bad, and the status is
+// patched once, only when it changed. It returns err joined with the write's error.
+func finishStatus[T client.Object](ctx context.Context, c client.Client, rec record.EventRecorder, orig, obj T, rules statusRules[T], err error) error {
+	if rules.phase != nil {
+		rules.phase(obj)
+	}
+	_, conds, observed := rules.status(obj)
+	if evaluated(err) {
+		*observed = obj.GetGeneration()
+	}
+	switch {
+	case rules.events != nil:
+		rules.events(rec, orig, obj)
+	case rec != nil:
+		_, before, _ := rules.status(orig)
+		emitWarnings(rec, obj, *before, *conds)
+	}
+	before, _, _ := rules.status(orig)
+	after, _, _ := rules.status(obj)
+	return errors.Join(err, patchStatus(ctx, c, orig, obj, before, after))
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/mcp-operator/mcp-operator/internal/envvar"
 	"github.com/mcp-operator/mcp-operator/internal/render"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/runconfig"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/k8s/members"
 )
 
 // condToolConfigValidated reports whether the referenced MCPToolConfig exists.
@@ -86,40 +88,31 @@ func applyToolConfig(rc *runconfig.Config, tc *v1alpha1.MCPToolConfig) {
 	}
 }
 
-// headerEnvName is the proxy env var that carries a header's secret value.
-func headerEnvName(prefix, header string) string { return envvar.Name(prefix, header) }
+// proxyAuthEnvPrefix names the proxy runner's env vars of its MCPExternalAuthConfig
+// (one per workload), e.g. MCP_AUTH_HEADER_VALUE.
+const proxyAuthEnvPrefix = "MCP_AUTH_"
 
 // applyExternalAuth turns an MCPExternalAuthConfig of type headerInjection or bearerToken
-// into a forwarded header whose value comes from a Secret through env vars (returned).
-// tokenExchange is not performed by the proxy runner: a VirtualMCPServer that discovers
-// the config performs it; unauthenticated adds nothing.
+// into a forwarded header whose value comes from a Secret through env vars (returned),
+// with the translation vmcp uses (members.StrategyNamed). tokenExchange is not performed
+// by the proxy runner: a VirtualMCPServer that discovers the config performs it;
+// unauthenticated adds nothing.
 func applyExternalAuth(rc *runconfig.Config, ea *v1alpha1.MCPExternalAuthConfig) []corev1.EnvVar {
 	if ea == nil {
 		return nil
 	}
-	forward := func(header, env string) {
-		if rc.HeaderForward == nil {
-			rc.HeaderForward = &runconfig.HeaderForward{}
-		}
-		if rc.HeaderForward.FromEnv == nil {
-			rc.HeaderForward.FromEnv = map[string]string{}
-		}
-		rc.HeaderForward.FromEnv[header] = env
+	s, env, err := members.StrategyNamed(ea, func(suffix string) string { return proxyAuthEnvPrefix + suffix })
+	if err != nil || s.Type != config.BackendAuthHeaderInjection || s.HeaderInjection == nil {
+		return nil
 	}
-	switch {
-	case ea.Spec.HeaderInjection != nil:
-		hi := ea.Spec.HeaderInjection
-		env := headerEnvName("MCP_AUTH_HEADER_", hi.HeaderName)
-		forward(hi.HeaderName, env)
-		return []corev1.EnvVar{envvar.FromSecret(env, hi.ValueSecretRef.Name, hi.ValueSecretRef.Key)}
-	case ea.Spec.BearerToken != nil:
-		// Kubernetes expands $(VAR) in env values, so the header value is built in the
-		// pod from the Secret: the operator never reads the token.
-		const token, header = "MCP_AUTH_BEARER_TOKEN", "MCP_AUTH_HEADER_AUTHORIZATION"
-		forward("Authorization", header)
-		return []corev1.EnvVar{envvar.FromSecret(token, ea.Spec.BearerToken.TokenSecretRef.Name, ea.Spec.BearerToken.TokenSecretRef.Key), {Name: header, Value: "Bearer $(" + token + ")"}}
+	if rc.HeaderForward == nil {
+		rc.HeaderForward = &runconfig.HeaderForward{}
 	}
-	return nil
+	if rc.HeaderForward.FromEnv == nil {
+		rc.HeaderForward.FromEnv = map[string]string{}
+	}
+	rc.HeaderForward.FromEnv[s.HeaderInjection.HeaderName] = s.HeaderInjection.HeaderValueEnv
+	return env
 }
 
 // headerForward converts spec.headerForward into the run config and the env vars that
@@ -136,7 +129,7 @@ func headerForward(h *v1alpha1.HeaderForward) (*runconfig.HeaderForward, []corev
 		if out.FromEnv == nil {
 			out.FromEnv = map[string]string{}
 		}
-		name := headerEnvName("MCP_HEADER_", s.HeaderName)
+		name := envvar.Name("MCP_HEADER_", s.HeaderName)
 		out.FromEnv[s.HeaderName] = name
 		env = append(env, envvar.FromSecret(name, s.ValueSecretRef.Name, s.ValueSecretRef.Key))
 	}

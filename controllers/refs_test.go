@@ -23,13 +23,13 @@ func TestApplyExternalAuth(t *testing.T) {
 	}{
 		"header injection": {
 			spec:        v1alpha1.MCPExternalAuthConfigSpec{Type: v1alpha1.ExternalAuthHeaderInjection, HeaderInjection: &v1alpha1.HeaderInjectionConfig{HeaderName: "X-Api-Key", ValueSecretRef: ref}},
-			wantForward: map[string]string{"X-Api-Key": "MCP_AUTH_HEADER_X_API_KEY"},
-			wantEnv:     []corev1.EnvVar{fromSecret("MCP_AUTH_HEADER_X_API_KEY")},
+			wantForward: map[string]string{"X-Api-Key": "MCP_AUTH_HEADER_VALUE"},
+			wantEnv:     []corev1.EnvVar{fromSecret("MCP_AUTH_HEADER_VALUE")},
 		},
 		"bearer token": {
 			spec:        v1alpha1.MCPExternalAuthConfigSpec{Type: v1alpha1.ExternalAuthBearerToken, BearerToken: &v1alpha1.BearerTokenConfig{TokenSecretRef: ref}},
-			wantForward: map[string]string{"Authorization": "MCP_AUTH_HEADER_AUTHORIZATION"},
-			wantEnv:     []corev1.EnvVar{fromSecret("MCP_AUTH_BEARER_TOKEN"), {Name: "MCP_AUTH_HEADER_AUTHORIZATION", Value: "Bearer $(MCP_AUTH_BEARER_TOKEN)"}},
+			wantForward: map[string]string{"Authorization": "MCP_AUTH_AUTHORIZATION"},
+			wantEnv:     []corev1.EnvVar{fromSecret("MCP_AUTH_TOKEN"), {Name: "MCP_AUTH_AUTHORIZATION", Value: "Bearer $(MCP_AUTH_TOKEN)"}},
 		},
 		"unauthenticated": {spec: v1alpha1.MCPExternalAuthConfigSpec{Type: v1alpha1.ExternalAuthUnauthenticated}},
 	}

@@ -186,10 +186,11 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		&MCPServerEntryReconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorderFor("mcpserverentry-controller"), Options: &opts},
 		&MCPGroupReconciler{Client: mgr.GetClient(), Options: &opts},
 		&EmbeddingServerReconciler{Client: mgr.GetClient(), Options: &opts},
-		&MCPToolConfigReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorderFor("mcptoolconfig-controller"), Options: &opts},
-		&MCPExternalAuthConfigReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorderFor("mcpexternalauthconfig-controller"), Options: &opts},
 		&VirtualMCPServerReconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorderFor("virtualmcpserver-controller"), Options: &opts},
 		&VirtualMCPCompositeToolDefinitionReconciler{Client: mgr.GetClient(), Options: &opts},
+	}
+	for _, k := range referencedKinds() {
+		reconcilers = append(reconcilers, &ReferencedConfigReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorderFor(k.recorderName()), Options: &opts, Kind: k})
 	}
 	for _, k := range sharedKinds() {
 		reconcilers = append(reconcilers, &SharedConfigReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorderFor(strings.ToLower(k.name) + "-controller"), Options: &opts, Kind: k})

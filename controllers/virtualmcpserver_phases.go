@@ -58,7 +58,7 @@ func (r *VirtualMCPServerReconciler) resolveGroup(ctx context.Context, s *vmcpSc
 		case err == nil:
 			s.group = g
 		case !apierrors.IsNotFound(err):
-			return ctrl.Result{}, err
+			return ctrl.Result{}, fmt.Errorf("get MCPGroup %q: %w", ref.Name, err)
 		}
 	}
 	if !setVMCPGroupCondition(&s.vmcp.Status.Conditions, ref, s.group, s.vmcp.Generation) {
@@ -130,7 +130,7 @@ func (r *VirtualMCPServerReconciler) gatherConfigInputs(ctx context.Context, s *
 		toolConfigs: map[string]*v1alpha1.MCPToolConfig{}, composites: map[string]*v1alpha1.VirtualMCPCompositeToolDefinition{}}
 	eas := &v1alpha1.MCPExternalAuthConfigList{}
 	if err := r.List(ctx, eas, client.InNamespace(ns)); err != nil {
-		return in, err
+		return in, fmt.Errorf("list MCPExternalAuthConfigs: %w", err)
 	}
 	for i := range eas.Items {
 		in.authConfigs[eas.Items[i].Name] = &eas.Items[i]
@@ -148,7 +148,7 @@ func (r *VirtualMCPServerReconciler) gatherConfigInputs(ctx context.Context, s *
 		d := &v1alpha1.VirtualMCPCompositeToolDefinition{}
 		if err := r.Get(ctx, types.NamespacedName{Namespace: ns, Name: name}, d); err != nil {
 			if !apierrors.IsNotFound(err) {
-				return in, err
+				return in, fmt.Errorf("get VirtualMCPCompositeToolDefinition %q: %w", name, err)
 			}
 			continue
 		}
@@ -158,7 +158,7 @@ func (r *VirtualMCPServerReconciler) gatherConfigInputs(ctx context.Context, s *
 		emb := &v1alpha1.EmbeddingServer{}
 		if err := r.Get(ctx, types.NamespacedName{Namespace: ns, Name: ref.Name}, emb); err != nil {
 			if !apierrors.IsNotFound(err) {
-				return in, err
+				return in, fmt.Errorf("get EmbeddingServer %q: %w", ref.Name, err)
 			}
 		} else {
 			in.embedding = emb
@@ -176,13 +176,13 @@ func (r *VirtualMCPServerReconciler) gatherConfigInputs(ctx context.Context, s *
 // renderChildren computes the chart values, renders the chart and merges the
 // user's podTemplateSpec into the vmcp Deployment.
 func (r *VirtualMCPServerReconciler) renderChildren(_ context.Context, s *vmcpScope) (ctrl.Result, error) {
-	values, err := buildVMCPValues(s.vmcp, s.spec, s.cfg, s.env, s.members, r.Options)
+	values, err := buildVMCPValues(s.vmcp, s.spec, s.cfg, s.env, r.Options)
 	if err != nil {
-		return ctrl.Result{}, err
+		return ctrl.Result{}, fmt.Errorf("compute chart values: %w", err)
 	}
 	objs, mergeErr, err := r.Options.renderWorkload(virtualMCPServerGK, s.vmcp, values, "Deployment", s.spec.PodTemplateSpec)
 	if err != nil {
-		return ctrl.Result{}, err
+		return ctrl.Result{}, fmt.Errorf("render the VirtualMCPServer chart: %w", err)
 	}
 	setVMCPPodTemplateCondition(&s.vmcp.Status.Conditions, mergeErr, s.vmcp.Generation)
 	if mergeErr != nil {
@@ -203,7 +203,7 @@ func (r *VirtualMCPServerReconciler) observeDeployment(ctx context.Context, s *v
 	d := &appsv1.Deployment{}
 	if err := r.Get(ctx, types.NamespacedName{Namespace: s.vmcp.Namespace, Name: s.vmcp.Name}, d); err != nil {
 		if !apierrors.IsNotFound(err) {
-			return ctrl.Result{}, err
+			return ctrl.Result{}, fmt.Errorf("read vmcp Deployment %s: %w", s.vmcp.Name, err)
 		}
 		d = nil
 	}

@@ -51,12 +51,15 @@ func resolveVMCPConfig(name string, spec v1alpha1.VirtualMCPServerSpec, in vmcpC
 	if cfg.Name == "" {
 		cfg.Name = name
 	}
+	// Backends and their outgoing auth have one owner: vmcp. In the cluster it computes
+	// both from this spec and the group's live members with the same
+	// members.ResolveAuth (pkg/vmcp/k8s), so membership changes reach clients without a
+	// pod roll. The operator resolves them only to report conditions and to mount the
+	// secrets as env vars; the file keeps the backends and outgoingAuth as written.
 	auth := members.ResolveAuth(members.AuthInput{Spec: spec.OutgoingAuth, Config: cfg.OutgoingAuth, Members: in.members, AuthConfigs: in.authConfigs})
 	if spec.GroupRef != nil {
 		cfg.GroupRef = spec.GroupRef.Name
-		cfg.Backends = withDiscoveredBackends(cfg.Backends, auth.WithoutExcluded(in.members))
 	}
-	cfg.OutgoingAuth = auth.OutgoingAuth
 	res.authProblems = auth.Problems
 	res.excluded = auth.Excluded
 	// Secret forwarded headers of the served entries (an unknown env var name would
@@ -72,7 +75,7 @@ func resolveVMCPConfig(name string, spec v1alpha1.VirtualMCPServerSpec, in vmcpC
 	res.configProblems = applyToolConfigs(cfg.Aggregation, in.toolConfigs)
 	res.compositeProblems = inlineCompositeTools(cfg, in.composites)
 	res.configProblems = append(res.configProblems, wireEmbeddingServer(cfg, spec.EmbeddingServerRef, in.embedding)...)
-	if err := cfg.Validate(); err != nil {
+	if err := servedConfig(cfg, auth, in.members).Validate(); err != nil {
 		for _, line := range splitLines(err.Error()) {
 			// An unresolved incoming auth is already reported under AuthConfigured.
 			if len(problems) == 0 || !strings.HasPrefix(line, "incomingAuth.") {
@@ -82,6 +85,18 @@ func resolveVMCPConfig(name string, spec v1alpha1.VirtualMCPServerSpec, in vmcpC
 	}
 	res.cfg = cfg
 	return res
+}
+
+// servedConfig is what vmcp will serve: the file plus the backends and outgoing auth it
+// computes live from the same inputs. The controller validates this, so it refuses what
+// vmcp would (a discovered token exchange without OIDC incoming auth, for one).
+func servedConfig(cfg *config.Config, auth members.Resolved, ms []members.Member) *config.Config {
+	served := cfg.DeepCopy()
+	if served.GroupRef != "" {
+		served.Backends = withDiscoveredBackends(served.Backends, auth.WithoutExcluded(ms))
+	}
+	served.OutgoingAuth = auth.OutgoingAuth
+	return served
 }
 
 // withDiscoveredBackends adds the group's usable members (by name, after the static
@@ -193,11 +208,11 @@ func inlineCompositeTools(cfg *config.Config, defs map[string]*v1alpha1.VirtualM
 }
 
 // buildVMCPValues turns the resolved configuration into chart values. It is pure.
-// The config hash leaves out what vmcp reads live in Kubernetes mode (the
-// discovered backends and their outgoing auth), so a group change reaches clients
+// The config hash is the file's: the file holds nothing vmcp reads live (discovered
+// backends and their outgoing auth are vmcp's), so a group change reaches clients
 // through list_changed instead of a pod roll; secret env changes still roll pods
 // because they are part of the pod template.
-func buildVMCPValues(v *v1alpha1.VirtualMCPServer, spec v1alpha1.VirtualMCPServerSpec, cfg *config.Config, env []corev1.EnvVar, ms []members.Member, opts *Options) (helmcharts.VirtualMCPServerValues, error) {
+func buildVMCPValues(v *v1alpha1.VirtualMCPServer, spec v1alpha1.VirtualMCPServerSpec, cfg *config.Config, env []corev1.EnvVar, opts *Options) (helmcharts.VirtualMCPServerValues, error) {
 	data, err := yaml.Marshal(cfg)
 	if err != nil {
 		return helmcharts.VirtualMCPServerValues{}, err
@@ -220,30 +235,10 @@ func buildVMCPValues(v *v1alpha1.VirtualMCPServer, spec v1alpha1.VirtualMCPServe
 	}
 	allEnv := append(append([]corev1.EnvVar{}, opts.OperandEnv...), env...)
 	return helmcharts.VirtualMCPServerValues{
-		Image: opts.VMCPImage, Replicas: replicas, Config: string(data), ConfigHash: render.Hash(hashedConfig(cfg, ms)),
+		Image: opts.VMCPImage, Replicas: replicas, Config: string(data), ConfigHash: render.Hash(cfg),
 		ServiceType: st, SessionAffinity: affinity, ServiceAccount: sa, CreateServiceAccount: createSA, Env: allEnv,
 		CABundleConfigMaps: members.CABundleConfigMaps(ms), RedisCA: redisCAValues(spec.SessionStorage),
 	}, nil
-}
-
-// hashedConfig is cfg without what vmcp watches live (discovered backends, outgoing auth).
-func hashedConfig(cfg *config.Config, ms []members.Member) *config.Config {
-	c := cfg.DeepCopy()
-	if c.GroupRef == "" {
-		return c
-	}
-	discovered := map[string]bool{}
-	for _, m := range ms {
-		discovered[m.Name] = true
-	}
-	var static []config.StaticBackend
-	for _, b := range c.Backends {
-		if !discovered[b.Name] {
-			static = append(static, b)
-		}
-	}
-	c.Backends, c.OutgoingAuth = static, nil
-	return c
 }
 
 func joinErrors(errs []error) string {

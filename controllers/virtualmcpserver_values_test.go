@@ -125,7 +125,7 @@ func TestVMCPConfigMapGolden(t *testing.T) {
 			if p := append(append(res.authProblems, res.compositeProblems...), res.configProblems...); len(p) > 0 {
 				t.Fatalf("problems: %v", p)
 			}
-			values, err := buildVMCPValues(v, spec, res.cfg, res.env, f.in.members, opts)
+			values, err := buildVMCPValues(v, spec, res.cfg, res.env, opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -217,5 +217,27 @@ func TestVMCPConfigProblems(t *testing.T) {
 				t.Fatalf("auth %v, composite %v, config %v", res.authProblems, res.compositeProblems, res.configProblems)
 			}
 		})
+	}
+}
+
+// TestVMCPValidatesWhatVMCPServes: discovered backends and their outgoing auth are left
+// to vmcp (not written into the file), yet the controller validates the configuration
+// vmcp will serve with them: a member's token exchange without OIDC incoming auth is
+// refused, as vmcp would refuse it.
+func TestVMCPValidatesWhatVMCPServes(t *testing.T) {
+	ms := []members.Member{{Name: "a", URL: "http://a/mcp", Transport: "streamable-http", AuthConfigRef: "exchange"}}
+	auth := map[string]*v1alpha1.MCPExternalAuthConfig{"exchange": {ObjectMeta: metav1.ObjectMeta{Name: "exchange"},
+		Spec: v1alpha1.MCPExternalAuthConfigSpec{Type: v1alpha1.ExternalAuthTokenExchange,
+			TokenExchange: &v1alpha1.TokenExchangeConfig{TokenURL: "https://idp/token", Audience: "a"}}}}
+	var spec v1alpha1.VirtualMCPServerSpec
+	if err := yaml.UnmarshalStrict([]byte(`{groupRef: {name: g}, incomingAuth: {type: anonymous}, outgoingAuth: {source: discovered}}`), &spec); err != nil {
+		t.Fatal(err)
+	}
+	res := resolveVMCPConfig("v", spec, vmcpConfigInputs{members: ms, authConfigs: auth})
+	if !strings.Contains(strings.Join(res.configProblems, ";"), "token_exchange needs incomingAuth type oidc") {
+		t.Fatalf("config problems %v, want the token exchange refused", res.configProblems)
+	}
+	if res.cfg.OutgoingAuth != nil || len(res.cfg.Backends) != 0 {
+		t.Fatalf("the file carries vmcp's part: backends %v, outgoingAuth %+v", res.cfg.Backends, res.cfg.OutgoingAuth)
 	}
 }

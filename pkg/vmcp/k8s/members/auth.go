@@ -24,6 +24,13 @@ func EnvName(configName, suffix string) string {
 // Secret). A bearer token becomes header injection of Authorization, whose value
 // "Bearer $(token)" is composed by Kubernetes env var expansion.
 func Strategy(ea *v1alpha1.MCPExternalAuthConfig) (config.BackendAuthStrategy, []corev1.EnvVar, error) {
+	return StrategyNamed(ea, func(suffix string) string { return EnvName(ea.Name, suffix) })
+}
+
+// StrategyNamed is Strategy with the env var names envName gives for the suffixes
+// HEADER_VALUE, TOKEN, AUTHORIZATION and CLIENT_SECRET: the one translation of an
+// MCPExternalAuthConfig, also used for the proxy runner, which names its own variables.
+func StrategyNamed(ea *v1alpha1.MCPExternalAuthConfig, envName func(suffix string) string) (config.BackendAuthStrategy, []corev1.EnvVar, error) {
 	name := ea.Name
 	switch ea.Spec.Type {
 	case v1alpha1.ExternalAuthUnauthenticated:
@@ -33,7 +40,7 @@ func Strategy(ea *v1alpha1.MCPExternalAuthConfig) (config.BackendAuthStrategy, [
 		if hi == nil {
 			return config.BackendAuthStrategy{}, nil, fmt.Errorf("MCPExternalAuthConfig %q: type headerInjection needs spec.headerInjection", name)
 		}
-		env := EnvName(name, "HEADER_VALUE")
+		env := envName("HEADER_VALUE")
 		return config.BackendAuthStrategy{Type: config.BackendAuthHeaderInjection,
 				HeaderInjection: &config.HeaderInjection{HeaderName: hi.HeaderName, HeaderValueEnv: env}},
 			[]corev1.EnvVar{envvar.FromSecret(env, hi.ValueSecretRef.Name, hi.ValueSecretRef.Key)}, nil
@@ -42,7 +49,7 @@ func Strategy(ea *v1alpha1.MCPExternalAuthConfig) (config.BackendAuthStrategy, [
 		if bt == nil {
 			return config.BackendAuthStrategy{}, nil, fmt.Errorf("MCPExternalAuthConfig %q: type bearerToken needs spec.bearerToken", name)
 		}
-		token, header := EnvName(name, "TOKEN"), EnvName(name, "AUTHORIZATION")
+		token, header := envName("TOKEN"), envName("AUTHORIZATION")
 		return config.BackendAuthStrategy{Type: config.BackendAuthHeaderInjection,
 				HeaderInjection: &config.HeaderInjection{HeaderName: "Authorization", HeaderValueEnv: header}},
 			[]corev1.EnvVar{envvar.FromSecret(token, bt.TokenSecretRef.Name, bt.TokenSecretRef.Key), {Name: header, Value: "Bearer $(" + token + ")"}}, nil
@@ -55,7 +62,7 @@ func Strategy(ea *v1alpha1.MCPExternalAuthConfig) (config.BackendAuthStrategy, [
 			Scopes: te.Scopes, SubjectTokenType: te.SubjectTokenType}
 		var env []corev1.EnvVar
 		if te.ClientSecretRef != nil {
-			out.ClientSecretEnv = EnvName(name, "CLIENT_SECRET")
+			out.ClientSecretEnv = envName("CLIENT_SECRET")
 			env = append(env, envvar.FromSecret(out.ClientSecretEnv, te.ClientSecretRef.Name, te.ClientSecretRef.Key))
 		}
 		return config.BackendAuthStrategy{Type: config.BackendAuthTokenExchange, TokenExchange: out}, env, nil
