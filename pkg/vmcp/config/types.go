@@ -37,8 +37,9 @@ type Config struct {
 	// +optional
 	Operational *Operational `json:"operational,omitempty"`
 
-	// CompositeTools are workflows defined inline, exposed as tools.
+	// CompositeTools are workflows defined inline, exposed as tools (at most 32).
 	// +optional
+	// +kubebuilder:validation:MaxItems=32
 	// +listType=map
 	// +listMapKey=name
 	CompositeTools []CompositeTool `json:"compositeTools,omitempty"`
@@ -639,8 +640,9 @@ type CompositeTool struct {
 	// Timeout of the whole workflow.
 	// +optional
 	Timeout Duration `json:"timeout,omitempty"`
-	// Steps of the workflow; independent steps run in parallel.
+	// Steps of the workflow (at most 64); independent steps run in parallel.
 	// +kubebuilder:validation:MinItems=1
+	// +kubebuilder:validation:MaxItems=64
 	// +listType=map
 	// +listMapKey=id
 	Steps []WorkflowStep `json:"steps"`
@@ -673,6 +675,7 @@ const (
 type WorkflowStep struct {
 	// ID identifies the step; other steps refer to it in dependsOn and templates.
 	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
 	// +kubebuilder:validation:Pattern=`^[a-zA-Z][a-zA-Z0-9_-]*$`
 	ID string `json:"id"`
 	// Type of the step: tool (the default; calls tool with arguments), elicitation (asks
@@ -693,8 +696,10 @@ type WorkflowStep struct {
 	// Condition is a template; the step runs only when it renders "true".
 	// +optional
 	Condition string `json:"condition,omitempty"`
-	// DependsOn lists the ids of steps that must finish first.
+	// DependsOn lists the ids of steps that must finish first (at most 32).
 	// +optional
+	// +kubebuilder:validation:MaxItems=32
+	// +kubebuilder:validation:items:MaxLength=63
 	// +listType=set
 	DependsOn []string `json:"dependsOn,omitempty"`
 	// OnError says what to do when the step fails.
