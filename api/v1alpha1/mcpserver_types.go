@@ -194,6 +194,12 @@ type MCPServerSpec struct {
 	// +kubebuilder:validation:Maximum=2147483647
 	BackendReplicas *int32 `json:"backendReplicas,omitempty"`
 
+	// ServiceType of the proxy Service mcp-<name>-proxy: ClusterIP (default),
+	// NodePort or LoadBalancer (clients outside the cluster use its EXTERNAL-IP).
+	// +kubebuilder:default=ClusterIP
+	// +optional
+	ServiceType ServiceType `json:"serviceType,omitempty"`
+
 	// SessionAffinity of the proxy Service: ClientIP (default) keeps a client on
 	// one proxy replica; None spreads requests.
 	// +kubebuilder:default=ClientIP
