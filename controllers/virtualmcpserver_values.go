@@ -153,6 +153,11 @@ func resolveOIDC(a *v1alpha1.IncomingAuth, cms map[string]*corev1.ConfigMap) (*c
 		if k != nil && k.Audience != "" {
 			o.Audience = k.Audience
 		}
+		// vmcp reads the keys (and the default issuer) from the API server.
+		o.Kubernetes = &config.KubernetesTokens{}
+		if k != nil {
+			o.Kubernetes.ServiceAccount, o.Kubernetes.Namespace = k.ServiceAccount, k.Namespace
+		}
 		return o, nil, nil
 	case a.OIDCConfig != nil && a.OIDCConfig.ConfigMap != nil:
 		ref, resource = a.OIDCConfig.ConfigMap, a.OIDCConfig.ResourceURL

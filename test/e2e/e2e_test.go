@@ -115,6 +115,10 @@ func TestVirtualMCPServerEndToEnd(t *testing.T) {
 		e.testManualConflictReported(ctx, t)
 	})
 
+	t.Run("kubernetes service-account tokens are validated against the API server", func(t *testing.T) {
+		e.testServiceAccountTokens(ctx, t)
+	})
+
 	// Last: its Secret env var restarts vmcp, ending the session above.
 	t.Run("an HTTPS entry is verified with its caBundleRef and gets its headerForward", func(t *testing.T) {
 		e.testEntryHeadersAndCABundle(ctx, t)

@@ -203,6 +203,14 @@ type OIDC struct {
 	// +optional
 	CABundlePath string `json:"caBundlePath,omitempty"`
 
+	// Kubernetes, when set, accepts the cluster's service-account tokens: vmcp reads
+	// the signing keys from the API server it runs against (/openid/v1/jwks, with the
+	// cluster CA and its own credentials) and, when issuer is the default
+	// https://kubernetes.default.svc, takes the issuer from the API server's
+	// discovery document. The operator sets it for oidcConfig type kubernetes.
+	// +optional
+	Kubernetes *KubernetesTokens `json:"kubernetes,omitempty"`
+
 	// InsecureAllowHTTP allows an http:// issuer (development only).
 	// +optional
 	InsecureAllowHTTP *bool `json:"insecureAllowHttp,omitempty"`
@@ -867,3 +875,13 @@ type Optimizer struct {
 // +kubebuilder:validation:MaxLength=8192
 // +kubebuilder:validation:Pattern=`^[^\x00-\x08\x0A-\x1F\x7F]*$`
 type OptimizerHeaderValue string
+
+// KubernetesTokens restricts which service-account tokens are accepted.
+type KubernetesTokens struct {
+	// ServiceAccount, when set, is the only service account whose tokens are accepted.
+	// +optional
+	ServiceAccount string `json:"serviceAccount,omitempty"`
+	// Namespace of that service account; empty means vmcp's own namespace.
+	// +optional
+	Namespace string `json:"namespace,omitempty"`
+}
