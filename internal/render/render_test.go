@@ -136,7 +136,7 @@ func TestMergePodTemplate(t *testing.T) {
 			}},
 		"request above limit": {patch: `{"spec":{"containers":[{"name":"mcp","resources":{"requests":{"memory":"2Gi"},"limits":{"memory":"1Gi"}}}]}}`,
 			wantErr: `container "mcp" requests 2Gi memory, above its limit 1Gi`},
-		"not json":      {patch: `{`, wantErr: "cannot be merged"},
+		"not json": {patch: `{`, wantErr: "cannot be merged"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
