@@ -210,7 +210,7 @@ func buildMCPServerValues(server *v1alpha1.MCPServer, spec v1alpha1.MCPServerSpe
 		ProxyPort: proxyPort(spec), MCPPort: mcpPort(spec), Args: spec.Args,
 		Env:           mcpEnv(spec, opts.OperandEnv),
 		ProxyReplicas: proxyReplicas, BackendReplicas: replicas,
-		ServiceAccount: sa, CreateServiceAccount: createSA, SessionAffinity: affinity,
+		ServiceAccount: sa, CreateServiceAccount: createSA, SessionAffinity: affinity, ServiceType: string(spec.ServiceType),
 		DenyEgress: spec.PermissionProfile != nil && spec.PermissionProfile.Type == v1alpha1.PermissionProfileBuiltin &&
 			spec.PermissionProfile.Name == v1alpha1.PermissionProfileNone,
 		RunConfig: string(rcYAML), ProxyEnv: proxyEnv, ReportTools: rc.ReportTools,

@@ -246,6 +246,20 @@ spec:
 		waitVMCP(t, ns, "bad-pod", "failed", phaseAnd(v1alpha1.PhaseFailed, v1alpha1.ConditionPodTemplateSpecValid, metav1.ConditionFalse, "podTemplateSpec"))
 	})
 
+	// issue 10 item 8: a misspelt container name used to add an empty container and
+	// fail at apply with retries; now the condition names the pod's containers.
+	t.Run("podTemplateSpec naming a container the pod lacks: Failed, naming the right one", func(t *testing.T) {
+		createYAML(t, ns, `
+metadata: {name: typo-pod}
+spec:
+  groupRef: {name: my-services}
+  incomingAuth: {type: anonymous}
+  podTemplateSpec: {spec: {containers: [{name: vmpc, env: [{name: LOG_LEVEL, value: debug}]}]}}
+`, &v1alpha1.VirtualMCPServer{})
+		waitVMCP(t, ns, "typo-pod", "failed", phaseAnd(v1alpha1.PhaseFailed, v1alpha1.ConditionPodTemplateSpecValid, metav1.ConditionFalse,
+			`the pod has no container "vmpc" (its containers: vmcp)`))
+	})
+
 	// issue 10 item 12: only the backend whose MCPExternalAuthConfig is missing is
 	// left out (and reported); the VirtualMCPServer keeps serving the others.
 	t.Run("missing MCPExternalAuthConfig of one backend: only it is left out", func(t *testing.T) {
@@ -286,7 +300,7 @@ spec:
   name: cyclic
   steps:
     - {id: a, tool: w.t, dependsOn: [b]}
-    - {id: b, tool: w.t, dependsOn: [a, ghost], arguments: {x: "{{.params.x"}}
+    - {id: b, tool: w.t, dependsOn: [a], arguments: {x: "{{.params.x", y: "{{ .steps.ghost.output }}"}}
 `, &v1alpha1.VirtualMCPCompositeToolDefinition{})
 	eventually(t, "invalid", func() error {
 		d := &v1alpha1.VirtualMCPCompositeToolDefinition{}
@@ -295,7 +309,7 @@ spec:
 		}
 		errs := strings.Join(d.Status.ValidationErrors, "\n")
 		c := conditions.Get(d.Status.Conditions, v1alpha1.ConditionWorkflowValidated)
-		for _, want := range []string{"cycle", `"ghost" does not exist`, "bad template"} {
+		for _, want := range []string{"cycle", `refers to step "ghost", which does not exist`, "bad template"} {
 			if !strings.Contains(errs, want) {
 				return fmt.Errorf("errors %q lack %q", errs, want)
 			}

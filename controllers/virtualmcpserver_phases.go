@@ -176,7 +176,7 @@ func (r *VirtualMCPServerReconciler) gatherConfigInputs(ctx context.Context, s *
 // renderChildren computes the chart values, renders the chart and merges the
 // user's podTemplateSpec into the vmcp Deployment.
 func (r *VirtualMCPServerReconciler) renderChildren(_ context.Context, s *vmcpScope) (ctrl.Result, error) {
-	values, err := buildVMCPValues(s.vmcp, s.spec, s.cfg, s.env, r.Options)
+	values, err := buildVMCPValues(s.vmcp, s.spec, s.cfg, s.env, s.members, r.Options)
 	if err != nil {
 		return ctrl.Result{}, fmt.Errorf("compute chart values: %w", err)
 	}

@@ -132,13 +132,28 @@ func vmcpIncomingAuth(a *v1alpha1.IncomingAuth, written *config.IncomingAuth, re
 	}
 	problems := res.problems
 	if a.Type == v1alpha1.IncomingAuthOIDC {
-		out.Type, out.OIDC = config.IncomingAuthOIDC, res.oidc
+		out.Type, out.OIDC = config.IncomingAuthOIDC, withKubernetesTokens(res.oidc, a.OIDCConfig)
 		if res.oidc == nil && len(problems) == 0 {
 			problems = append(problems, "spec.incomingAuth: type oidc needs oidcConfigRef (or the legacy oidcConfig)")
 		}
 	}
 	out.Authz = res.authz
 	return out, res.env, problems
+}
+
+// withKubernetesTokens marks the OIDC settings of an oidcConfig of type kubernetes so
+// that vmcp reads the signing keys (and the real issuer) from the API server it runs
+// against, with its own credentials, and accepts only the named service account.
+func withKubernetesTokens(o *config.OIDC, spec *v1alpha1.OIDCConfig) *config.OIDC {
+	if o == nil || spec == nil || spec.Type != v1alpha1.OIDCConfigKubernetes {
+		return o
+	}
+	out := o.DeepCopy()
+	out.Kubernetes = &config.KubernetesTokens{}
+	if k := spec.Kubernetes; k != nil {
+		out.Kubernetes.ServiceAccount, out.Kubernetes.Namespace = k.ServiceAccount, k.Namespace
+	}
+	return out
 }
 
 // vmcpIncomingAuthInput is spec.incomingAuth as the shared resolver's input; the OIDC
@@ -212,7 +227,8 @@ func inlineCompositeTools(cfg *config.Config, defs map[string]*v1alpha1.VirtualM
 // backends and their outgoing auth are vmcp's), so a group change reaches clients
 // through list_changed instead of a pod roll; secret env changes still roll pods
 // because they are part of the pod template.
-func buildVMCPValues(v *v1alpha1.VirtualMCPServer, spec v1alpha1.VirtualMCPServerSpec, cfg *config.Config, env []corev1.EnvVar, opts *Options) (helmcharts.VirtualMCPServerValues, error) {
+// ms are the group's members: vmcp may read the ConfigMaps of their caBundleRefs.
+func buildVMCPValues(v *v1alpha1.VirtualMCPServer, spec v1alpha1.VirtualMCPServerSpec, cfg *config.Config, env []corev1.EnvVar, ms []members.Member, opts *Options) (helmcharts.VirtualMCPServerValues, error) {
 	data, err := yaml.Marshal(cfg)
 	if err != nil {
 		return helmcharts.VirtualMCPServerValues{}, err

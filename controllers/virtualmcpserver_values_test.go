@@ -125,7 +125,7 @@ func TestVMCPConfigMapGolden(t *testing.T) {
 			if p := append(append(res.authProblems, res.compositeProblems...), res.configProblems...); len(p) > 0 {
 				t.Fatalf("problems: %v", p)
 			}
-			values, err := buildVMCPValues(v, spec, res.cfg, res.env, opts)
+			values, err := buildVMCPValues(v, spec, res.cfg, res.env, f.in.members, opts)
 			if err != nil {
 				t.Fatal(err)
 			}

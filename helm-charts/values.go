@@ -28,6 +28,8 @@ type MCPServerValues struct {
 	CreateServiceAccount bool   `json:"createServiceAccount"`
 	// SessionAffinity of the proxy Service: ClientIP or None.
 	SessionAffinity string `json:"sessionAffinity"`
+	// ServiceType of the proxy Service: ClusterIP (when empty), NodePort or LoadBalancer.
+	ServiceType string `json:"serviceType,omitempty"`
 	// DenyEgress renders a NetworkPolicy that blocks all egress of the MCP pod
 	// (permission profile "none").
 	DenyEgress bool `json:"denyEgress"`

@@ -133,6 +133,8 @@ type MCPServerSpec struct {
 
 	// Resources are the compute resources of the MCP container.
 	// +optional
+	// +kubebuilder:validation:XValidation:rule="!has(self.requests) || !has(self.limits) || !('cpu' in self.requests) || !('cpu' in self.limits) || !isQuantity(string(self.requests['cpu'])) || !isQuantity(string(self.limits['cpu'])) || quantity(string(self.requests['cpu'])).compareTo(quantity(string(self.limits['cpu']))) <= 0",message="resources.requests.cpu must not exceed resources.limits.cpu: lower the request or raise the limit"
+	// +kubebuilder:validation:XValidation:rule="!has(self.requests) || !has(self.limits) || !('memory' in self.requests) || !('memory' in self.limits) || !isQuantity(string(self.requests['memory'])) || !isQuantity(string(self.limits['memory'])) || quantity(string(self.requests['memory'])).compareTo(quantity(string(self.limits['memory']))) <= 0",message="resources.requests.memory must not exceed resources.limits.memory: lower the request or raise the limit"
 	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
 
 	// PermissionProfile limits what the MCP container may do; name none also
@@ -191,6 +193,12 @@ type MCPServerSpec struct {
 	// +optional
 	// +kubebuilder:validation:Maximum=2147483647
 	BackendReplicas *int32 `json:"backendReplicas,omitempty"`
+
+	// ServiceType of the proxy Service mcp-<name>-proxy: ClusterIP (default),
+	// NodePort or LoadBalancer (clients outside the cluster use its EXTERNAL-IP).
+	// +kubebuilder:default=ClusterIP
+	// +optional
+	ServiceType ServiceType `json:"serviceType,omitempty"`
 
 	// SessionAffinity of the proxy Service: ClientIP (default) keeps a client on
 	// one proxy replica; None spreads requests.

@@ -60,6 +60,11 @@ type VirtualMCPCompositeToolDefinition struct {
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
 	// Spec is the workflow: name, description, parameters, steps, output, timeout.
+	// The dependsOn rules are checked at apply here; inline compositeTools of a
+	// VirtualMCPServer (up to 32 workflows: too costly for CEL) get the same checks
+	// from the controller (condition Valid).
+	// +kubebuilder:validation:XValidation:rule="self.steps.all(s, !has(s.dependsOn) || s.dependsOn.all(d, self.steps.exists(x, x.id == d)))",message="every steps[].dependsOn entry must be the id of a step of this workflow"
+	// +kubebuilder:validation:XValidation:rule="self.steps.all(s, !has(s.dependsOn) || !(s.id in s.dependsOn))",message="a step cannot depend on itself: remove its own id from its dependsOn"
 	Spec config.CompositeTool `json:"spec"`
 
 	// Status is the observed state, written by the operator.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 
@@ -8,12 +9,13 @@ import (
 	"github.com/mcp-operator/mcp-operator/pkg/httpserver"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/gateway"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/k8s"
 )
 
 // incomingHandler serves the gateway behind incomingAuth: anonymous (and local)
 // as it is, oidc through pkg/auth/oidc with the RFC 9728 metadata document.
 // Authorization (incomingAuth.authz) is the gateway's own.
-func incomingHandler(cfg *config.Config, g *gateway.Gateway, guard httpserver.Guard) (http.Handler, error) {
+func incomingHandler(ctx context.Context, cfg *config.Config, g *gateway.Gateway, guard httpserver.Guard) (http.Handler, error) {
 	a := cfg.IncomingAuth
 	if a == nil || a.Type != config.IncomingAuthOIDC {
 		return g.Handler(gateway.HTTPOptions{Guard: guard}), nil
@@ -21,7 +23,16 @@ func incomingHandler(cfg *config.Config, g *gateway.Gateway, guard httpserver.Gu
 	if a.OIDC == nil {
 		return nil, fmt.Errorf("incomingAuth.oidc: required when incomingAuth.type is oidc")
 	}
-	authn, err := oidc.New(oidc.ConfigFrom(a.OIDC))
+	oc := oidc.ConfigFrom(a.OIDC)
+	if a.OIDC.Kubernetes != nil {
+		// Service-account tokens: keys and issuer from the API server itself.
+		c, err := k8s.ServiceAccountTokenConfigFromEnv(ctx, a.OIDC)
+		if err != nil {
+			return nil, err
+		}
+		oc = c
+	}
+	authn, err := oidc.New(oc)
 	if err != nil {
 		return nil, fmt.Errorf("incomingAuth.oidc: %w", err)
 	}

@@ -145,7 +145,7 @@ func serveConfig(ctx context.Context, path, addr string, allowedHosts []string, 
 	defer g.Close()
 	host, _, _ := net.SplitHostPort(addr)
 	guard := hostGuard(host, allowedHosts)
-	handler, err := incomingHandler(cfg, g, guard) // incomingAuth: anonymous or OIDC (incoming.go)
+	handler, err := incomingHandler(ctx, cfg, g, guard) // incomingAuth: anonymous or OIDC (incoming.go)
 	if err != nil {
 		return err
 	}

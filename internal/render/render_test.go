@@ -127,7 +127,16 @@ func TestMergePodTemplate(t *testing.T) {
 				return len(cs) == 1 && sc["runAsNonRoot"] == false && sc["readOnlyRootFilesystem"] == true && ns["a"] == "b" && cs[0].(map[string]any)["image"] == "img"
 			}},
 		"unknown field": {patch: `{"spec":{"notAField":1}}`, wantErr: "not a valid pod template"},
-		"not json":      {patch: `{`, wantErr: "cannot be merged"},
+		"unknown container name": {patch: `{"spec":{"containers":[{"name":"mpc","env":[{"name":"A","value":"1"}]}]}}`,
+			wantErr: `the pod has no container "mpc" (its containers: mcp); use one of these names`},
+		"sidecar with an image": {patch: `{"spec":{"containers":[{"name":"side","image":"busybox"}]}}`,
+			check: func(o *unstructured.Unstructured) bool {
+				cs, _, _ := unstructured.NestedSlice(o.Object, "spec", "template", "spec", "containers")
+				return len(cs) == 2
+			}},
+		"request above limit": {patch: `{"spec":{"containers":[{"name":"mcp","resources":{"requests":{"memory":"2Gi"},"limits":{"memory":"1Gi"}}}]}}`,
+			wantErr: `container "mcp" requests 2Gi memory, above its limit 1Gi`},
+		"not json": {patch: `{`, wantErr: "cannot be merged"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -115,6 +115,10 @@ func TestVirtualMCPServerEndToEnd(t *testing.T) {
 		e.testManualConflictReported(ctx, t)
 	})
 
+	t.Run("kubernetes service-account tokens are validated against the API server", func(t *testing.T) {
+		e.testServiceAccountTokens(ctx, t)
+	})
+
 	// Last: its Secret env var restarts vmcp, ending the session above.
 	t.Run("an HTTPS entry is verified with its caBundleRef and gets its headerForward", func(t *testing.T) {
 		e.testEntryHeadersAndCABundle(ctx, t)
@@ -181,7 +185,8 @@ func (e *env) create(ctx context.Context, o client.Object) {
 
 // applySeedVMCP applies the seed's VirtualMCPServer (legacy config.groupRef and
 // top-level aggregation) with the seed's best_effort fragment and fast intervals
-// added in the same legacy top-level operational form.
+// added in the same legacy top-level operational form, and the seed's
+// TOOLHIVE_REMOTE_HEALTHCHECKS podTemplateSpec fragment.
 func (e *env) applySeedVMCP(ctx context.Context) {
 	data, err := os.ReadFile(filepath.Join(e.root, "test", "testdata", "seeds", "000-04-virtualmcpserver-my-vmcp.yaml"))
 	if err != nil {
@@ -199,6 +204,13 @@ func (e *env) applySeedVMCP(ctx context.Context) {
 		"statusReportingInterval": reportInterval.String(),
 	}}
 	if err := unstructured.SetNestedMap(u.Object, operational, "spec", "operational"); err != nil {
+		e.t.Fatal(err)
+	}
+	// The entries are remote workloads: health-checked only with the seed's
+	// TOOLHIVE_REMOTE_HEALTHCHECKS fragment (the killed-backend step needs it).
+	pod := map[string]any{"spec": map[string]any{"containers": []any{map[string]any{"name": "vmcp",
+		"env": []any{map[string]any{"name": "TOOLHIVE_REMOTE_HEALTHCHECKS", "value": "true"}}}}}}
+	if err := unstructured.SetNestedMap(u.Object, pod, "spec", "podTemplateSpec"); err != nil {
 		e.t.Fatal(err)
 	}
 	if err := e.c.Create(ctx, u); err != nil {

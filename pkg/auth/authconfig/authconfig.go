@@ -29,6 +29,15 @@ type OIDC struct {
 	// +optional
 	CABundlePath string `json:"caBundlePath,omitempty"`
 
+	// Kubernetes, when set, accepts the cluster's service-account tokens: vmcp reads
+	// the signing keys from the API server it runs against (/openid/v1/jwks, with the
+	// cluster CA and its own credentials) and, when issuer is the default
+	// https://kubernetes.default.svc, takes the issuer from the API server's
+	// discovery document. The operator sets it for a VirtualMCPServer's oidcConfig
+	// type kubernetes.
+	// +optional
+	Kubernetes *KubernetesTokens `json:"kubernetes,omitempty"`
+
 	// InsecureAllowHTTP allows an http:// issuer (development only).
 	// +optional
 	InsecureAllowHTTP *bool `json:"insecureAllowHttp,omitempty"`
@@ -88,4 +97,14 @@ type Authz struct {
 	// RoleClaimName is the token claim whose values become the principal's Cedar roles.
 	// +optional
 	RoleClaimName string `json:"roleClaimName,omitempty"`
+}
+
+// KubernetesTokens restricts which service-account tokens are accepted.
+type KubernetesTokens struct {
+	// ServiceAccount, when set, is the only service account whose tokens are accepted.
+	// +optional
+	ServiceAccount string `json:"serviceAccount,omitempty"`
+	// Namespace of that service account; empty means vmcp's own namespace.
+	// +optional
+	Namespace string `json:"namespace,omitempty"`
 }

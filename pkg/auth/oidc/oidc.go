@@ -39,6 +39,12 @@ type Config struct {
 	HTTPClient *http.Client
 	// Now is the clock (nil = time.Now); for tests.
 	Now func() time.Time
+	// SigningAlgs are the accepted JWT signature algorithms when keys come from
+	// JWKSURL (empty: RS256 only; discovery supplies them otherwise).
+	SigningAlgs []string
+	// AllowedSubject, when set, is the only sub accepted (a Kubernetes service
+	// account: system:serviceaccount:<namespace>:<name>).
+	AllowedSubject string
 }
 
 // ConfigFrom is the validator configuration of the settings both config files carry
@@ -129,6 +135,9 @@ func (a *Authenticator) Authenticate(r *http.Request) (*auth.Identity, error) {
 	if tok.Subject == "" {
 		return nil, fmt.Errorf("%w: token has no sub claim", auth.ErrUnauthenticated)
 	}
+	if a.cfg.AllowedSubject != "" && tok.Subject != a.cfg.AllowedSubject {
+		return nil, fmt.Errorf("%w: subject %q is not allowed (only %s)", auth.ErrUnauthenticated, tok.Subject, a.cfg.AllowedSubject)
+	}
 	return &auth.Identity{Subject: tok.Subject, Claims: claims, Token: raw, Expiry: tok.Expiry}, nil
 }
 
@@ -204,8 +213,9 @@ func (a *Authenticator) fetchContext() context.Context {
 func (a *Authenticator) verifierConfig() *oidc.Config {
 	skew := a.cfg.ClockSkew
 	return &oidc.Config{
-		ClientID:          a.cfg.Audience,
-		SkipClientIDCheck: a.cfg.Audience == "",
+		ClientID:             a.cfg.Audience,
+		SkipClientIDCheck:    a.cfg.Audience == "",
+		SupportedSigningAlgs: a.cfg.SigningAlgs,
 		// go-oidc rejects exp < now; shifting its clock back tolerates the skew.
 		Now: func() time.Time { return a.cfg.Now().Add(-skew) },
 	}

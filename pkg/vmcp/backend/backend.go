@@ -44,6 +44,10 @@ type Backend struct {
 	// CABundle is PEM CA certificates that verify the backend's TLS certificate in
 	// place of the system roots (an MCPServerEntry's caBundleRef).
 	CABundle []byte
+	// SkipHealthChecks turns the periodic health checks off (discovery and calls
+	// still happen): remote workloads in Kubernetes mode unless the vmcp pod sets
+	// TOOLHIVE_REMOTE_HEALTHCHECKS=true, as the original documents.
+	SkipHealthChecks bool
 }
 
 // Shared reports whether the backend's sessions are shared by all clients: a stdio

@@ -39,8 +39,9 @@ type Config struct {
 	// +optional
 	Operational *Operational `json:"operational,omitempty"`
 
-	// CompositeTools are workflows defined inline, exposed as tools.
+	// CompositeTools are workflows defined inline, exposed as tools (at most 32).
 	// +optional
+	// +kubebuilder:validation:MaxItems=32
 	// +listType=map
 	// +listMapKey=name
 	CompositeTools []CompositeTool `json:"compositeTools,omitempty"`
@@ -185,6 +186,11 @@ type IncomingAuth struct {
 // (pkg/auth/authconfig): the operator's one resolver fills both.
 // +kubebuilder:object:generate=false
 type OIDC = authconfig.OIDC
+
+// KubernetesTokens restricts the service-account tokens an OIDC config of type
+// kubernetes accepts (see authconfig.KubernetesTokens).
+// +kubebuilder:object:generate=false
+type KubernetesTokens = authconfig.KubernetesTokens
 
 // Authz is the authorization policy type shared with the proxy runner's runconfig.
 // +kubebuilder:object:generate=false
@@ -575,8 +581,9 @@ type CompositeTool struct {
 	// Timeout of the whole workflow.
 	// +optional
 	Timeout Duration `json:"timeout,omitempty"`
-	// Steps of the workflow; independent steps run in parallel.
+	// Steps of the workflow (at most 64); independent steps run in parallel.
 	// +kubebuilder:validation:MinItems=1
+	// +kubebuilder:validation:MaxItems=64
 	// +listType=map
 	// +listMapKey=id
 	Steps []WorkflowStep `json:"steps"`
@@ -609,6 +616,7 @@ const (
 type WorkflowStep struct {
 	// ID identifies the step; other steps refer to it in dependsOn and templates.
 	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
 	// +kubebuilder:validation:Pattern=`^[a-zA-Z][a-zA-Z0-9_-]*$`
 	ID string `json:"id"`
 	// Type of the step: tool (the default; calls tool with arguments), elicitation (asks
@@ -629,8 +637,10 @@ type WorkflowStep struct {
 	// Condition is a template; the step runs only when it renders "true".
 	// +optional
 	Condition string `json:"condition,omitempty"`
-	// DependsOn lists the ids of steps that must finish first.
+	// DependsOn lists the ids of steps that must finish first (at most 32).
 	// +optional
+	// +kubebuilder:validation:MaxItems=32
+	// +kubebuilder:validation:items:MaxLength=63
 	// +listType=set
 	DependsOn []string `json:"dependsOn,omitempty"`
 	// OnError says what to do when the step fails.
@@ -798,3 +808,4 @@ type Optimizer struct {
 // +kubebuilder:validation:MaxLength=8192
 // +kubebuilder:validation:Pattern=`^[^\x00-\x08\x0A-\x1F\x7F]*$`
 type OptimizerHeaderValue string
+

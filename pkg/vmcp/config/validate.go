@@ -379,6 +379,7 @@ func ValidateCompositeTool(path string, t CompositeTool, known map[string]bool) 
 	if cycle := findCycle(t.Steps); len(cycle) > 0 {
 		p.add(path+".steps", "dependsOn forms a cycle: %s", strings.Join(cycle, " -> "))
 	}
+	checkStepRefs(p, path, t)
 	if t.Output != nil {
 		checkTemplatesIn(p, path+".output", t.Output.Raw)
 	}

@@ -254,6 +254,9 @@ func (g *Gateway) observeState(b *backendState) {
 
 // healthLoop checks b every interval until ctx ends.
 func (g *Gateway) healthLoop(ctx context.Context, b *backendState) {
+	if b.def.SkipHealthChecks {
+		return
+	}
 	t := time.NewTicker(g.set.interval)
 	defer t.Stop()
 	for {

@@ -59,7 +59,7 @@ func TestCompute(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			got, info, skipped, problems := Compute(tc.spec, tc.group, map[string]*v1alpha1.MCPExternalAuthConfig{"hdr": hdr})
+			got, info, skipped, problems := Compute(tc.spec, tc.group, map[string]*v1alpha1.MCPExternalAuthConfig{"hdr": hdr}, true)
 			if len(problems) > 0 {
 				t.Fatalf("problems %v", problems)
 			}
@@ -144,7 +144,7 @@ func TestComputeEntryHeadersAndCABundle(t *testing.T) {
 	}
 	g := members.Group{Entries: []v1alpha1.MCPServerEntry{withCA("good", "ca"), withCA("bad", "gone")},
 		ConfigMaps: map[string]map[string]string{"ca": {"ca.crt": "PEM"}}}
-	got, _, _, problems := Compute(v1alpha1.VirtualMCPServerSpec{GroupRef: &v1alpha1.GroupRef{Name: "g"}}, g, nil)
+	got, _, _, problems := Compute(v1alpha1.VirtualMCPServerSpec{GroupRef: &v1alpha1.GroupRef{Name: "g"}}, g, nil, true)
 	if len(got) != 1 || got[0].Name != "good" {
 		t.Fatalf("backends %+v, want only good", got)
 	}
@@ -188,5 +188,31 @@ func TestToolsConditionAndWarning(t *testing.T) {
 		if got := newWarning(tc.prev, tc.c); got != tc.want {
 			t.Errorf("%s: newWarning = %v, want %v", name, got, tc.want)
 		}
+	}
+}
+
+// TestComputeRemoteHealthChecks: remote workloads are not health-checked unless
+// TOOLHIVE_REMOTE_HEALTHCHECKS is true; MCPServers always are.
+func TestComputeRemoteHealthChecks(t *testing.T) {
+	srv := v1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: "local", Namespace: "ns"}}
+	g := members.Group{Servers: []v1alpha1.MCPServer{srv}, Entries: []v1alpha1.MCPServerEntry{validEntry("remote", "")}}
+	spec := v1alpha1.VirtualMCPServerSpec{GroupRef: &v1alpha1.GroupRef{Name: "g"}}
+	for _, remoteChecks := range []bool{false, true} {
+		got, _, _, _ := Compute(spec, g, nil, remoteChecks)
+		skip := map[string]bool{}
+		for _, b := range got {
+			skip[b.Name] = b.SkipHealthChecks
+		}
+		if want := map[string]bool{"local": false, "remote": !remoteChecks}; !cmp.Equal(want, skip) {
+			t.Errorf("TOOLHIVE_REMOTE_HEALTHCHECKS=%v: SkipHealthChecks %v, want %v", remoteChecks, skip, want)
+		}
+	}
+	t.Setenv(EnvRemoteHealthChecks, "true")
+	if !remoteHealthChecksFromEnv() {
+		t.Error("TOOLHIVE_REMOTE_HEALTHCHECKS=true not read")
+	}
+	t.Setenv(EnvRemoteHealthChecks, "yes please")
+	if remoteHealthChecksFromEnv() {
+		t.Error("a non-boolean value turned remote health checks on")
 	}
 }

@@ -69,11 +69,9 @@ func Start(ctx context.Context, o Options) (*Mode, error) {
 	}
 	restCfg := o.REST
 	if restCfg == nil {
-		// KUBECONFIG (or ~/.kube/config) when present, else the in-cluster config.
-		c, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(
-			clientcmd.NewDefaultClientConfigLoadingRules(), &clientcmd.ConfigOverrides{}).ClientConfig()
+		c, err := RESTConfig()
 		if err != nil {
-			return nil, fmt.Errorf("Kubernetes mode: no in-cluster config or KUBECONFIG: %w", err)
+			return nil, fmt.Errorf("Kubernetes mode: %w", err)
 		}
 		restCfg = c
 	}
@@ -105,6 +103,17 @@ func Start(ctx context.Context, o Options) (*Mode, error) {
 	go m.source.run(ctx)
 	o.Logger.Info("Kubernetes mode", zap.String("virtualMCPServer", key.String()), zap.Int("backends", len(m.source.Backends())), zap.Duration("statusReportingInterval", m.interval))
 	return m, nil
+}
+
+// RESTConfig is the API server connection: KUBECONFIG (or ~/.kube/config) when
+// present, else the in-cluster config.
+func RESTConfig() (*rest.Config, error) {
+	c, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(
+		clientcmd.NewDefaultClientConfigLoadingRules(), &clientcmd.ConfigOverrides{}).ClientConfig()
+	if err != nil {
+		return nil, fmt.Errorf("no in-cluster config or KUBECONFIG: %w", err)
+	}
+	return c, nil
 }
 
 // reportInterval is statusReportingInterval, or its default.

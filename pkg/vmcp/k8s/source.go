@@ -3,7 +3,9 @@ package k8s
 import (
 	"context"
 	"fmt"
+	"os"
 	"reflect"
+	"strconv"
 	"sync"
 	"time"
 
@@ -38,10 +40,23 @@ type Source struct {
 	problems []string
 	// recheck re-reads the CA bundles (see scheduleCARecheck).
 	recheck *time.Timer
+	// remoteChecks is TOOLHIVE_REMOTE_HEALTHCHECKS (see Compute).
+	remoteChecks bool
+}
+
+// EnvRemoteHealthChecks, set to true in the vmcp pod, health-checks remote
+// workloads (MCPRemoteProxy, MCPServerEntry) too; by default only MCPServers are.
+const EnvRemoteHealthChecks = "TOOLHIVE_REMOTE_HEALTHCHECKS"
+
+// remoteHealthChecksFromEnv reads EnvRemoteHealthChecks (anything but a true
+// boolean is false).
+func remoteHealthChecksFromEnv() bool {
+	v, err := strconv.ParseBool(os.Getenv(EnvRemoteHealthChecks))
+	return err == nil && v
 }
 
 func newSource(st *store, key types.NamespacedName, log *zap.Logger) *Source {
-	return &Source{store: st, key: key, log: log, changed: make(chan struct{}, 1),
+	return &Source{store: st, key: key, log: log, changed: make(chan struct{}, 1), remoteChecks: remoteHealthChecksFromEnv(),
 		triggered: make(chan struct{}, 1), byName: map[string]backend.Backend{}, info: map[string]backendInfo{}}
 }
 
@@ -98,7 +113,7 @@ func (s *Source) recompute(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	next, info, skipped, problems := Compute(spec, g, eas)
+	next, info, skipped, problems := Compute(spec, g, eas, s.remoteChecks)
 	s.publish(next, info, skipped, problems)
 	s.scheduleCARecheck(g)
 	return nil
@@ -178,7 +193,9 @@ func (s *Source) readGroup(ctx context.Context, spec v1alpha1.VirtualMCPServerSp
 // Compute is the pure core of the source: the backends of a normalised spec and its
 // group, each with its outgoing auth resolved as the operator resolves it; the auth
 // info per backend; the members not used; and auth problems.
-func Compute(spec v1alpha1.VirtualMCPServerSpec, g members.Group, eas map[string]*v1alpha1.MCPExternalAuthConfig) ([]backend.Backend, map[string]backendInfo, []members.Member, []string) {
+// remoteChecks is TOOLHIVE_REMOTE_HEALTHCHECKS: without it, remote workloads
+// (MCPRemoteProxy, MCPServerEntry) are not health-checked periodically.
+func Compute(spec v1alpha1.VirtualMCPServerSpec, g members.Group, eas map[string]*v1alpha1.MCPExternalAuthConfig, remoteChecks bool) ([]backend.Backend, map[string]backendInfo, []members.Member, []string) {
 	all := members.List(g)
 	usable := members.Usable(all)
 	var written *config.OutgoingAuth
@@ -216,7 +233,7 @@ func Compute(spec v1alpha1.VirtualMCPServerSpec, g members.Group, eas map[string
 			headers = m.Headers.AddPlaintextHeaders
 		}
 		add(backend.Backend{Name: m.Name, URL: m.URL, Transport: m.Transport, Headers: headers,
-			HeaderEnv: members.HeaderEnvOf(m), CABundle: ca})
+			HeaderEnv: members.HeaderEnvOf(m), CABundle: ca, SkipHealthChecks: m.Kind != members.KindMCPServer && !remoteChecks})
 	}
 	var skipped []members.Member
 	for _, m := range all {
