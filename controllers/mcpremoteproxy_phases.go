@@ -60,7 +60,12 @@ func (r *MCPRemoteProxyReconciler) resolveRefs(ctx context.Context, s *remotePro
 	okTC := setRefCondition(conds, refCheck{conditionType: condToolConfigValidated, kind: "MCPToolConfig", field: "spec.toolConfigRef", name: refName(s.spec.ToolConfigRef), found: s.toolConfig != nil}, gen)
 	okEA := setRefCondition(conds, refCheck{conditionType: v1alpha1.ConditionExternalAuthConfigValidated, kind: "MCPExternalAuthConfig", field: "spec.externalAuthConfigRef", name: refName(s.spec.ExternalAuthConfigRef), found: s.extAuth != nil}, gen)
 	setAuthConfiguredCondition(conds, okEA, gen)
-	if !okTC || !okEA {
+	tel, okTel, err := resolveTelemetry(ctx, r.Client, s.proxy, s.spec.TelemetryConfigRef, conds)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	s.telemetry, s.proxy.Status.TelemetryConfigHash = tel, tel.hash
+	if !okTC || !okEA || !okTel {
 		return ctrl.Result{}, reconcile.TerminalError(fmt.Errorf("a referenced config is missing"))
 	}
 	var res ctrl.Result
@@ -73,6 +78,9 @@ func (r *MCPRemoteProxyReconciler) resolveRefs(ctx context.Context, s *remotePro
 func (r *MCPRemoteProxyReconciler) renderChildren(_ context.Context, s *remoteProxyScope) (ctrl.Result, error) {
 	values, err := buildRemoteProxyValues(s.proxy, s.spec, s.toolConfig, s.extAuth, s.auth, r.Options)
 	if err != nil {
+		return ctrl.Result{}, err
+	}
+	if err := addProxyTelemetry(&values.RunConfig, &values.ProxyEnv, &values.ConfigHash, s.telemetry); err != nil {
 		return ctrl.Result{}, err
 	}
 	objs, mergeErr, err := r.Options.renderWorkload(remoteProxyGK, s.proxy, values, "Deployment", s.spec.PodTemplateSpec)

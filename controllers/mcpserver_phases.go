@@ -68,7 +68,12 @@ func (r *MCPServerReconciler) resolveRefs(ctx context.Context, s *mcpServerScope
 	st.ExternalAuthConfigHash = externalAuthHash(ea)
 	okTC := setRefCondition(&st.Conditions, refCheck{conditionType: condToolConfigValidated, kind: "MCPToolConfig", field: "spec.toolConfigRef", name: refName(s.spec.ToolConfigRef), found: tc != nil}, s.server.Generation)
 	okEA := setRefCondition(&st.Conditions, refCheck{conditionType: v1alpha1.ConditionExternalAuthConfigValidated, kind: "MCPExternalAuthConfig", field: "spec.externalAuthConfigRef", name: refName(s.spec.ExternalAuthConfigRef), found: ea != nil}, s.server.Generation)
-	if !okTC || !okEA {
+	tel, okTel, err := resolveTelemetry(ctx, r.Client, s.server, s.spec.TelemetryConfigRef, &st.Conditions)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	s.telemetry, st.TelemetryConfigHash = tel, tel.hash
+	if !okTC || !okEA || !okTel {
 		return ctrl.Result{}, reconcile.TerminalError(fmt.Errorf("a referenced config is missing"))
 	}
 	var res ctrl.Result
@@ -82,6 +87,9 @@ func (r *MCPServerReconciler) resolveRefs(ctx context.Context, s *mcpServerScope
 func (r *MCPServerReconciler) renderChildren(_ context.Context, s *mcpServerScope) (ctrl.Result, error) {
 	values, err := buildMCPServerValues(s.server, s.spec, s.toolConfig, s.extAuth, s.auth, r.Options)
 	if err != nil {
+		return ctrl.Result{}, err
+	}
+	if err := addProxyTelemetry(&values.RunConfig, &values.ProxyEnv, &values.ProxyConfigHash, s.telemetry); err != nil {
 		return ctrl.Result{}, err
 	}
 	objs, mergeErr, err := r.Options.renderWorkload(mcpServerGK, s.server, values, "StatefulSet", s.spec.PodTemplateSpec)

@@ -86,9 +86,13 @@ func sharedKinds() []sharedKind {
 				s := &o.(*v1alpha1.MCPTelemetryConfig).Status
 				return *s.DeepCopy(), &s.Conditions, &s.ObservedGeneration, &s.ConfigHash
 			},
-			spec:        func(o client.Object) any { return o.(*v1alpha1.MCPTelemetryConfig).Spec },
-			problem:     func(client.Object) string { return "" },
-			unsupported: func(client.Object) []string { return []string{"spec (telemetry export is not built yet)"} },
+			spec: func(o client.Object) any { return o.(*v1alpha1.MCPTelemetryConfig).Spec },
+			problem: func(o client.Object) string {
+				spec := o.(*v1alpha1.MCPTelemetryConfig).Spec
+				c, _ := proxyTelemetry(resolvedTelemetry{spec: &spec, serviceName: o.GetName()})
+				return errString(c.Validate())
+			},
+			unsupported: func(o client.Object) []string { return o.(*v1alpha1.MCPTelemetryConfig).Spec.UnsupportedFields() },
 		},
 		{
 			name:   "MCPWebhookConfig",
