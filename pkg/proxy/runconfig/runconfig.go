@@ -4,7 +4,10 @@
 // they reach the proxy runner as environment variables named in the file.
 package runconfig
 
-import "github.com/mcp-operator/mcp-operator/pkg/telemetry"
+import (
+	"github.com/mcp-operator/mcp-operator/pkg/proxy/webhook"
+	"github.com/mcp-operator/mcp-operator/pkg/telemetry"
+)
 
 // Config configures one proxy runner.
 type Config struct {
@@ -47,6 +50,9 @@ type Config struct {
 	// Telemetry, when set, exports OpenTelemetry traces and metrics over OTLP
 	// (rendered from the MCPTelemetryConfig named in telemetryConfigRef).
 	Telemetry *telemetry.Config `json:"telemetry,omitempty"`
+	// Webhooks are the MCP request webhooks (the MCPWebhookConfig named in
+	// webhookConfigRef): mutating, then validating, before authorization.
+	Webhooks *webhook.Config `json:"webhooks,omitempty"`
 }
 
 // Stdio locates the stdio stream: attach to Pod/Container, or run Command locally.
