@@ -52,8 +52,10 @@ type mcpServerScope struct {
 	extAuth    *v1alpha1.MCPExternalAuthConfig
 	// auth is the resolved oidcConfig and authzConfig, filled by resolveRefs.
 	auth resolvedAuth
-	// telemetry is the resolved telemetryConfigRef, filled by resolveRefs.
+	// telemetry and webhooks are the resolved telemetryConfigRef and webhookConfigRef,
+	// filled by resolveRefs.
 	telemetry resolvedTelemetry
+	webhooks  resolvedWebhooks
 	// objects are the rendered children, filled by renderChildren.
 	objects []*unstructured.Unstructured
 }
@@ -73,6 +75,7 @@ func (r *MCPServerReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&v1alpha1.MCPOIDCConfig{}, mapByIndex(r.Client, list, IndexOIDCConfigRef), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&v1alpha1.MCPAuthzConfig{}, mapByIndex(r.Client, list, IndexAuthzConfigRef), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&v1alpha1.MCPTelemetryConfig{}, mapByIndex(r.Client, list, IndexTelemetryConfigRef), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Watches(&v1alpha1.MCPWebhookConfig{}, mapByIndex(r.Client, list, IndexWebhookConfigRef), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		WithOptions(controller.Options{MaxConcurrentReconciles: r.Options.workers()})
 	for _, k := range ChildKinds() {
 		b = b.Owns(k)

@@ -73,7 +73,12 @@ func (r *MCPServerReconciler) resolveRefs(ctx context.Context, s *mcpServerScope
 		return ctrl.Result{}, err
 	}
 	s.telemetry, st.TelemetryConfigHash = tel, tel.hash
-	if !okTC || !okEA || !okTel {
+	hooks, okHooks, err := resolveWebhooks(ctx, r.Client, s.server, s.spec.WebhookConfigRef, &st.Conditions)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	s.webhooks = hooks
+	if !okTC || !okEA || !okTel || !okHooks {
 		return ctrl.Result{}, reconcile.TerminalError(fmt.Errorf("a referenced config is missing"))
 	}
 	var res ctrl.Result
@@ -90,6 +95,9 @@ func (r *MCPServerReconciler) renderChildren(_ context.Context, s *mcpServerScop
 		return ctrl.Result{}, err
 	}
 	if err := addProxyTelemetry(&values.RunConfig, &values.ProxyEnv, &values.ProxyConfigHash, s.telemetry); err != nil {
+		return ctrl.Result{}, err
+	}
+	if err := addProxyWebhooks(&values.RunConfig, &values.ProxyEnv, &values.ProxyConfigHash, s.webhooks); err != nil {
 		return ctrl.Result{}, err
 	}
 	objs, mergeErr, err := r.Options.renderWorkload(mcpServerGK, s.server, values, "StatefulSet", s.spec.PodTemplateSpec)

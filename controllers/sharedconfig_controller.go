@@ -103,7 +103,7 @@ func sharedKinds() []sharedKind {
 			},
 			spec:        func(o client.Object) any { return o.(*v1alpha1.MCPWebhookConfig).Spec },
 			problem:     func(client.Object) string { return "" },
-			unsupported: func(client.Object) []string { return []string{"spec (MCP request webhooks are not built yet)"} },
+			unsupported: func(client.Object) []string { return nil },
 		},
 		{
 			name:   "MCPRegistry",

@@ -160,3 +160,48 @@ func TestTelemetryConfigRefRendered(t *testing.T) {
 		return nil
 	})
 }
+
+// TestWebhookConfigRefRendered: an MCPServer's webhookConfigRef reaches its proxy's
+// runconfig, with the HMAC and CA keys as env from their Secrets.
+func TestWebhookConfigRefRendered(t *testing.T) {
+	requireEnv(t)
+	ctx, ns := context.Background(), "upstream"
+	wc := &v1alpha1.MCPWebhookConfig{ObjectMeta: metav1.ObjectMeta{Name: "hooks", Namespace: ns},
+		Spec: v1alpha1.MCPWebhookConfigSpec{Validating: []v1alpha1.MCPWebhookConfigSpecMutating{{
+			Name: "policy", URL: "https://policy.example.com/review", Timeout: "3s", FailurePolicy: "ignore",
+			HMACSecretRef: &v1alpha1.SecretKeyRef{Name: "hook-keys", Key: "hmac"},
+			TLSConfig:     &v1alpha1.MCPWebhookConfigSpecMutatingTLSConfig{CASecretRef: &v1alpha1.SecretKeyRef{Name: "hook-keys", Key: "ca.crt"}}}}}}
+	server := &v1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: "hooked", Namespace: ns},
+		Spec: v1alpha1.MCPServerSpec{Image: "ghcr.io/example/mcp:1", Transport: v1alpha1.TransportStdio,
+			WebhookConfigRef: &v1alpha1.LocalObjectReference{Name: "hooks"}}}
+	for _, o := range []client.Object{wc, server} {
+		if err := k8s.Create(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eventually(t, "webhooks in the runconfig and the keys as Secret env", func() error {
+		cm := &corev1.ConfigMap{}
+		if err := get(ns, "hooked-runconfig", cm); err != nil {
+			return err
+		}
+		for _, w := range []string{"url: https://policy.example.com/review", "failurePolicy: ignore", "timeout: 3s", "hmacSecretEnv: WEBHOOK_V0_HMAC", "caCertEnv: WEBHOOK_V0_CA"} {
+			if !strings.Contains(cm.Data["runconfig.yaml"], w) {
+				return fmt.Errorf("runconfig lacks %q:\n%s", w, cm.Data["runconfig.yaml"])
+			}
+		}
+		d := &appsv1.Deployment{}
+		if err := get(ns, "hooked", d); err != nil {
+			return err
+		}
+		found := 0
+		for _, e := range d.Spec.Template.Spec.Containers[0].Env {
+			if (e.Name == "WEBHOOK_V0_HMAC" || e.Name == "WEBHOOK_V0_CA") && e.ValueFrom != nil && e.ValueFrom.SecretKeyRef.Name == "hook-keys" {
+				found++
+			}
+		}
+		if found != 2 {
+			return fmt.Errorf("proxy env %+v lacks the webhook Secret keys", d.Spec.Template.Spec.Containers[0].Env)
+		}
+		return nil
+	})
+}

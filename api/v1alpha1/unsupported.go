@@ -40,7 +40,6 @@ func authzExtras(prefix string, a *AuthzConfig) []unsupported {
 func (s *MCPServerSpec) UnsupportedFields() []string {
 	f := []unsupported{
 		{"spec.authServerRef", s.AuthServerRef != nil},
-		{"spec.webhookConfigRef", s.WebhookConfigRef != nil},
 		{"spec.endpointPrefix", s.EndpointPrefix != ""},
 		{"spec.proxyReadTimeout (stdio transport)", s.ProxyReadTimeout != "" && (s.Transport == "" || s.Transport == TransportStdio)},
 		{"spec.trustProxyHeaders", s.TrustProxyHeaders != nil && *s.TrustProxyHeaders},
