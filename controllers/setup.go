@@ -44,6 +44,8 @@ type Options struct {
 	ProxyRunnerImage string
 	// VMCPImage (VMCP_IMAGE) runs in every VirtualMCPServer Deployment.
 	VMCPImage string
+	// RegistryAPIImage (REGISTRY_API_IMAGE) runs in every MCPRegistry Deployment.
+	RegistryAPIImage string
 	// AllowLoopbackEndpoints admits loopback remote URLs (development and tests only).
 	AllowLoopbackEndpoints bool
 	// AllowStdioBackends lets spec.config.backends of a VirtualMCPServer list stdio
@@ -168,6 +170,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		&MCPServerEntryReconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorderFor("mcpserverentry-controller"), Options: &opts},
 		&MCPGroupReconciler{Client: mgr.GetClient(), Options: &opts},
 		&EmbeddingServerReconciler{Client: mgr.GetClient(), Options: &opts},
+		&MCPRegistryReconciler{Client: mgr.GetClient(), Options: &opts},
 		&MCPToolConfigReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorderFor("mcptoolconfig-controller"), Options: &opts},
 		&MCPExternalAuthConfigReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorderFor("mcpexternalauthconfig-controller"), Options: &opts},
 		&VirtualMCPServerReconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorderFor("virtualmcpserver-controller"), Options: &opts},

@@ -105,22 +105,6 @@ func sharedKinds() []sharedKind {
 			problem:     func(client.Object) string { return "" },
 			unsupported: func(client.Object) []string { return nil },
 		},
-		{
-			name:   "MCPRegistry",
-			newObj: func() client.Object { return &v1alpha1.MCPRegistry{} },
-			status: func(o client.Object) (any, *[]metav1.Condition, *int64, *string) {
-				r := o.(*v1alpha1.MCPRegistry)
-				return *r.Status.DeepCopy(), &r.Status.Conditions, &r.Status.ObservedGeneration, nil
-			},
-			finish: func(o client.Object) {
-				r := o.(*v1alpha1.MCPRegistry)
-				r.Status.Phase = "Pending"
-				r.Status.Message = "the registry server is not rendered by this operator yet (condition Unsupported)"
-			},
-			spec:        func(o client.Object) any { return o.(*v1alpha1.MCPRegistry).Spec },
-			problem:     func(client.Object) string { return "" },
-			unsupported: func(client.Object) []string { return []string{"spec (the registry server is not rendered yet)"} },
-		},
 	}
 }
 
