@@ -217,6 +217,7 @@ func buildMCPServerValues(server *v1alpha1.MCPServer, spec v1alpha1.MCPServerSpe
 	}
 	if transport == v1alpha1.TransportStdio {
 		rc.Stdio = &runconfig.Stdio{Pod: name + "-0", Container: "mcp"}
+		rc.EndpointPrefix = spec.EndpointPrefix
 	} else {
 		path := "/mcp"
 		if transport == v1alpha1.TransportSSE {

@@ -40,7 +40,8 @@ func authzExtras(prefix string, a *AuthzConfig) []unsupported {
 func (s *MCPServerSpec) UnsupportedFields() []string {
 	f := []unsupported{
 		{"spec.authServerRef", s.AuthServerRef != nil},
-		{"spec.endpointPrefix", s.EndpointPrefix != ""},
+		// The proxy announces the SSE endpoint itself only for a stdio server.
+		{"spec.endpointPrefix (transport " + string(s.Transport) + ")", s.EndpointPrefix != "" && s.Transport != "" && s.Transport != TransportStdio},
 		{"spec.proxyReadTimeout (stdio transport)", s.ProxyReadTimeout != "" && (s.Transport == "" || s.Transport == TransportStdio)},
 		{"spec.trustProxyHeaders", s.TrustProxyHeaders != nil && *s.TrustProxyHeaders},
 		{"spec.rateLimiting", s.RateLimiting != nil},

@@ -150,3 +150,25 @@ func TestWebhooks(t *testing.T) {
 		})
 	}
 }
+
+// TestEndpointPrefix: with endpointPrefix the legacy SSE stream announces the
+// message endpoint under the prefix (the path the client must use through an ingress
+// that strips it), with server-memory behind the proxy.
+func TestEndpointPrefix(t *testing.T) {
+	cfg := stdioConfig(t, mcpnpm.Memory, runconfig.TransportSSE)
+	cfg.EndpointPrefix = "/team-a/"
+	base, _ := startRunner(t, cfg, Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/sse", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	buf := make([]byte, 256)
+	n, _ := io.ReadAtLeast(resp.Body, buf, len("event: endpoint\ndata: /team-a/messages?sessionId="))
+	if got := string(buf[:n]); !strings.HasPrefix(got, "event: endpoint\ndata: /team-a/messages?sessionId=") {
+		t.Fatalf("endpoint event %q, want the /team-a prefix", got)
+	}
+}
