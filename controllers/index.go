@@ -75,7 +75,7 @@ func indexes() []index {
 
 // SetupIndexes registers every field index with the manager's cache.
 func SetupIndexes(ctx context.Context, mgr ctrl.Manager) error {
-	for _, ix := range append(append(indexes(), vmcpIndexes()...), sharedConfigIndexes()...) {
+	for _, ix := range append(append(append(indexes(), vmcpIndexes()...), sharedConfigIndexes()...), append(telemetryIndexes(), webhookIndexes()...)...) {
 		if err := mgr.GetFieldIndexer().IndexField(ctx, ix.obj, ix.field, ix.fn); err != nil {
 			return fmt.Errorf("index %T by %s: %w", ix.obj, ix.field, err)
 		}

@@ -41,6 +41,8 @@ type remoteProxyScope struct {
 	extAuth    *v1alpha1.MCPExternalAuthConfig
 	// auth is the resolved oidcConfig and authzConfig, filled by resolveRefs.
 	auth resolvedAuth
+	// telemetry is the resolved telemetryConfigRef, filled by resolveRefs.
+	telemetry resolvedTelemetry
 	// objects are the rendered children, filled by renderChildren.
 	objects []*unstructured.Unstructured
 }
@@ -58,6 +60,7 @@ func (r *MCPRemoteProxyReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&v1alpha1.MCPGroup{}, mapByIndex(r.Client, list, IndexGroupRef), builder.WithPredicates(existenceChanged())).
 		Watches(&v1alpha1.MCPOIDCConfig{}, mapByIndex(r.Client, list, IndexOIDCConfigRef), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&v1alpha1.MCPAuthzConfig{}, mapByIndex(r.Client, list, IndexAuthzConfigRef), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Watches(&v1alpha1.MCPTelemetryConfig{}, mapByIndex(r.Client, list, IndexTelemetryConfigRef), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		WithOptions(controller.Options{MaxConcurrentReconciles: r.Options.workers()}).
 		Complete(r)
 }

@@ -63,6 +63,17 @@ func (r *MCPRemoteProxyReconciler) resolveRefs(ctx context.Context, s *remotePro
 	if refs.authChecked {
 		s.proxy.Status.OIDCConfigHash, s.proxy.Status.AuthzConfigHash = s.auth.oidcHash, s.auth.authzHash
 	}
+	if err != nil {
+		return res, err
+	}
+	tel, okTel, err := resolveTelemetry(ctx, r.Client, s.proxy, s.spec.TelemetryConfigRef, conds)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	s.telemetry, s.proxy.Status.TelemetryConfigHash = tel, tel.hash
+	if !okTel {
+		return ctrl.Result{}, reconcile.TerminalError(fmt.Errorf("a referenced config is missing"))
+	}
 	return res, err
 }
 
@@ -71,6 +82,9 @@ func (r *MCPRemoteProxyReconciler) renderChildren(_ context.Context, s *remotePr
 	values, err := buildRemoteProxyValues(s.proxy, s.spec, s.toolConfig, s.extAuth, s.auth, r.Options)
 	if err != nil {
 		return ctrl.Result{}, fmt.Errorf("compute chart values: %w", err)
+	}
+	if err := addProxyTelemetry(&values.RunConfig, &values.ProxyEnv, &values.ConfigHash, s.telemetry); err != nil {
+		return ctrl.Result{}, err
 	}
 	s.objects, err = r.Options.renderPodWorkload(remoteProxyGK, s.proxy, &s.proxy.Status.Conditions, values, "Deployment", s.spec.PodTemplateSpec)
 	return ctrl.Result{}, err

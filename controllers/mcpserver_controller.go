@@ -56,6 +56,10 @@ type mcpServerScope struct {
 	extAuth    *v1alpha1.MCPExternalAuthConfig
 	// auth is the resolved oidcConfig and authzConfig, filled by resolveRefs.
 	auth resolvedAuth
+	// telemetry and webhooks are the resolved telemetryConfigRef and webhookConfigRef,
+	// filled by resolveRefs.
+	telemetry resolvedTelemetry
+	webhooks  resolvedWebhooks
 	// objects are the rendered children, filled by renderChildren.
 	objects []*unstructured.Unstructured
 	// applied is what applyChildren did, with the children as the API server has them.
@@ -78,6 +82,8 @@ func (r *MCPServerReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&v1alpha1.MCPAuthzConfig{}, mapByIndex(r.Client, list, IndexAuthzConfigRef), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		// The server pod (owned by the StatefulSet) wakes its MCPServer when it starts or fails.
 		Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(mcpServerOfPod)).
+		Watches(&v1alpha1.MCPTelemetryConfig{}, mapByIndex(r.Client, list, IndexTelemetryConfigRef), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Watches(&v1alpha1.MCPWebhookConfig{}, mapByIndex(r.Client, list, IndexWebhookConfigRef), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		WithOptions(controller.Options{MaxConcurrentReconciles: r.Options.workers()})
 	for _, k := range ChildKinds() {
 		b = b.Owns(k, builder.WithPredicates(notCreated()))

@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/yaml"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
@@ -63,6 +64,22 @@ func (r *MCPServerReconciler) resolveRefs(ctx context.Context, s *mcpServerScope
 	if refs.authChecked {
 		st.OIDCConfigHash, st.AuthzConfigHash = s.auth.oidcHash, s.auth.authzHash
 	}
+	if err != nil {
+		return res, err
+	}
+	tel, okTel, err := resolveTelemetry(ctx, r.Client, s.server, s.spec.TelemetryConfigRef, &st.Conditions)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	s.telemetry, st.TelemetryConfigHash = tel, tel.hash
+	hooks, okHooks, err := resolveWebhooks(ctx, r.Client, s.server, s.spec.WebhookConfigRef, &st.Conditions)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	s.webhooks = hooks
+	if !okTel || !okHooks {
+		return ctrl.Result{}, reconcile.TerminalError(fmt.Errorf("a referenced config is missing"))
+	}
 	return res, err
 }
 
@@ -72,6 +89,12 @@ func (r *MCPServerReconciler) renderChildren(_ context.Context, s *mcpServerScop
 	values, err := buildMCPServerValues(s.server, s.spec, s.toolConfig, s.extAuth, s.auth, r.Options)
 	if err != nil {
 		return ctrl.Result{}, fmt.Errorf("compute chart values: %w", err)
+	}
+	if err := addProxyTelemetry(&values.RunConfig, &values.ProxyEnv, &values.ProxyConfigHash, s.telemetry); err != nil {
+		return ctrl.Result{}, err
+	}
+	if err := addProxyWebhooks(&values.RunConfig, &values.ProxyEnv, &values.ProxyConfigHash, s.webhooks); err != nil {
+		return ctrl.Result{}, err
 	}
 	s.objects, err = r.Options.renderPodWorkload(mcpServerGK, s.server, &s.server.Status.Conditions, values, "StatefulSet", s.spec.PodTemplateSpec)
 	return ctrl.Result{}, err
@@ -176,6 +199,7 @@ func buildMCPServerValues(server *v1alpha1.MCPServer, spec v1alpha1.MCPServerSpe
 	}
 	if transport == v1alpha1.TransportStdio {
 		rc.Stdio = &runconfig.Stdio{Pod: name + "-0", Container: "mcp"}
+		rc.EndpointPrefix = spec.EndpointPrefix
 	} else {
 		path := "/mcp"
 		if transport == v1alpha1.TransportSSE {

@@ -45,6 +45,8 @@ type Options struct {
 	ProxyRunnerImage string
 	// VMCPImage (VMCP_IMAGE) runs in every VirtualMCPServer Deployment.
 	VMCPImage string
+	// RegistryAPIImage (REGISTRY_API_IMAGE) runs in every MCPRegistry Deployment.
+	RegistryAPIImage string
 	// AllowLoopbackEndpoints admits loopback remote URLs (development and tests only).
 	AllowLoopbackEndpoints bool
 	// AllowStdioBackends lets spec.config.backends of a VirtualMCPServer list stdio
@@ -186,6 +188,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		&MCPServerEntryReconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorderFor("mcpserverentry-controller"), Options: &opts},
 		&MCPGroupReconciler{Client: mgr.GetClient(), Options: &opts},
 		&EmbeddingServerReconciler{Client: mgr.GetClient(), Options: &opts},
+		&MCPRegistryReconciler{Client: mgr.GetClient(), Options: &opts},
 		&VirtualMCPServerReconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorderFor("virtualmcpserver-controller"), Options: &opts},
 		&VirtualMCPCompositeToolDefinitionReconciler{Client: mgr.GetClient(), Options: &opts},
 	}

@@ -86,9 +86,13 @@ func sharedKinds() []sharedKind {
 				s := &o.(*v1alpha1.MCPTelemetryConfig).Status
 				return *s.DeepCopy(), &s.Conditions, &s.ObservedGeneration, &s.ConfigHash
 			},
-			spec:        func(o client.Object) any { return o.(*v1alpha1.MCPTelemetryConfig).Spec },
-			problem:     func(client.Object) string { return "" },
-			unsupported: func(client.Object) []string { return []string{"spec (telemetry export is not built yet)"} },
+			spec: func(o client.Object) any { return o.(*v1alpha1.MCPTelemetryConfig).Spec },
+			problem: func(o client.Object) string {
+				spec := o.(*v1alpha1.MCPTelemetryConfig).Spec
+				c, _ := proxyTelemetry(resolvedTelemetry{spec: &spec, serviceName: o.GetName()})
+				return errString(c.Validate())
+			},
+			unsupported: func(o client.Object) []string { return o.(*v1alpha1.MCPTelemetryConfig).Spec.UnsupportedFields() },
 		},
 		{
 			name:   "MCPWebhookConfig",
@@ -99,23 +103,7 @@ func sharedKinds() []sharedKind {
 			},
 			spec:        func(o client.Object) any { return o.(*v1alpha1.MCPWebhookConfig).Spec },
 			problem:     func(client.Object) string { return "" },
-			unsupported: func(client.Object) []string { return []string{"spec (MCP request webhooks are not built yet)"} },
-		},
-		{
-			name:   "MCPRegistry",
-			newObj: func() client.Object { return &v1alpha1.MCPRegistry{} },
-			status: func(o client.Object) (any, *[]metav1.Condition, *int64, *string) {
-				r := o.(*v1alpha1.MCPRegistry)
-				return *r.Status.DeepCopy(), &r.Status.Conditions, &r.Status.ObservedGeneration, nil
-			},
-			finish: func(o client.Object) {
-				r := o.(*v1alpha1.MCPRegistry)
-				r.Status.Phase = "Pending"
-				r.Status.Message = "the registry server is not rendered by this operator yet (condition Unsupported)"
-			},
-			spec:        func(o client.Object) any { return o.(*v1alpha1.MCPRegistry).Spec },
-			problem:     func(client.Object) string { return "" },
-			unsupported: func(client.Object) []string { return []string{"spec (the registry server is not rendered yet)"} },
+			unsupported: func(client.Object) []string { return nil },
 		},
 	}
 }

@@ -65,7 +65,7 @@ func TestUnsupportedFieldsReported(t *testing.T) {
 		ObjectMeta: metav1.ObjectMeta{Name: "unsupported", Namespace: ns},
 		Spec: v1alpha1.MCPServerSpec{
 			Image: "ghcr.io/example/mcp:1", Transport: v1alpha1.TransportStdio,
-			WebhookConfigRef:  &v1alpha1.LocalObjectReference{Name: "hooks"},
+			AuthServerRef:     &v1alpha1.AuthServerRef{Kind: "MCPExternalAuthConfig", Name: "embedded"},
 			TrustProxyHeaders: ptr.To(true),
 		},
 	}
@@ -78,8 +78,8 @@ func TestUnsupportedFieldsReported(t *testing.T) {
 			return err
 		}
 		c := conditions.Get(s.Status.Conditions, v1alpha1.ConditionUnsupported)
-		if c == nil || c.Status != metav1.ConditionTrue || !strings.Contains(c.Message, "spec.webhookConfigRef") ||
-			!strings.Contains(c.Message, "spec.trustProxyHeaders") || !strings.Contains(c.Reason, "SpecWebhookConfigRef") {
+		if c == nil || c.Status != metav1.ConditionTrue || !strings.Contains(c.Message, "spec.authServerRef") ||
+			!strings.Contains(c.Message, "spec.trustProxyHeaders") || !strings.Contains(c.Reason, "SpecAuthServerRef") {
 			return fmt.Errorf("condition %+v", c)
 		}
 		events := &corev1.EventList{}
@@ -88,14 +88,14 @@ func TestUnsupportedFieldsReported(t *testing.T) {
 		}
 		for _, ev := range events.Items {
 			if ev.InvolvedObject.Name == server.Name && ev.Type == corev1.EventTypeWarning &&
-				ev.Reason == v1alpha1.ConditionUnsupported && strings.Contains(ev.Message, "spec.webhookConfigRef") {
+				ev.Reason == v1alpha1.ConditionUnsupported && strings.Contains(ev.Message, "spec.authServerRef") {
 				return nil
 			}
 		}
 		return fmt.Errorf("no Warning event %s", v1alpha1.ConditionUnsupported)
 	})
 	patchServer(t, ns, server.Name, func(s *v1alpha1.MCPServer) {
-		s.Spec.WebhookConfigRef, s.Spec.TrustProxyHeaders = nil, nil
+		s.Spec.AuthServerRef, s.Spec.TrustProxyHeaders = nil, nil
 	})
 	eventually(t, "Unsupported condition removed", func() error {
 		s := &v1alpha1.MCPServer{}

@@ -77,6 +77,7 @@ func (r *VirtualMCPServerReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&v1alpha1.MCPToolConfig{}, mapByIndex(r.Client, list, IndexToolConfigRef), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&v1alpha1.MCPOIDCConfig{}, mapByIndex(r.Client, list, IndexOIDCConfigRef), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&v1alpha1.MCPAuthzConfig{}, mapByIndex(r.Client, list, IndexAuthzConfigRef), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Watches(&v1alpha1.MCPTelemetryConfig{}, mapByIndex(r.Client, list, IndexTelemetryConfigRef), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&v1alpha1.MCPExternalAuthConfig{}, r.mapAuthConfigToVMCPs(), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&v1alpha1.VirtualMCPCompositeToolDefinition{}, mapByIndex(r.Client, list, IndexCompositeToolRef), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&v1alpha1.EmbeddingServer{}, mapByIndex(r.Client, list, IndexEmbeddingServerRef), builder.WithPredicates(embeddingReadinessChanged())).

@@ -154,6 +154,12 @@ func (r *VirtualMCPServerReconciler) gatherConfigInputs(ctx context.Context, s *
 		}
 		in.composites[name] = d
 	}
+	tel, found, err := resolveTelemetry(ctx, r.Client, s.vmcp, s.spec.TelemetryConfigRef, &s.vmcp.Status.Conditions)
+	if err != nil {
+		return in, err
+	}
+	in.telemetry, in.telemetryMissing = tel, !found
+	s.vmcp.Status.TelemetryConfigHash = tel.hash
 	if ref := s.spec.EmbeddingServerRef; ref != nil {
 		emb := &v1alpha1.EmbeddingServer{}
 		if err := r.Get(ctx, types.NamespacedName{Namespace: ns, Name: ref.Name}, emb); err != nil {

@@ -195,11 +195,15 @@ type controllerStatus struct {
 	URL                string
 	ObservedGeneration int64
 	Conditions         []metav1.Condition
+	// Hashes of the shared configs in effect: oidcConfigHash, authzConfigHash,
+	// telemetryConfigHash (empty ones are left out).
+	Hashes map[string]string
 }
 
 // ownStatus extracts the controller-owned fields (every condition but vmcpConditions).
 func ownStatus(st *v1alpha1.VirtualMCPServerStatus) controllerStatus {
-	out := controllerStatus{Phase: st.Phase, Message: st.Message, URL: st.URL, ObservedGeneration: st.ObservedGeneration}
+	out := controllerStatus{Phase: st.Phase, Message: st.Message, URL: st.URL, ObservedGeneration: st.ObservedGeneration,
+		Hashes: map[string]string{"oidcConfigHash": st.OIDCConfigHash, "authzConfigHash": st.AuthzConfigHash, "telemetryConfigHash": st.TelemetryConfigHash}}
 	for _, c := range st.Conditions {
 		if !vmcpConditions[c.Type] {
 			out.Conditions = append(out.Conditions, c)
@@ -228,6 +232,11 @@ func applyVMCPStatus(ctx context.Context, c client.Client, v *v1alpha1.VirtualMC
 	}
 	if after.ObservedGeneration != 0 {
 		status["observedGeneration"] = after.ObservedGeneration
+	}
+	for k, h := range after.Hashes {
+		if h != "" {
+			status[k] = h
+		}
 	}
 	u := &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": v1alpha1.GroupVersion.String(), "kind": "VirtualMCPServer",

@@ -26,6 +26,10 @@ type vmcpConfigInputs struct {
 	// incoming is spec.incomingAuth resolved (resolveIncomingAuth, the translation every
 	// workload kind shares).
 	incoming resolvedAuth
+	// telemetry is the resolved spec.telemetryConfigRef; telemetryMissing says it names
+	// an MCPTelemetryConfig that does not exist.
+	telemetry        resolvedTelemetry
+	telemetryMissing bool
 }
 
 // vmcpResolved is the resolved configuration and what is wrong with it.
@@ -75,6 +79,7 @@ func resolveVMCPConfig(name string, spec v1alpha1.VirtualMCPServerSpec, in vmcpC
 	res.configProblems = applyToolConfigs(cfg.Aggregation, in.toolConfigs)
 	res.compositeProblems = inlineCompositeTools(cfg, in.composites)
 	res.configProblems = append(res.configProblems, wireEmbeddingServer(cfg, spec.EmbeddingServerRef, in.embedding)...)
+	res.configProblems = append(res.configProblems, wireTelemetry(cfg, &res.env, spec.TelemetryConfigRef, in.telemetry, in.telemetryMissing)...)
 	if err := servedConfig(cfg, auth, in.members).Validate(); err != nil {
 		for _, line := range splitLines(err.Error()) {
 			// An unresolved incoming auth is already reported under AuthConfigured.

@@ -27,7 +27,7 @@ type fixture struct {
 func fixtures(t *testing.T) []fixture {
 	t.Helper()
 	var out []fixture
-	for _, chart := range []string{"mcpserver", "mcpremoteproxy", "virtualmcpserver", "embeddingserver"} {
+	for _, chart := range []string{"mcpserver", "mcpremoteproxy", "virtualmcpserver", "embeddingserver", "mcpregistry"} {
 		paths, err := filepath.Glob(filepath.Join("testdata", chart, "*.yaml"))
 		if err != nil {
 			t.Fatal(err)
@@ -50,6 +50,7 @@ var kinds = map[string]schema.GroupKind{
 	"mcpserver":        {Group: "toolhive.stacklok.dev", Kind: "MCPServer"},
 	"mcpremoteproxy":   {Group: "toolhive.stacklok.dev", Kind: "MCPRemoteProxy"},
 	"embeddingserver":  {Group: "toolhive.stacklok.dev", Kind: "EmbeddingServer"},
+	"mcpregistry":      {Group: "toolhive.stacklok.dev", Kind: "MCPRegistry"},
 	"virtualmcpserver": {Group: "toolhive.stacklok.dev", Kind: "VirtualMCPServer"},
 }
 
@@ -76,6 +77,12 @@ func renderFixture(t *testing.T, r *render.Renderer, f fixture) []byte {
 		values = v
 	case "embeddingserver":
 		var v helmcharts.EmbeddingServerValues
+		if err := yaml.UnmarshalStrict(data, &v); err != nil {
+			t.Fatalf("%s: %v", f.valuesPath, err)
+		}
+		values = v
+	case "mcpregistry":
+		var v helmcharts.MCPRegistryValues
 		if err := yaml.UnmarshalStrict(data, &v); err != nil {
 			t.Fatalf("%s: %v", f.valuesPath, err)
 		}

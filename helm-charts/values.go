@@ -163,3 +163,26 @@ type MetadataValues struct {
 	Labels      map[string]string `json:"labels"`
 	Annotations map[string]string `json:"annotations"`
 }
+
+// MCPRegistryValues are the values of the mcpregistry chart: the registry API server
+// that serves spec.configYAML (its sources and sync policy) on port 8080.
+type MCPRegistryValues struct {
+	// Image runs the registry API server (REGISTRY_API_IMAGE).
+	Image string `json:"image"`
+	// Port of the API (Service <name>-api).
+	Port int32 `json:"port"`
+	// Config is config.yaml of ConfigMap <name>-registry-api-config (spec.configYAML as is).
+	Config string `json:"config"`
+	// ConfigHash annotates the pod template so pods roll when the configuration changes.
+	ConfigHash string `json:"configHash"`
+	// DisplayName annotates the pod template.
+	DisplayName string `json:"displayName,omitempty"`
+	// ImagePullSecrets of the pod.
+	ImagePullSecrets []corev1.LocalObjectReference `json:"imagePullSecrets,omitempty"`
+	// PgpassSecret/PgpassKey mount a PostgreSQL pgpass file (PGPASSFILE) when set.
+	PgpassSecret string `json:"pgpassSecret"`
+	PgpassKey    string `json:"pgpassKey"`
+	// Volumes and VolumeMounts are the user's, passed through to the pod.
+	Volumes      []map[string]any `json:"volumes,omitempty"`
+	VolumeMounts []map[string]any `json:"volumeMounts,omitempty"`
+}

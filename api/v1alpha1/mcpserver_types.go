@@ -224,8 +224,9 @@ type MCPServerSpec struct {
 	// +optional
 	AuthzConfigRef *LocalObjectReference `json:"authzConfigRef,omitempty"`
 
-	// EndpointPrefix is a path prefix the proxy serves MCP under (for an ingress that does not
-	// strip it), e.g. /team-a gives /team-a/mcp.
+	// EndpointPrefix is put before the message endpoint the proxy announces to legacy SSE
+	// clients (proxyMode sse), for an ingress that routes a path prefix to the proxy and strips
+	// it, so the client posts back through the ingress: /team-a announces /team-a/messages?sessionId=... Applies to stdio servers.
 	// +optional
 	EndpointPrefix string `json:"endpointPrefix,omitempty"`
 

@@ -40,9 +40,8 @@ func authzExtras(prefix string, a *AuthzConfig) []unsupported {
 func (s *MCPServerSpec) UnsupportedFields() []string {
 	f := []unsupported{
 		{"spec.authServerRef", s.AuthServerRef != nil},
-		{"spec.telemetryConfigRef", s.TelemetryConfigRef != nil},
-		{"spec.webhookConfigRef", s.WebhookConfigRef != nil},
-		{"spec.endpointPrefix", s.EndpointPrefix != ""},
+		// The proxy announces the SSE endpoint itself only for a stdio server.
+		{"spec.endpointPrefix (transport " + string(s.Transport) + ")", s.EndpointPrefix != "" && s.Transport != "" && s.Transport != TransportStdio},
 		{"spec.proxyReadTimeout (stdio transport)", s.ProxyReadTimeout != "" && (s.Transport == "" || s.Transport == TransportStdio)},
 		{"spec.trustProxyHeaders", s.TrustProxyHeaders != nil && *s.TrustProxyHeaders},
 		{"spec.rateLimiting", s.RateLimiting != nil},
@@ -57,7 +56,6 @@ func (s *MCPServerSpec) UnsupportedFields() []string {
 func (s *MCPRemoteProxySpec) UnsupportedFields() []string {
 	f := []unsupported{
 		{"spec.authServerRef", s.AuthServerRef != nil},
-		{"spec.telemetryConfigRef", s.TelemetryConfigRef != nil},
 		{"spec.endpointPrefix", s.EndpointPrefix != ""},
 		{"spec.trustProxyHeaders", s.TrustProxyHeaders != nil && *s.TrustProxyHeaders},
 		{"spec.oidcConfigRef.scopes", s.OIDCConfigRef != nil && len(s.OIDCConfigRef.Scopes) > 0},
@@ -71,7 +69,6 @@ func (s *VirtualMCPServerSpec) UnsupportedFields() []string {
 	f := []unsupported{
 		{"spec.authServerConfig", s.AuthServerConfig != nil},
 		{"spec.authServerUpstreamFilter", s.AuthServerUpstreamFilter != nil},
-		{"spec.telemetryConfigRef", s.TelemetryConfigRef != nil},
 		{"spec.passthroughHeaders", len(s.PassthroughHeaders) > 0},
 		{"spec.imagePullSecrets", len(s.ImagePullSecrets) > 0},
 	}
@@ -210,4 +207,13 @@ func (s *MCPOIDCConfigSpec) UnsupportedFields() []string {
 			unsupported{"spec.kubernetesServiceAccount.serviceAccount", k.ServiceAccount != ""})
 	}
 	return setPaths(f)
+}
+
+// UnsupportedFields lists the set fields of an MCPTelemetryConfig that do not take effect.
+func (s *MCPTelemetryConfigSpec) UnsupportedFields() []string {
+	o := s.OpenTelemetry
+	if o == nil {
+		return nil
+	}
+	return setPaths([]unsupported{{"spec.openTelemetry.caBundleRef", o.CABundleRef != nil}})
 }

@@ -18,7 +18,8 @@ func TestUnsupportedFields(t *testing.T) {
 		"MCPServer extras": {
 			got: (&MCPServerSpec{Image: "x", TelemetryConfigRef: &TelemetryConfigRef{Name: "t"}, TrustProxyHeaders: ptr.To(false),
 				AuthzConfig: &AuthzConfig{RoleClaimName: "roles"}}).UnsupportedFields(),
-			want: []string{"spec.telemetryConfigRef", "spec.authzConfig.roleClaimName"},
+			// telemetryConfigRef takes effect: not listed.
+			want: []string{"spec.authzConfig.roleClaimName"},
 		},
 		"VirtualMCPServer config": {
 			got: (&VirtualMCPServerSpec{Config: &config.Config{CodeMode: &config.CodeMode{},

@@ -119,6 +119,7 @@ func run(f flags) error {
 		Renderer:                renderer,
 		ProxyRunnerImage:        envOr("PROXY_RUNNER_IMAGE", "ghcr.io/mcp-operator/proxyrunner:latest"),
 		VMCPImage:               envOr("VMCP_IMAGE", "ghcr.io/mcp-operator/vmcp:latest"),
+		RegistryAPIImage:        envOr("REGISTRY_API_IMAGE", controllers.DefaultRegistryAPIImage),
 		AllowLoopbackEndpoints:  f.allowLoopback,
 		AllowStdioBackends:      f.allowStdioBackends,
 		OperandEnv:              operandEnv(f.allowLoopback),

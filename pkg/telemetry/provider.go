@@ -120,8 +120,19 @@ func (p *Provider) headers() map[string]string {
 	for k, env := range p.cfg.HeadersFromEnv {
 		h[k] = os.Getenv(env)
 	}
+	// Name=ENV pairs, comma-separated: how the operator passes Secret-held headers to
+	// vmcp, whose config file (upstream's shape) has no field for them.
+	for _, pair := range strings.Split(os.Getenv(HeadersFromEnvVar), ",") {
+		if k, env, ok := strings.Cut(strings.TrimSpace(pair), "="); ok && k != "" {
+			h[k] = os.Getenv(env)
+		}
+	}
 	return h
 }
+
+// HeadersFromEnvVar names the environment variable listing extra OTLP headers as
+// Header=ENV_VAR pairs, comma-separated; each value is read from ENV_VAR.
+const HeadersFromEnvVar = "OTLP_HEADERS_FROM_ENV"
 
 func tlsConfig(caPath string) (*tls.Config, error) {
 	if caPath == "" {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -21,6 +22,9 @@ type Handler struct {
 	b *bridge.Bridge
 	// KeepAlive is the interval of comment pings on open streams (default 25s).
 	KeepAlive time.Duration
+	// EndpointPrefix is put before MessagesPath in the endpoint event, for an ingress
+	// that routes a path prefix (e.g. /team-a) to this proxy and strips it.
+	EndpointPrefix string
 
 	mu       sync.Mutex
 	sessions map[string]*session
@@ -64,7 +68,7 @@ func (h *Handler) Stream(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-cache")
 	w.WriteHeader(http.StatusOK)
-	if _, err := fmt.Fprintf(w, "event: endpoint\ndata: %s?sessionId=%s\n\n", MessagesPath, id); err != nil {
+	if _, err := fmt.Fprintf(w, "event: endpoint\ndata: %s%s?sessionId=%s\n\n", strings.TrimSuffix(h.EndpointPrefix, "/"), MessagesPath, id); err != nil {
 		return
 	}
 	flush(w)

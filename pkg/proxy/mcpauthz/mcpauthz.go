@@ -67,6 +67,10 @@ type Options struct {
 	Tools *toolview.View
 	// Audit receives one event per JSON-RPC request (nil = no audit).
 	Audit *audit.Logger
+	// Admit, when set, sees each JSON-RPC request before authorization (the MCP
+	// webhooks): it returns the request to go on with (possibly rewritten), or
+	// ok=false with the JSON-RPC error code and message to refuse it with.
+	Admit func(r *http.Request, msg json.RawMessage) (out json.RawMessage, code int, message string, ok bool)
 }
 
 // Middleware authorizes with az only (kept for callers that need nothing else).
@@ -82,7 +86,7 @@ func New(o Options) func(http.Handler) http.Handler {
 	_, allowAll := o.Authorizer.(auth.AllowAll)
 	p := &policy{Options: o, filtering: !allowAll || o.Tools.Active(), streams: map[string]*rewriter{}}
 	return func(next http.Handler) http.Handler {
-		if !p.filtering && o.Audit == nil {
+		if !p.filtering && o.Audit == nil && o.Admit == nil {
 			return next
 		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { p.serve(w, r, next) })
@@ -123,6 +127,12 @@ func (p *policy) serve(w http.ResponseWriter, r *http.Request, next http.Handler
 	for _, m := range msgs {
 		if m.Method == "" || m.ID == nil {
 			continue // notifications and answers to server requests
+		}
+		if ref, rewritten := ex.webhooks(m); ref != nil {
+			refusals = append(refusals, *ref)
+			continue
+		} else if rewritten {
+			changed = true
 		}
 		pd, ref, rewritten := ex.admit(m)
 		if ref != nil {
@@ -233,6 +243,33 @@ func (ex *exchange) admit(m *message) (*pending, *refusal, bool) {
 			fmt.Sprintf("not authorized to %s %q: %s", op.Action, op.Resource, d.Reason)), false
 	}
 	return pd, nil, rewritten
+}
+
+// webhooks runs Options.Admit on one request; it may replace the message in place.
+func (ex *exchange) webhooks(m *message) (*refusal, bool) {
+	if ex.Admit == nil {
+		return nil, false
+	}
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return nil, false
+	}
+	out, code, msg, ok := ex.Admit(ex.r, raw)
+	if !ok {
+		op, _ := OperationFor(m.Method, m.Params)
+		return ex.refused(m, &pending{method: m.Method, target: op.Resource}, code, http.StatusForbidden, audit.OutcomeDenied, msg), false
+	}
+	if bytes.Equal(out, raw) {
+		return nil, false
+	}
+	var next message
+	if err := json.Unmarshal(out, &next); err != nil || next.Method == "" {
+		return ex.refused(m, &pending{method: m.Method}, CodeInvalidParams, http.StatusBadRequest, audit.OutcomeDenied,
+			"a mutating webhook produced an invalid JSON-RPC request"), false
+	}
+	next.ID = m.ID // the answer must match the client's request id
+	*m = next
+	return nil, true
 }
 
 func (ex *exchange) refused(m *message, pd *pending, code, status int, outcome, msg string) *refusal {

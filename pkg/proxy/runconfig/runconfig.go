@@ -6,6 +6,7 @@ package runconfig
 
 import (
 	"github.com/mcp-operator/mcp-operator/pkg/auth/authconfig"
+	"github.com/mcp-operator/mcp-operator/pkg/proxy/webhook"
 	"github.com/mcp-operator/mcp-operator/pkg/telemetry"
 )
 
@@ -50,6 +51,12 @@ type Config struct {
 	// Telemetry, when set, exports OpenTelemetry traces and metrics over OTLP
 	// (rendered from the MCPTelemetryConfig named in telemetryConfigRef).
 	Telemetry *telemetry.Config `json:"telemetry,omitempty"`
+	// EndpointPrefix is prepended to the message endpoint announced on legacy SSE
+	// streams (proxyMode sse), for an ingress that strips its path prefix.
+	EndpointPrefix string `json:"endpointPrefix,omitempty"`
+	// Webhooks are the MCP request webhooks (the MCPWebhookConfig named in
+	// webhookConfigRef): mutating, then validating, before authorization.
+	Webhooks *webhook.Config `json:"webhooks,omitempty"`
 }
 
 // Stdio locates the stdio stream: attach to Pod/Container, or run Command locally.

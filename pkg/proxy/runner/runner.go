@@ -148,6 +148,7 @@ func (r *Runner) mcpHandler() (map[string]http.Handler, error) {
 	r.status = r.bridge.Status
 	if r.cfg.ProxyMode == runconfig.TransportSSE {
 		h := legacysse.New(r.bridge)
+		h.EndpointPrefix = r.cfg.EndpointPrefix
 		r.legacy = h
 		return map[string]http.Handler{
 			"/sse":                       http.HandlerFunc(h.Stream),

@@ -14,6 +14,7 @@ import (
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/mcpauthz"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/mcpauthz/toolview"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/runconfig"
+	"github.com/mcp-operator/mcp-operator/pkg/proxy/webhook"
 )
 
 // security is the incoming side of a runner: who the caller is, what they may
@@ -53,6 +54,10 @@ func newSecurity(cfg *runconfig.Config, opts Options, log *zap.Logger) (*securit
 	if err != nil {
 		errs = append(errs, err)
 	}
+	hooks, err := webhook.New(cfg.Webhooks, cfg.Name, cfg.Transport)
+	if err != nil {
+		errs = append(errs, err)
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -60,7 +65,11 @@ func newSecurity(cfg *runconfig.Config, opts Options, log *zap.Logger) (*securit
 	if cfg.Audit {
 		trail = audit.New(log)
 	}
-	s.policy = mcpauthz.New(mcpauthz.Options{Authorizer: az, Tools: view, Audit: trail})
+	po := mcpauthz.Options{Authorizer: az, Tools: view, Audit: trail}
+	if hooks != nil {
+		po.Admit = hooks.AdmitFunc()
+	}
+	s.policy = mcpauthz.New(po)
 	return s, nil
 }
 
