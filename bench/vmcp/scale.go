@@ -163,7 +163,9 @@ func listCase(bin, tmp string) error {
 		for i := range toolsPerBackend {
 			srv.AddTool(&mcp.Tool{Name: fmt.Sprintf("tool_%d", i), Description: "A tool of the tools/list benchmark that takes one string.",
 				InputSchema: &jsonschema.Schema{Type: "object", Properties: map[string]*jsonschema.Schema{"q": {Type: "string"}}}},
-				func(context.Context, *mcp.CallToolRequest) (*mcp.CallToolResult, error) { return &mcp.CallToolResult{}, nil })
+				func(context.Context, *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+					return &mcp.CallToolResult{}, nil
+				})
 		}
 		path := fmt.Sprintf("/b%d/mcp", b)
 		mux.Handle(path, mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil))
@@ -397,4 +399,3 @@ func startRedis(tmp string) (string, func(), error) {
 	}
 	return addr, stop, nil
 }
-
