@@ -32,6 +32,7 @@ const (
 	toolsPerBackend    = 50
 	listRounds         = 2
 	listCalls          = 15
+	replicaRounds      = 2
 )
 
 // runScale measures the scale cases: 10,000 idle sessions, tools/list over 100
@@ -320,7 +321,7 @@ func replicasCase(bin, tmp, backendURL string) error {
 	defer hs.Close()
 	svcURL := "http://" + l.Addr().String() + "/mcp"
 	tp := map[int]*sample{1: {}, 2: {}}
-	for r := range 4 {
+	for r := range replicaRounds {
 		order := []int{1, 2}
 		if r%2 == 1 {
 			order = []int{2, 1}
@@ -336,7 +337,7 @@ func replicasCase(bin, tmp, backendURL string) error {
 		}
 	}
 	one, two := throughput(tp[1]), throughput(tp[2])
-	fmt.Printf("== 2 vmcp replicas on Redis behind a round-robin proxy, C=8 tools/call, 4 rounds x 150 calls per worker\n")
+	fmt.Printf("== 2 vmcp replicas on Redis behind a round-robin proxy, C=8 tools/call, %d rounds x 150 calls per worker\n", replicaRounds)
 	fmt.Printf("1 replica  %8.0f calls/s  p50 %s\n2 replicas %8.0f calls/s  p50 %s\n", one, pct(tp[1].lat, 50), two, pct(tp[2].lat, 50))
 	fmt.Printf("ratio 2 replicas / 1 replica: throughput %.2fx (on %d CPUs shared with the backend, the proxy and the clients)\n", two/one, runtime.NumCPU())
 	check("2 replicas >= 1.6x one replica", two/one >= targetReplicaRatio, fmt.Sprintf("%.2fx", two/one))
