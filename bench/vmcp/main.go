@@ -5,7 +5,10 @@
 // for protocols 2025-11-25 (fast path) and 2026-07-28 (SDK path), and vmcp's
 // allocations and CPU per call read from its own /metrics (Go and process collectors).
 //
-// Run from the repository root: go run ./bench/vmcp [-rounds 5 -calls 300]
+// Then the scale cases (scale.go): 10,000 idle sessions, tools/list over 100
+// backends of 50 tools, and two replicas sharing sessions on Redis.
+//
+// Run from the repository root: go run ./bench/vmcp [-rounds 5 -calls 300] [-scale-only]
 package main
 
 import (
@@ -39,8 +42,9 @@ const (
 func main() {
 	rounds := flag.Int("rounds", 5, "interleaved rounds")
 	calls := flag.Int("calls", 300, "tools/call per worker per round")
+	scaleOnly := flag.Bool("scale-only", false, "run only the scale cases (idle sessions, tools/list, replicas)")
 	flag.Parse()
-	if err := run(*rounds, *calls); err != nil {
+	if err := run(*rounds, *calls, *scaleOnly); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/vmcp:", err)
 		os.Exit(1)
 	}
@@ -52,7 +56,7 @@ type sample struct {
 	wall time.Duration
 }
 
-func run(rounds, calls int) error {
+func run(rounds, calls int, scaleOnly bool) error {
 	root, err := repoRoot()
 	if err != nil {
 		return err
@@ -68,6 +72,9 @@ func run(rounds, calls int) error {
 		return err
 	}
 	defer stopBackend()
+	if scaleOnly {
+		return runScale(root, tmp, backendURL)
+	}
 	vmcpURL, pid, stopVMCP, err := startVMCP(root, tmp, backendURL)
 	if err != nil {
 		return err
@@ -128,7 +135,8 @@ func run(rounds, calls int) error {
 	stopSampling()
 	fmt.Printf("vmcp RSS: idle %.1f MB, peak under load %.1f MB\n", idle, peak)
 	check("idle RSS <= 25 MB", idle <= targetIdleRSSMB, fmt.Sprintf("%.1f MB", idle))
-	return nil
+	fmt.Println()
+	return runScale(root, tmp, backendURL)
 }
 
 // protocols are measured one after the other: the session-based one (the fast
@@ -342,15 +350,33 @@ func startEverything(root string) (string, func(), error) {
 
 // startVMCP builds cmd/vmcp and runs it in front of backendURL.
 func startVMCP(root, tmp, backendURL string) (string, int, func(), error) {
+	bin, err := buildVMCP(root, tmp)
+	if err != nil {
+		return "", 0, nil, err
+	}
+	doc := fmt.Sprintf("name: bench\nbackends:\n  - name: ev\n    url: %s\n    transport: streamable-http\n", backendURL)
+	return runVMCP(bin, tmp, "config", doc, nil)
+}
+
+// buildVMCP builds cmd/vmcp into tmp once.
+func buildVMCP(root, tmp string) (string, error) {
 	bin := filepath.Join(tmp, "vmcp")
+	if _, err := os.Stat(bin); err == nil {
+		return bin, nil
+	}
 	build := exec.Command("go", "build", "-o", bin, "./cmd/vmcp")
 	build.Dir = root
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {
-		return "", 0, nil, fmt.Errorf("building cmd/vmcp: %w", err)
+		return "", fmt.Errorf("building cmd/vmcp: %w", err)
 	}
-	cfg := filepath.Join(tmp, "config.yaml")
-	doc := fmt.Sprintf("name: bench\nbackends:\n  - name: ev\n    url: %s\n    transport: streamable-http\n", backendURL)
+	return bin, nil
+}
+
+// runVMCP runs the vmcp binary with the configuration doc (written to
+// tmp/<name>.yaml) and extra environment, and waits until it is ready.
+func runVMCP(bin, tmp, name, doc string, env []string) (string, int, func(), error) {
+	cfg := filepath.Join(tmp, name+".yaml")
 	if err := os.WriteFile(cfg, []byte(doc), 0o600); err != nil {
 		return "", 0, nil, err
 	}
@@ -359,7 +385,7 @@ func startVMCP(root, tmp, backendURL string) (string, int, func(), error) {
 		return "", 0, nil, err
 	}
 	cmd := exec.Command(bin, "serve", "--config", cfg, "--port", strconv.Itoa(port))
-	cmd.Env = append(os.Environ(), "LOG_LEVEL=warn")
+	cmd.Env = append(append(os.Environ(), "LOG_LEVEL=warn"), env...)
 	if err := cmd.Start(); err != nil {
 		return "", 0, nil, err
 	}

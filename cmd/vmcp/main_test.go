@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/mcp-operator/mcp-operator/internal/testutil/redisserver"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -122,4 +124,75 @@ func TestServeGracefulShutdown(t *testing.T) {
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("shutdown took %s", d)
 	}
+}
+
+// TestServeSessionsSurviveRestart: with sessionStorage provider redis (a real
+// redis-server with a password read from VMCP_SESSION_REDIS_PASSWORD), a client
+// session continues after vmcp is stopped and started again on the same port.
+// With provider memory the call after the restart fails with "session not found".
+func TestServeSessionsSurviveRestart(t *testing.T) {
+	redis := redisserver.Start(t, "restart-pw")
+	t.Setenv(config.SessionRedisPasswordEnv, "restart-pw")
+	backend := mcp.NewServer(&mcp.Implementation{Name: "b", Version: "1"}, nil)
+	backend.AddTool(&mcp.Tool{Name: "hello", InputSchema: &jsonschema.Schema{Type: "object"}},
+		func(context.Context, *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "hi"}}}, nil
+		})
+	bs := httptest.NewServer(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return backend }, nil))
+	defer bs.Close()
+	cfg := filepath.Join(t.TempDir(), "c.yaml")
+	body := fmt.Sprintf("backends: [{name: b, url: '%s'}]\nsessionStorage: {provider: redis, address: '%s', keyPrefix: 'restart:'}\n", bs.URL, redis.Addr)
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	url := fmt.Sprintf("http://127.0.0.1:%d", port)
+	start := func() (stop func()) {
+		ctx, cancel := context.WithCancel(context.Background())
+		exited := make(chan int, 1)
+		var out bytes.Buffer
+		go func() {
+			exited <- run(ctx, []string{"serve", "--config", cfg, "--port", strconv.Itoa(port)}, &out, &out)
+		}()
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			if resp, err := http.Get(url + "/readyz"); err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == 200 {
+					break
+				}
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("vmcp did not become ready:\n%s", out.String())
+			}
+		}
+		return func() {
+			cancel()
+			if code := <-exited; code != 0 {
+				t.Errorf("serve exited with %d:\n%s", code, out.String())
+			}
+		}
+	}
+	stop := start()
+	c := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil)
+	cs, err := c.Connect(context.Background(), &mcp.StreamableClientTransport{Endpoint: url + "/mcp"}, &mcp.ClientSessionOptions{ProtocolVersion: "2025-11-25"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	call := func(when string) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "b_hello", Arguments: map[string]any{}})
+		if err != nil || res.IsError || res.Content[0].(*mcp.TextContent).Text != "hi" {
+			t.Fatalf("%s: b_hello = %+v, %v", when, res, err)
+		}
+	}
+	call("before the restart")
+	stop()
+	stop = start()
+	defer stop()
+	call("after the restart")
 }
