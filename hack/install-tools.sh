@@ -201,18 +201,19 @@ OLM_DIR="$BIN/olm/$OLM_VERSION"
 # install_olm builds what test-olm runs on the node (see test/olm): OLM's olm, catalog,
 # package-server, copy-content and cpb; opm (the catalog server and bundle extractor; its
 # sqlite parts need cgo, which the file-based catalog does not use); grpc_health_probe (the
-# catalog pod's probe); operator-sdk's scorecard-test; OLM's own install manifests from its
-# module; and busybox-static (apt) for the cp and tar the unpack and scorecard pods run.
+# catalog pod's probe); operator-sdk's scorecard-test; OLM's own Helm chart (deploy/chart and
+# the upstream values) from its module; and busybox-static (apt) for the cp and tar the unpack and scorecard pods run.
 install_olm() {
   mkdir -p "$OLM_DIR"
   local c missing=0
   for c in olm catalog package-server copy-content cpb; do [ -x "$OLM_DIR/$c" ] || missing=1; done
-  if [ $missing = 1 ] || [ ! -f "$OLM_DIR/manifests/olm.yaml" ]; then
+  if [ $missing = 1 ] || [ ! -f "$OLM_DIR/chart/values-upstream.yaml" ]; then
     log "building OLM $OLM_VERSION (several minutes on a cold cache)"
     local m=github.com/operator-framework/operator-lifecycle-manager
     tmpmod sh -c "go get $m/cmd/olm@$OLM_VERSION $m/cmd/catalog@$OLM_VERSION $m/cmd/package-server@$OLM_VERSION $m/cmd/copy-content@$OLM_VERSION $m/util/cpb@$OLM_VERSION \
       && go build -o '$OLM_DIR/' $m/cmd/olm $m/cmd/catalog $m/cmd/package-server $m/cmd/copy-content $m/util/cpb \
-      && mkdir -p '$OLM_DIR/manifests' && cp \"\$(go list -m -f '{{.Dir}}' $m)\"/deploy/upstream/quickstart/crds.yaml \"\$(go list -m -f '{{.Dir}}' $m)\"/deploy/upstream/quickstart/olm.yaml '$OLM_DIR/manifests/'"
+      && d=\$(go list -m -f '{{.Dir}}' $m) && rm -rf '$OLM_DIR/chart' && cp -r \$d/deploy/chart '$OLM_DIR/chart' \
+      && cp \$d/deploy/upstream/values.yaml '$OLM_DIR/chart/values-upstream.yaml' && chmod -R u+w '$OLM_DIR/chart'"
   fi
   local opm="$BIN/opm-$OPM_VERSION"
   [ -x "$opm" ] || { log "building opm $OPM_VERSION"

@@ -36,7 +36,8 @@ var upgradeChannel = []olmcatalog.Version{
 
 // cmdCatalog builds the OLM images into --out: OLM, opm, scorecard-test, scorecard's
 // untar image, a bundle image per version of the channel and the FBC catalog image serving
-// them; and OLM's install manifests pointed at those images (--out/olm.yaml, crds.yaml).
+// them; and OLM's Helm chart with the values that point it at those images (--out/chart,
+// --out/olm-values.yaml).
 func cmdCatalog(args []string) error {
 	fs := flag.NewFlagSet("catalog", flag.ContinueOnError)
 	bundleDir := fs.String("bundle", "bundle", "the operator's bundle directory")
@@ -98,22 +99,15 @@ func cmdCatalog(args []string) error {
 		}
 		fmt.Printf("%-45s %s\n", spec.Ref, file)
 	}
-	raw, err := os.ReadFile(filepath.Join(*olmDir, "manifests", "olm.yaml"))
-	if err != nil {
-		return fmt.Errorf("OLM manifests (run hack/install-tools.sh olm): %w", err)
-	}
-	manifests, err := olmcatalog.OLMManifests(raw, olmImageRef, opmImageRef)
-	if err != nil {
+	// OLM's own chart, and the values that point it at the local images.
+	chart := filepath.Join(*out, "chart")
+	if err := os.RemoveAll(chart); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(*out, "olm.yaml"), manifests, 0o644); err != nil {
-		return err
+	if err := olmcatalog.CopyTree(filepath.Join(*olmDir, "chart"), chart); err != nil {
+		return fmt.Errorf("OLM's chart (run hack/install-tools.sh olm): %w", err)
 	}
-	crds, err := os.ReadFile(filepath.Join(*olmDir, "manifests", "crds.yaml"))
-	if err != nil {
-		return fmt.Errorf("OLM CRDs: %w", err)
-	}
-	return os.WriteFile(filepath.Join(*out, "crds.yaml"), crds, 0o644)
+	return os.WriteFile(filepath.Join(*out, "olm-values.yaml"), olmcatalog.OLMValues(olmImageRef, opmImageRef), 0o644)
 }
 
 // tarName is the tarball file of an image: its last path element and tag.

@@ -16,6 +16,8 @@ const (
 	// DNSIP is where CoreDNS listens: the node itself, reachable from every pod through
 	// the CNI bridge, so DNS needs no Service of its own.
 	DNSIP = NodeIP
+	// FrontProxyClient is the user of the apiserver's aggregation-layer client certificate.
+	FrontProxyClient = "front-proxy-client"
 	// cgroupRoot is the kubelet's cgroup parent in every cgroup v1 hierarchy.
 	cgroupRoot = "mcp-devcluster"
 	// PauseImage is the pod sandbox image, built locally (no registry) and named in

@@ -28,14 +28,14 @@ type ca struct {
 	key  *ecdsa.PrivateKey
 }
 
-func newCA() (*ca, error) {
+func newCA(cn string) (*ca, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, fmt.Errorf("generate CA key: %w", err)
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "mcp-devcluster-ca"},
+		Subject:               pkix.Name{CommonName: cn},
 		NotBefore:             time.Now().Add(-time.Hour),
 		NotAfter:              time.Now().Add(certValidity),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
@@ -137,7 +137,7 @@ func writePKI(l Layout) error {
 	if err := os.MkdirAll(l.PKIDir(), 0o700); err != nil {
 		return fmt.Errorf("create pki dir: %w", err)
 	}
-	c, err := newCA()
+	c, err := newCA("mcp-devcluster-ca")
 	if err != nil {
 		return err
 	}
@@ -157,6 +157,17 @@ func writePKI(l Layout) error {
 	}
 	kc := certSpec{cn: "kube-apiserver-kubelet-client", orgs: []string{"system:masters"}}
 	if files["apiserver-kubelet-client.crt"], files["apiserver-kubelet-client.key"], err = c.issue(kc); err != nil {
+		return err
+	}
+	// The aggregation layer (OLM's packageserver, metrics-server, ...): the apiserver proxies
+	// to extension API servers with a front-proxy client certificate, from a CA of its own
+	// so that no ordinary client certificate can assert request headers.
+	fp, err := newCA("mcp-devcluster-front-proxy-ca")
+	if err != nil {
+		return err
+	}
+	files["front-proxy-ca.crt"] = fp.certPEM()
+	if files["front-proxy-client.crt"], files["front-proxy-client.key"], err = fp.issue(certSpec{cn: FrontProxyClient}); err != nil {
 		return err
 	}
 	saPub, saKey, err := serviceAccountKey()

@@ -57,4 +57,21 @@ func TestWritePKI(t *testing.T) {
 			t.Errorf("serving certificate not valid for %s: %v", host, err)
 		}
 	}
+	// The front-proxy client verifies against its own CA only, never against the client CA.
+	fpCA, _ := os.ReadFile(filepath.Join(l.PKIDir(), "front-proxy-ca.crt"))
+	fpPool := x509.NewCertPool()
+	fpPool.AppendCertsFromPEM(fpCA)
+	fpPEM, _ := os.ReadFile(filepath.Join(l.PKIDir(), "front-proxy-client.crt"))
+	block, _ = pem.Decode(fpPEM)
+	fp, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	usage := []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
+	if _, err := fp.Verify(x509.VerifyOptions{Roots: fpPool, KeyUsages: usage}); err != nil || fp.Subject.CommonName != FrontProxyClient {
+		t.Errorf("front-proxy client %v: %v", fp.Subject, err)
+	}
+	if _, err := fp.Verify(x509.VerifyOptions{Roots: pool, KeyUsages: usage}); err == nil {
+		t.Error("the front-proxy client certificate verifies against the client CA")
+	}
 }

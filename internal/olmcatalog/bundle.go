@@ -31,7 +31,7 @@ func WriteBundle(src, dst, pkg string, v Version, imageTag string) (string, erro
 	if err := os.RemoveAll(dst); err != nil {
 		return "", fmt.Errorf("clean %s: %w", dst, err)
 	}
-	if err := copyTree(src, dst); err != nil {
+	if err := CopyTree(src, dst); err != nil {
 		return "", err
 	}
 	csvs, err := filepath.Glob(filepath.Join(dst, "manifests", "*.clusterserviceversion.yaml"))
@@ -94,7 +94,8 @@ func BundleImage(dir, ref string) (ociimage.Spec, error) {
 	return ociimage.Spec{Ref: ref, Layers: [][]ociimage.Entry{layer}, Labels: ann.Annotations}, nil
 }
 
-func copyTree(src, dst string) error {
+// CopyTree copies the directory tree src to dst.
+func CopyTree(src, dst string) error {
 	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err

@@ -73,7 +73,9 @@ func WriteConfigs(opm, dir, pkg string, fbc []byte) error {
 }
 
 // CatalogImage serves the FBC in configsDir the way OLM's registry pods expect: `opm
-// serve /configs` on :50051, grpc_health_probe for the pod's probes, the index label.
+// serve /configs` on :50051, grpc_health_probe for the pod's probes, the index label. opm
+// builds its cache at start (an image built by a Dockerfile pre-builds it with a RUN step,
+// which an image assembled without a container runtime cannot run).
 func CatalogImage(ref, opm, probe, configsDir string) ociimage.Spec {
 	return ociimage.Spec{
 		Ref: ref,
@@ -82,7 +84,7 @@ func CatalogImage(ref, opm, probe, configsDir string) ociimage.Spec {
 			{{Path: "/configs", Source: configsDir}},
 		},
 		Entrypoint: []string{"/bin/opm"},
-		Cmd:        []string{"serve", "/configs", "--cache-dir=/tmp/cache"},
+		Cmd:        []string{"serve", "/configs"},
 		Labels:     map[string]string{"operators.operatorframework.io.index.configs.v1": "/configs"},
 	}
 }

@@ -56,52 +56,23 @@ spec:
 	}
 }
 
-func TestOLMManifests(t *testing.T) {
-	in := []byte(`kind: Deployment
-metadata: {name: catalog-operator}
-spec:
-  template:
-    spec:
-      containers:
-        - name: catalog-operator
-          args:
-          - -configmapServerImage=quay.io/operator-framework/configmap-operator-registry:latest
-          - -util-image
-          -  quay.io/operator-framework/olm@sha256:e74b2ac57963c7f3ba19122a8c31c9f2a0deb3c0c5cac9e5323ccffd0ca198ed
-          image: quay.io/operator-framework/olm@sha256:e74b2ac57963c7f3ba19122a8c31c9f2a0deb3c0c5cac9e5323ccffd0ca198ed
----
-kind: ClusterServiceVersion
-metadata:
-  name: packageserver
-spec:
-  install:
-    spec:
-      deployments:
-      - spec:
-          replicas: 2
-          template: {spec: {containers: [{image: "quay.io/operator-framework/olm@sha256:e74b2ac57963c7f3ba19122a8c31c9f2a0deb3c0c5cac9e5323ccffd0ca198ed", imagePullPolicy: Always}]}}
----
-kind: CatalogSource
-metadata: {name: operatorhubio-catalog}
-spec: {image: quay.io/operatorhubio/catalog:latest}
-`)
-	out, err := OLMManifests(in, "localhost/olm/olm:v0.38.0", "localhost/olm/opm:v1.61.0")
-	if err != nil {
+func TestOLMValues(t *testing.T) {
+	var v struct {
+		InstallType string `json:"installType"`
+		Catalog     struct {
+			Image        struct{ Ref, PullPolicy string }
+			OpmImageArgs string `json:"opmImageArgs"`
+		}
+		Package struct {
+			ReplicaCount int `json:"replicaCount"`
+		}
+	}
+	if err := yaml.Unmarshal(OLMValues("localhost/olm/olm:v0.38.0", "localhost/olm/opm:v1.61.0"), &v); err != nil {
 		t.Fatal(err)
 	}
-	s := string(out)
-	for _, bad := range []string{"quay.io", "CatalogSource", "Always", "replicas: 2"} {
-		if strings.Contains(s, bad) {
-			t.Errorf("output still has %q:\n%s", bad, s)
-		}
-	}
-	for _, want := range []string{"          - -opmImage=localhost/olm/opm:v1.61.0\n", "image: localhost/olm/olm:v0.38.0", "replicas: 1"} {
-		if !strings.Contains(s, want) {
-			t.Errorf("output lacks %q:\n%s", want, s)
-		}
-	}
-	if _, err := OLMManifests([]byte("kind: Namespace\n"), "a", "b"); err == nil {
-		t.Error("manifests without OLM's image accepted")
+	if v.InstallType == "upstream" || v.Catalog.Image.Ref != "localhost/olm/olm:v0.38.0" || v.Catalog.Image.PullPolicy != "IfNotPresent" ||
+		v.Catalog.OpmImageArgs != "--opmImage=localhost/olm/opm:v1.61.0" || v.Package.ReplicaCount != 1 {
+		t.Fatalf("values %+v", v)
 	}
 }
 

@@ -24,8 +24,7 @@ func TestStreamableHTTPMCPServer(t *testing.T) {
 }
 
 // TestSSEMCPServer: server-everything as an SSE MCPServer; a client reaches it through its
-// proxy's legacy SSE endpoint. Known failing on the real node (a tools/call through the
-// proxy's /message path gets no answer); make test-cluster skips it until that is fixed.
+// proxy's legacy SSE endpoint and calls a tool (the answer comes back on the event stream).
 func TestSSEMCPServer(t *testing.T) {
 	ns := namespace(t, "sse")
 	apply(t, ns, httpServer("sse", "sse", "sse"))
