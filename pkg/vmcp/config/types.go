@@ -808,4 +808,3 @@ type Optimizer struct {
 // +kubebuilder:validation:MaxLength=8192
 // +kubebuilder:validation:Pattern=`^[^\x00-\x08\x0A-\x1F\x7F]*$`
 type OptimizerHeaderValue string
-
