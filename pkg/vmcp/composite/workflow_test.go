@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"sigs.k8s.io/yaml"
 
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 )
@@ -297,19 +298,6 @@ output:
 `,
 			tools:  map[string]handler{"w.echo": echo},
 			output: `{"all":["completed"],"summary":"a said 2","total":2}`,
-		},
-		"a template naming a step that is not a dependency fails clearly": {
-			workflow: `
-name: undeclared
-steps:
-- id: a
-  tool: w.echo
-- id: b
-  tool: w.echo
-  arguments: {v: "{{.steps.a.output}}"}
-`,
-			tools: map[string]handler{"w.echo": sleepy(10*time.Millisecond, text("{}"))},
-			err:   "only the steps it depends on",
 		},
 		"a missing parameter fails clearly": {
 			workflow: `
@@ -749,5 +737,27 @@ steps:
 	slices.Sort(calls)
 	if diff := cmp.Diff([]string{`w.echo {"name":"Ada"}`, `w.echo {"v":1}`, `w.echo {"v":2}`}, calls); diff != "" {
 		t.Errorf("calls over both rounds (-want +got):\n%s", diff)
+	}
+}
+
+// TestNewRefusesUndeclaredStepReference: a template naming a step that is not a
+// dependency is refused when the workflow is compiled (issue 10 item 8), before
+// any call, with what to add; it used to fail only while running.
+func TestNewRefusesUndeclaredStepReference(t *testing.T) {
+	var ct config.CompositeTool
+	if err := yaml.UnmarshalStrict([]byte(`
+name: undeclared
+steps:
+- id: a
+  tool: w.echo
+- id: b
+  tool: w.echo
+  arguments: {v: "{{.steps.a.output}}"}
+`), &ct); err != nil {
+		t.Fatal(err)
+	}
+	_, err := New(ct, Options{})
+	if err == nil || !strings.Contains(err.Error(), `refers to step "a", which does not run before step "b"; add "a" to its dependsOn`) {
+		t.Fatalf("New: %v, want the undeclared reference refused", err)
 	}
 }
