@@ -126,7 +126,7 @@ func getOptional(ctx context.Context, r client.Reader, ns, name string, obj clie
 }
 
 // oidcFromShared combines an MCPOIDCConfig's shared settings with the reference's
-// per-workload audience and resource URL.
+// per-workload audience, resource URL and scopes.
 func oidcFromShared(spec v1alpha1.MCPOIDCConfigSpec, ref *v1alpha1.OIDCConfigRef) (*runconfig.OIDC, error) {
 	switch spec.Type {
 	case "inline":
@@ -135,7 +135,7 @@ func oidcFromShared(spec v1alpha1.MCPOIDCConfigSpec, ref *v1alpha1.OIDCConfigRef
 			return nil, fmt.Errorf("type inline needs inline.issuer")
 		}
 		return &runconfig.OIDC{Issuer: strings.TrimSuffix(in.Issuer, "/"), JWKSURL: in.JWKSURL, ClientID: in.ClientID,
-			Audience: ref.Audience, ResourceURL: ref.ResourceURL}, nil
+			Audience: ref.Audience, ResourceURL: ref.ResourceURL, Scopes: ref.Scopes}, nil
 	case "kubernetesServiceAccount":
 		issuer, jwks := defaultKubernetesIssuer, ""
 		if k := spec.KubernetesServiceAccount; k != nil {
@@ -143,7 +143,7 @@ func oidcFromShared(spec v1alpha1.MCPOIDCConfigSpec, ref *v1alpha1.OIDCConfigRef
 		}
 		issuer = strings.TrimSuffix(issuer, "/")
 		return &runconfig.OIDC{Issuer: issuer, JWKSURL: orDefault(jwks, issuer+"/openid/v1/jwks"),
-			Audience: ref.Audience, ResourceURL: ref.ResourceURL}, nil
+			Audience: ref.Audience, ResourceURL: ref.ResourceURL, Scopes: ref.Scopes}, nil
 	default:
 		return nil, fmt.Errorf("unknown type %q; use inline or kubernetesServiceAccount", spec.Type)
 	}

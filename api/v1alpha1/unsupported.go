@@ -45,7 +45,6 @@ func (s *MCPServerSpec) UnsupportedFields() []string {
 		{"spec.proxyReadTimeout (stdio transport)", s.ProxyReadTimeout != "" && (s.Transport == "" || s.Transport == TransportStdio)},
 		{"spec.rateLimiting", s.RateLimiting != nil},
 		{"spec.volumes", len(s.Volumes) > 0},
-		{"spec.oidcConfigRef.scopes", s.OIDCConfigRef != nil && len(s.OIDCConfigRef.Scopes) > 0},
 	}
 	return setPaths(append(f, authzExtras("spec.authzConfig", s.AuthzConfig)...))
 }
@@ -55,7 +54,6 @@ func (s *MCPRemoteProxySpec) UnsupportedFields() []string {
 	f := []unsupported{
 		{"spec.authServerRef", s.AuthServerRef != nil},
 		{"spec.endpointPrefix", s.EndpointPrefix != ""},
-		{"spec.oidcConfigRef.scopes", s.OIDCConfigRef != nil && len(s.OIDCConfigRef.Scopes) > 0},
 	}
 	return setPaths(append(f, authzExtras("spec.authzConfig", s.AuthzConfig)...))
 }

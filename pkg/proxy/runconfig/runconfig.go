@@ -88,6 +88,8 @@ type OIDC struct {
 	ClientID string `json:"clientId,omitempty"`
 	// ResourceURL is advertised in WWW-Authenticate (RFC 9728).
 	ResourceURL string `json:"resourceUrl,omitempty"`
+	// Scopes are advertised as scopes_supported and in WWW-Authenticate (default openid).
+	Scopes []string `json:"scopes,omitempty"`
 }
 
 // Authz holds Cedar policies.

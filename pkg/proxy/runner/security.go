@@ -79,7 +79,7 @@ func authenticatorFor(c *runconfig.OIDC, trustProxyHeaders bool) (auth.Authentic
 	if c == nil {
 		return auth.Anonymous{}, nil
 	}
-	a, err := oidc.New(oidc.Config{Issuer: c.Issuer, Audience: c.Audience, JWKSURL: c.JWKSURL, Resource: c.ResourceURL,
+	a, err := oidc.New(oidc.Config{Issuer: c.Issuer, Audience: c.Audience, JWKSURL: c.JWKSURL, Resource: c.ResourceURL, Scopes: c.Scopes,
 		IgnoreForwardedHeaders: !trustProxyHeaders})
 	if err != nil {
 		return nil, fmt.Errorf("oidc: %w", err)
