@@ -106,6 +106,8 @@ type VirtualMCPServerValues struct {
 	CreateServiceAccount bool   `json:"createServiceAccount"`
 	// Env is extra env of the vmcp container: secrets by secretKeyRef, HTTP(S)_PROXY/NO_PROXY.
 	Env []corev1.EnvVar `json:"env,omitempty"`
+	// ImagePullSecrets pull the vmcp image (spec.imagePullSecrets).
+	ImagePullSecrets []corev1.LocalObjectReference `json:"imagePullSecrets,omitempty"`
 }
 
 // EmbeddingServerValues are the values of the embeddingserver chart.

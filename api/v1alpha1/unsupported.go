@@ -64,7 +64,6 @@ func (s *VirtualMCPServerSpec) UnsupportedFields() []string {
 		{"spec.authServerConfig", s.AuthServerConfig != nil},
 		{"spec.authServerUpstreamFilter", s.AuthServerUpstreamFilter != nil},
 		{"spec.passthroughHeaders", len(s.PassthroughHeaders) > 0},
-		{"spec.imagePullSecrets", len(s.ImagePullSecrets) > 0},
 	}
 	if a := s.IncomingAuth; a != nil {
 		f = append(f, authzExtras("spec.incomingAuth.authzConfig", a.AuthzConfig)...)
