@@ -122,6 +122,8 @@ func buildRemoteProxyValues(p *v1alpha1.MCPRemoteProxy, spec v1alpha1.MCPRemoteP
 		ProxyPort: p.ProxyPortOrDefault(), Target: spec.RemoteURL, HeaderForward: hf,
 		OIDC: auth.oidc, Authz: auth.authz,
 		Audit: spec.Audit != nil && spec.Audit.Enabled,
+		// X-Forwarded headers shape the OAuth URLs only behind a trusted ingress.
+		TrustProxyHeaders: spec.TrustProxyHeaders != nil && *spec.TrustProxyHeaders,
 	}
 	applyToolConfig(&rc, tc)
 	env := append(append([]corev1.EnvVar{}, opts.OperandEnv...), headerEnv...)

@@ -188,6 +188,8 @@ func buildMCPServerValues(server *v1alpha1.MCPServer, spec v1alpha1.MCPServerSpe
 		Host: "0.0.0.0", ProxyPort: proxyPort(spec),
 		OIDC: auth.oidc, Authz: auth.authz,
 		Audit: spec.Audit != nil && spec.Audit.Enabled,
+		// X-Forwarded headers shape the OAuth URLs only behind a trusted ingress.
+		TrustProxyHeaders: spec.TrustProxyHeaders != nil && *spec.TrustProxyHeaders,
 		// The proxy writes status.tools (the MCP Optimizer reads it).
 		ReportTools: true,
 	}

@@ -39,7 +39,7 @@ func TestSharedOIDCAndAuthzConfigRefs(t *testing.T) {
 	server := &v1alpha1.MCPServer{
 		ObjectMeta: metav1.ObjectMeta{Name: "shared-auth", Namespace: ns},
 		Spec: v1alpha1.MCPServerSpec{Image: "ghcr.io/example/mcp:1", Transport: v1alpha1.TransportStdio,
-			OIDCConfigRef:  &v1alpha1.OIDCConfigRef{Name: "corp-idp", Audience: "shared-auth-aud", ResourceURL: "https://mcp.example.com/shared"},
+			OIDCConfigRef:  &v1alpha1.OIDCConfigRef{Name: "corp-idp", Audience: "shared-auth-aud", ResourceURL: "https://mcp.example.com/shared", Scopes: []string{"mcp:read"}},
 			AuthzConfigRef: &v1alpha1.LocalObjectReference{Name: "readers"}},
 	}
 	if err := k8s.Create(ctx, server); err != nil {
@@ -60,7 +60,7 @@ func TestSharedOIDCAndAuthzConfigRefs(t *testing.T) {
 		}
 	}
 	eventually(t, "shared OIDC and Cedar settings in the runconfig", runconfig(
-		"https://idp.example.com", "shared-auth-aud", "https://mcp.example.com/shared", "https://idp.example.com/keys", "read_graph"))
+		"https://idp.example.com", "shared-auth-aud", "https://mcp.example.com/shared", "https://idp.example.com/keys", "read_graph", "mcp:read"))
 	eventually(t, "status hashes and shared config status", func() error {
 		s := &v1alpha1.MCPServer{}
 		if err := get(ns, server.Name, s); err != nil {

@@ -205,3 +205,16 @@ func TestWebhookConfigRefRendered(t *testing.T) {
 		return nil
 	})
 }
+
+// TestVMCPImagePullSecrets: spec.imagePullSecrets reach the vmcp chart values.
+func TestVMCPImagePullSecrets(t *testing.T) {
+	v := &v1alpha1.VirtualMCPServer{ObjectMeta: metav1.ObjectMeta{Name: "gw", Namespace: "ns"},
+		Spec: v1alpha1.VirtualMCPServerSpec{ImagePullSecrets: []v1alpha1.ProxyResourceOverridesProxyDeploymentImagePullSecret{{Name: "regcred"}}}}
+	vals, err := buildVMCPValues(v, v.Spec, &config.Config{}, nil, nil, &Options{VMCPImage: "vmcp:t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]corev1.LocalObjectReference{{Name: "regcred"}}, vals.ImagePullSecrets); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}

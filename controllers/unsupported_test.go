@@ -8,7 +8,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
@@ -65,8 +64,8 @@ func TestUnsupportedFieldsReported(t *testing.T) {
 		ObjectMeta: metav1.ObjectMeta{Name: "unsupported", Namespace: ns},
 		Spec: v1alpha1.MCPServerSpec{
 			Image: "ghcr.io/example/mcp:1", Transport: v1alpha1.TransportStdio,
-			AuthServerRef:     &v1alpha1.AuthServerRef{Kind: "MCPExternalAuthConfig", Name: "embedded"},
-			TrustProxyHeaders: ptr.To(true),
+			AuthServerRef: &v1alpha1.AuthServerRef{Kind: "MCPExternalAuthConfig", Name: "embedded"},
+			Volumes:       []v1alpha1.HostVolume{{Name: "data", HostPath: "/srv/data", MountPath: "/data"}},
 		},
 	}
 	if err := k8s.Create(ctx, server); err != nil {
@@ -79,7 +78,7 @@ func TestUnsupportedFieldsReported(t *testing.T) {
 		}
 		c := conditions.Get(s.Status.Conditions, v1alpha1.ConditionUnsupported)
 		if c == nil || c.Status != metav1.ConditionTrue || !strings.Contains(c.Message, "spec.authServerRef") ||
-			!strings.Contains(c.Message, "spec.trustProxyHeaders") || !strings.Contains(c.Reason, "SpecAuthServerRef") {
+			!strings.Contains(c.Message, "spec.volumes") || !strings.Contains(c.Reason, "SpecAuthServerRef") {
 			return fmt.Errorf("condition %+v", c)
 		}
 		events := &corev1.EventList{}
@@ -95,7 +94,7 @@ func TestUnsupportedFieldsReported(t *testing.T) {
 		return fmt.Errorf("no Warning event %s", v1alpha1.ConditionUnsupported)
 	})
 	patchServer(t, ns, server.Name, func(s *v1alpha1.MCPServer) {
-		s.Spec.AuthServerRef, s.Spec.TrustProxyHeaders = nil, nil
+		s.Spec.AuthServerRef, s.Spec.Volumes = nil, nil
 	})
 	eventually(t, "Unsupported condition removed", func() error {
 		s := &v1alpha1.MCPServer{}

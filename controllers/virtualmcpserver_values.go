@@ -255,10 +255,15 @@ func buildVMCPValues(v *v1alpha1.VirtualMCPServer, spec v1alpha1.VirtualMCPServe
 		affinity = string(v1alpha1.SessionAffinityClientIP)
 	}
 	allEnv := append(append([]corev1.EnvVar{}, opts.OperandEnv...), env...)
+	var pull []corev1.LocalObjectReference
+	for _, s := range spec.ImagePullSecrets {
+		pull = append(pull, corev1.LocalObjectReference{Name: s.Name})
+	}
 	return helmcharts.VirtualMCPServerValues{
 		Image: opts.VMCPImage, Replicas: replicas, Config: string(data), ConfigHash: render.Hash(cfg),
 		ServiceType: st, SessionAffinity: affinity, ServiceAccount: sa, CreateServiceAccount: createSA, Env: allEnv,
 		CABundleConfigMaps: members.CABundleConfigMaps(ms), RedisCA: redisCAValues(spec.SessionStorage),
+		ImagePullSecrets: pull,
 	}, nil
 }
 

@@ -113,6 +113,8 @@ type VirtualMCPServerValues struct {
 	CABundleConfigMaps []string `json:"caBundleConfigMaps,omitempty"`
 	// RedisCA mounts the CA of sessionStorage.tls.caCertSecretRef (empty Secret: none).
 	RedisCA SecretFileValues `json:"redisCA"`
+	// ImagePullSecrets pull the vmcp image (spec.imagePullSecrets).
+	ImagePullSecrets []corev1.LocalObjectReference `json:"imagePullSecrets,omitempty"`
 }
 
 // SecretFileValues mount one key of a Secret as File under MountPath.

@@ -43,11 +43,9 @@ func (s *MCPServerSpec) UnsupportedFields() []string {
 		// The proxy announces the SSE endpoint itself only for a stdio server.
 		{"spec.endpointPrefix (transport " + string(s.Transport) + ")", s.EndpointPrefix != "" && s.Transport != "" && s.Transport != TransportStdio},
 		{"spec.proxyReadTimeout (stdio transport)", s.ProxyReadTimeout != "" && (s.Transport == "" || s.Transport == TransportStdio)},
-		{"spec.trustProxyHeaders", s.TrustProxyHeaders != nil && *s.TrustProxyHeaders},
 		{"spec.rateLimiting", s.RateLimiting != nil},
 		{"spec.volumes", len(s.Volumes) > 0},
 		{"spec.sessionStorage (provider redis)", s.SessionStorage.SharedSessions()},
-		{"spec.oidcConfigRef.scopes", s.OIDCConfigRef != nil && len(s.OIDCConfigRef.Scopes) > 0},
 	}
 	return setPaths(append(f, authzExtras("spec.authzConfig", s.AuthzConfig)...))
 }
@@ -57,8 +55,6 @@ func (s *MCPRemoteProxySpec) UnsupportedFields() []string {
 	f := []unsupported{
 		{"spec.authServerRef", s.AuthServerRef != nil},
 		{"spec.endpointPrefix", s.EndpointPrefix != ""},
-		{"spec.trustProxyHeaders", s.TrustProxyHeaders != nil && *s.TrustProxyHeaders},
-		{"spec.oidcConfigRef.scopes", s.OIDCConfigRef != nil && len(s.OIDCConfigRef.Scopes) > 0},
 		{"spec.sessionStorage (provider redis)", s.SessionStorage.SharedSessions()},
 	}
 	return setPaths(append(f, authzExtras("spec.authzConfig", s.AuthzConfig)...))
@@ -70,7 +66,6 @@ func (s *VirtualMCPServerSpec) UnsupportedFields() []string {
 		{"spec.authServerConfig", s.AuthServerConfig != nil},
 		{"spec.authServerUpstreamFilter", s.AuthServerUpstreamFilter != nil},
 		{"spec.passthroughHeaders", len(s.PassthroughHeaders) > 0},
-		{"spec.imagePullSecrets", len(s.ImagePullSecrets) > 0},
 	}
 	if a := s.IncomingAuth; a != nil {
 		f = append(f, authzExtras("spec.incomingAuth.authzConfig", a.AuthzConfig)...)

@@ -1383,15 +1383,15 @@ type AuthServerUpstreamFilter struct {
 // VirtualMCPServerRuntimeDiscoveredBackend is the discovered backends of a
 // VirtualMCPServer.
 type VirtualMCPServerRuntimeDiscoveredBackend struct {
-	// AuthConfigRef is the auth config ref.
+	// AuthConfigRef is the MCPExternalAuthConfig vmcp uses to authenticate to this backend.
 	// +optional
 	AuthConfigRef string `json:"authConfigRef,omitempty"`
 
-	// AuthType is the auth type.
+	// AuthType is the outgoing auth strategy used for this backend (e.g. header_injection, token_exchange).
 	// +optional
 	AuthType string `json:"authType,omitempty"`
 
-	// CircuitBreakerState is the circuit breaker state.
+	// CircuitBreakerState is the backend's circuit breaker: closed (calls flow), open (calls fail fast) or half-open (probing).
 	// +optional
 	// +kubebuilder:validation:Enum=closed;open;half-open
 	CircuitBreakerState string `json:"circuitBreakerState,omitempty"`
@@ -1401,11 +1401,11 @@ type VirtualMCPServerRuntimeDiscoveredBackend struct {
 	// +kubebuilder:validation:Format=date-time
 	CircuitLastChanged string `json:"circuitLastChanged,omitempty"`
 
-	// ConsecutiveFailures is the consecutive failures.
+	// ConsecutiveFailures counts the health checks that failed in a row.
 	// +optional
 	ConsecutiveFailures *int64 `json:"consecutiveFailures,omitempty"`
 
-	// LastHealthCheck is the last health check.
+	// LastHealthCheck is when vmcp last checked the backend's health.
 	// +optional
 	// +kubebuilder:validation:Format=date-time
 	LastHealthCheck string `json:"lastHealthCheck,omitempty"`
@@ -1414,19 +1414,19 @@ type VirtualMCPServerRuntimeDiscoveredBackend struct {
 	// +optional
 	MCPRevision string `json:"mcpRevision,omitempty"`
 
-	// Message is the message.
+	// Message explains the backend's status (e.g. the last health check error).
 	// +optional
 	Message string `json:"message,omitempty"`
 
-	// Name is the name.
+	// Name of the backend: its MCPServer, MCPRemoteProxy or MCPServerEntry name, the tool prefix.
 	// +required
 	Name string `json:"name"`
 
-	// Status is the status.
+	// Status is the backend's health as vmcp sees it (ready, degraded, unavailable, unauthenticated, unknown).
 	// +optional
 	Status string `json:"status,omitempty"`
 
-	// URL is the URL.
+	// URL is the MCP endpoint vmcp connects to for this backend.
 	// +optional
 	URL string `json:"url,omitempty"`
 }
@@ -1609,7 +1609,7 @@ type MCPTelemetryConfigSpecOpenTelemetryTracing struct {
 
 // MCPTelemetryConfigSpecOpenTelemetry is the open telemetry of a MCPTelemetryConfig.
 type MCPTelemetryConfigSpecOpenTelemetry struct {
-	// CABundleRef is the CA bundle ref.
+	// CABundleRef is a ConfigMap key holding the CA bundle that signs the OTLP collector's certificate (not mounted yet: reported Unsupported).
 	// +optional
 	CABundleRef *EmbeddedAuthServerConfigTrustedIssuerCABundleRef `json:"caBundleRef,omitempty"`
 
@@ -1694,7 +1694,7 @@ type MCPAuthzConfigSpec struct {
 
 // MCPWebhookConfigSpecMutatingTLSConfig is the TLS config of a MCPWebhookConfig.
 type MCPWebhookConfigSpecMutatingTLSConfig struct {
-	// CASecretRef is the CA secret ref.
+	// CASecretRef is a Secret key holding the PEM CA bundle that signs the webhook's certificate.
 	// +optional
 	CASecretRef *SecretKeyRef `json:"caSecretRef,omitempty"`
 
@@ -1740,7 +1740,7 @@ type MCPWebhookConfigSpecMutating struct {
 	// +optional
 	TLSConfig *MCPWebhookConfigSpecMutatingTLSConfig `json:"tlsConfig,omitempty"`
 
-	// URL is the URL.
+	// URL of the webhook; each MCP request is POSTed to it as a review document.
 	// +required
 	// +kubebuilder:validation:Format=uri
 	URL string `json:"url"`
@@ -1821,7 +1821,7 @@ type MCPRegistryStatus struct {
 	// +optional
 	ReadyReplicas *int32 `json:"readyReplicas,omitempty"`
 
-	// URL is the URL.
+	// URL is the in-cluster address of the registry API Service, http://<name>-api.<namespace>.svc.cluster.local:8080.
 	// +optional
 	URL string `json:"url,omitempty"`
 }

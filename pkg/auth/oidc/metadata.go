@@ -42,31 +42,38 @@ func (a *Authenticator) MetadataURL(r *http.Request) string {
 			return u.Scheme + "://" + u.Host + MetadataPath
 		}
 	}
-	return origin(r) + MetadataPath
+	return a.origin(r) + MetadataPath
 }
 
 func (a *Authenticator) resource(r *http.Request) string {
 	if a.cfg.Resource != "" {
 		return a.cfg.Resource
 	}
-	return origin(r) + MCPPath
+	return a.origin(r) + MCPPath
 }
 
-// origin is scheme://host of the request as the client sent it, honouring the
-// X-Forwarded-Proto/Host a Kubernetes ingress sets.
-func origin(r *http.Request) string {
+// origin is scheme://host[/prefix] of the request as the client sent it, honouring
+// the X-Forwarded-Proto/Host/Prefix a Kubernetes ingress sets unless told not to.
+func (a *Authenticator) origin(r *http.Request) string {
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
+	host := r.Host
+	if a.cfg.IgnoreForwardedHeaders {
+		return scheme + "://" + host
+	}
 	if p := firstValue(r.Header.Get("X-Forwarded-Proto")); p == "http" || p == "https" {
 		scheme = p
 	}
-	host := r.Host
 	if h := firstValue(r.Header.Get("X-Forwarded-Host")); h != "" {
 		host = h
 	}
-	return scheme + "://" + host
+	prefix := strings.TrimSuffix(firstValue(r.Header.Get("X-Forwarded-Prefix")), "/")
+	if prefix != "" && !strings.HasPrefix(prefix, "/") {
+		prefix = ""
+	}
+	return scheme + "://" + host + prefix
 }
 
 func firstValue(v string) string {

@@ -33,6 +33,10 @@ type Config struct {
 	Resource string
 	// Scopes are advertised as scopes_supported (default ["openid"]).
 	Scopes []string
+	// IgnoreForwardedHeaders derives the resource and metadata URLs from the request's
+	// own Host and scheme only, ignoring X-Forwarded-Proto/Host/Prefix (the proxy
+	// runner unless trustProxyHeaders is set: only a trusted ingress may set them).
+	IgnoreForwardedHeaders bool
 	// ClockSkew tolerated on expiry (0 = DefaultClockSkew; negative = none).
 	ClockSkew time.Duration
 	// HTTPClient fetches discovery and keys (nil = http.DefaultClient).

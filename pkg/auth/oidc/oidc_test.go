@@ -150,6 +150,31 @@ func TestChallengeAndMetadata(t *testing.T) {
 			wantChallenge: `Bearer error="invalid_token", resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource", scope="mcp:tools"`,
 			wantResource:  "https://mcp.example.com/mcp",
 		},
+		"ingress prefix": {
+			cfg: Config{Issuer: "https://idp.example.com"},
+			req: func() *http.Request {
+				r := httptest.NewRequest("POST", "http://10.0.0.1:8080/mcp", nil)
+				r.Header.Set("X-Forwarded-Proto", "https")
+				r.Header.Set("X-Forwarded-Host", "mcp.example.com")
+				r.Header.Set("X-Forwarded-Prefix", "/team-a/")
+				return r
+			},
+			err:           auth.ErrNoCredentials,
+			wantChallenge: `Bearer resource_metadata="https://mcp.example.com/team-a/.well-known/oauth-protected-resource", scope="openid"`,
+			wantResource:  "https://mcp.example.com/team-a/mcp",
+		},
+		"forwarded headers not trusted": {
+			cfg: Config{Issuer: "https://idp.example.com", IgnoreForwardedHeaders: true},
+			req: func() *http.Request {
+				r := httptest.NewRequest("POST", "http://10.0.0.1:8080/mcp", nil)
+				r.Header.Set("X-Forwarded-Proto", "https")
+				r.Header.Set("X-Forwarded-Host", "evil.example.com")
+				return r
+			},
+			err:           auth.ErrNoCredentials,
+			wantChallenge: `Bearer resource_metadata="http://10.0.0.1:8080/.well-known/oauth-protected-resource", scope="openid"`,
+			wantResource:  "http://10.0.0.1:8080/mcp",
+		},
 		"configured resource": {
 			cfg:           Config{Issuer: "https://idp.example.com", Resource: "https://vmcp.example.com/mcp"},
 			req:           func() *http.Request { return httptest.NewRequest("POST", "http://10.0.0.1:4483/mcp", nil) },

@@ -51,6 +51,9 @@ type Config struct {
 	// Telemetry, when set, exports OpenTelemetry traces and metrics over OTLP
 	// (rendered from the MCPTelemetryConfig named in telemetryConfigRef).
 	Telemetry *telemetry.Config `json:"telemetry,omitempty"`
+	// TrustProxyHeaders lets X-Forwarded-Proto/Host/Prefix shape the OAuth resource and
+	// metadata URLs (only behind a trusted ingress).
+	TrustProxyHeaders bool `json:"trustProxyHeaders,omitempty"`
 	// EndpointPrefix is prepended to the message endpoint announced on legacy SSE
 	// streams (proxyMode sse), for an ingress that strips its path prefix.
 	EndpointPrefix string `json:"endpointPrefix,omitempty"`

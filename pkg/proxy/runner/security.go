@@ -33,7 +33,7 @@ func newSecurity(cfg *runconfig.Config, opts Options, log *zap.Logger) (*securit
 	s := &security{authn: opts.Authenticator}
 	var errs []error
 	if s.authn == nil {
-		a, err := authenticatorFor(cfg.OIDC)
+		a, err := authenticatorFor(cfg.OIDC, cfg.TrustProxyHeaders)
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -73,12 +73,15 @@ func newSecurity(cfg *runconfig.Config, opts Options, log *zap.Logger) (*securit
 	return s, nil
 }
 
-// authenticatorFor is OIDC when configured, else anonymous.
-func authenticatorFor(c *runconfig.OIDC) (auth.Authenticator, error) {
+// authenticatorFor is OIDC when configured, else anonymous; X-Forwarded headers shape
+// its public URLs only when trusted.
+func authenticatorFor(c *runconfig.OIDC, trustProxyHeaders bool) (auth.Authenticator, error) {
 	if c == nil {
 		return auth.Anonymous{}, nil
 	}
-	a, err := oidc.New(oidc.ConfigFrom(c))
+	oc := oidc.ConfigFrom(c)
+	oc.IgnoreForwardedHeaders = !trustProxyHeaders
+	a, err := oidc.New(oc)
 	if err != nil {
 		return nil, fmt.Errorf("oidc: %w", err)
 	}
