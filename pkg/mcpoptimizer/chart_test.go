@@ -26,7 +26,8 @@ func TestMCPOptimizerChart(t *testing.T) {
 	}
 	vals, err := chartutil.ToRenderValues(ch, map[string]any{"mcpserver": map[string]any{
 		"image":           map[string]any{"repository": "mcp-optimizer", "tag": "local"},
-		"podTemplateSpec": map[string]any{"spec": map[string]any{"containers": []any{map[string]any{"name": "mcp", "imagePullPolicy": "Never"}}}},
+		// As the seed's --set ...containers[0].imagePullPolicy=Never gives it: no name.
+		"podTemplateSpec": map[string]any{"spec": map[string]any{"containers": []any{map[string]any{"imagePullPolicy": "Never"}}}},
 		"env":             []any{map[string]any{"name": "ALLOWED_GROUPS", "value": "dev"}},
 	}}, chartutil.ReleaseOptions{Name: "mcp-optimizer", Namespace: "toolhive-system"}, nil)
 	if err != nil {
@@ -60,6 +61,11 @@ func TestMCPOptimizerChart(t *testing.T) {
 			spec := o.Object["spec"].(map[string]any)
 			if spec["image"] != "mcp-optimizer:local" || spec["proxyMode"] != "streamable-http" || spec["proxyPort"] != int64(9900) || spec["serviceAccount"] != "mcp-optimizer" {
 				t.Errorf("MCPServer spec %v", spec)
+			}
+			// The operator merges podTemplateSpec containers by name: the unnamed one is the
+			// MCP server's own container.
+			if pts := toJSON(spec["podTemplateSpec"]); pts != `{"spec":{"containers":[{"imagePullPolicy":"Never","name":"mcp"}]}}` {
+				t.Errorf("podTemplateSpec %s", pts)
 			}
 			if !strings.Contains(toJSON(spec["env"]), `"RUNTIME_MODE","value":"k8s"`) || !strings.Contains(toJSON(spec["env"]), "ALLOWED_GROUPS") {
 				t.Errorf("env %v", spec["env"])
