@@ -25,7 +25,7 @@ func TestMCPOptimizerChart(t *testing.T) {
 		t.Fatal(err)
 	}
 	vals, err := chartutil.ToRenderValues(ch, map[string]any{"mcpserver": map[string]any{
-		"image":           map[string]any{"repository": "mcp-optimizer", "tag": "local"},
+		"image": map[string]any{"repository": "mcp-optimizer", "tag": "local"},
 		// As the seed's --set ...containers[0].imagePullPolicy=Never gives it: no name.
 		"podTemplateSpec": map[string]any{"spec": map[string]any{"containers": []any{map[string]any{"imagePullPolicy": "Never"}}}},
 		"env":             []any{map[string]any{"name": "ALLOWED_GROUPS", "value": "dev"}},
