@@ -167,7 +167,7 @@ cluster-down: devcluster ## Stop the node and remove everything it made.
 CLUSTER_TEST_TIMEOUT ?= 40m
 # CLUSTER_SKIP (a -test.skip pattern): scenarios that have not yet passed on a node are
 # listed here until they have (`make test-cluster RUN=TestX CLUSTER_SKIP=`); RUN picks some.
-CLUSTER_SKIP ?= TestOptimizerQuickStart
+CLUSTER_SKIP ?=
 .PHONY: test-cluster
 test-cluster: tools-node images ## End-to-end scenarios on a real node, the operator installed by helm as a pod (test/cluster).
 	go vet -tags cluster ./test/cluster
