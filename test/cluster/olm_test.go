@@ -414,7 +414,7 @@ func TestScorecard(t *testing.T) {
 // createsNothing are the kinds whose controllers only validate and report status: they
 // own no Deployment, Service or other object.
 var createsNothing = map[string]bool{"MCPGroup": true, "MCPServerEntry": true, "MCPOIDCConfig": true, "MCPAuthzConfig": true,
-	"MCPTelemetryConfig": true, "MCPWebhookConfig": true, "MCPRegistry": true, "MCPExternalAuthConfig": true,
+	"MCPTelemetryConfig": true, "MCPWebhookConfig": true, "MCPExternalAuthConfig": true,
 	"MCPToolConfig": true, "VirtualMCPCompositeToolDefinition": true}
 
 // ownedCRDsWithoutResources lists the owned kinds of the bundle's CSV that name no
