@@ -76,14 +76,16 @@ func (r *MCPRegistryReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 		return ctrl.Result{}, nil
 	}
 	orig := reg.DeepCopy()
-	defer func() {
-		setRegistryPhase(reg)
-		if evaluated(err) {
-			reg.Status.ObservedGeneration = reg.Generation
-		}
-		err = errors.Join(err, patchStatus(ctx, r.Client, orig, reg, orig.Status, reg.Status))
-	}()
+	defer func() { err = finishStatus(ctx, r.Client, nil, orig, reg, registryStatusRules, err) }()
 	return runPhases(ctx, &registryScope{registry: reg}, r.validate, r.renderChildren, r.applyChildren, r.observe)
+}
+
+// registryStatusRules: phase from registryPhaseRules (no Warning events).
+var registryStatusRules = statusRules[*v1alpha1.MCPRegistry]{
+	status: func(m *v1alpha1.MCPRegistry) (any, *[]metav1.Condition, *int64) {
+		return *m.Status.DeepCopy(), &m.Status.Conditions, &m.Status.ObservedGeneration
+	},
+	phase: setRegistryPhase,
 }
 
 // validate checks that configYAML is a YAML mapping (the registry server would not start).

@@ -123,9 +123,12 @@ func (c *rcConv) otelHeaders(h map[string]string, name string) (map[string]strin
 	return plain, sens
 }
 
+// nonSecretKeyChars are the characters a Secret data key cannot hold.
+var nonSecretKeyChars = regexp.MustCompile(`[^-._a-zA-Z0-9]`)
+
 // secretKey makes a header name a valid Secret data key ([-._a-zA-Z0-9]).
 func secretKey(header string) string {
-	return regexp.MustCompile(`[^-._a-zA-Z0-9]`).ReplaceAllString(header, "_")
+	return nonSecretKeyChars.ReplaceAllString(header, "_")
 }
 
 func boolPtr(b bool) *bool { return &b }
