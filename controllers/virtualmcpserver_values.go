@@ -42,6 +42,8 @@ type vmcpResolved struct {
 	// excluded are the members left out because their own outgoing auth did not
 	// resolve (BackendAuthResolved).
 	excluded map[string]string
+	// auth is the outgoing auth of every usable member, as vmcp resolves it.
+	auth members.Resolved
 }
 
 // resolveVMCPConfig turns the normalised spec and the objects it references into the
@@ -65,7 +67,7 @@ func resolveVMCPConfig(name string, spec v1alpha1.VirtualMCPServerSpec, in vmcpC
 		cfg.GroupRef = spec.GroupRef.Name
 	}
 	res.authProblems = auth.Problems
-	res.excluded = auth.Excluded
+	res.excluded, res.auth = auth.Excluded, auth
 	// Secret forwarded headers of the served entries (an unknown env var name would
 	// leave vmcp without the header; a skipped entry's Secret may not exist).
 	res.env = append(append([]corev1.EnvVar{}, auth.Env...), members.HeaderEnv(auth.WithoutExcluded(in.members))...)
