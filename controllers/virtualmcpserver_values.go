@@ -139,7 +139,7 @@ func vmcpIncomingAuth(a *v1alpha1.IncomingAuth, written *config.IncomingAuth, re
 	}
 	problems := res.problems
 	if a.Type == v1alpha1.IncomingAuthOIDC {
-		out.Type, out.OIDC = config.IncomingAuthOIDC, withKubernetesTokens(res.oidc, a.OIDCConfig)
+		out.Type, out.OIDC = config.IncomingAuthOIDC, res.oidc
 		if res.oidc == nil && len(problems) == 0 {
 			problems = append(problems, "spec.incomingAuth: type oidc needs oidcConfigRef (or the legacy oidcConfig)")
 		}
@@ -148,20 +148,6 @@ func vmcpIncomingAuth(a *v1alpha1.IncomingAuth, written *config.IncomingAuth, re
 	return out, res.env, problems
 }
 
-// withKubernetesTokens marks the OIDC settings of an oidcConfig of type kubernetes so
-// that vmcp reads the signing keys (and the real issuer) from the API server it runs
-// against, with its own credentials, and accepts only the named service account.
-func withKubernetesTokens(o *config.OIDC, spec *v1alpha1.OIDCConfig) *config.OIDC {
-	if o == nil || spec == nil || spec.Type != v1alpha1.OIDCConfigKubernetes {
-		return o
-	}
-	out := o.DeepCopy()
-	out.Kubernetes = &config.KubernetesTokens{}
-	if k := spec.Kubernetes; k != nil {
-		out.Kubernetes.ServiceAccount, out.Kubernetes.Namespace = k.ServiceAccount, k.Namespace
-	}
-	return out
-}
 
 // vmcpIncomingAuthInput is spec.incomingAuth as the shared resolver's input; the OIDC
 // forms count only for type oidc.

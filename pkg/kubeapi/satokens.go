@@ -29,7 +29,9 @@ const discoveryTimeout = 10 * time.Second
 // API server's /openid/v1/jwks read with restCfg's credentials and CA (so no public
 // discovery endpoint and no extra CA file are needed), the issuer from its
 // /.well-known/openid-configuration unless o names another, and, with a service
-// account named, only that account's tokens. namespace is the workload's own, the default of the service account's.
+// account named, only that account's tokens. A jwksUrl written in o is used as
+// written, without the API server's credentials (they never leave for another host).
+// namespace is the workload's own, the default of the service account's.
 func ServiceAccountTokenConfig(ctx context.Context, restCfg *rest.Config, o *authconfig.OIDC, namespace string) (oidc.Config, error) {
 	hc, err := rest.HTTPClientFor(restCfg)
 	if err != nil {
@@ -48,6 +50,10 @@ func ServiceAccountTokenConfig(ctx context.Context, restCfg *rest.Config, o *aut
 	}
 	c := oidc.Config{Issuer: issuer, Audience: o.Audience, JWKSURL: host + JWKSPath, Resource: o.Resource,
 		Scopes: o.Scopes, HTTPClient: hc, SigningAlgs: doc.Algs}
+	if o.JWKSURL != "" {
+		// Written by the user: fetched as written, never with the pod's own token.
+		c.JWKSURL, c.HTTPClient = o.JWKSURL, nil
+	}
 	if k := o.Kubernetes; k != nil && k.ServiceAccount != "" {
 		ns := k.Namespace
 		if ns == "" {
