@@ -148,7 +148,6 @@ func vmcpIncomingAuth(a *v1alpha1.IncomingAuth, written *config.IncomingAuth, re
 	return out, res.env, problems
 }
 
-
 // vmcpIncomingAuthInput is spec.incomingAuth as the shared resolver's input; the OIDC
 // forms count only for type oidc.
 func vmcpIncomingAuthInput(a *v1alpha1.IncomingAuth) incomingAuthInput {
