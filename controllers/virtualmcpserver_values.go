@@ -93,14 +93,17 @@ func resolveVMCPConfig(name string, spec v1alpha1.VirtualMCPServerSpec, in vmcpC
 }
 
 // servedConfig is what vmcp will serve: the file plus the backends and outgoing auth it
-// computes live from the same inputs. The controller validates this, so it refuses what
-// vmcp would (a discovered token exchange without OIDC incoming auth, for one).
+// computes live from the same inputs, normalized as vmcp normalizes it on load. The
+// controller validates this, so it refuses what vmcp would (a discovered token exchange
+// without OIDC incoming auth, for one; a health check timeout longer than the default
+// interval, for another). The file itself is written as the user wrote it.
 func servedConfig(cfg *config.Config, auth members.Resolved, ms []members.Member) *config.Config {
 	served := cfg.DeepCopy()
 	if served.GroupRef != "" {
 		served.Backends = withDiscoveredBackends(served.Backends, auth.WithoutExcluded(ms))
 	}
 	served.OutgoingAuth = auth.OutgoingAuth
+	served.Normalize()
 	return served
 }
 

@@ -39,25 +39,19 @@ func authzExtras(prefix string, a *AuthzConfig) []unsupported {
 // UnsupportedFields lists the set fields of an MCPServer that do not take effect.
 func (s *MCPServerSpec) UnsupportedFields() []string {
 	f := []unsupported{
-		{"spec.authServerRef", s.AuthServerRef != nil},
 		// The proxy announces the SSE endpoint itself only for a stdio server.
 		{"spec.endpointPrefix (transport " + string(s.Transport) + ")", s.EndpointPrefix != "" && s.Transport != "" && s.Transport != TransportStdio},
 		{"spec.proxyReadTimeout (stdio transport)", s.ProxyReadTimeout != "" && (s.Transport == "" || s.Transport == TransportStdio)},
 		{"spec.rateLimiting", s.RateLimiting != nil},
 		{"spec.volumes", len(s.Volumes) > 0},
-		{"spec.sessionStorage (provider redis)", s.SessionStorage.SharedSessions()},
 	}
-	return setPaths(append(f, authzExtras("spec.authzConfig", s.AuthzConfig)...))
+	return setPaths(append(f, s.ProxySpec.unsupportedFields()...))
 }
 
 // UnsupportedFields lists the set fields of an MCPRemoteProxy that do not take effect.
 func (s *MCPRemoteProxySpec) UnsupportedFields() []string {
-	f := []unsupported{
-		{"spec.authServerRef", s.AuthServerRef != nil},
-		{"spec.endpointPrefix", s.EndpointPrefix != ""},
-		{"spec.sessionStorage (provider redis)", s.SessionStorage.SharedSessions()},
-	}
-	return setPaths(append(f, authzExtras("spec.authzConfig", s.AuthzConfig)...))
+	f := []unsupported{{"spec.endpointPrefix", s.EndpointPrefix != ""}}
+	return setPaths(append(f, s.ProxySpec.unsupportedFields()...))
 }
 
 // UnsupportedFields lists the set fields of a VirtualMCPServer that do not take effect.

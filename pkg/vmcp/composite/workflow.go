@@ -98,6 +98,7 @@ type step struct {
 // unknown dependencies, bad templates, malformed tool references, parameters not of
 // type object, forEach without collection) and schemas that cannot be resolved.
 func New(t config.CompositeTool, o Options) (*Workflow, error) {
+	t.Normalize()
 	if errs := config.ValidateCompositeTool("compositeTool "+t.Name, t, nil); len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -174,9 +175,6 @@ func (w *Workflow) compileStep(path string, s config.WorkflowStep) (*step, error
 		id: s.ID, kind: s.Type, condition: s.Condition, deps: s.DependsOn, onError: config.ErrorAbort,
 		message: s.Message, collection: s.Collection,
 		onDecline: config.ElicitationAbort, onCancel: config.ElicitationAbort,
-	}
-	if st.kind == "" {
-		st.kind = config.StepTool
 	}
 	if st.kind != config.StepElicitation {
 		st.workload, st.tool, _ = strings.Cut(s.Tool, ".")

@@ -164,7 +164,7 @@ func TestCompositeToolFollowsBackends(t *testing.T) {
   - {id: a, tool: one.count}
   - {id: b, tool: two.count}
 `)}
-	cfg.SetDefaults()
+	cfg.Normalize()
 	oneDef := backend.Backend{Name: "one", URL: one.URL, Transport: config.TransportStreamableHTTP}
 	twoDef := backend.Backend{Name: "two", URL: two.URL, Transport: config.TransportStreamableHTTP}
 	src := backend.NewStatic([]backend.Backend{oneDef})
@@ -220,7 +220,7 @@ func TestCompositeConfigErrors(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			tc.cfg.Backends = []config.StaticBackend{{Name: "c", URL: "http://127.0.0.1:1/mcp"}}
-			tc.cfg.SetDefaults()
+			tc.cfg.Normalize()
 			_, err := New(Options{Config: &tc.cfg})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("New error = %v, want it to contain %q", err, tc.want)

@@ -87,6 +87,9 @@ func New(o Options) (*Gateway, error) {
 	if o.Config == nil {
 		return nil, fmt.Errorf("gateway: a config is required")
 	}
+	// The one place vmcp defaults its config (Parse already did; a caller may not have):
+	// what is validated here is what the operator validated.
+	o.Config.Normalize()
 	if err := o.Config.Validate(); err != nil {
 		return nil, err
 	}
@@ -125,10 +128,7 @@ func New(o Options) (*Gateway, error) {
 		return nil, err
 	}
 	name := o.Config.Name
-	if name == "" {
-		name = "vmcp"
-	}
-	if err := g.startTelemetry(name); err != nil {
+	if err := g.startTelemetry(); err != nil {
 		return nil, err
 	}
 	g.impl = &mcp.Implementation{Name: name, Version: Version}

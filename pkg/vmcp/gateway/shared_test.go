@@ -37,7 +37,7 @@ type replica struct {
 func startReplica(t *testing.T, cfg func() *config.Config, authn auth.Authenticator) *replica {
 	t.Helper()
 	c := cfg()
-	c.SetDefaults()
+	c.Normalize()
 	g, err := New(Options{Config: c})
 	if err != nil {
 		t.Fatal(err)
