@@ -125,10 +125,15 @@ type StatefulSetOverrides struct {
 
 // EmbeddingResourceOverrides are additions to the rendered objects' metadata.
 type EmbeddingResourceOverrides struct {
+	// StatefulSet adds labels and annotations to the embedding server's StatefulSet and,
+	// through podTemplateMetadataOverrides, to its pods.
 	// +optional
 	StatefulSet *StatefulSetOverrides `json:"statefulSet,omitempty"`
+	// Service adds labels and annotations to the Service in front of the embedding server.
 	// +optional
 	Service *MetadataOverrides `json:"service,omitempty"`
+	// PersistentVolumeClaim adds labels and annotations to the model cache's
+	// PersistentVolumeClaim (rendered when modelCache is enabled).
 	// +optional
 	PersistentVolumeClaim *MetadataOverrides `json:"persistentVolumeClaim,omitempty"`
 }

@@ -306,8 +306,8 @@ type VirtualMCPServerStatus struct {
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
-	// Phase: Pending (group or Deployment not ready), Ready, Degraded (some or all
-	// backends unhealthy) or Failed (invalid spec; see message).
+	// Phase: Pending (the default; group or Deployment not ready), Ready, Degraded (some
+	// or all backends unhealthy) or Failed (invalid spec; see message).
 	// +optional
 	// +kubebuilder:default=Pending
 	// +kubebuilder:validation:Enum=Pending;Ready;Degraded;Failed

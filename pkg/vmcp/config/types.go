@@ -416,21 +416,30 @@ type ToolOverride struct {
 	// Description shown to clients.
 	// +optional
 	Description string `json:"description,omitempty"`
-	// Annotations replace the tool's hints.
+	// Annotations, when set, replace all of the backend tool's hints (title and the four
+	// hints); unset keeps the backend's own.
 	// +optional
 	Annotations *ToolAnnotations `json:"annotations,omitempty"`
 }
 
 // ToolAnnotations are MCP tool hints.
 type ToolAnnotations struct {
+	// Title is the human-readable name clients may show instead of the tool name.
 	// +optional
 	Title string `json:"title,omitempty"`
+	// ReadOnlyHint tells clients the tool does not change anything; false when unset.
 	// +optional
 	ReadOnlyHint *bool `json:"readOnlyHint,omitempty"`
+	// DestructiveHint tells clients whether a tool that changes things may delete or
+	// overwrite data; unset leaves the MCP default (true: assume destructive).
 	// +optional
 	DestructiveHint *bool `json:"destructiveHint,omitempty"`
+	// IdempotentHint tells clients that calling the tool again with the same arguments has
+	// no further effect; false when unset.
 	// +optional
 	IdempotentHint *bool `json:"idempotentHint,omitempty"`
+	// OpenWorldHint tells clients whether the tool reaches systems outside the server (the
+	// web, other services); unset leaves the MCP default (true).
 	// +optional
 	OpenWorldHint *bool `json:"openWorldHint,omitempty"`
 }
@@ -593,7 +602,8 @@ type CompositeTool struct {
 	// +kubebuilder:validation:Schemaless
 	Output *apiextensionsv1.JSON `json:"output,omitempty"`
 
-	// Annotations added to the object.
+	// Annotations are the MCP hints (title, read-only, destructive, idempotent, open-world)
+	// announced to clients for this composite tool; none when unset.
 	// +optional
 	Annotations *ToolAnnotations `json:"annotations,omitempty"`
 }
