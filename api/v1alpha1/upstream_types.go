@@ -1614,7 +1614,9 @@ type MCPOIDCConfigSpecInline struct {
 	// +kubebuilder:default=false
 	InsecureAllowHTTP *bool `json:"insecureAllowHTTP,omitempty"`
 
-	// IntrospectionURL is an RFC 7662 endpoint for opaque tokens.
+	// IntrospectionURL is an RFC 7662 endpoint that would validate opaque (non-JWT) tokens;
+	// only JWTs are accepted. Not built in this operator yet: accepted, and reported on the
+	// resource with the Unsupported condition and a Warning event.
 	// +optional
 	IntrospectionURL string `json:"introspectionUrl,omitempty"`
 
@@ -1648,7 +1650,10 @@ type MCPOIDCConfigSpecInline struct {
 // MCPOIDCConfigSpecKubernetesServiceAccount is the kubernetes service account of a
 // MCPOIDCConfig.
 type MCPOIDCConfigSpecKubernetesServiceAccount struct {
-	// IntrospectionURL is an RFC 7662 endpoint for opaque tokens.
+	// IntrospectionURL is an RFC 7662 endpoint that would validate opaque tokens;
+	// service-account tokens are JWTs and are checked against the cluster's keys. Not built
+	// in this operator yet: accepted, and reported on the resource with the Unsupported
+	// condition and a Warning event.
 	// +optional
 	IntrospectionURL string `json:"introspectionUrl,omitempty"`
 

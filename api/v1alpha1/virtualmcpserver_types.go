@@ -213,8 +213,10 @@ type VirtualMCPServerSpec struct {
 	// +optional
 	ImagePullSecrets []ProxyResourceOverridesProxyDeploymentImagePullSecret `json:"imagePullSecrets,omitempty"`
 
-	// PassthroughHeaders are request header names that vmcp forwards from the client to the
-	// backends unchanged (never Authorization).
+	// PassthroughHeaders are request header names that vmcp would forward from the client
+	// to the backends unchanged (never Authorization). Not built in this operator yet:
+	// accepted, and reported on the resource with the Unsupported condition and a Warning
+	// event.
 	// +optional
 	PassthroughHeaders []string `json:"passthroughHeaders,omitempty"`
 }

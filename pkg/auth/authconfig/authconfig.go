@@ -25,7 +25,10 @@ type OIDC struct {
 	// +optional
 	Scopes []string `json:"scopes,omitempty"`
 
-	// CABundlePath is a CA bundle file trusted for this connection.
+	// CABundlePath is a PEM CA bundle file trusted for the identity provider's TLS
+	// certificate; the system roots are used instead. Not built in this operator yet:
+	// accepted, and reported on the resource with the Unsupported condition and a Warning
+	// event.
 	// +optional
 	CABundlePath string `json:"caBundlePath,omitempty"`
 
@@ -42,7 +45,9 @@ type OIDC struct {
 	// +optional
 	InsecureAllowHTTP *bool `json:"insecureAllowHttp,omitempty"`
 
-	// IntrospectionURL is an RFC 7662 endpoint for opaque tokens.
+	// IntrospectionURL is an RFC 7662 endpoint that would validate opaque (non-JWT) tokens;
+	// only JWTs are accepted. Not built in this operator yet: accepted, and reported on the
+	// resource with the Unsupported condition and a Warning event.
 	// +optional
 	IntrospectionURL string `json:"introspectionUrl,omitempty"`
 
@@ -80,11 +85,15 @@ type Authz struct {
 	// +optional
 	EntitiesJSON string `json:"entitiesJson,omitempty"`
 
-	// GroupClaimName is the token claim whose values become the principal's Cedar groups.
+	// GroupClaimName is the token claim whose values would become the principal's Cedar
+	// groups. Not built in this operator yet: accepted, and reported on the resource with
+	// the Unsupported condition and a Warning event.
 	// +optional
 	GroupClaimName string `json:"groupClaimName,omitempty"`
 
-	// GroupEntityType is the Cedar entity type of the groups taken from groupClaimName.
+	// GroupEntityType is the Cedar entity type of the groups taken from groupClaimName. Not
+	// built in this operator yet: accepted, and reported on the resource with the
+	// Unsupported condition and a Warning event.
 	// +optional
 	GroupEntityType string `json:"groupEntityType,omitempty"`
 
@@ -94,7 +103,9 @@ type Authz struct {
 	// +optional
 	PrimaryUpstreamProvider string `json:"primaryUpstreamProvider,omitempty"`
 
-	// RoleClaimName is the token claim whose values become the principal's Cedar roles.
+	// RoleClaimName is the token claim whose values would become the principal's Cedar
+	// roles. Not built in this operator yet: accepted, and reported on the resource with
+	// the Unsupported condition and a Warning event.
 	// +optional
 	RoleClaimName string `json:"roleClaimName,omitempty"`
 }

@@ -58,7 +58,9 @@ type Config struct {
 	// +listMapKey=name
 	CompositeToolRefs []CompositeToolRef `json:"compositeToolRefs,omitempty"`
 
-	// Audit configures audit logging of MCP requests.
+	// Audit records MCP requests as structured audit events. Not built in this operator
+	// yet: accepted, and reported on the resource with the Unsupported condition and a
+	// Warning event.
 	// +optional
 	Audit *AuditConfig `json:"audit,omitempty"`
 
@@ -72,13 +74,17 @@ type Config struct {
 	// +optional
 	Metadata map[string]string `json:"metadata,omitempty"`
 
-	// PassthroughHeaders are request header names that vmcp forwards from the client to the
-	// backends unchanged (never Authorization).
+	// PassthroughHeaders are request header names that vmcp would forward from the client
+	// to the backends unchanged (never Authorization). Not built in this operator yet:
+	// accepted, and reported on the resource with the Unsupported condition and a Warning
+	// event.
 	// +optional
 	PassthroughHeaders []string `json:"passthroughHeaders,omitempty"`
 
 	// RateLimiting limits MCP requests with token buckets, shared by all clients and/or per
-	// user, optionally per tool; excess requests are refused.
+	// user, optionally per tool; excess requests would be refused. Not built in this
+	// operator yet: accepted, and reported on the resource with the Unsupported condition
+	// and a Warning event.
 	// +optional
 	RateLimiting *RateLimiting `json:"rateLimiting,omitempty"`
 
@@ -138,7 +144,9 @@ type StaticBackend struct {
 	// +optional
 	Env map[string]string `json:"env,omitempty"`
 
-	// CABundlePath is a CA bundle file trusted for this connection.
+	// CABundlePath is a PEM CA bundle file trusted for the TLS connection to this backend;
+	// the system roots are used instead. Not built in this operator yet: accepted, and
+	// reported on the resource with the Unsupported condition and a Warning event.
 	// +optional
 	CABundlePath string `json:"caBundlePath,omitempty"`
 
@@ -317,7 +325,9 @@ type TokenExchange struct {
 	// +optional
 	SubjectTokenType string `json:"subjectTokenType,omitempty"`
 
-	// ClientSecret is the client secret in plain text; prefer clientSecretEnv.
+	// ClientSecret is the client secret in plain text. Use clientSecretEnv: a plain-text
+	// secret is not read by vmcp, and is reported on the resource with the Unsupported
+	// condition and a Warning event.
 	// +optional
 	ClientSecret string `json:"clientSecret,omitempty"`
 
@@ -464,11 +474,16 @@ type Operational struct {
 	// +optional
 	FailureHandling *FailureHandling `json:"failureHandling,omitempty"`
 
-	// ListChanged controls list_changed notifications to clients when backends change.
+	// ListChanged would turn list_changed notifications on or off per backend; vmcp always
+	// sends them when a backend's tools change. Not built in this operator yet: accepted,
+	// and reported on the resource with the Unsupported condition and a Warning event.
 	// +optional
 	ListChanged *ListChanged `json:"listChanged,omitempty"`
 
-	// LogLevel of vmcp (debug, info, warn, error).
+	// LogLevel debug would turn on vmcp's debug logging (the only value the schema
+	// accepts); set the LOG_LEVEL environment variable through podTemplateSpec instead. Not
+	// built in this operator yet: accepted, and reported on the resource with the
+	// Unsupported condition and a Warning event.
 	// +optional
 	// +kubebuilder:validation:Enum=debug
 	LogLevel string `json:"logLevel,omitempty"`
@@ -501,7 +516,10 @@ type Timeouts struct {
 	// +optional
 	PerWorkload map[string]Duration `json:"perWorkload,omitempty"`
 
-	// BackendInit is how long vmcp waits for one backend to initialize (Go duration).
+	// BackendInit would bound how long vmcp waits for one backend to initialize (Go
+	// duration); the default timeout applies instead. Not built in this operator yet:
+	// accepted, and reported on the resource with the Unsupported condition and a Warning
+	// event.
 	// +optional
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
 	BackendInit string `json:"backendInit,omitempty"`
@@ -695,7 +713,9 @@ type WorkflowStep struct {
 	// +optional
 	MaxParallel *int64 `json:"maxParallel,omitempty"`
 
-	// Step is the step run once per item of a forEach step.
+	// Step is the step run once per item of a forEach step. Not built in this operator yet:
+	// accepted, and reported on the resource with the Unsupported condition and a Warning
+	// event.
 	// +optional
 	// +kubebuilder:pruning:PreserveUnknownFields
 	// +kubebuilder:validation:Type=object

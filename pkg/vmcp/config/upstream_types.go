@@ -356,11 +356,15 @@ type Telemetry struct {
 	// +kubebuilder:default=false
 	MetricsEnabled *bool `json:"metricsEnabled,omitempty"`
 
-	// MetricsOnTransportPort serves /metrics on the MCP port.
+	// MetricsOnTransportPort serves /metrics on the MCP port (4483), which is what vmcp
+	// does; false (a separate port) is reported on the resource with the Unsupported
+	// condition and a Warning event.
 	// +optional
 	MetricsOnTransportPort *bool `json:"metricsOnTransportPort,omitempty"`
 
-	// PrometheusPort is a separate port for /metrics.
+	// PrometheusPort would serve /metrics on a port of its own; vmcp serves it on the MCP
+	// port (4483) only. Not built in this operator yet: accepted, and reported on the
+	// resource with the Unsupported condition and a Warning event.
 	// +optional
 	PrometheusPort *int64 `json:"prometheusPort,omitempty"`
 
