@@ -648,8 +648,9 @@ type WorkflowStep struct {
 	// +kubebuilder:validation:Pattern=`^[a-zA-Z][a-zA-Z0-9_-]*$`
 	ID string `json:"id"`
 	// Type of the step: tool (the default; calls tool with arguments), elicitation (asks
-	// the client's user with message and schema) or forEach (runs its steps once per item
-	// of collection).
+	// the client's user with message and schema) or forEach (calls tool once per item of
+	// collection, at most maxParallel at a time; its output is the list of the calls'
+	// outputs).
 	// +kubebuilder:default=tool
 	// +optional
 	Type StepType `json:"type,omitempty"`
@@ -700,16 +701,21 @@ type WorkflowStep struct {
 	// +kubebuilder:validation:Schemaless
 	DefaultResults *apiextensionsv1.JSON `json:"defaultResults,omitempty"`
 
-	// ItemVar is the template variable name of the current item in a forEach step (default
-	// item).
+	// ItemVar would rename the template variable of the current item in a forEach step;
+	// the item is always .item (and its position .index). Not built in this operator yet: accepted, and reported on the resource with the
+	// Unsupported condition and a Warning event.
 	// +optional
 	ItemVar string `json:"itemVar,omitempty"`
 
-	// MaxIterations caps the items a forEach step processes.
+	// MaxIterations would cap the items a forEach step processes; every item of the
+	// collection is processed. Not built in this operator yet: accepted, and reported on the resource with the
+	// Unsupported condition and a Warning event.
 	// +optional
 	MaxIterations *int64 `json:"maxIterations,omitempty"`
 
-	// MaxParallel is how many forEach iterations run at once.
+	// MaxParallel would bound the forEach iterations run at once; vmcp's own bound (8
+	// steps or items at a time) applies. Not built in this operator yet: accepted, and reported on the resource with the
+	// Unsupported condition and a Warning event.
 	// +optional
 	MaxParallel *int64 `json:"maxParallel,omitempty"`
 
