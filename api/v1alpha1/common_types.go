@@ -181,12 +181,14 @@ type KubernetesOIDCConfig struct {
 	// +optional
 	Namespace string `json:"namespace,omitempty"`
 
-	// Audience the tokens must be issued for.
+	// Audience the service-account tokens must be issued for (their aud claim); toolhive
+	// when unset.
 	// +kubebuilder:default=toolhive
 	// +optional
 	Audience string `json:"audience,omitempty"`
 
-	// Issuer of the cluster's service account tokens.
+	// Issuer of the cluster's service-account tokens (their iss claim);
+	// https://kubernetes.default.svc when unset.
 	// +kubebuilder:default="https://kubernetes.default.svc"
 	// +kubebuilder:validation:Pattern=`^https?://[^\s]+$`
 	// +optional

@@ -53,8 +53,8 @@ type MCPServerEntrySpec struct {
 	// +optional
 	CABundleRef *CABundleRef `json:"caBundleRef,omitempty"`
 
-	// AllowPrivateEndpoint allows remoteUrl to resolve to a private (RFC 1918/ULA)
-	// or *.cluster.local address.
+	// AllowPrivateEndpoint allows remoteUrl to resolve to a private (RFC 1918/ULA) or
+	// *.cluster.local address; false when unset, so such an address is refused.
 	// +kubebuilder:default=false
 	// +optional
 	AllowPrivateEndpoint bool `json:"allowPrivateEndpoint,omitempty"`

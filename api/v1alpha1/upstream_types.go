@@ -1466,7 +1466,7 @@ type HostVolume struct {
 	// +required
 	Name string `json:"name"`
 
-	// ReadOnly mounts the volume read-only.
+	// ReadOnly mounts the directory read-only; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	ReadOnly *bool `json:"readOnly,omitempty"`
@@ -1657,7 +1657,8 @@ type MCPOIDCConfigSpecKubernetesServiceAccount struct {
 	// +optional
 	IntrospectionURL string `json:"introspectionUrl,omitempty"`
 
-	// Issuer is the OIDC issuer URL; tokens must carry it as iss.
+	// Issuer of the cluster's service-account tokens, which they carry as iss;
+	// https://kubernetes.default.svc when unset.
 	// +optional
 	// +kubebuilder:default="https://kubernetes.default.svc"
 	Issuer string `json:"issuer,omitempty"`
@@ -1719,7 +1720,7 @@ type SharedConfigStatus struct {
 
 // MCPTelemetryConfigSpecOpenTelemetryMetrics is the metrics of a MCPTelemetryConfig.
 type MCPTelemetryConfigSpecOpenTelemetryMetrics struct {
-	// Enabled exports metrics over OTLP.
+	// Enabled exports metrics over OTLP; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	Enabled *bool `json:"enabled,omitempty"`
@@ -1740,12 +1741,13 @@ type MCPTelemetryConfigSpecOpenTelemetrySensitiveHeader struct {
 
 // MCPTelemetryConfigSpecOpenTelemetryTracing is the tracing of a MCPTelemetryConfig.
 type MCPTelemetryConfigSpecOpenTelemetryTracing struct {
-	// Enabled exports traces over OTLP.
+	// Enabled exports traces over OTLP; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	Enabled *bool `json:"enabled,omitempty"`
 
-	// SamplingRate is the fraction of traces recorded, as a decimal string between 0 and 1.
+	// SamplingRate is the fraction of traces recorded, as a decimal string from 0 to 1;
+	// 0.05 (one in twenty) when unset.
 	// +optional
 	// +kubebuilder:default="0.05"
 	// +kubebuilder:validation:Pattern=`^(0(\.\d+)?|1(\.0+)?)$`
@@ -1758,7 +1760,7 @@ type MCPTelemetryConfigSpecOpenTelemetry struct {
 	// +optional
 	CABundleRef *EmbeddedAuthServerConfigTrustedIssuerCABundleRef `json:"caBundleRef,omitempty"`
 
-	// Enabled turns OTLP export on.
+	// Enabled turns OTLP export on; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	Enabled *bool `json:"enabled,omitempty"`
@@ -1772,7 +1774,7 @@ type MCPTelemetryConfigSpecOpenTelemetry struct {
 	// +optional
 	Headers map[string]string `json:"headers,omitempty"`
 
-	// Insecure sends OTLP without TLS.
+	// Insecure sends OTLP over plain HTTP instead of TLS; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	Insecure *bool `json:"insecure,omitempty"`
@@ -1794,7 +1796,8 @@ type MCPTelemetryConfigSpecOpenTelemetry struct {
 	// +optional
 	Tracing *MCPTelemetryConfigSpecOpenTelemetryTracing `json:"tracing,omitempty"`
 
-	// UseLegacyAttributes also emits the attribute names of older releases.
+	// UseLegacyAttributes also emits the attribute names of older releases, for dashboards
+	// built on them; true when unset.
 	// +optional
 	// +kubebuilder:default=true
 	UseLegacyAttributes *bool `json:"useLegacyAttributes,omitempty"`
@@ -1802,7 +1805,7 @@ type MCPTelemetryConfigSpecOpenTelemetry struct {
 
 // MCPTelemetryConfigSpecPrometheus is the prometheus of a MCPTelemetryConfig.
 type MCPTelemetryConfigSpecPrometheus struct {
-	// Enabled serves Prometheus metrics on /metrics.
+	// Enabled serves Prometheus metrics on /metrics; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	Enabled *bool `json:"enabled,omitempty"`

@@ -387,6 +387,7 @@ type Aggregation struct {
 // ConflictResolutionConfig holds the settings of the conflict resolution strategies.
 type ConflictResolutionConfig struct {
 	// PrefixFormat for the prefix strategy; {workload} is replaced by the backend name.
+	// {workload}_ when unset.
 	// +kubebuilder:default="{workload}_"
 	// +kubebuilder:validation:MinLength=1
 	// +optional
@@ -499,8 +500,8 @@ type SessionLimits struct {
 	// +kubebuilder:validation:Minimum=0
 	// +optional
 	MaxSessions int32 `json:"maxSessions,omitempty"`
-	// IdleTimeout closes a client session, and its backend sessions, after this
-	// long without a request or open stream.
+	// IdleTimeout closes a client session, and its backend sessions, after this long
+	// without a request or open stream (Go duration); 30m when unset.
 	// +kubebuilder:default="30m"
 	// +optional
 	IdleTimeout Duration `json:"idleTimeout,omitempty"`
@@ -508,7 +509,7 @@ type SessionLimits struct {
 
 // Timeouts bound backend requests.
 type Timeouts struct {
-	// Default timeout for every backend request.
+	// Default timeout of every backend request (Go duration); 30s when unset.
 	// +kubebuilder:default="30s"
 	// +optional
 	Default Duration `json:"default,omitempty"`
@@ -537,21 +538,25 @@ const (
 
 // FailureHandling configures backend health checks and failure behaviour.
 type FailureHandling struct {
-	// HealthCheckInterval is how often each backend is checked.
+	// HealthCheckInterval is how often each backend is checked (Go duration); 30s when
+	// unset.
 	// +kubebuilder:default="30s"
 	// +optional
 	HealthCheckInterval Duration `json:"healthCheckInterval,omitempty"`
-	// HealthCheckTimeout bounds one check; keep it below the interval.
+	// HealthCheckTimeout bounds one check (Go duration); keep it below the interval. 10s
+	// when unset.
 	// +kubebuilder:default="10s"
 	// +optional
 	HealthCheckTimeout Duration `json:"healthCheckTimeout,omitempty"`
-	// UnhealthyThreshold is the number of consecutive failed checks that mark a backend unhealthy.
+	// UnhealthyThreshold is the number of consecutive failed checks that mark a backend
+	// unhealthy; 3 when unset.
 	// +kubebuilder:default=3
 	// +kubebuilder:validation:Minimum=1
 	// +optional
 	// +kubebuilder:validation:Maximum=2147483647
 	UnhealthyThreshold int32 `json:"unhealthyThreshold,omitempty"`
-	// StatusReportingInterval is how often vmcp writes backend status to Kubernetes.
+	// StatusReportingInterval is how often vmcp writes backend status to its
+	// VirtualMCPServer (Go duration); 30s when unset.
 	// +kubebuilder:default="30s"
 	// +optional
 	StatusReportingInterval Duration `json:"statusReportingInterval,omitempty"`
@@ -570,13 +575,15 @@ type CircuitBreaker struct {
 	// Enabled turns the circuit breaker on.
 	// +optional
 	Enabled bool `json:"enabled,omitempty"`
-	// FailureThreshold is the number of consecutive failures that open the circuit.
+	// FailureThreshold is the number of consecutive failures that open the circuit; 5 when
+	// unset.
 	// +kubebuilder:default=5
 	// +kubebuilder:validation:Minimum=1
 	// +optional
 	// +kubebuilder:validation:Maximum=2147483647
 	FailureThreshold int32 `json:"failureThreshold,omitempty"`
-	// Timeout is how long the circuit stays open before a trial call (half-open).
+	// Timeout is how long the circuit stays open before one trial call (half-open) is let
+	// through (Go duration); 60s when unset.
 	// +kubebuilder:default="60s"
 	// +optional
 	Timeout Duration `json:"timeout,omitempty"`
@@ -799,7 +806,8 @@ type Optimizer struct {
 	// +kubebuilder:validation:Pattern=`^https?://[^\s]+$`
 	EmbeddingService string `json:"embeddingService,omitempty"`
 
-	// EmbeddingServiceTimeout bounds one request to the embedding service.
+	// EmbeddingServiceTimeout bounds one request to the embedding service (Go duration);
+	// 30s when unset.
 	// +kubebuilder:default="30s"
 	// +optional
 	EmbeddingServiceTimeout Duration `json:"embeddingServiceTimeout,omitempty"`

@@ -10,12 +10,13 @@ type AuditConfig struct {
 	// +optional
 	Component string `json:"component,omitempty"`
 
-	// DetectApplicationErrors records tool results with isError as failures.
+	// DetectApplicationErrors records tool results with isError set as failures; true when
+	// unset.
 	// +optional
 	// +kubebuilder:default=true
 	DetectApplicationErrors *bool `json:"detectApplicationErrors,omitempty"`
 
-	// Enabled turns audit logging on.
+	// Enabled turns audit logging on; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	Enabled *bool `json:"enabled,omitempty"`
@@ -28,12 +29,12 @@ type AuditConfig struct {
 	// +optional
 	ExcludeEventTypes []string `json:"excludeEventTypes,omitempty"`
 
-	// IncludeRequestData records request payloads.
+	// IncludeRequestData records request payloads, up to maxDataSize; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	IncludeRequestData *bool `json:"includeRequestData,omitempty"`
 
-	// IncludeResponseData records response payloads.
+	// IncludeResponseData records response payloads, up to maxDataSize; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	IncludeResponseData *bool `json:"includeResponseData,omitempty"`
@@ -42,12 +43,13 @@ type AuditConfig struct {
 	// +optional
 	LogFile string `json:"logFile,omitempty"`
 
-	// MaxDataSize in bytes of a recorded payload.
+	// MaxDataSize is the most bytes of one payload recorded; 1024 when unset.
 	// +optional
 	// +kubebuilder:default=1024
 	MaxDataSize *int64 `json:"maxDataSize,omitempty"`
 
-	// MaxDelegationDepth of token delegation chains recorded.
+	// MaxDelegationDepth is how many links of a token delegation chain are recorded (at
+	// least 1); 10 when unset.
 	// +optional
 	// +kubebuilder:default=10
 	// +kubebuilder:validation:Minimum=1
@@ -60,19 +62,20 @@ type CodeMode struct {
 	// +optional
 	Enabled *bool `json:"enabled,omitempty"`
 
-	// ParallelMaxConcurrency bounds concurrent tool calls of one program.
+	// ParallelMaxConcurrency bounds the tool calls one program runs at once (at least 1);
+	// 10 when unset.
 	// +optional
 	// +kubebuilder:default=10
 	// +kubebuilder:validation:Minimum=1
 	ParallelMaxConcurrency *int64 `json:"parallelMaxConcurrency,omitempty"`
 
-	// StepLimit bounds the steps one program may run.
+	// StepLimit bounds the steps one program may run (at least 1); 100000 when unset.
 	// +optional
 	// +kubebuilder:default=100000
 	// +kubebuilder:validation:Minimum=1
 	StepLimit *int64 `json:"stepLimit,omitempty"`
 
-	// ToolCallTimeout bounds one tool call (Go duration).
+	// ToolCallTimeout bounds one tool call of a program (Go duration); 30s when unset.
 	// +optional
 	// +kubebuilder:default="30s"
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
@@ -328,7 +331,8 @@ type Telemetry struct {
 	// +optional
 	CustomAttributes map[string]string `json:"customAttributes,omitempty"`
 
-	// EnablePrometheusMetricsPath serves Prometheus metrics on /metrics.
+	// EnablePrometheusMetricsPath serves Prometheus metrics on /metrics of the MCP port;
+	// false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	EnablePrometheusMetricsPath *bool `json:"enablePrometheusMetricsPath,omitempty"`
@@ -346,12 +350,12 @@ type Telemetry struct {
 	// +optional
 	Headers map[string]string `json:"headers,omitempty"`
 
-	// Insecure sends OTLP without TLS.
+	// Insecure sends OTLP over plain HTTP instead of TLS; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	Insecure *bool `json:"insecure,omitempty"`
 
-	// MetricsEnabled turns on OTLP metrics.
+	// MetricsEnabled exports metrics over OTLP; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	MetricsEnabled *bool `json:"metricsEnabled,omitempty"`
@@ -368,7 +372,8 @@ type Telemetry struct {
 	// +optional
 	PrometheusPort *int64 `json:"prometheusPort,omitempty"`
 
-	// SamplingRate is the fraction of traces recorded, as a decimal string between 0 and 1.
+	// SamplingRate is the fraction of traces recorded, as a decimal string from 0 to 1;
+	// 0.05 (one in twenty) when unset.
 	// +optional
 	// +kubebuilder:default="0.05"
 	SamplingRate string `json:"samplingRate,omitempty"`
@@ -382,12 +387,13 @@ type Telemetry struct {
 	// +optional
 	ServiceVersion string `json:"serviceVersion,omitempty"`
 
-	// TracingEnabled turns on OTLP traces.
+	// TracingEnabled exports traces over OTLP; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	TracingEnabled *bool `json:"tracingEnabled,omitempty"`
 
-	// UseLegacyAttributes also emits the attribute names of older releases.
+	// UseLegacyAttributes also emits the attribute names of older releases, for dashboards
+	// built on them; true when unset.
 	// +optional
 	// +kubebuilder:default=true
 	UseLegacyAttributes *bool `json:"useLegacyAttributes,omitempty"`
