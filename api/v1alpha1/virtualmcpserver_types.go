@@ -169,7 +169,8 @@ type VirtualMCPServerSpec struct {
 	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
 	ServiceAccount string `json:"serviceAccount,omitempty"`
 
-	// Replicas of the vmcp Deployment.
+	// Replicas of the vmcp Deployment; 1 when unset, 0 stops vmcp. More than one replica
+	// shares client sessions only with sessionStorage redis.
 	// +kubebuilder:validation:Minimum=0
 	// +optional
 	// +kubebuilder:validation:Maximum=2147483647
@@ -270,11 +271,12 @@ type DiscoveredBackend struct {
 	// +optional
 	LastHealthCheck *metav1.Time `json:"lastHealthCheck,omitempty"`
 
-	// Message explains the status.
+	// Message explains the backend's status, for example the last health check's error.
 	// +optional
 	Message string `json:"message,omitempty"`
 
-	// CircuitBreakerState: closed, open or half-open.
+	// CircuitBreakerState is the backend's circuit breaker: closed (calls flow), open
+	// (calls fail fast) or half-open (one trial call is let through).
 	// +optional
 	CircuitBreakerState CircuitBreakerState `json:"circuitBreakerState,omitempty"`
 

@@ -21,7 +21,8 @@ type OIDC struct {
 	// +optional
 	// +kubebuilder:validation:Pattern=`^https?://[^\s]+$`
 	JWKSURL string `json:"jwksUrl,omitempty"`
-	// Scopes advertised to clients.
+	// Scopes advertised to clients in the OAuth protected-resource metadata, so that they
+	// request a token with them.
 	// +optional
 	Scopes []string `json:"scopes,omitempty"`
 
@@ -78,7 +79,8 @@ type Authz struct {
 	// +kubebuilder:default=none
 	// +optional
 	Type AuthzType `json:"type,omitempty"`
-	// Policies are Cedar policies.
+	// Policies are the Cedar policies, one policy text per entry; a request no policy
+	// permits is refused.
 	// +optional
 	Policies []string `json:"policies,omitempty"`
 	// EntitiesJSON is the Cedar entity set as JSON.

@@ -306,7 +306,8 @@ type HeaderInjection struct {
 
 // TokenExchange configures an RFC 8693 token exchange.
 type TokenExchange struct {
-	// TokenURL is the token endpoint.
+	// TokenURL is the RFC 8693 token endpoint vmcp posts the client's token to in exchange
+	// for a backend token.
 	// +kubebuilder:validation:Pattern=`^https?://[^\s]+$`
 	TokenURL string `json:"tokenUrl"`
 	// ClientID used at the token endpoint.
@@ -364,7 +365,8 @@ type Aggregation struct {
 	// +kubebuilder:default=prefix
 	// +optional
 	ConflictResolution ConflictResolution `json:"conflictResolution,omitempty"`
-	// ConflictResolutionConfig holds the strategy's settings.
+	// ConflictResolutionConfig holds the settings of the chosen conflictResolution
+	// strategy: prefixFormat for prefix, priorityOrder for priority.
 	// +optional
 	ConflictResolutionConfig *ConflictResolutionConfig `json:"conflictResolutionConfig,omitempty"`
 	// Tools are per-workload filters and overrides, applied before conflict resolution.
@@ -400,7 +402,8 @@ type ConflictResolutionConfig struct {
 
 // WorkloadTools filters and renames one backend's tools.
 type WorkloadTools struct {
-	// Workload is the backend name.
+	// Workload is the backend these settings apply to: its MCPServer, MCPRemoteProxy or
+	// MCPServerEntry name (or static backend name).
 	// +kubebuilder:validation:MinLength=1
 	Workload string `json:"workload"`
 	// Filter is an allow-list of the backend's original tool names; empty keeps all.
@@ -421,10 +424,10 @@ type WorkloadTools struct {
 // ToolOverride changes how one tool is presented to clients. Calls still reach the
 // backend under the original name.
 type ToolOverride struct {
-	// Name shown to clients.
+	// Name clients see instead of the tool's original name; unset keeps it.
 	// +optional
 	Name string `json:"name,omitempty"`
-	// Description shown to clients.
+	// Description clients see instead of the tool's own; unset keeps it.
 	// +optional
 	Description string `json:"description,omitempty"`
 	// Annotations, when set, replace all of the backend tool's hints (title and the four
@@ -468,7 +471,7 @@ type Duration string
 
 // Operational holds timeouts and failure handling.
 type Operational struct {
-	// Timeouts for backend requests.
+	// Timeouts bound the requests vmcp sends to backends: a default and per-backend values.
 	// +optional
 	Timeouts *Timeouts `json:"timeouts,omitempty"`
 	// FailureHandling configures health checks, circuit breaking and partial failures.
@@ -488,7 +491,7 @@ type Operational struct {
 	// +optional
 	// +kubebuilder:validation:Enum=debug
 	LogLevel string `json:"logLevel,omitempty"`
-	// Sessions limits client sessions.
+	// Sessions limits client sessions: how many may be open and how long an idle one lives.
 	// +optional
 	Sessions *SessionLimits `json:"sessions,omitempty"`
 }
@@ -604,7 +607,7 @@ type CompositeTool struct {
 	// +kubebuilder:validation:MaxLength=128
 	// +kubebuilder:validation:Pattern=`^[a-zA-Z0-9_.-]+$`
 	Name string `json:"name"`
-	// Description shown to clients.
+	// Description of the composite tool shown to clients in tools/list.
 	// +optional
 	Description string `json:"description,omitempty"`
 	// Parameters is the JSON Schema (type object) of the tool's input.
@@ -612,7 +615,8 @@ type CompositeTool struct {
 	// +kubebuilder:validation:Type=object
 	// +kubebuilder:pruning:PreserveUnknownFields
 	Parameters *apiextensionsv1.JSON `json:"parameters,omitempty"`
-	// Timeout of the whole workflow.
+	// Timeout bounds one run of the whole workflow (Go duration); unset runs without a
+	// limit of its own.
 	// +optional
 	Timeout Duration `json:"timeout,omitempty"`
 	// Steps of the workflow (at most 64); independent steps run in parallel.
@@ -661,7 +665,8 @@ type WorkflowStep struct {
 	// +kubebuilder:default=tool
 	// +optional
 	Type StepType `json:"type,omitempty"`
-	// Tool to call, as <workload>.<tool_name>.
+	// Tool to call, as <workload>.<tool_name>: the backend's name and the tool's original
+	// name there. Required for tool and forEach steps.
 	// +optional
 	// +kubebuilder:validation:Pattern=`^[^.\s]+\.[^\s]+$`
 	Tool string `json:"tool,omitempty"`
@@ -682,7 +687,8 @@ type WorkflowStep struct {
 	// OnError says what to do when the step fails.
 	// +optional
 	OnError *OnError `json:"onError,omitempty"`
-	// Timeout of the step.
+	// Timeout bounds one attempt of the step (Go duration); unset gives the step no limit
+	// of its own.
 	// +optional
 	Timeout Duration `json:"timeout,omitempty"`
 	// Message asked of the user (elicitation).
@@ -760,7 +766,8 @@ type OnError struct {
 	// +kubebuilder:validation:Maximum=10
 	// +optional
 	RetryCount int32 `json:"retryCount,omitempty"`
-	// RetryDelay between retries.
+	// RetryDelay is the wait between two attempts of a retried step (Go duration); unset
+	// retries at once.
 	// +optional
 	RetryDelay Duration `json:"retryDelay,omitempty"`
 }

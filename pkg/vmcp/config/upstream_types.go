@@ -25,7 +25,7 @@ type AuditConfig struct {
 	// +optional
 	EventTypes []string `json:"eventTypes,omitempty"`
 
-	// ExcludeEventTypes are never recorded.
+	// ExcludeEventTypes are event types never recorded, even when eventTypes lists them.
 	// +optional
 	ExcludeEventTypes []string `json:"excludeEventTypes,omitempty"`
 
@@ -58,7 +58,7 @@ type AuditConfig struct {
 
 // CodeMode is the code mode of a VirtualMCPServer.
 type CodeMode struct {
-	// Enabled turns code mode on.
+	// Enabled turns code mode on for this vmcp.
 	// +optional
 	Enabled *bool `json:"enabled,omitempty"`
 
@@ -84,7 +84,8 @@ type CodeMode struct {
 
 // ListChanged is the list changed of a VirtualMCPServer.
 type ListChanged struct {
-	// DisabledWorkloads send no list_changed notifications.
+	// DisabledWorkloads are backends whose tool list changes would not be announced to
+	// clients.
 	// +optional
 	DisabledWorkloads []string `json:"disabledWorkloads,omitempty"`
 
@@ -383,7 +384,8 @@ type Telemetry struct {
 	// +optional
 	ServiceName string `json:"serviceName,omitempty"`
 
-	// ServiceVersion is the OpenTelemetry service.version.
+	// ServiceVersion is the OpenTelemetry service.version resource attribute of vmcp's
+	// spans and metrics; not sent when unset.
 	// +optional
 	ServiceVersion string `json:"serviceVersion,omitempty"`
 
