@@ -114,7 +114,10 @@ func ConfigUnsupportedFields(prefix string, c *config.Config) []string {
 	}
 	for _, t := range c.CompositeTools {
 		for _, st := range t.Steps {
-			f = append(f, unsupported{".compositeTools[" + t.Name + "].steps[" + st.ID + "].step", st.Step != nil})
+			at := ".compositeTools[" + t.Name + "].steps[" + st.ID + "]"
+			// forEach runs the step's own tool with .item and .index, vmcp's parallelism.
+			f = append(f, unsupported{at + ".step", st.Step != nil}, unsupported{at + ".itemVar", st.ItemVar != ""},
+				unsupported{at + ".maxIterations", st.MaxIterations != nil}, unsupported{at + ".maxParallel", st.MaxParallel != nil})
 		}
 	}
 	paths := setPaths(f)

@@ -25,6 +25,12 @@ func TestUnsupportedFields(t *testing.T) {
 				OutgoingAuth: &config.OutgoingAuth{Default: &config.BackendAuthStrategy{OBO: &config.StrategyOBO{}}}}}).UnsupportedFields(),
 			want: []string{"spec.config.codeMode", "spec.config.outgoingAuth.default.obo"},
 		},
+		"forEach extras": {
+			got: (&VirtualMCPServerSpec{Config: &config.Config{CompositeTools: []config.CompositeTool{{Name: "t", Steps: []config.WorkflowStep{
+				{ID: "a", Type: config.StepForEach, Tool: "b.c", Collection: "{{.params.xs}}", ItemVar: "x", MaxParallel: ptr.To[int64](2)},
+				{ID: "d", Type: config.StepForEach, Tool: "b.c", Collection: "{{.params.xs}}"}}}}}}).UnsupportedFields(),
+			want: []string{"spec.config.compositeTools[t].steps[a].itemVar", "spec.config.compositeTools[t].steps[a].maxParallel"},
+		},
 		"proxy session storage": {
 			got:  (&MCPRemoteProxySpec{ProxySpec: ProxySpec{SessionStorage: &SessionStorage{Provider: config.SessionStorageRedis, Address: "r:6379"}}}).UnsupportedFields(),
 			want: []string{"spec.sessionStorage (provider redis)"},

@@ -12,6 +12,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/aggregate"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 )
 
@@ -166,7 +167,7 @@ func (w *Workflow) compileParams(t config.CompositeTool) error {
 		return fmt.Errorf("compositeTool %s: parameters is not a usable JSON Schema: %w", t.Name, err)
 	}
 	w.params = resolved
-	w.tool = &mcp.Tool{Name: t.Name, Description: t.Description, InputSchema: schema}
+	w.tool = &mcp.Tool{Name: t.Name, Description: t.Description, InputSchema: schema, Annotations: aggregate.MCPAnnotations(t.Annotations)}
 	return nil
 }
 
