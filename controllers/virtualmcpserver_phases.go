@@ -14,6 +14,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/k8s/members"
 )
 
@@ -96,6 +97,8 @@ func (r *VirtualMCPServerReconciler) resolveConfig(ctx context.Context, s *vmcpS
 		return ctrl.Result{}, err
 	}
 	res := resolveVMCPConfig(s.vmcp.Name, s.spec, in)
+	d := members.Discover(staticBackends(s.spec), s.members, res.auth)
+	s.discovery = &d
 	res.configProblems = append(r.Options.staticBackendProblems(ctx, s.spec), res.configProblems...)
 	conds, gen := &s.vmcp.Status.Conditions, s.vmcp.Generation
 	okAuth := setProblemsCondition(conds, v1alpha1.ConditionAuthConfigured, res.authProblems, "incoming and outgoing authentication resolved", gen)
@@ -219,6 +222,14 @@ func (r *VirtualMCPServerReconciler) observeDeployment(ctx context.Context, s *v
 	}
 	setVMCPReadyCondition(&s.vmcp.Status.Conditions, d, s.groupMode(), len(members.Usable(s.members)), name, s.vmcp.Generation)
 	return ctrl.Result{}, nil
+}
+
+// staticBackends are the backends written in spec.config.backends.
+func staticBackends(spec v1alpha1.VirtualMCPServerSpec) []config.StaticBackend {
+	if spec.Config == nil {
+		return nil
+	}
+	return spec.Config.Backends
 }
 
 // toolConfigRefs are the MCPToolConfigs named by spec.config.aggregation.tools.

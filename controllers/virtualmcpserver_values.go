@@ -42,6 +42,8 @@ type vmcpResolved struct {
 	// excluded are the members left out because their own outgoing auth did not
 	// resolve (BackendAuthResolved).
 	excluded map[string]string
+	// auth is the outgoing auth of every usable member, as vmcp resolves it.
+	auth members.Resolved
 }
 
 // resolveVMCPConfig turns the normalised spec and the objects it references into the
@@ -65,7 +67,7 @@ func resolveVMCPConfig(name string, spec v1alpha1.VirtualMCPServerSpec, in vmcpC
 		cfg.GroupRef = spec.GroupRef.Name
 	}
 	res.authProblems = auth.Problems
-	res.excluded = auth.Excluded
+	res.excluded, res.auth = auth.Excluded, auth
 	// Secret forwarded headers of the served entries (an unknown env var name would
 	// leave vmcp without the header; a skipped entry's Secret may not exist).
 	res.env = append(append([]corev1.EnvVar{}, auth.Env...), members.HeaderEnv(auth.WithoutExcluded(in.members))...)
@@ -140,28 +142,13 @@ func vmcpIncomingAuth(a *v1alpha1.IncomingAuth, written *config.IncomingAuth, re
 	}
 	problems := res.problems
 	if a.Type == v1alpha1.IncomingAuthOIDC {
-		out.Type, out.OIDC = config.IncomingAuthOIDC, withKubernetesTokens(res.oidc, a.OIDCConfig)
+		out.Type, out.OIDC = config.IncomingAuthOIDC, res.oidc
 		if res.oidc == nil && len(problems) == 0 {
 			problems = append(problems, "spec.incomingAuth: type oidc needs oidcConfigRef (or the legacy oidcConfig)")
 		}
 	}
 	out.Authz = res.authz
 	return out, res.env, problems
-}
-
-// withKubernetesTokens marks the OIDC settings of an oidcConfig of type kubernetes so
-// that vmcp reads the signing keys (and the real issuer) from the API server it runs
-// against, with its own credentials, and accepts only the named service account.
-func withKubernetesTokens(o *config.OIDC, spec *v1alpha1.OIDCConfig) *config.OIDC {
-	if o == nil || spec == nil || spec.Type != v1alpha1.OIDCConfigKubernetes {
-		return o
-	}
-	out := o.DeepCopy()
-	out.Kubernetes = &config.KubernetesTokens{}
-	if k := spec.Kubernetes; k != nil {
-		out.Kubernetes.ServiceAccount, out.Kubernetes.Namespace = k.ServiceAccount, k.Namespace
-	}
-	return out
 }
 
 // vmcpIncomingAuthInput is spec.incomingAuth as the shared resolver's input; the OIDC

@@ -1510,72 +1510,34 @@ type AuthServerUpstreamFilter struct {
 	Rules []AuthServerUpstreamFilterRule `json:"rules,omitempty"`
 }
 
-// VirtualMCPServerRuntimeDiscoveredBackend is the discovered backends of a
-// VirtualMCPServer.
-type VirtualMCPServerRuntimeDiscoveredBackend struct {
-	// AuthConfigRef is the MCPExternalAuthConfig vmcp uses to authenticate to this backend.
-	// +optional
-	AuthConfigRef string `json:"authConfigRef,omitempty"`
-
-	// AuthType is the outgoing auth strategy used for this backend (e.g. header_injection, token_exchange).
-	// +optional
-	AuthType string `json:"authType,omitempty"`
-
-	// CircuitBreakerState is the backend's circuit breaker: closed (calls flow), open (calls fail fast) or half-open (probing).
-	// +optional
-	// +kubebuilder:validation:Enum=closed;open;half-open
-	CircuitBreakerState string `json:"circuitBreakerState,omitempty"`
-
-	// CircuitLastChanged is when the circuit breaker state last changed.
-	// +optional
-	// +kubebuilder:validation:Format=date-time
-	CircuitLastChanged string `json:"circuitLastChanged,omitempty"`
-
-	// ConsecutiveFailures counts the health checks that failed in a row.
-	// +optional
-	ConsecutiveFailures *int64 `json:"consecutiveFailures,omitempty"`
-
-	// LastHealthCheck is when vmcp last checked the backend's health.
-	// +optional
-	// +kubebuilder:validation:Format=date-time
-	LastHealthCheck string `json:"lastHealthCheck,omitempty"`
-
-	// MCPRevision is the MCP protocol revision the backend negotiated.
-	// +optional
-	MCPRevision string `json:"mcpRevision,omitempty"`
-
-	// Message explains the backend's status (e.g. the last health check error).
-	// +optional
-	Message string `json:"message,omitempty"`
-
-	// Name of the backend: its MCPServer, MCPRemoteProxy or MCPServerEntry name, the tool prefix.
-	// +required
-	Name string `json:"name"`
-
-	// Status is the backend's health as vmcp sees it (ready, degraded, unavailable, unauthenticated, unknown).
-	// +optional
-	Status string `json:"status,omitempty"`
-
-	// URL is the MCP endpoint vmcp connects to for this backend.
-	// +optional
-	URL string `json:"url,omitempty"`
-}
-
-// VirtualMCPServerRuntime is the runtime of a VirtualMCPServer.
+// VirtualMCPServerRuntime is what the running vmcp reports about itself: written
+// only by vmcp (server-side apply field manager "vmcp"), every
+// statusReportingInterval. The operator reads it to fill status.discoveredBackends'
+// health and to tell when the report is stale (lastReportTime).
 type VirtualMCPServerRuntime struct {
 	// BackendCount is the number of backends the running vmcp knows.
 	// +optional
 	BackendCount *int32 `json:"backendCount,omitempty"`
 
-	// Conditions describe the observed state (Valid, Ready, Unsupported, ...).
+	// Conditions describe the observed state as vmcp sees it (BackendsDiscovered).
 	// +optional
 	// +listType=map
 	// +listMapKey=type
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
 
-	// DiscoveredBackends as the running vmcp sees them.
+	// DiscoveredBackends as the running vmcp sees them, with their health.
 	// +optional
-	DiscoveredBackends []VirtualMCPServerRuntimeDiscoveredBackend `json:"discoveredBackends,omitempty"`
+	// +listType=map
+	// +listMapKey=name
+	DiscoveredBackends []DiscoveredBackend `json:"discoveredBackends,omitempty"`
+
+	// LastReportTime is when vmcp wrote this report (its heartbeat, renewed every
+	// statusReportingInterval). Older than 3 times the longer of
+	// statusReportingInterval and healthCheckInterval, the operator shows every
+	// backend's health as unknown and sets BackendHealthReported False
+	// (reason BackendsHealthStale).
+	// +optional
+	LastReportTime *metav1.Time `json:"lastReportTime,omitempty"`
 
 	// Message is what the running vmcp says about its state (for example why it is
 	// Degraded).
