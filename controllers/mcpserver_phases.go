@@ -191,7 +191,8 @@ func buildMCPServerValues(server *v1alpha1.MCPServer, spec v1alpha1.MCPServerSpe
 		// X-Forwarded headers shape the OAuth URLs only behind a trusted ingress.
 		TrustProxyHeaders: spec.TrustProxyHeaders != nil && *spec.TrustProxyHeaders,
 		// The proxy writes status.tools (the MCP Optimizer reads it).
-		ReportTools: true,
+		ReportTools:  true,
+		RateLimiting: spec.RateLimiting,
 	}
 	if spec.MaxRequestBodySize != nil {
 		rc.MaxRequestBodySize = *spec.MaxRequestBodySize

@@ -43,7 +43,6 @@ func (s *MCPServerSpec) UnsupportedFields() []string {
 		// The proxy announces the SSE endpoint itself only for a stdio server.
 		{"spec.endpointPrefix (transport " + string(s.Transport) + ")", s.EndpointPrefix != "" && s.Transport != "" && s.Transport != TransportStdio},
 		{"spec.proxyReadTimeout (stdio transport)", s.ProxyReadTimeout != "" && (s.Transport == "" || s.Transport == TransportStdio)},
-		{"spec.rateLimiting", s.RateLimiting != nil},
 		{"spec.volumes", len(s.Volumes) > 0},
 		{"spec.sessionStorage (provider redis)", s.SessionStorage.SharedSessions()},
 	}
@@ -86,7 +85,6 @@ func ConfigUnsupportedFields(prefix string, c *config.Config) []string {
 		// /metrics is served on the MCP port only.
 		{".telemetry.prometheusPort", c.Telemetry != nil && c.Telemetry.PrometheusPort != nil},
 		{".telemetry.metricsOnTransportPort", c.Telemetry != nil && c.Telemetry.MetricsOnTransportPort != nil && !*c.Telemetry.MetricsOnTransportPort},
-		{".rateLimiting", c.RateLimiting != nil},
 		{".passthroughHeaders", len(c.PassthroughHeaders) > 0},
 	}
 	if o := c.Operational; o != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/mcp-operator/mcp-operator/pkg/auth/authconfig"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/webhook"
 	"github.com/mcp-operator/mcp-operator/pkg/telemetry"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 )
 
 // Config configures one proxy runner.
@@ -60,6 +61,9 @@ type Config struct {
 	// Webhooks are the MCP request webhooks (the MCPWebhookConfig named in
 	// webhookConfigRef): mutating, then validating, before authorization.
 	Webhooks *webhook.Config `json:"webhooks,omitempty"`
+	// RateLimiting limits tools/call requests with token buckets (MCPServer
+	// spec.rateLimiting); refused calls get HTTP 429.
+	RateLimiting *config.RateLimiting `json:"rateLimiting,omitempty"`
 }
 
 // Stdio locates the stdio stream: attach to Pod/Container, or run Command locally.

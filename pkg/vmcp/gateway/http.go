@@ -14,6 +14,7 @@ import (
 
 	"github.com/mcp-operator/mcp-operator/pkg/auth"
 	"github.com/mcp-operator/mcp-operator/pkg/httpserver"
+	"github.com/mcp-operator/mcp-operator/pkg/ratelimit"
 )
 
 // protocolHeader carries the client's MCP protocol version on every request after
@@ -67,6 +68,19 @@ func liftReadDeadline(next http.Handler) http.Handler {
 		_ = http.NewResponseController(w).SetReadDeadline(time.Time{})
 		next.ServeHTTP(w, r)
 	})
+}
+
+// heldBody is the POST body liftReadDeadline holds in memory, read without consuming it.
+func heldBody(r *http.Request) ([]byte, error) {
+	if mb, ok := r.Body.(*memBody); ok {
+		return mb.data, nil
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, err
+	}
+	r.Body = &memBody{Reader: bytes.NewReader(body), data: body}
+	return body, nil
 }
 
 // sessionsFull reports whether a new client session would exceed operational.sessions.maxSessions.
@@ -149,7 +163,7 @@ func (g *Gateway) Handler(o HTTPOptions) http.Handler {
 	})
 	mux := http.NewServeMux()
 	// Telemetry is outermost so that its span covers authentication and the fast path.
-	mux.Handle("/mcp", g.tel.Middleware(liftReadDeadline(auth.Middleware(o.Authenticator, "", g.idents.wrap(preserveIDs(mcpHandler))))))
+	mux.Handle("/mcp", g.tel.Middleware(liftReadDeadline(auth.Middleware(o.Authenticator, "", g.idents.wrap(ratelimit.Middleware(g.limiter, heldBody, preserveIDs(mcpHandler)))))))
 	mux.HandleFunc("/health", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
