@@ -250,6 +250,10 @@ func buildMCPServerValues(server *v1alpha1.MCPServer, spec v1alpha1.MCPServerSpe
 	var overrideEnv []corev1.EnvVar
 	v.Overrides, overrideEnv = proxyOverrides(spec.ResourceOverrides)
 	v.ProxyEnv = append(v.ProxyEnv, overrideEnv...)
+	for _, vol := range spec.Volumes {
+		v.Volumes = append(v.Volumes, helmcharts.HostVolume{Name: vol.Name, HostPath: vol.HostPath,
+			MountPath: vol.MountPath, ReadOnly: vol.ReadOnly != nil && *vol.ReadOnly})
+	}
 	return v, nil
 }
 

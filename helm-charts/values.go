@@ -46,6 +46,16 @@ type MCPServerValues struct {
 	BackendConfigHash string `json:"backendConfigHash"`
 	// Overrides are the user's spec.resourceOverrides of the proxy Deployment and Service.
 	Overrides ProxyOverrides `json:"overrides"`
+	// Volumes are node directories mounted into the MCP container (spec.volumes).
+	Volumes []HostVolume `json:"volumes,omitempty"`
+}
+
+// HostVolume is one hostPath volume of the MCP pod and its mount in container mcp.
+type HostVolume struct {
+	Name      string `json:"name"`
+	HostPath  string `json:"hostPath"`
+	MountPath string `json:"mountPath"`
+	ReadOnly  bool   `json:"readOnly"`
 }
 
 // ProxyOverrides are additions to the proxy Deployment, its pods and its Service

@@ -43,7 +43,6 @@ func (s *MCPServerSpec) UnsupportedFields() []string {
 		// The proxy announces the SSE endpoint itself only for a stdio server.
 		{"spec.endpointPrefix (transport " + string(s.Transport) + ")", s.EndpointPrefix != "" && s.Transport != "" && s.Transport != TransportStdio},
 		{"spec.proxyReadTimeout (stdio transport)", s.ProxyReadTimeout != "" && (s.Transport == "" || s.Transport == TransportStdio)},
-		{"spec.volumes", len(s.Volumes) > 0},
 		{"spec.sessionStorage (provider redis)", s.SessionStorage.SharedSessions()},
 	}
 	return setPaths(append(f, authzExtras("spec.authzConfig", s.AuthzConfig)...))

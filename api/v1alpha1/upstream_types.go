@@ -1326,17 +1326,24 @@ type TelemetryConfigRef struct {
 }
 
 // HostVolume is the volumes of a MCPServer.
+// +kubebuilder:validation:XValidation:rule="self.name.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')",message="name must be a DNS label: lowercase letters, digits and '-', starting and ending with a letter or digit"
+// +kubebuilder:validation:XValidation:rule="self.name != 'tmp'",message="name 'tmp' is taken: the MCP container's /tmp volume has it"
+// +kubebuilder:validation:XValidation:rule="self.hostPath.startsWith('/')",message="hostPath must be an absolute path"
+// +kubebuilder:validation:XValidation:rule="self.mountPath.startsWith('/') && self.mountPath != '/' && self.mountPath != '/tmp'",message="mountPath must be an absolute path other than / and /tmp"
 type HostVolume struct {
 	// HostPath is the directory on the node that is mounted.
 	// +required
+	// +kubebuilder:validation:MaxLength=4096
 	HostPath string `json:"hostPath"`
 
 	// MountPath is where the directory appears in the container.
 	// +required
+	// +kubebuilder:validation:MaxLength=4096
 	MountPath string `json:"mountPath"`
 
-	// Name of the volume in the pod.
+	// Name of the volume in the pod (a DNS label, unique in the list, not "tmp").
 	// +required
+	// +kubebuilder:validation:MaxLength=63
 	Name string `json:"name"`
 
 	// ReadOnly mounts the volume read-only.
