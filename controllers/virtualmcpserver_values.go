@@ -42,6 +42,8 @@ type vmcpResolved struct {
 	// excluded are the members left out because their own outgoing auth did not
 	// resolve (BackendAuthResolved).
 	excluded map[string]string
+	// otlpCA is the referenced MCPTelemetryConfig's CA bundle to mount (nil: none).
+	otlpCA *helmcharts.ConfigMapFile
 }
 
 // resolveVMCPConfig turns the normalised spec and the objects it references into the
@@ -79,7 +81,11 @@ func resolveVMCPConfig(name string, spec v1alpha1.VirtualMCPServerSpec, in vmcpC
 	res.configProblems = applyToolConfigs(cfg.Aggregation, in.toolConfigs)
 	res.compositeProblems = inlineCompositeTools(cfg, in.composites)
 	res.configProblems = append(res.configProblems, wireEmbeddingServer(cfg, spec.EmbeddingServerRef, in.embedding)...)
-	res.configProblems = append(res.configProblems, wireTelemetry(cfg, &res.env, spec.TelemetryConfigRef, in.telemetry, in.telemetryMissing)...)
+	telProblems := wireTelemetry(cfg, &res.env, spec.TelemetryConfigRef, in.telemetry, in.telemetryMissing)
+	res.configProblems = append(res.configProblems, telProblems...)
+	if spec.TelemetryConfigRef != nil && len(telProblems) == 0 && cfg.Telemetry != nil && cfg.Telemetry.CACertPath != "" {
+		res.otlpCA = otlpCA(in.telemetry)
+	}
 	if err := servedConfig(cfg, auth, in.members).Validate(); err != nil {
 		for _, line := range splitLines(err.Error()) {
 			// An unresolved incoming auth is already reported under AuthConfigured.

@@ -204,8 +204,10 @@ func (s *MCPOIDCConfigSpec) UnsupportedFields() []string {
 // UnsupportedFields lists the set fields of an MCPTelemetryConfig that do not take effect.
 func (s *MCPTelemetryConfigSpec) UnsupportedFields() []string {
 	o := s.OpenTelemetry
-	if o == nil {
+	if o == nil || o.CABundleRef == nil {
 		return nil
 	}
-	return setPaths([]unsupported{{"spec.openTelemetry.caBundleRef", o.CABundleRef != nil}})
+	// Only a named ConfigMap can be mounted.
+	ref := o.CABundleRef.ConfigMapRef
+	return setPaths([]unsupported{{"spec.openTelemetry.caBundleRef (no configMapRef.name)", ref == nil || ref.Name == ""}})
 }

@@ -1616,7 +1616,7 @@ type MCPTelemetryConfigSpecOpenTelemetryTracing struct {
 
 // MCPTelemetryConfigSpecOpenTelemetry is the open telemetry of a MCPTelemetryConfig.
 type MCPTelemetryConfigSpecOpenTelemetry struct {
-	// CABundleRef is a ConfigMap key holding the CA bundle that signs the OTLP collector's certificate (not mounted yet: reported Unsupported).
+	// CABundleRef is a ConfigMap key (default ca.crt) holding the CA bundle that signs the OTLP collector's certificate; it is mounted into the proxy runner and vmcp pods and trusted for OTLP over TLS.
 	// +optional
 	CABundleRef *EmbeddedAuthServerConfigTrustedIssuerCABundleRef `json:"caBundleRef,omitempty"`
 

@@ -64,7 +64,13 @@ type Config struct {
 	// RateLimiting limits tools/call requests with token buckets (MCPServer
 	// spec.rateLimiting); refused calls get HTTP 429.
 	RateLimiting *config.RateLimiting `json:"rateLimiting,omitempty"`
+	// Prometheus says whether /metrics is served: nil serves it (no MCPTelemetryConfig
+	// referenced), false does not (the referenced one's prometheus.enabled is false).
+	Prometheus *bool `json:"prometheus,omitempty"`
 }
+
+// ServesPrometheus says whether the runner serves /metrics.
+func (c *Config) ServesPrometheus() bool { return c.Prometheus == nil || *c.Prometheus }
 
 // Stdio locates the stdio stream: attach to Pod/Container, or run Command locally.
 type Stdio struct {

@@ -85,7 +85,9 @@ func New(cfg *runconfig.Config, opts Options) (*Runner, error) {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/health", r.metrics.Instrument("/health", http.HandlerFunc(r.health)))
-	mux.Handle("/metrics", r.metrics.Handler())
+	if cfg.ServesPrometheus() {
+		mux.Handle("/metrics", r.metrics.Handler())
+	}
 	if sec.metadata != nil {
 		// RFC 9728: clients fetch this before they have a token.
 		md := r.guard().Wrap(sec.metadata.MetadataHandler())
