@@ -265,11 +265,15 @@ func buildVMCPValues(v *v1alpha1.VirtualMCPServer, spec v1alpha1.VirtualMCPServe
 	for _, s := range spec.ImagePullSecrets {
 		pull = append(pull, corev1.LocalObjectReference{Name: s.Name})
 	}
+	var metricsPort int64
+	if t := cfg.Telemetry; t != nil && t.PrometheusPort != nil && t.EnablePrometheusMetricsPath != nil && *t.EnablePrometheusMetricsPath {
+		metricsPort = *t.PrometheusPort
+	}
 	return helmcharts.VirtualMCPServerValues{
 		Image: opts.VMCPImage, Replicas: replicas, Config: string(data), ConfigHash: render.Hash(cfg),
 		ServiceType: st, SessionAffinity: affinity, ServiceAccount: sa, CreateServiceAccount: createSA, Env: allEnv,
 		CABundleConfigMaps: members.CABundleConfigMaps(ms), RedisCA: redisCAValues(spec.SessionStorage),
-		ImagePullSecrets: pull,
+		ImagePullSecrets: pull, MetricsPort: metricsPort,
 	}, nil
 }
 

@@ -138,6 +138,8 @@ type VirtualMCPServerValues struct {
 	RedisCA SecretFileValues `json:"redisCA"`
 	// OTLPCA mounts the CA bundle of the MCPTelemetryConfig's caBundleRef into vmcp.
 	OTLPCA *ConfigMapFile `json:"otlpCA,omitempty"`
+	// MetricsPort is the container port named metrics (telemetry.prometheusPort; 0 = none).
+	MetricsPort int64 `json:"metricsPort,omitempty"`
 	// ImagePullSecrets pull the vmcp image (spec.imagePullSecrets).
 	ImagePullSecrets []corev1.LocalObjectReference `json:"imagePullSecrets,omitempty"`
 }

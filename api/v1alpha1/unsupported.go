@@ -81,9 +81,6 @@ func ConfigUnsupportedFields(prefix string, c *config.Config) []string {
 	f := []unsupported{
 		{".codeMode", c.CodeMode != nil},
 		{".audit", c.Audit != nil},
-		// /metrics is served on the MCP port only.
-		{".telemetry.prometheusPort", c.Telemetry != nil && c.Telemetry.PrometheusPort != nil},
-		{".telemetry.metricsOnTransportPort", c.Telemetry != nil && c.Telemetry.MetricsOnTransportPort != nil && !*c.Telemetry.MetricsOnTransportPort},
 		{".passthroughHeaders", len(c.PassthroughHeaders) > 0},
 	}
 	if o := c.Operational; o != nil {

@@ -35,7 +35,19 @@ func (c *Config) Validate() error {
 	c.validateOperational(p, known)
 	c.validateCompositeTools(p, known)
 	c.validateOptimizer(p)
+	c.validateTelemetry(p)
 	return errors.Join(p.list...)
+}
+
+// validateTelemetry checks the metrics port.
+func (c *Config) validateTelemetry(p *problems) {
+	t := c.Telemetry
+	if t == nil || t.PrometheusPort == nil {
+		return
+	}
+	if port := *t.PrometheusPort; port < 1 || port > 65535 {
+		p.add("telemetry.prometheusPort", "%d: want a TCP port, 1-65535", port)
+	}
 }
 
 // workloadNames returns the static backend names when they are the complete set of

@@ -168,11 +168,39 @@ func (g *Gateway) Handler(o HTTPOptions) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("/readyz", g.serveReady)
-	if t := g.cfg.Telemetry; t == nil || deref(t.EnablePrometheusMetricsPath) {
-		// A telemetry section turns /metrics off unless enablePrometheusMetricsPath, as upstream.
-		mux.Handle("/metrics", promhttp.HandlerFor(g.registry, promhttp.HandlerOpts{}))
+	if onTransport, _ := g.metricsPlacement(); onTransport {
+		mux.Handle("/metrics", g.MetricsHandler())
 	}
 	return o.Guard.Wrap(mux)
+}
+
+// MetricsHandler serves the gateway's Prometheus metrics.
+func (g *Gateway) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(g.registry, promhttp.HandlerOpts{})
+}
+
+// MetricsPort is telemetry.prometheusPort when /metrics is also served on a port of its
+// own (0 = not).
+func (g *Gateway) MetricsPort() int {
+	_, port := g.metricsPlacement()
+	return port
+}
+
+// metricsPlacement decides where /metrics is served. A telemetry section turns it off
+// unless enablePrometheusMetricsPath, as upstream; then prometheusPort adds a port of its
+// own, and metricsOnTransportPort (default true) keeps it on the MCP port too.
+func (g *Gateway) metricsPlacement() (onTransport bool, port int) {
+	t := g.cfg.Telemetry
+	if t == nil {
+		return true, 0
+	}
+	if !deref(t.EnablePrometheusMetricsPath) {
+		return false, 0
+	}
+	if t.PrometheusPort != nil {
+		port = int(*t.PrometheusPort)
+	}
+	return t.MetricsOnTransportPort == nil || *t.MetricsOnTransportPort, port
 }
 
 func (g *Gateway) serveReady(w http.ResponseWriter, _ *http.Request) {
