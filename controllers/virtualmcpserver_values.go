@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -56,6 +57,12 @@ func resolveVMCPConfig(name string, spec v1alpha1.VirtualMCPServerSpec, in vmcpC
 	}
 	if cfg.Name == "" {
 		cfg.Name = name
+	}
+	// spec.passthroughHeaders (upstream's top-level form) joins spec.config's list.
+	for _, h := range spec.PassthroughHeaders {
+		if !slices.ContainsFunc(cfg.PassthroughHeaders, func(c string) bool { return strings.EqualFold(c, h) }) {
+			cfg.PassthroughHeaders = append(cfg.PassthroughHeaders, h)
+		}
 	}
 	// Backends and their outgoing auth have one owner: vmcp. In the cluster it computes
 	// both from this spec and the group's live members with the same

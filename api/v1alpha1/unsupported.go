@@ -63,7 +63,6 @@ func (s *VirtualMCPServerSpec) UnsupportedFields() []string {
 	f := []unsupported{
 		{"spec.authServerConfig", s.AuthServerConfig != nil},
 		{"spec.authServerUpstreamFilter", s.AuthServerUpstreamFilter != nil},
-		{"spec.passthroughHeaders", len(s.PassthroughHeaders) > 0},
 	}
 	if a := s.IncomingAuth; a != nil {
 		f = append(f, authzExtras("spec.incomingAuth.authzConfig", a.AuthzConfig)...)
@@ -81,7 +80,6 @@ func ConfigUnsupportedFields(prefix string, c *config.Config) []string {
 	f := []unsupported{
 		{".codeMode", c.CodeMode != nil},
 		{".audit", c.Audit != nil},
-		{".passthroughHeaders", len(c.PassthroughHeaders) > 0},
 	}
 	if o := c.Operational; o != nil {
 		f = append(f, unsupported{".operational.listChanged", o.ListChanged != nil}, unsupported{".operational.logLevel", o.LogLevel != ""})

@@ -163,7 +163,7 @@ func (g *Gateway) Handler(o HTTPOptions) http.Handler {
 	})
 	mux := http.NewServeMux()
 	// Telemetry is outermost so that its span covers authentication and the fast path.
-	mux.Handle("/mcp", g.tel.Middleware(liftReadDeadline(auth.Middleware(o.Authenticator, "", g.idents.wrap(ratelimit.Middleware(g.limiter, heldBody, preserveIDs(mcpHandler)))))))
+	mux.Handle("/mcp", g.tel.Middleware(liftReadDeadline(auth.Middleware(o.Authenticator, "", g.idents.wrap(ratelimit.Middleware(g.limiter, heldBody, g.passthroughHTTP(preserveIDs(mcpHandler))))))))
 	mux.HandleFunc("/health", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
