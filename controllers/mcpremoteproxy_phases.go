@@ -83,7 +83,7 @@ func (r *MCPRemoteProxyReconciler) renderChildren(_ context.Context, s *remotePr
 	if err != nil {
 		return ctrl.Result{}, fmt.Errorf("compute chart values: %w", err)
 	}
-	if err := addProxyTelemetry(&values.RunConfig, &values.ProxyEnv, &values.ConfigHash, s.telemetry); err != nil {
+	if values.OTLPCA, err = addProxyTelemetry(&values.RunConfig, &values.ProxyEnv, &values.ConfigHash, s.telemetry); err != nil {
 		return ctrl.Result{}, err
 	}
 	s.objects, err = r.Options.renderPodWorkload(remoteProxyGK, s.proxy, &s.proxy.Status.Conditions, values, "Deployment", s.spec.PodTemplateSpec)

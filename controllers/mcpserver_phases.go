@@ -90,7 +90,7 @@ func (r *MCPServerReconciler) renderChildren(_ context.Context, s *mcpServerScop
 	if err != nil {
 		return ctrl.Result{}, fmt.Errorf("compute chart values: %w", err)
 	}
-	if err := addProxyTelemetry(&values.RunConfig, &values.ProxyEnv, &values.ProxyConfigHash, s.telemetry); err != nil {
+	if values.OTLPCA, err = addProxyTelemetry(&values.RunConfig, &values.ProxyEnv, &values.ProxyConfigHash, s.telemetry); err != nil {
 		return ctrl.Result{}, err
 	}
 	if err := addProxyWebhooks(&values.RunConfig, &values.ProxyEnv, &values.ProxyConfigHash, s.webhooks); err != nil {
@@ -189,7 +189,8 @@ func buildMCPServerValues(server *v1alpha1.MCPServer, spec v1alpha1.MCPServerSpe
 		OIDC: auth.oidc, Authz: auth.authz,
 		Audit: spec.AuditEnabled(), TrustProxyHeaders: spec.TrustsProxyHeaders(),
 		// The proxy writes status.tools (the MCP Optimizer reads it).
-		ReportTools: true,
+		ReportTools:  true,
+		RateLimiting: spec.RateLimiting,
 	}
 	if spec.MaxRequestBodySize != nil {
 		rc.MaxRequestBodySize = *spec.MaxRequestBodySize
@@ -244,6 +245,10 @@ func buildMCPServerValues(server *v1alpha1.MCPServer, spec v1alpha1.MCPServerSpe
 	var overrideEnv []corev1.EnvVar
 	v.Overrides, overrideEnv = proxyOverrides(spec.ResourceOverrides)
 	v.ProxyEnv = append(v.ProxyEnv, overrideEnv...)
+	for _, vol := range spec.Volumes {
+		v.Volumes = append(v.Volumes, helmcharts.HostVolume{Name: vol.Name, HostPath: vol.HostPath,
+			MountPath: vol.MountPath, ReadOnly: vol.ReadOnly != nil && *vol.ReadOnly})
+	}
 	return v, nil
 }
 

@@ -20,6 +20,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/k8s/members"
 )
@@ -59,6 +60,8 @@ type vmcpScope struct {
 	// filled by resolveConfig.
 	cfg *config.Config
 	env []corev1.EnvVar
+	// otlpCA is the CA bundle of the referenced MCPTelemetryConfig, filled by resolveConfig.
+	otlpCA *helmcharts.ConfigMapFile
 	// objects are the rendered children, filled by renderChildren.
 	objects []*unstructured.Unstructured
 }

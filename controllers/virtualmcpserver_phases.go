@@ -115,7 +115,7 @@ func (r *VirtualMCPServerReconciler) resolveConfig(ctx context.Context, s *vmcpS
 		ctrl.LoggerFrom(ctx).V(1).Info("Configuration does not resolve; not rendering", "auth", res.authProblems, "compositeTools", res.compositeProblems, "config", res.configProblems)
 		return ctrl.Result{}, errStopReported
 	}
-	s.cfg, s.env = res.cfg, res.env
+	s.cfg, s.env, s.otlpCA = res.cfg, res.env, res.otlpCA
 	return ctrl.Result{}, nil
 }
 
@@ -189,6 +189,7 @@ func (r *VirtualMCPServerReconciler) renderChildren(_ context.Context, s *vmcpSc
 	if err != nil {
 		return ctrl.Result{}, fmt.Errorf("compute chart values: %w", err)
 	}
+	values.OTLPCA = s.otlpCA
 	objs, mergeErr, err := r.Options.renderWorkload(virtualMCPServerGK, s.vmcp, values, "Deployment", s.spec.PodTemplateSpec)
 	if err != nil {
 		return ctrl.Result{}, fmt.Errorf("render the VirtualMCPServer chart: %w", err)

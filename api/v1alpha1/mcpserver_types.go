@@ -213,6 +213,9 @@ type MCPServerSpec struct {
 
 	// Volumes mount directories of the node into the MCP container (hostPath).
 	// +optional
+	// +kubebuilder:validation:MaxItems=32
+	// +kubebuilder:validation:XValidation:rule="self.all(v, self.exists_one(w, w.name == v.name))",message="volume names must be unique"
+	// +kubebuilder:validation:XValidation:rule="self.all(v, self.exists_one(w, w.mountPath == v.mountPath))",message="volume mountPaths must be unique"
 	Volumes []HostVolume `json:"volumes,omitempty"`
 
 	// WebhookConfigRef sends each MCP request through the validating and mutating webhooks of

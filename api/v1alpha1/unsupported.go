@@ -42,8 +42,6 @@ func (s *MCPServerSpec) UnsupportedFields() []string {
 		// The proxy announces the SSE endpoint itself only for a stdio server.
 		{"spec.endpointPrefix (transport " + string(s.Transport) + ")", s.EndpointPrefix != "" && s.Transport != "" && s.Transport != TransportStdio},
 		{"spec.proxyReadTimeout (stdio transport)", s.ProxyReadTimeout != "" && (s.Transport == "" || s.Transport == TransportStdio)},
-		{"spec.rateLimiting", s.RateLimiting != nil},
-		{"spec.volumes", len(s.Volumes) > 0},
 	}
 	return setPaths(append(f, s.ProxySpec.unsupportedFields()...))
 }
@@ -59,7 +57,6 @@ func (s *VirtualMCPServerSpec) UnsupportedFields() []string {
 	f := []unsupported{
 		{"spec.authServerConfig", s.AuthServerConfig != nil},
 		{"spec.authServerUpstreamFilter", s.AuthServerUpstreamFilter != nil},
-		{"spec.passthroughHeaders", len(s.PassthroughHeaders) > 0},
 	}
 	if a := s.IncomingAuth; a != nil {
 		f = append(f, authzExtras("spec.incomingAuth.authzConfig", a.AuthzConfig)...)
@@ -77,11 +74,6 @@ func ConfigUnsupportedFields(prefix string, c *config.Config) []string {
 	f := []unsupported{
 		{".codeMode", c.CodeMode != nil},
 		{".audit", c.Audit != nil},
-		// /metrics is served on the MCP port only.
-		{".telemetry.prometheusPort", c.Telemetry != nil && c.Telemetry.PrometheusPort != nil},
-		{".telemetry.metricsOnTransportPort", c.Telemetry != nil && c.Telemetry.MetricsOnTransportPort != nil && !*c.Telemetry.MetricsOnTransportPort},
-		{".rateLimiting", c.RateLimiting != nil},
-		{".passthroughHeaders", len(c.PassthroughHeaders) > 0},
 	}
 	if o := c.Operational; o != nil {
 		f = append(f, unsupported{".operational.listChanged", o.ListChanged != nil}, unsupported{".operational.logLevel", o.LogLevel != ""})
@@ -204,8 +196,10 @@ func (s *MCPOIDCConfigSpec) UnsupportedFields() []string {
 // UnsupportedFields lists the set fields of an MCPTelemetryConfig that do not take effect.
 func (s *MCPTelemetryConfigSpec) UnsupportedFields() []string {
 	o := s.OpenTelemetry
-	if o == nil {
+	if o == nil || o.CABundleRef == nil {
 		return nil
 	}
-	return setPaths([]unsupported{{"spec.openTelemetry.caBundleRef", o.CABundleRef != nil}})
+	// Only a named ConfigMap can be mounted.
+	ref := o.CABundleRef.ConfigMapRef
+	return setPaths([]unsupported{{"spec.openTelemetry.caBundleRef (no configMapRef.name)", ref == nil || ref.Name == ""}})
 }

@@ -1453,17 +1453,24 @@ type TelemetryConfigRef struct {
 }
 
 // HostVolume is the volumes of a MCPServer.
+// +kubebuilder:validation:XValidation:rule="self.name.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')",message="name must be a DNS label: lowercase letters, digits and '-', starting and ending with a letter or digit"
+// +kubebuilder:validation:XValidation:rule="self.name != 'tmp'",message="name 'tmp' is taken: the MCP container's /tmp volume has it"
+// +kubebuilder:validation:XValidation:rule="self.hostPath.startsWith('/')",message="hostPath must be an absolute path"
+// +kubebuilder:validation:XValidation:rule="self.mountPath.startsWith('/') && self.mountPath != '/' && self.mountPath != '/tmp'",message="mountPath must be an absolute path other than / and /tmp"
 type HostVolume struct {
 	// HostPath is the directory on the node that is mounted.
 	// +required
+	// +kubebuilder:validation:MaxLength=4096
 	HostPath string `json:"hostPath"`
 
 	// MountPath is where the directory appears in the container.
 	// +required
+	// +kubebuilder:validation:MaxLength=4096
 	MountPath string `json:"mountPath"`
 
-	// Name of the volume in the pod.
+	// Name of the volume in the pod (a DNS label, unique in the list, not "tmp").
 	// +required
+	// +kubebuilder:validation:MaxLength=63
 	Name string `json:"name"`
 
 	// ReadOnly mounts the directory read-only; false when unset.
@@ -1718,7 +1725,7 @@ type MCPTelemetryConfigSpecOpenTelemetryTracing struct {
 
 // MCPTelemetryConfigSpecOpenTelemetry is the open telemetry of a MCPTelemetryConfig.
 type MCPTelemetryConfigSpecOpenTelemetry struct {
-	// CABundleRef is a ConfigMap key holding the CA bundle that signs the OTLP collector's certificate (not mounted yet: reported Unsupported).
+	// CABundleRef is a ConfigMap key (default ca.crt) holding the CA bundle that signs the OTLP collector's certificate; it is mounted into the proxy runner and vmcp pods and trusted for OTLP over TLS.
 	// +optional
 	CABundleRef *EmbeddedAuthServerConfigTrustedIssuerCABundleRef `json:"caBundleRef,omitempty"`
 

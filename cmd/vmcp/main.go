@@ -19,6 +19,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"syscall"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -153,9 +154,36 @@ func serveConfig(ctx context.Context, path, addr string, allowedHosts []string, 
 	// Client sessions hold long-lived SSE streams that would keep Shutdown waiting
 	// for its whole timeout; closing a session lets its in-flight calls finish first.
 	srv.RegisterOnShutdown(g.CloseSessions)
+	if port := g.MetricsPort(); port != 0 {
+		stop, err := serveMetrics(ctx, net.JoinHostPort(host, strconv.Itoa(port)), g.MetricsHandler(), log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	log.Info("vmcp listening", zap.String("address", l.Addr().String()), zap.Int("backends", len(g.Snapshots())))
 	if err := httpserver.Serve(ctx, srv, l, 0); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
+}
+
+// serveMetrics serves /metrics alone on addr (telemetry.prometheusPort) until ctx ends;
+// stop waits for it to end.
+func serveMetrics(ctx context.Context, addr string, h http.Handler, log *zap.Logger) (stop func(), err error) {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("telemetry.prometheusPort: listen on %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", h)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := httpserver.Serve(ctx, &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}, l, 0); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("Metrics listener stopped", zap.Error(err))
+		}
+	}()
+	log.Info("vmcp metrics listening", zap.String("address", l.Addr().String()))
+	return func() { <-done }, nil
 }

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/mcp-operator/mcp-operator/pkg/auth"
+	"github.com/mcp-operator/mcp-operator/pkg/ratelimit"
 	"github.com/mcp-operator/mcp-operator/pkg/telemetry"
 	"github.com/mcp-operator/mcp-operator/pkg/version"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/authz"
@@ -80,6 +81,8 @@ type Gateway struct {
 	tel        *telemetry.Provider // OTLP traces and metrics of /mcp (config telemetry)
 	// shared is the shared session storage (Redis); nil for memory.
 	shared *sharedSessions
+	// limiter is the config's rateLimiting buckets (nil = no limits).
+	limiter *ratelimit.Limiter
 }
 
 // New builds a gateway; it contacts no backend until Start.
@@ -123,6 +126,9 @@ func New(o Options) (*Gateway, error) {
 	g.metrics = newMetrics(g.registry, g.set.longestTimeout(), own, g.clientSessionCount)
 	if g.shared, err = newShared(o.Config, g.set.idle); err != nil {
 		return nil, err
+	}
+	if g.limiter, err = ratelimit.New(o.Config.RateLimiting); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
 	}
 	if err := g.enableOptimizer(); err != nil {
 		return nil, err

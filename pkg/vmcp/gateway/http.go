@@ -14,6 +14,7 @@ import (
 
 	"github.com/mcp-operator/mcp-operator/pkg/auth"
 	"github.com/mcp-operator/mcp-operator/pkg/httpserver"
+	"github.com/mcp-operator/mcp-operator/pkg/ratelimit"
 )
 
 // protocolHeader carries the client's MCP protocol version on every request after
@@ -67,6 +68,19 @@ func liftReadDeadline(next http.Handler) http.Handler {
 		_ = http.NewResponseController(w).SetReadDeadline(time.Time{})
 		next.ServeHTTP(w, r)
 	})
+}
+
+// heldBody is the POST body liftReadDeadline holds in memory, read without consuming it.
+func heldBody(r *http.Request) ([]byte, error) {
+	if mb, ok := r.Body.(*memBody); ok {
+		return mb.data, nil
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, err
+	}
+	r.Body = &memBody{Reader: bytes.NewReader(body), data: body}
+	return body, nil
 }
 
 // sessionsFull reports whether a new client session would exceed operational.sessions.maxSessions.
@@ -149,16 +163,44 @@ func (g *Gateway) Handler(o HTTPOptions) http.Handler {
 	})
 	mux := http.NewServeMux()
 	// Telemetry is outermost so that its span covers authentication and the fast path.
-	mux.Handle("/mcp", g.tel.Middleware(liftReadDeadline(auth.Middleware(o.Authenticator, "", g.idents.wrap(preserveIDs(mcpHandler))))))
+	mux.Handle("/mcp", g.tel.Middleware(liftReadDeadline(auth.Middleware(o.Authenticator, "", g.idents.wrap(ratelimit.Middleware(g.limiter, heldBody, g.passthroughHTTP(preserveIDs(mcpHandler))))))))
 	mux.HandleFunc("/health", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("/readyz", g.serveReady)
-	if t := g.cfg.Telemetry; t == nil || deref(t.EnablePrometheusMetricsPath) {
-		// A telemetry section turns /metrics off unless enablePrometheusMetricsPath, as upstream.
-		mux.Handle("/metrics", promhttp.HandlerFor(g.registry, promhttp.HandlerOpts{}))
+	if onTransport, _ := g.metricsPlacement(); onTransport {
+		mux.Handle("/metrics", g.MetricsHandler())
 	}
 	return o.Guard.Wrap(mux)
+}
+
+// MetricsHandler serves the gateway's Prometheus metrics.
+func (g *Gateway) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(g.registry, promhttp.HandlerOpts{})
+}
+
+// MetricsPort is telemetry.prometheusPort when /metrics is also served on a port of its
+// own (0 = not).
+func (g *Gateway) MetricsPort() int {
+	_, port := g.metricsPlacement()
+	return port
+}
+
+// metricsPlacement decides where /metrics is served. A telemetry section turns it off
+// unless enablePrometheusMetricsPath, as upstream; then prometheusPort adds a port of its
+// own, and metricsOnTransportPort (default true) keeps it on the MCP port too.
+func (g *Gateway) metricsPlacement() (onTransport bool, port int) {
+	t := g.cfg.Telemetry
+	if t == nil {
+		return true, 0
+	}
+	if !deref(t.EnablePrometheusMetricsPath) {
+		return false, 0
+	}
+	if t.PrometheusPort != nil {
+		port = int(*t.PrometheusPort)
+	}
+	return t.MetricsOnTransportPort == nil || *t.MetricsOnTransportPort, port
 }
 
 func (g *Gateway) serveReady(w http.ResponseWriter, _ *http.Request) {
