@@ -107,6 +107,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) int {
 	}
 	log := logging.New()
 	defer func() { _ = log.Sync() }()
+	servePprof(log)
 	if err := serveConfig(ctx, *path, net.JoinHostPort(*host, strconv.Itoa(*port)), httpserver.SplitHosts(*allowedHosts), log); err != nil {
 		log.Error("vmcp stopped", zap.Error(err))
 		return 1

@@ -56,6 +56,7 @@ type callShape struct {
 	name               string
 	requestID          []byte // notifications/cancelled: params.requestId
 	uri                string // resources/read: params.uri
+	cursor             string // tools/list: params.cursor
 }
 
 // parseCall reads method, id, params.name and params.requestId of a JSON-RPC
@@ -83,9 +84,17 @@ func parseCall(body []byte) (callShape, bool) {
 	if s, e, ok := member(params, "requestId"); ok {
 		c.requestID = params[s:e]
 	}
-	if c.method == "resources/read" {
+	switch c.method {
+	case "resources/read":
 		if s, e, ok := member(params, "uri"); ok {
 			c.uri, _ = unquote(params[s:e])
+		}
+	case "tools/list":
+		if s, e, ok := member(params, "cursor"); ok {
+			var valid bool
+			if c.cursor, valid = unquote(params[s:e]); !valid && string(params[s:e]) != "null" {
+				c.cursor = "\x00" // not a cursor of the cache: the SDK path answers the error
+			}
 		}
 	}
 	return c, true
@@ -222,6 +231,9 @@ func (g *Gateway) fastPath(w http.ResponseWriter, r *http.Request, sid string) b
 		return false
 	}
 	ss := g.tracker.lookup(sid)
+	if shape.method == "tools/list" {
+		return ss != nil && g.serveToolList(w, mb.data, shape)
+	}
 	backendName, original, ok := g.fastRoute(shape)
 	if ss == nil || !ok || shape.idEnd == 0 {
 		return false

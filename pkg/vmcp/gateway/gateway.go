@@ -68,9 +68,13 @@ type Gateway struct {
 	backends map[string]*backendState
 	sessions map[*mcp.ServerSession]*clientSession
 
-	routesMu   sync.Mutex // serializes rebuild
-	routes     atomic.Pointer[routeTable]
-	aggErr     atomic.Pointer[error]
+	routesMu sync.Mutex // serializes rebuild
+	routes   atomic.Pointer[routeTable]
+	aggErr   atomic.Pointer[error]
+	// published is the server's tool set (under routesMu) and toolList its
+	// encoded tools/list pages (nil while it changes).
+	published  publishedTools
+	toolList   atomic.Pointer[toolPages]
 	discovered atomic.Bool
 	posts      atomic.Int64 // MCP POST requests in flight
 	idents     identities   // identities of the HTTP requests being served

@@ -29,8 +29,8 @@ func (g *Gateway) enableOptimizer() error {
 func (g *Gateway) applyOptimized(old, next *routeTable) (*routeTable, *routeTable) {
 	if !g.optTools.Swap(true) {
 		metaTools := vmcpoptimizer.Tools()
-		g.server.AddTool(metaTools[0], g.findTool)
-		g.server.AddTool(metaTools[1], g.callViaOptimizer)
+		g.addTool(metaTools[0], g.findTool)
+		g.addTool(metaTools[1], g.callViaOptimizer)
 	}
 	entries := make([]vmcpoptimizer.Entry, 0, len(next.tools)+len(next.composites))
 	for _, t := range next.tools {

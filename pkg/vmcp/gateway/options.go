@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
@@ -167,6 +168,13 @@ func (g *Gateway) policyMiddleware(next mcp.MethodHandler) mcp.MethodHandler {
 	}
 }
 
+// down reports whether b counts as unavailable for partialFailureMode fail (a
+// token_exchange backend no client has used yet does not).
+func (b *backendState) down() bool {
+	s := b.tracker.State().Status
+	return (s == health.StatusUnavailable || s == health.StatusUnknown) && !awaitingClient(b)
+}
+
 // partialFailure returns the error clients get under partialFailureMode fail
 // while some backend is not usable.
 func (g *Gateway) partialFailure() error {
@@ -174,11 +182,12 @@ func (g *Gateway) partialFailure() error {
 		return nil
 	}
 	var down []string
-	for _, s := range g.Snapshots() {
-		if (s.Status == health.StatusUnavailable || s.Status == health.StatusUnknown) && !s.AwaitingClient {
-			down = append(down, s.Name)
+	for _, b := range g.backendList() {
+		if b.down() {
+			down = append(down, b.def.Name)
 		}
 	}
+	sort.Strings(down)
 	if len(down) == 0 {
 		return nil
 	}

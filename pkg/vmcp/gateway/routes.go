@@ -82,19 +82,20 @@ func (g *Gateway) apply(old, next *routeTable) {
 	if g.opt != nil {
 		old, next = g.applyOptimized(old, next)
 	}
-	g.server.RemoveTools(gone(old.tools, next.tools)...)
-	g.server.RemoveTools(gone(old.composites, next.composites)...)
+	defer g.publishToolList()
+	g.removeTools(gone(old.tools, next.tools)...)
+	g.removeTools(gone(old.composites, next.composites)...)
 	g.server.RemovePrompts(gone(old.prompts, next.prompts)...)
 	g.server.RemoveResources(gone(old.resources, next.resources)...)
 	g.server.RemoveResourceTemplates(gone(old.templates, next.templates)...)
 	for name, t := range next.tools {
 		if o, ok := old.tools[name]; !ok || !reflect.DeepEqual(o, t) {
-			g.server.AddTool(t.Tool, g.callTool)
+			g.addTool(t.Tool, g.callTool)
 		}
 	}
 	for name, w := range next.composites {
 		if _, ok := old.composites[name]; !ok {
-			g.server.AddTool(w.Tool(), g.compositeHandler(w))
+			g.addTool(w.Tool(), g.compositeHandler(w))
 		}
 	}
 	for name, p := range next.prompts {
