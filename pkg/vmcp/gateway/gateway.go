@@ -50,8 +50,11 @@ type Gateway struct {
 	registry *prometheus.Registry
 	metrics  *metrics
 	impl     *mcp.Implementation
-	server   *mcp.Server
-	progress progressRouter
+	// serverInfoJSON is impl as the _meta member of a 2026-07-28 result (serverInfo).
+	serverInfoJSON []byte
+	serverInfoOnce sync.Once
+	server         *mcp.Server
+	progress       progressRouter
 	// composites are the compiled composite tools, published by rebuild.
 	composites []*composite.Workflow
 	// suspended holds composite calls waiting for the client's answers.

@@ -107,6 +107,9 @@ func (g *Gateway) Handler(o HTTPOptions) http.Handler {
 		}
 		sid := r.Header.Get("Mcp-Session-Id")
 		if sid == "" && r.Header.Get(protocolHeader) >= statelessVersion {
+			if r.Method == http.MethodPost && g.statelessFastPath(w, r) {
+				return
+			}
 			stateless.ServeHTTP(w, r)
 			return
 		}
