@@ -76,3 +76,25 @@ func fetchProfile(u, path string) error {
 	_, err = io.Copy(f, resp.Body)
 	return err
 }
+
+// profileSnapshot writes the named profiles (heap, goroutine) of the vmcp at
+// vmcpURL as they are now into profileDir/<name>.<kind>.pprof. Without -profile it does nothing.
+func profileSnapshot(vmcpURL, name string, kinds ...string) error {
+	if profileDir == "" {
+		return nil
+	}
+	v, ok := pprofAddrs.Load(vmcpURL)
+	if !ok {
+		return fmt.Errorf("no profiler for %s", vmcpURL)
+	}
+	if err := os.MkdirAll(profileDir, 0o755); err != nil {
+		return err
+	}
+	for _, kind := range kinds {
+		if err := fetchProfile(fmt.Sprintf("http://%s/debug/pprof/%s", v, kind), filepath.Join(profileDir, name+"."+kind+".pprof")); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("profiles of %s written to %s\n", name, profileDir)
+	return nil
+}

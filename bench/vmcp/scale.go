@@ -104,7 +104,7 @@ func sessionsCase(bin, tmp, doc string) error {
 	fmt.Printf("vmcp heap in use %.1f MB, %.0f goroutines (%.1f per session)\n", heap/(1<<20), goroutines, goroutines/idleSessions)
 	check("10,000 idle sessions <= 200 MB RSS", full <= targetSessionsMB, fmt.Sprintf("%.1f MB", full))
 	fmt.Println()
-	return nil
+	return profileSnapshot(u, "sessions", "heap", "goroutine")
 }
 
 // rawInitialize opens a session with initialize and notifications/initialized

@@ -631,8 +631,8 @@ func (g *Gateway) levelMiddleware(next mcp.MethodHandler) mcp.MethodHandler {
 		if method == "logging/setLevel" && err == nil {
 			if p, ok := req.GetParams().(*mcp.SetLoggingLevelParams); ok && req.GetSession() != nil {
 				ss, _ := req.GetSession().(*mcp.ServerSession)
-				if ss != nil {
-					g.levels.m.Store(ss, p.Level) // deleted when the session ends (InitializedHandler)
+				if ss != nil && ss.ID() != "" { // a stateless session lives for one request
+					g.levels.m.Store(ss, p.Level) // deleted when the session ends (sessionTracker.onEnd)
 					if g.shared != nil {
 						go g.saveLevel(ss.ID(), p.Level)
 					}

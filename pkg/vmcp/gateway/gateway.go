@@ -143,6 +143,12 @@ func New(o Options) (*Gateway, error) {
 	g.server.AddReceivingMiddleware(g.attachMiddleware, g.levelMiddleware, g.policyMiddleware)
 	g.server.AddReceivingMiddleware(g.identityMiddleware) // outermost: discovery before the policy checks
 	g.routes.Store(&routeTable{})
+	g.tracker.onEnd = func(ss *mcp.ServerSession) {
+		g.levels.m.Delete(ss)
+		if g.shared != nil {
+			g.shared.transports.Delete(ss.ID())
+		}
+	}
 	g.ctx, g.cancel = context.WithCancel(context.Background())
 	return g, nil
 }

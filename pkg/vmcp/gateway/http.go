@@ -93,7 +93,7 @@ func (g *Gateway) Handler(o HTTPOptions) http.Handler {
 	stateful := mcp.NewStreamableHTTPHandler(getServer, &mcp.StreamableHTTPOptions{
 		DisableLocalhostProtection: true, MaxRequestBodyBytes: -1,
 	})
-	go g.tracker.expireLoop(o.SessionTimeout, g.ctx.Done())
+	go g.tracker.expireLoop(o.SessionTimeout, g.server, g.ctx.Done())
 	if g.shared != nil {
 		go g.subscribeDeletions()
 	}
@@ -146,8 +146,11 @@ func (g *Gateway) Handler(o HTTPOptions) http.Handler {
 			return
 		}
 		stateful.ServeHTTP(w, r)
-		if g.shared != nil && r.Method == http.MethodDelete {
-			g.forget(sid)
+		if r.Method == http.MethodDelete {
+			g.tracker.sweep(g.server) // the fast path must not serve the deleted session
+			if g.shared != nil {
+				g.forget(sid)
+			}
 		}
 	})
 	mux := http.NewServeMux()

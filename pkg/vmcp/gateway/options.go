@@ -19,9 +19,6 @@ import (
 
 func (g *Gateway) serverOptions() *mcp.ServerOptions {
 	return &mcp.ServerOptions{
-		InitializedHandler: func(_ context.Context, r *mcp.InitializedRequest) {
-			go func() { _ = r.Session.Wait(); g.levels.m.Delete(r.Session) }()
-		},
 		CompletionHandler:  g.complete,
 		SubscribeHandler:   g.subscribe,
 		UnsubscribeHandler: g.unsubscribe,
