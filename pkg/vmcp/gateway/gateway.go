@@ -125,6 +125,7 @@ func New(o Options) (*Gateway, error) {
 		g.registry = prometheus.NewRegistry()
 	}
 	g.metrics = newMetrics(g.registry, g.set.longestTimeout(), own, g.clientSessionCount)
+	g.metrics.registerCompositeMetrics(g.registry, longestCompositeTimeout(g.set, composites))
 	if g.shared, err = newShared(o.Config, g.set.idle); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -167,8 +168,28 @@ func (g *Gateway) Handler(o HTTPOptions) http.Handler {
 	return o.Guard.Wrap(mux)
 }
 
-func (g *Gateway) serveReady(w http.ResponseWriter, _ *http.Request) {
+// redisPingTimeout bounds /readyz's check of the shared session storage.
+const redisPingTimeout = 2 * time.Second
+
+func (g *Gateway) serveReady(w http.ResponseWriter, r *http.Request) {
 	ok, msg := g.Ready()
+	body := map[string]any{}
+	if g.shared != nil {
+		// A replica that cannot reach Redis can neither record new sessions nor
+		// take over others': not ready, whatever its backends.
+		ctx, cancel := context.WithTimeout(r.Context(), redisPingTimeout)
+		err := g.shared.store.Ping(ctx)
+		cancel()
+		storage := map[string]any{"provider": "redis", "reachable": err == nil}
+		if err != nil {
+			storage["message"] = err.Error()
+			if ok {
+				msg = ""
+			}
+			ok, msg = false, strings.TrimSpace(msg+" session storage (redis) unreachable: "+err.Error())
+		}
+		body["sessionStorage"] = storage
+	}
 	code := http.StatusOK
 	if !ok {
 		code = http.StatusServiceUnavailable
@@ -180,7 +201,8 @@ func (g *Gateway) serveReady(w http.ResponseWriter, _ *http.Request) {
 	for _, s := range g.Snapshots() {
 		bs = append(bs, backend{Name: s.Name, Status: string(s.Status), Circuit: string(s.CircuitBreakerState), Message: s.Message})
 	}
-	writeJSON(w, code, map[string]any{"ready": ok, "message": strings.TrimSpace(msg), "backends": bs})
+	body["ready"], body["message"], body["backends"] = ok, strings.TrimSpace(msg), bs
+	writeJSON(w, code, body)
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
