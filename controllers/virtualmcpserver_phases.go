@@ -100,6 +100,11 @@ func (r *VirtualMCPServerReconciler) resolveConfig(ctx context.Context, s *vmcpS
 	d := members.Discover(staticBackends(s.spec), s.members, res.auth)
 	s.discovery = &d
 	res.configProblems = append(r.Options.staticBackendProblems(ctx, s.spec), res.configProblems...)
+	secretProblems, err := sessionStorageSecretProblems(ctx, r.APIReader, s.vmcp.Namespace, s.spec.SessionStorage)
+	if err != nil {
+		return ctrl.Result{}, fmt.Errorf("checking the session storage Secrets: %w", err)
+	}
+	res.configProblems = append(res.configProblems, secretProblems...)
 	conds, gen := &s.vmcp.Status.Conditions, s.vmcp.Generation
 	okAuth := setProblemsCondition(conds, v1alpha1.ConditionAuthConfigured, res.authProblems, "incoming and outgoing authentication resolved", gen)
 	okRefs := setProblemsCondition(conds, v1alpha1.ConditionCompositeToolRefsValidated, res.compositeProblems, compositeOKMessage(s.spec), gen)
@@ -109,6 +114,11 @@ func (r *VirtualMCPServerReconciler) resolveConfig(ctx context.Context, s *vmcpS
 	if !okAuth && in.incoming.missing {
 		// A user ConfigMap is not watched: look again on a timer, as for MCPServer.
 		ctrl.LoggerFrom(ctx).V(1).Info("Incoming auth references a missing object; checking again later", "problem", in.incoming.problem())
+		return r.Options.recheckAfter(true), errWaitRecheck
+	}
+	if len(secretProblems) > 0 {
+		// Secrets are not watched: look again on a timer.
+		ctrl.LoggerFrom(ctx).V(1).Info("Session storage references a missing Secret; checking again later", "problems", secretProblems)
 		return r.Options.recheckAfter(true), errWaitRecheck
 	}
 	if !okAuth || !okRefs || !okValid {

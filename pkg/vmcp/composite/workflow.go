@@ -133,6 +133,9 @@ func New(t config.CompositeTool, o Options) (*Workflow, error) {
 // Name is the tool's name.
 func (w *Workflow) Name() string { return w.name }
 
+// Timeout is the workflow's own timeout (0 when it has none).
+func (w *Workflow) Timeout() time.Duration { return w.timeout }
+
 // Tool is the MCP tool clients see: the workflow's parameters are its input schema.
 func (w *Workflow) Tool() *mcp.Tool {
 	c := *w.tool

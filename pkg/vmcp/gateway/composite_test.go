@@ -118,6 +118,14 @@ func TestCompositeToolThroughGateway(t *testing.T) {
 	if !res.IsError || !strings.Contains(text, "invalid arguments") {
 		t.Errorf("missing parameter: isError=%v %q", res.IsError, text)
 	}
+	for _, c := range []struct {
+		tool, outcome string
+		want          float64
+	}{{"count_twice", outcomeSuccess, 1}, {"count_twice", outcomeError, 1}, {"count_then_fail", outcomeError, 1}, {"count_then_fail", outcomeSuccess, 0}} {
+		if n := counterValue(t, g.metrics.compositeCalls.WithLabelValues(c.tool, c.outcome)); n != c.want {
+			t.Errorf("vmcp_composite_tool_calls_total{tool=%s,outcome=%s} = %v, want %v", c.tool, c.outcome, n, c.want)
+		}
+	}
 }
 
 // TestCompositeToolAuthorization checks that Cedar gates the composite tool

@@ -51,8 +51,11 @@ type Gateway struct {
 	registry *prometheus.Registry
 	metrics  *metrics
 	impl     *mcp.Implementation
-	server   *mcp.Server
-	progress progressRouter
+	// serverInfoJSON is impl as the _meta member of a 2026-07-28 result (serverInfo).
+	serverInfoJSON []byte
+	serverInfoOnce sync.Once
+	server         *mcp.Server
+	progress       progressRouter
 	// composites are the compiled composite tools, published by rebuild.
 	composites []*composite.Workflow
 	// suspended holds composite calls waiting for the client's answers.
@@ -69,9 +72,13 @@ type Gateway struct {
 	backends map[string]*backendState
 	sessions map[*mcp.ServerSession]*clientSession
 
-	routesMu   sync.Mutex // serializes rebuild
-	routes     atomic.Pointer[routeTable]
-	aggErr     atomic.Pointer[error]
+	routesMu sync.Mutex // serializes rebuild
+	routes   atomic.Pointer[routeTable]
+	aggErr   atomic.Pointer[error]
+	// published is the server's tool set (under routesMu) and toolList its
+	// encoded tools/list pages (nil while it changes).
+	published  publishedTools
+	toolList   atomic.Pointer[toolPages]
 	discovered atomic.Bool
 	posts      atomic.Int64 // MCP POST requests in flight
 	idents     identities   // identities of the HTTP requests being served
@@ -124,6 +131,7 @@ func New(o Options) (*Gateway, error) {
 		g.registry = prometheus.NewRegistry()
 	}
 	g.metrics = newMetrics(g.registry, g.set.longestTimeout(), own, g.clientSessionCount)
+	g.metrics.registerCompositeMetrics(g.registry, longestCompositeTimeout(g.set, composites))
 	if g.shared, err = newShared(o.Config, g.set.idle); err != nil {
 		return nil, err
 	}
@@ -142,6 +150,12 @@ func New(o Options) (*Gateway, error) {
 	g.server.AddReceivingMiddleware(g.attachMiddleware, g.levelMiddleware, g.policyMiddleware)
 	g.server.AddReceivingMiddleware(g.identityMiddleware) // outermost: discovery before the policy checks
 	g.routes.Store(&routeTable{})
+	g.tracker.onEnd = func(ss *mcp.ServerSession) {
+		g.levels.m.Delete(ss)
+		if g.shared != nil {
+			g.shared.transports.Delete(ss.ID())
+		}
+	}
 	g.ctx, g.cancel = context.WithCancel(context.Background())
 	return g, nil
 }
