@@ -60,9 +60,11 @@ func run(misses bool) error {
 		fmt.Printf("  hybrid with cmd/embedder's hashed n-grams, ratio %.2f, dev:      %s\n", ratio, evaluate(ctx, hy, qs, false))
 		fmt.Printf("  hybrid with cmd/embedder's hashed n-grams, ratio %.2f, held-out: %s\n", ratio, evaluate(ctx, hy, qs, true))
 	}
-	if err := gloveRows(ctx, servers, qs); err != nil {
-		return err
+	vectors, err := embedder.LoadVectors(wordVectorsPath())
+	if err != nil {
+		return fmt.Errorf("%w (hack/install-tools.sh wordvectors installs it)", err)
 	}
+	gloveRows(ctx, servers, qs, vectors)
 	base, _ := buildIndex(ctx, servers, optimizer.Options{Weights: nameAndDescription})
 	fmt.Printf("  baseline (same analysis, name + description fields only), dev: %s\n", evaluate(ctx, base, qs, false))
 	fmt.Printf("  baseline, held-out: %s\n", evaluate(ctx, base, qs, true))
@@ -70,6 +72,7 @@ func run(misses bool) error {
 		return err
 	}
 	perf(ctx, servers, qs)
+	perfHybrid(ctx, servers, qs, vectors)
 	return nil
 }
 
@@ -91,11 +94,7 @@ const gloveRatio = 0.2
 
 // gloveRows prints the hybrid search with cmd/embedder's word-vector model
 // (the model served in process, so the rows measure ranking, not HTTP).
-func gloveRows(ctx context.Context, servers map[string][]optimizer.Tool, qs []evalQuery) error {
-	v, err := embedder.LoadVectors(wordVectorsPath())
-	if err != nil {
-		return fmt.Errorf("%w (hack/install-tools.sh wordvectors installs it)", err)
-	}
+func gloveRows(ctx context.Context, servers map[string][]optimizer.Tool, qs []evalQuery, v *embedder.Vectors) {
 	for _, ratio := range gloveRatios {
 		hy, _ := buildIndex(ctx, servers, optimizer.Options{Embedder: modelEmbedder{v}, SemanticRatio: ratio})
 		name := fmt.Sprintf("hybrid with GloVe 6B 100d (SIF mean), ratio %.2f", ratio)
@@ -105,7 +104,6 @@ func gloveRows(ctx context.Context, servers map[string][]optimizer.Tool, qs []ev
 		fmt.Printf("  %s, dev:      %s\n", name, evaluate(ctx, hy, qs, false))
 		fmt.Printf("  %s, held-out: %s\n", name, evaluate(ctx, hy, qs, true))
 	}
-	return nil
 }
 
 // explain prints the top ten of one task, for looking into a miss.
