@@ -20,7 +20,16 @@ import (
 func main() {
 	misses := flag.Bool("misses", false, "print the dev tasks whose first hit is wrong")
 	query := flag.String("q", "", "print the ranking of one task and exit")
+	useOnly := flag.Bool("use", false, "print only the rows of the sentence-encoder hybrid and exit")
+	useCache := flag.String("use-cache", "", "file keeping the sentence encoder's vectors between runs (-use only)")
 	flag.Parse()
+	if *useOnly {
+		if err := runUSE(*useCache); err != nil {
+			fmt.Fprintln(os.Stderr, "bench/optimizer:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *query != "" {
 		if err := explain(*query); err != nil {
 			fmt.Fprintln(os.Stderr, "bench/optimizer:", err)
@@ -65,6 +74,9 @@ func run(misses bool) error {
 		return fmt.Errorf("%w (hack/install-tools.sh wordvectors installs it)", err)
 	}
 	gloveRows(ctx, servers, qs, vectors)
+	if err := useRows(ctx, servers, qs, ""); err != nil {
+		return err
+	}
 	base, _ := buildIndex(ctx, servers, optimizer.Options{Weights: nameAndDescription})
 	fmt.Printf("  baseline (same analysis, name + description fields only), dev: %s\n", evaluate(ctx, base, qs, false))
 	fmt.Printf("  baseline, held-out: %s\n", evaluate(ctx, base, qs, true))
@@ -74,6 +86,23 @@ func run(misses bool) error {
 	perf(ctx, servers, qs)
 	perfHybrid(ctx, servers, qs, vectors)
 	return nil
+}
+
+// runUSE prints the keyword arm and the sentence-encoder rows only.
+func runUSE(cache string) error {
+	ctx := context.Background()
+	servers, err := loadServers("bench/optimizer/testdata/tools")
+	if err != nil {
+		return err
+	}
+	qs, err := loadQueries("bench/optimizer/testdata/queries.txt", servers)
+	if err != nil {
+		return err
+	}
+	ix, _ := buildIndex(ctx, servers, optimizerOptions())
+	fmt.Printf("  keyword arm, dev:      %s\n", evaluate(ctx, ix, qs, false))
+	fmt.Printf("  keyword arm, held-out: %s\n", evaluate(ctx, ix, qs, true))
+	return useRows(ctx, servers, qs, cache)
 }
 
 // wordVectorsPath is the GloVe file hack/install-tools.sh converts (see
