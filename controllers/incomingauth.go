@@ -125,10 +125,10 @@ func resolveIncomingAuth(ctx context.Context, r client.Reader, ns string, in inc
 	return out, nil
 }
 
-// proxyIncomingAuth is the incoming auth input of MCPServer and MCPRemoteProxy (the same
-// fields at spec.).
-func proxyIncomingAuth(o *v1alpha1.OIDCConfig, a *v1alpha1.AuthzConfig, refs authRefs) incomingAuthInput {
-	return incomingAuthInput{field: "spec.", oidc: o, authz: a, refs: refs, secretEnv: proxyOIDCClientSecretEnv}
+// proxyIncomingAuth is the incoming auth input of MCPServer and MCPRemoteProxy: both take it
+// from the ProxySpec they embed, with the same field paths and the same client secret env var.
+func proxyIncomingAuth(p *v1alpha1.ProxySpec) incomingAuthInput {
+	return incomingAuthInput{field: "spec.", oidc: p.OIDCConfig, authz: p.AuthzConfig, refs: authRefs{p.OIDCConfigRef, p.AuthzConfigRef}, secretEnv: proxyOIDCClientSecretEnv}
 }
 
 // checkIncomingAuth resolves a proxy workload's incoming auth and sets

@@ -20,6 +20,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/k8s/members"
 )
@@ -27,6 +28,7 @@ import (
 // +kubebuilder:rbac:groups=toolhive.stacklok.dev,resources=virtualmcpservers,verbs=get;list;watch
 // +kubebuilder:rbac:groups=toolhive.stacklok.dev,resources=virtualmcpservers/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=toolhive.stacklok.dev,resources=virtualmcpservers/finalizers,verbs=update
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get
 // +kubebuilder:rbac:groups=toolhive.stacklok.dev,resources=virtualmcpcompositetooldefinitions,verbs=get;list;watch
 // +kubebuilder:rbac:groups=toolhive.stacklok.dev,resources=mcpgroups;mcpservers;mcpremoteproxies;mcpserverentries;mcptoolconfigs;mcpexternalauthconfigs,verbs=get;list;watch
 // +kubebuilder:rbac:groups="",resources=configmaps,verbs=get;list;watch
@@ -59,6 +61,8 @@ type vmcpScope struct {
 	// filled by resolveConfig.
 	cfg *config.Config
 	env []corev1.EnvVar
+	// otlpCA is the CA bundle of the referenced MCPTelemetryConfig, filled by resolveConfig.
+	otlpCA *helmcharts.ConfigMapFile
 	// objects are the rendered children, filled by renderChildren.
 	objects []*unstructured.Unstructured
 }

@@ -100,6 +100,11 @@ func (r *VirtualMCPServerReconciler) resolveConfig(ctx context.Context, s *vmcpS
 	d := members.Discover(staticBackends(s.spec), s.members, res.auth)
 	s.discovery = &d
 	res.configProblems = append(r.Options.staticBackendProblems(ctx, s.spec), res.configProblems...)
+	secretProblems, err := sessionStorageSecretProblems(ctx, r.APIReader, s.vmcp.Namespace, s.spec.SessionStorage)
+	if err != nil {
+		return ctrl.Result{}, fmt.Errorf("checking the session storage Secrets: %w", err)
+	}
+	res.configProblems = append(res.configProblems, secretProblems...)
 	conds, gen := &s.vmcp.Status.Conditions, s.vmcp.Generation
 	okAuth := setProblemsCondition(conds, v1alpha1.ConditionAuthConfigured, res.authProblems, "incoming and outgoing authentication resolved", gen)
 	okRefs := setProblemsCondition(conds, v1alpha1.ConditionCompositeToolRefsValidated, res.compositeProblems, compositeOKMessage(s.spec), gen)
@@ -111,11 +116,16 @@ func (r *VirtualMCPServerReconciler) resolveConfig(ctx context.Context, s *vmcpS
 		ctrl.LoggerFrom(ctx).V(1).Info("Incoming auth references a missing object; checking again later", "problem", in.incoming.problem())
 		return r.Options.recheckAfter(true), errWaitRecheck
 	}
+	if len(secretProblems) > 0 {
+		// Secrets are not watched: look again on a timer.
+		ctrl.LoggerFrom(ctx).V(1).Info("Session storage references a missing Secret; checking again later", "problems", secretProblems)
+		return r.Options.recheckAfter(true), errWaitRecheck
+	}
 	if !okAuth || !okRefs || !okValid {
 		ctrl.LoggerFrom(ctx).V(1).Info("Configuration does not resolve; not rendering", "auth", res.authProblems, "compositeTools", res.compositeProblems, "config", res.configProblems)
 		return ctrl.Result{}, errStopReported
 	}
-	s.cfg, s.env = res.cfg, res.env
+	s.cfg, s.env, s.otlpCA = res.cfg, res.env, res.otlpCA
 	return ctrl.Result{}, nil
 }
 
@@ -189,6 +199,7 @@ func (r *VirtualMCPServerReconciler) renderChildren(_ context.Context, s *vmcpSc
 	if err != nil {
 		return ctrl.Result{}, fmt.Errorf("compute chart values: %w", err)
 	}
+	values.OTLPCA = s.otlpCA
 	objs, mergeErr, err := r.Options.renderWorkload(virtualMCPServerGK, s.vmcp, values, "Deployment", s.spec.PodTemplateSpec)
 	if err != nil {
 		return ctrl.Result{}, fmt.Errorf("render the VirtualMCPServer chart: %w", err)

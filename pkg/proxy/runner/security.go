@@ -17,6 +17,7 @@ import (
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/mcpauthz/toolview"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/runconfig"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/webhook"
+	"github.com/mcp-operator/mcp-operator/pkg/ratelimit"
 )
 
 // security is the incoming side of a runner: who the caller is, what they may
@@ -27,6 +28,8 @@ type security struct {
 	metadata *oidc.Authenticator
 	// policy wraps MCP routes with authorization, the tool view and audit.
 	policy func(http.Handler) http.Handler
+	// limiter is the rateLimiting section's token buckets (nil = no limits).
+	limiter *ratelimit.Limiter
 }
 
 // newSecurity builds the security of cfg; an Authenticator or Authorizer in
@@ -58,6 +61,9 @@ func newSecurity(cfg *runconfig.Config, opts Options, log *zap.Logger) (*securit
 	}
 	hooks, err := webhook.New(cfg.Webhooks, cfg.Name, cfg.Transport)
 	if err != nil {
+		errs = append(errs, err)
+	}
+	if s.limiter, err = ratelimit.New(cfg.RateLimiting); err != nil {
 		errs = append(errs, err)
 	}
 	if err := errors.Join(errs...); err != nil {
