@@ -214,12 +214,12 @@ func (g *Gateway) fastPath(w http.ResponseWriter, r *http.Request, sid string) b
 	if !ok {
 		return false
 	}
-	if _, all := g.authz.(auth.AllowAll); !all {
-		return false // Cedar sees the arguments: the SDK path decodes them
-	}
 	shape, ok := parseCall(mb.data)
 	if !ok {
 		return false
+	}
+	if _, all := g.authz.(auth.AllowAll); !all && shape.method != "tools/list" {
+		return false // Cedar sees the arguments: the SDK path decodes them
 	}
 	switch shape.method {
 	case "notifications/cancelled":
@@ -232,7 +232,7 @@ func (g *Gateway) fastPath(w http.ResponseWriter, r *http.Request, sid string) b
 	}
 	ss := g.tracker.lookup(sid)
 	if shape.method == "tools/list" {
-		return ss != nil && g.serveToolList(w, mb.data, shape)
+		return ss != nil && g.serveToolList(w, r, mb.data, shape)
 	}
 	backendName, original, ok := g.fastRoute(shape)
 	if ss == nil || !ok || shape.idEnd == 0 {
