@@ -295,8 +295,17 @@ func (g *Gateway) send(w http.ResponseWriter, r *http.Request, fr fastRequest, b
 	spliceCall(out, fr.msg, fr.msgShape, token, fr.original)
 	shape, clientID := fr.shape, fr.body[fr.shape.idStart:fr.shape.idEnd]
 
-	ctx, cancel := detached(r.Context(), b.timeout)
-	defer cancel()
+	// As detached, but the link to the client's request can be cut (unlink):
+	// the end of the backend's stream is read after the client has its answer.
+	ctx, cancel := context.WithTimeout(withIdentityOf(context.Background(), r.Context()), b.timeout)
+	unlink := context.AfterFunc(r.Context(), cancel)
+	handedOff := false
+	defer func() {
+		if !handedOff {
+			unlink()
+			cancel()
+		}
+	}()
 	if fr.sid != "" {
 		key := callKey(fr.sid, clientID)
 		g.fast.m.Store(key, context.CancelFunc(cancel))
@@ -324,19 +333,27 @@ func (g *Gateway) send(w http.ResponseWriter, r *http.Request, fr fastRequest, b
 		}
 		return false // not accepted: the SDK path retries and reports
 	}
-	// The rest of the stream (normally just its end) is drained, so the
-	// connection goes back to the pool: closing it early would make every call
-	// open a new TCP connection to the backend.
-	// (Deferred after cancel, so it runs first; a backend that keeps the stream
-	// open after the answer loses its connection after a second.)
-	defer func() {
-		t := time.AfterFunc(time.Second, func() { _ = resp.Body.Close() })
-		drain(resp.Body)
-		t.Stop()
-	}()
 	ok := g.relay(w, r, resp, token, clientID, fr.annotate, b, c)
 	if !ok && ctx.Err() != nil {
 		go g.cancelOnBackend(b, c, token)
+	}
+	// The rest of the stream (normally just its end) is drained, so the
+	// connection goes back to the pool: closing it early would make every call
+	// open a new TCP connection to the backend. It is drained after the client
+	// has its answer (a client that waits for the end of its response stream
+	// must not wait for the backend's), unlinked from the client's request,
+	// whose context ends with it; a backend that keeps the stream open after
+	// the answer loses its connection after a second.
+	if unlink() {
+		handedOff = true
+		go func() {
+			defer cancel()
+			t := time.AfterFunc(time.Second, func() { _ = resp.Body.Close() })
+			drain(resp.Body)
+			t.Stop()
+		}()
+	} else {
+		drain(resp.Body) // the client is gone: ctx is cancelled, the body closes at once
 	}
 	m := g.metrics
 	m.requests.WithLabelValues(b.def.Name, shape.method).Inc()
