@@ -339,21 +339,21 @@ func (g *Gateway) send(w http.ResponseWriter, r *http.Request, fr fastRequest, b
 	}
 	// The rest of the stream (normally just its end) is drained, so the
 	// connection goes back to the pool: closing it early would make every call
-	// open a new TCP connection to the backend. It is drained after the client
-	// has its answer (a client that waits for the end of its response stream
-	// must not wait for the backend's), unlinked from the client's request,
-	// whose context ends with it; a backend that keeps the stream open after
-	// the answer loses its connection after a second.
-	if unlink() {
+	// open a new TCP connection to the backend; a backend that keeps the stream
+	// open after the answer loses its connection after a second. For a
+	// stateless client, which waits for the end of its response, it is drained
+	// after the response ends, unlinked from the client's request (whose
+	// context ends with it). A session's client has its answer already; its
+	// response ends after the drain, so one session's calls never hold more
+	// than one backend stream each.
+	if fr.sid == "" && unlink() {
 		handedOff = true
 		go func() {
 			defer cancel()
-			t := time.AfterFunc(time.Second, func() { _ = resp.Body.Close() })
-			drain(resp.Body)
-			t.Stop()
+			drainWithin(resp.Body, time.Second)
 		}()
 	} else {
-		drain(resp.Body) // the client is gone: ctx is cancelled, the body closes at once
+		drainWithin(resp.Body, time.Second)
 	}
 	m := g.metrics
 	m.requests.WithLabelValues(b.def.Name, shape.method).Inc()
@@ -363,6 +363,13 @@ func (g *Gateway) send(w http.ResponseWriter, r *http.Request, fr fastRequest, b
 		m.errors.WithLabelValues(b.def.Name, shape.method).Inc()
 	}
 	return true
+}
+
+// drainWithin drains body, closing it after d if it has not ended by then.
+func drainWithin(body io.ReadCloser, d time.Duration) {
+	t := time.AfterFunc(d, func() { _ = body.Close() })
+	drain(body)
+	t.Stop()
 }
 
 // drain reads a response body to its end and closes it.
