@@ -333,9 +333,18 @@ func (g *Gateway) send(w http.ResponseWriter, r *http.Request, fr fastRequest, b
 		}
 		return false // not accepted: the SDK path retries and reports
 	}
+	// Counted once the backend accepted the request, before the client can
+	// see the answer (a client reading the metrics next must find it counted).
+	m := g.metrics
+	m.requests.WithLabelValues(b.def.Name, shape.method).Inc()
 	ok := g.relay(w, r, resp, token, clientID, fr.annotate, b, c)
 	if !ok && ctx.Err() != nil {
 		go g.cancelOnBackend(b, c, token)
+	}
+	m.latency.WithLabelValues(b.def.Name, shape.method).Observe(time.Since(start).Seconds())
+	b.breaker.Record(ok || r.Context().Err() != nil)
+	if !ok {
+		m.errors.WithLabelValues(b.def.Name, shape.method).Inc()
 	}
 	// The rest of the stream (normally just its end) is drained, so the
 	// connection goes back to the pool: closing it early would make every call
@@ -354,13 +363,6 @@ func (g *Gateway) send(w http.ResponseWriter, r *http.Request, fr fastRequest, b
 		}()
 	} else {
 		drainWithin(resp.Body, time.Second)
-	}
-	m := g.metrics
-	m.requests.WithLabelValues(b.def.Name, shape.method).Inc()
-	m.latency.WithLabelValues(b.def.Name, shape.method).Observe(time.Since(start).Seconds())
-	b.breaker.Record(ok || r.Context().Err() != nil)
-	if !ok {
-		m.errors.WithLabelValues(b.def.Name, shape.method).Inc()
 	}
 	return true
 }
