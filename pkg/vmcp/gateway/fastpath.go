@@ -214,12 +214,12 @@ func (g *Gateway) fastPath(w http.ResponseWriter, r *http.Request, sid string) b
 	if !ok {
 		return false
 	}
-	if _, all := g.authz.(auth.AllowAll); !all {
-		return false // Cedar sees the arguments: the SDK path decodes them
-	}
 	shape, ok := parseCall(mb.data)
 	if !ok {
 		return false
+	}
+	if _, all := g.authz.(auth.AllowAll); !all && shape.method != "tools/list" {
+		return false // Cedar sees the arguments: the SDK path decodes them
 	}
 	switch shape.method {
 	case "notifications/cancelled":
@@ -232,7 +232,7 @@ func (g *Gateway) fastPath(w http.ResponseWriter, r *http.Request, sid string) b
 	}
 	ss := g.tracker.lookup(sid)
 	if shape.method == "tools/list" {
-		return ss != nil && g.serveToolList(w, mb.data, shape)
+		return ss != nil && g.serveToolList(w, r, mb.data, shape)
 	}
 	backendName, original, ok := g.fastRoute(shape)
 	if ss == nil || !ok || shape.idEnd == 0 {
@@ -295,8 +295,17 @@ func (g *Gateway) send(w http.ResponseWriter, r *http.Request, fr fastRequest, b
 	spliceCall(out, fr.msg, fr.msgShape, token, fr.original)
 	shape, clientID := fr.shape, fr.body[fr.shape.idStart:fr.shape.idEnd]
 
-	ctx, cancel := detached(r.Context(), b.timeout)
-	defer cancel()
+	// As detached, but the link to the client's request can be cut (unlink):
+	// the end of the backend's stream is read after the client has its answer.
+	ctx, cancel := context.WithTimeout(withIdentityOf(context.Background(), r.Context()), b.timeout)
+	unlink := context.AfterFunc(r.Context(), cancel)
+	handedOff := false
+	defer func() {
+		if !handedOff {
+			unlink()
+			cancel()
+		}
+	}()
 	if fr.sid != "" {
 		key := callKey(fr.sid, clientID)
 		g.fast.m.Store(key, context.CancelFunc(cancel))
@@ -324,28 +333,45 @@ func (g *Gateway) send(w http.ResponseWriter, r *http.Request, fr fastRequest, b
 		}
 		return false // not accepted: the SDK path retries and reports
 	}
-	// The rest of the stream (normally just its end) is drained, so the
-	// connection goes back to the pool: closing it early would make every call
-	// open a new TCP connection to the backend.
-	// (Deferred after cancel, so it runs first; a backend that keeps the stream
-	// open after the answer loses its connection after a second.)
-	defer func() {
-		t := time.AfterFunc(time.Second, func() { _ = resp.Body.Close() })
-		drain(resp.Body)
-		t.Stop()
-	}()
+	// Counted once the backend accepted the request, before the client can
+	// see the answer (a client reading the metrics next must find it counted).
+	m := g.metrics
+	m.requests.WithLabelValues(b.def.Name, shape.method).Inc()
 	ok := g.relay(w, r, resp, token, clientID, fr.annotate, b, c)
 	if !ok && ctx.Err() != nil {
 		go g.cancelOnBackend(b, c, token)
 	}
-	m := g.metrics
-	m.requests.WithLabelValues(b.def.Name, shape.method).Inc()
 	m.latency.WithLabelValues(b.def.Name, shape.method).Observe(time.Since(start).Seconds())
 	b.breaker.Record(ok || r.Context().Err() != nil)
 	if !ok {
 		m.errors.WithLabelValues(b.def.Name, shape.method).Inc()
 	}
+	// The rest of the stream (normally just its end) is drained, so the
+	// connection goes back to the pool: closing it early would make every call
+	// open a new TCP connection to the backend; a backend that keeps the stream
+	// open after the answer loses its connection after a second. For a
+	// stateless client, which waits for the end of its response, it is drained
+	// after the response ends, unlinked from the client's request (whose
+	// context ends with it). A session's client has its answer already; its
+	// response ends after the drain, so one session's calls never hold more
+	// than one backend stream each.
+	if fr.sid == "" && unlink() {
+		handedOff = true
+		go func() {
+			defer cancel()
+			drainWithin(resp.Body, time.Second)
+		}()
+	} else {
+		drainWithin(resp.Body, time.Second)
+	}
 	return true
+}
+
+// drainWithin drains body, closing it after d if it has not ended by then.
+func drainWithin(body io.ReadCloser, d time.Duration) {
+	t := time.AfterFunc(d, func() { _ = body.Close() })
+	drain(body)
+	t.Stop()
 }
 
 // drain reads a response body to its end and closes it.

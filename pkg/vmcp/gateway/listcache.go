@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sync"
 
+	sdkauth "github.com/modelcontextprotocol/go-sdk/auth"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/mcp-operator/mcp-operator/pkg/auth"
@@ -21,10 +22,11 @@ import (
 // tool set changes (apply), so it encodes the pages once per change and
 // answers a session's tools/list with the bytes. The pages are exactly the
 // SDK's (same order, page size and cursors), so a client may mix cursors of
-// both; requests the cache cannot answer as the SDK would (Cedar filters the
-// list per caller, partialFailureMode fail with a backend down, token_exchange
-// backends still to discover for this caller, an unknown cursor) take the SDK
-// path.
+// both. Under Cedar policies each caller identity (subject and claims) gets
+// the pages of the tools it may see, built on its first list. Requests the
+// cache cannot answer as the SDK would (partialFailureMode fail with a backend
+// down, token_exchange backends still to discover for this caller, an unknown
+// cursor) take the SDK path.
 
 // listPageSize is the page size of the gateway's lists (the SDK's default).
 const listPageSize = mcp.DefaultPageSize
@@ -35,6 +37,43 @@ type toolPages struct {
 	once  sync.Once
 	pages map[string][]byte // result JSON by the name before the page ("" for the first)
 	err   error
+
+	// visible are the pages of the tools each identity may see (Cedar), by identityKey.
+	mu      sync.Mutex
+	visible map[string]*toolPages
+}
+
+// maxCachedIdentities bounds toolPages.visible; past it the cache starts over
+// (tokens carry their expiry among their claims, so identities keep coming).
+const maxCachedIdentities = 512
+
+// forIdentity returns the pages of the tools that visible admits, for key.
+func (p *toolPages) forIdentity(key string, visible func(name string) bool) *toolPages {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if v, ok := p.visible[key]; ok {
+		return v
+	}
+	if p.visible == nil || len(p.visible) >= maxCachedIdentities {
+		p.visible = map[string]*toolPages{}
+	}
+	v := &toolPages{}
+	for _, t := range p.tools {
+		if visible(t.Name) {
+			v.tools = append(v.tools, t)
+		}
+	}
+	p.visible[key] = v
+	return v
+}
+
+// identityKey names what Cedar decides a caller's list by: its subject and claims.
+func identityKey(id *auth.Identity) (string, bool) {
+	claims, err := json.Marshal(id.Claims) // map keys sorted: one key per claim set
+	if err != nil {
+		return "", false
+	}
+	return id.Subject + "\x00" + string(claims), true
 }
 
 // pageToken is the SDK's cursor (a gob of the last name of the previous page,
@@ -182,13 +221,19 @@ func (g *Gateway) publishToolList() {
 
 // serveToolList answers a session's tools/list from the cached pages and
 // reports whether it did.
-func (g *Gateway) serveToolList(w http.ResponseWriter, body []byte, shape callShape) bool {
-	if _, all := g.authz.(auth.AllowAll); !all || shape.idEnd == 0 {
+func (g *Gateway) serveToolList(w http.ResponseWriter, r *http.Request, body []byte, shape callShape) bool {
+	p := g.toolList.Load()
+	if p == nil || shape.idEnd == 0 || g.listNeedsSDK() {
 		return false
 	}
-	p := g.toolList.Load()
-	if p == nil || g.listNeedsSDK() {
-		return false
+	if _, all := g.authz.(auth.AllowAll); !all {
+		id := identityOf(sdkauth.TokenInfoFromContext(r.Context()))
+		key, ok := identityKey(id)
+		if !ok {
+			return false
+		}
+		ctx := r.Context()
+		p = p.forIdentity(key, func(name string) bool { return g.toolVisible(ctx, id, name) })
 	}
 	data, ok, err := p.page(shape.cursor)
 	if err != nil || !ok {

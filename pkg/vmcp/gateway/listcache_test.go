@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,8 @@ import (
 	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/mcp-operator/mcp-operator/pkg/auth/oidc"
+	"github.com/mcp-operator/mcp-operator/pkg/auth/oidc/oidctest"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 )
 
@@ -83,26 +86,69 @@ func listPage(t *testing.T, url, sid, id, cursor string) (string, map[string]any
 	return ct, answer.Result
 }
 
+// sdkLister lists tools/list pages as g's MCP server itself answers them (an
+// in-memory session: the SDK's pagination and the gateway's middleware, no
+// cache), each page as generic JSON.
+func sdkLister(t *testing.T, g *Gateway) func(cursor string) map[string]any {
+	t.Helper()
+	ctx := context.Background()
+	ct, st := mcp.NewInMemoryTransports()
+	ss, err := g.server.Connect(ctx, st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ss.Close() })
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "ref", Version: "1"}, nil).Connect(ctx, ct, &mcp.ClientSessionOptions{ProtocolVersion: "2025-11-25"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cs.Close() })
+	return func(cursor string) map[string]any {
+		res, err := cs.ListTools(ctx, &mcp.ListToolsParams{Cursor: cursor})
+		if err != nil {
+			t.Fatalf("SDK tools/list: %v", err)
+		}
+		data, _ := json.Marshal(res)
+		var m map[string]any
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+}
+
+// listAll follows every cursor of list and returns the tools' names in order.
+func listAll(t *testing.T, list func(cursor string) map[string]any) []string {
+	t.Helper()
+	var names []string
+	for cursor := ""; ; {
+		page := list(cursor)
+		for _, tool := range page["tools"].([]any) {
+			names = append(names, tool.(map[string]any)["name"].(string))
+		}
+		if cursor, _ = page["nextCursor"].(string); cursor == "" {
+			return names
+		}
+	}
+}
+
 // TestToolListFromCache: tools/list is answered from the cached pages exactly
 // as the SDK answers it (same tools, order, page size and cursors, every
 // page), and a change of a backend's tools reaches the cached list.
 func TestToolListFromCache(t *testing.T) {
 	const n = listPageSize*2 + 500 // three pages
 	be, beServer := manyToolsBackend(t, n)
-	backends := []config.StaticBackend{{Name: "m", URL: be}}
-	cached, _ := startGateway(t, &config.Config{Backends: backends})
-	// Cedar (even permitting everything) filters lists per caller: the SDK path.
-	sdk, _ := startGateway(t, &config.Config{Backends: backends, IncomingAuth: &config.IncomingAuth{Type: config.IncomingAuthAnonymous,
-		Authz: &config.Authz{Type: config.AuthzCedar, Policies: []string{`permit(principal, action, resource);`}}}})
-	cs, ss := rawSession(t, cached), rawSession(t, sdk)
+	cached, g := startGateway(t, &config.Config{Backends: []config.StaticBackend{{Name: "m", URL: be}}})
+	sdk := sdkLister(t, g)
+	cs := rawSession(t, cached)
 
 	// Each side continues with the other's cursor: they are interchangeable.
 	cursor, sdkCursor, pages, tools := "", "", 0, 0
 	for {
 		ct, got := listPage(t, cached, cs, "9223372036854775807", sdkCursor)
-		sdkCT, want := listPage(t, sdk, ss, "9223372036854775807", cursor)
-		if !strings.HasPrefix(ct, "application/json") || !strings.HasPrefix(sdkCT, "text/event-stream") {
-			t.Fatalf("page %d: cached answer %q, SDK answer %q: the test does not compare the two paths", pages, ct, sdkCT)
+		want := sdk(cursor)
+		if !strings.HasPrefix(ct, "application/json") {
+			t.Fatalf("page %d: answer %q, not the cache's", pages, ct)
 		}
 		next, _ := got["nextCursor"].(string)
 		sdkNext, _ := want["nextCursor"].(string)
@@ -114,9 +160,9 @@ func TestToolListFromCache(t *testing.T) {
 		delete(got, "nextCursor")
 		delete(want, "nextCursor")
 		if !reflect.DeepEqual(got, want) {
-			g, _ := json.Marshal(got)
-			w, _ := json.Marshal(want)
-			t.Fatalf("page %d differs from the SDK's:\n cached %.600s\n sdk    %.600s", pages, g, w)
+			gj, _ := json.Marshal(got)
+			wj, _ := json.Marshal(want)
+			t.Fatalf("page %d differs from the SDK's:\n cached %.600s\n sdk    %.600s", pages, gj, wj)
 		}
 		pages++
 		tools += len(got["tools"].([]any))
@@ -138,4 +184,81 @@ func TestToolListFromCache(t *testing.T) {
 		_, first := listPage(t, cached, cs, "2", "")
 		return first["tools"].([]any)[0].(map[string]any)["name"] == "m_aaa_new"
 	})
+}
+
+// TestToolListFromCacheUnderCedar: with Cedar policies the cached list of a
+// caller holds exactly the tools the SDK path shows it (those it may call), in
+// the same order, across pages.
+func TestToolListFromCacheUnderCedar(t *testing.T) {
+	be, _ := manyToolsBackend(t, listPageSize+300)
+	cached, g := startGateway(t, &config.Config{Backends: []config.StaticBackend{{Name: "m", URL: be}},
+		IncomingAuth: &config.IncomingAuth{Type: config.IncomingAuthAnonymous, Authz: &config.Authz{Type: config.AuthzCedar, Policies: []string{
+			`permit(principal, action, resource);`,
+			`forbid(principal, action == Action::"call_tool", resource == Tool::"m_tool_0001");`,
+			`forbid(principal, action == Action::"call_tool", resource == Tool::"m_tool_0999");`,
+			`forbid(principal, action == Action::"call_tool", resource == Tool::"m_tool_1250");`,
+		}}}})
+	cs := rawSession(t, cached)
+	var contentTypes []string
+	got := listAll(t, func(cursor string) map[string]any {
+		ct, page := listPage(t, cached, cs, "7", cursor)
+		contentTypes = append(contentTypes, ct)
+		return page
+	})
+	want := listAll(t, sdkLister(t, g))
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("cached list (%d tools) differs from the SDK path's (%d tools)", len(got), len(want))
+	}
+	if len(want) != listPageSize+300-3 || slices.Contains(want, "m_tool_1250") || slices.Contains(want, "m_tool_0001") {
+		t.Fatalf("the policies do not filter as the test expects: %d tools", len(want))
+	}
+	for _, ct := range contentTypes {
+		if !strings.HasPrefix(ct, "application/json") {
+			t.Fatalf("answers %v: not all from the cache", contentTypes)
+		}
+	}
+}
+
+// TestToolListCachePerIdentity: under Cedar each caller gets the cached list
+// of the tools it may call; one caller's list never reaches another.
+func TestToolListCachePerIdentity(t *testing.T) {
+	be, _ := manyToolsBackend(t, 5)
+	is := oidctest.Start(t)
+	authn, err := oidc.New(oidc.Config{Issuer: is.URL, Audience: "vmcp"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, g := startAuthGateway(t, &config.Config{Backends: []config.StaticBackend{{Name: "m", URL: be}},
+		IncomingAuth: &config.IncomingAuth{Type: config.IncomingAuthOIDC, OIDC: &config.OIDC{Issuer: is.URL, Audience: "vmcp"},
+			Authz: &config.Authz{Type: config.AuthzCedar, Policies: []string{
+				`permit(principal, action, resource);`,
+				`forbid(principal == Client::"bob", action == Action::"call_tool", resource == Tool::"m_tool_0002");`,
+			}}}}, authn)
+	connect := func(subject string) *mcp.ClientSession { // a session (the cache serves sessions)
+		c := mcp.NewClient(&mcp.Implementation{Name: subject, Version: "1"}, nil)
+		cs, err := c.Connect(context.Background(), &mcp.StreamableClientTransport{Endpoint: base,
+			HTTPClient: oidctest.Client(is.Sign(t, oidctest.Token{Subject: subject, Audience: "vmcp"}))},
+			&mcp.ClientSessionOptions{ProtocolVersion: "2025-11-25"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = cs.Close() })
+		return cs
+	}
+	alice, bob := connect("alice"), connect("bob")
+	for range 2 { // the second round is answered from the cache
+		if got := toolNames(t, alice); len(got) != 5 || !slices.Contains(got, "m_tool_0002") {
+			t.Errorf("alice lists %v, want all 5 tools", got)
+		}
+		if got := toolNames(t, bob); len(got) != 4 || slices.Contains(got, "m_tool_0002") {
+			t.Errorf("bob lists %v, want 4 tools without m_tool_0002", got)
+		}
+	}
+	p := g.toolList.Load()
+	p.mu.Lock()
+	identities := len(p.visible)
+	p.mu.Unlock()
+	if identities != 2 {
+		t.Errorf("%d identities cached, want alice's and bob's", identities)
+	}
 }

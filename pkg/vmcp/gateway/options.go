@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	sdkauth "github.com/modelcontextprotocol/go-sdk/auth"
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"go.uber.org/zap"
@@ -193,8 +194,16 @@ func (g *Gateway) partialFailure() error {
 }
 
 func identity(req mcp.Request) *auth.Identity {
-	if ex := req.GetExtra(); ex != nil && ex.TokenInfo != nil {
-		return &auth.Identity{Subject: ex.TokenInfo.UserID, Claims: ex.TokenInfo.Extra}
+	if ex := req.GetExtra(); ex != nil {
+		return identityOf(ex.TokenInfo)
+	}
+	return identityOf(nil)
+}
+
+// identityOf is the identity policies see for a request's token info (nil: anonymous).
+func identityOf(ti *sdkauth.TokenInfo) *auth.Identity {
+	if ti != nil {
+		return &auth.Identity{Subject: ti.UserID, Claims: ti.Extra}
 	}
 	return &auth.Identity{Subject: "anonymous", Anonymous: true}
 }
@@ -256,6 +265,16 @@ func toAny(m map[string]string) map[string]any {
 	return out
 }
 
+// toolVisible reports whether tools/list shows tool name to id: the tools id
+// may call, and the optimizer's find_tool and call_tool (authorised per call).
+func (g *Gateway) toolVisible(ctx context.Context, id *auth.Identity, name string) bool {
+	if g.opt != nil && vmcpoptimizer.IsMetaTool(name) {
+		return true
+	}
+	ok, err := g.authz.Authorize(ctx, id, auth.Operation{Action: "call_tool", Resource: name})
+	return err == nil && ok
+}
+
 // filterList removes the items the caller may not use from a list result.
 func (g *Gateway) filterList(ctx context.Context, method string, req mcp.Request, res mcp.Result) mcp.Result {
 	if _, ok := g.authz.(auth.AllowAll); ok {
@@ -268,9 +287,7 @@ func (g *Gateway) filterList(ctx context.Context, method string, req mcp.Request
 	}
 	switch r := res.(type) {
 	case *mcp.ListToolsResult:
-		r.Tools = slices.DeleteFunc(slices.Clone(r.Tools), func(t *mcp.Tool) bool {
-			return !(g.opt != nil && vmcpoptimizer.IsMetaTool(t.Name)) && !allowed("call_tool", t.Name)
-		})
+		r.Tools = slices.DeleteFunc(slices.Clone(r.Tools), func(t *mcp.Tool) bool { return !g.toolVisible(ctx, id, t.Name) })
 	case *mcp.ListPromptsResult:
 		r.Prompts = slices.DeleteFunc(slices.Clone(r.Prompts), func(p *mcp.Prompt) bool { return !allowed("get_prompt", p.Name) })
 	case *mcp.ListResourcesResult:

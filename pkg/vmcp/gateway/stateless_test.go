@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -172,6 +173,47 @@ func TestBackendMessage(t *testing.T) {
 			got, ok := backendMessage([]byte(tc.in), shape, tc.original)
 			if !ok || string(got) != tc.want {
 				t.Errorf("backendMessage = %s, %v\nwant %s", got, ok, tc.want)
+			}
+		})
+	}
+}
+
+// TestAnswerNotHeldByBackendStream: a stateless client's response ends once
+// the answer is relayed, although the backend holds its stream open afterwards
+// (a stateless client waits for the end of its response).
+func TestAnswerNotHeldByBackendStream(t *testing.T) {
+	const hold = 800 * time.Millisecond
+	srv := mcp.NewServer(&mcp.Implementation{Name: "slowend", Version: "1"}, nil)
+	srv.AddTool(&mcp.Tool{Name: "now", InputSchema: &jsonschema.Schema{Type: "object"}},
+		func(context.Context, *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "now"}}}, nil
+		})
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(strings.NewReader(string(body)))
+		h.ServeHTTP(w, r)
+		if strings.Contains(string(body), `"tools/call"`) {
+			time.Sleep(hold) // the answer is out (the SDK flushes it); the stream ends later
+		}
+	}))
+	t.Cleanup(hs.Close)
+	url, _ := startGateway(t, &config.Config{Backends: []config.StaticBackend{{Name: "s", URL: hs.URL}}})
+	for name, send := range map[string]func() string{
+		"stateless": func() string {
+			_, answer := statelessCall(t, url, "s_now", "s_now")
+			data, _ := json.Marshal(answer)
+			return string(data)
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			start := time.Now()
+			answer := send()
+			if took := time.Since(start); took >= hold/2 {
+				t.Errorf("the response ended after %s: held by the backend's stream (%s)", took, hold)
+			}
+			if !strings.Contains(answer, `"now"`) {
+				t.Errorf("answer %s", answer)
 			}
 		})
 	}
