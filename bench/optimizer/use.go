@@ -173,7 +173,7 @@ var (
 
 const (
 	useRatio     = 0.3
-	useThreshold = 0.0
+	useThreshold = 0.5
 )
 
 // useOptions is the hybrid with the sentence encoder at the dev choice.
@@ -198,7 +198,7 @@ func useRows(ctx context.Context, servers map[string][]optimizer.Tool, qs []eval
 	}
 	start := time.Now()
 	buildIndex(ctx, servers, optimizer.Options{Embedder: memo, SemanticRatio: 1})
-	if memo.texts == 0 {
+	if len(memo.m) == 0 {
 		return errors.New("the sentence encoder embedded no tools")
 	}
 	tools, toolTime := memo.texts, time.Since(start)
