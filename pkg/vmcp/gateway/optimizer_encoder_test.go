@@ -33,9 +33,9 @@ func TestOptimizerSentenceEncoderFindsParaphrase(t *testing.T) {
 	max := int32(5)
 	kwURL, _ := startGateway(t, &config.Config{Name: "kw", Backends: backends(),
 		Optimizer: &config.Optimizer{MaxToolsToReturn: &max}})
-	// The ratio bench/optimizer measures for this encoder (useRatio there),
-	// with no distance threshold so the encoder can bring tools the keyword
-	// arm does not match at all.
+	// Ratio 0.3, the dev part's choice in bench/optimizer for this encoder,
+	// without its distance threshold (0.5), so the encoder can bring tools the
+	// keyword arm does not match at all.
 	semURL, g := startGateway(t, &config.Config{Name: "sem", Backends: backends(),
 		Optimizer: &config.Optimizer{MaxToolsToReturn: &max, EmbeddingService: enc.URL,
 			EmbeddingProvider: config.EmbeddingProviderTEI, HybridSearchSemanticRatio: "0.3", EmbeddingServiceTimeout: "60s"}})
