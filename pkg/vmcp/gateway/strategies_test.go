@@ -115,7 +115,10 @@ func TestFaultBackendKilled(t *testing.T) {
 		Backends: []config.StaticBackend{{Name: "good", URL: good.URL}, {Name: "bad", URL: bad.URL, Transport: config.TransportSSE}},
 		Operational: &config.Operational{
 			Timeouts: &config.Timeouts{Default: "2s"},
-			FailureHandling: &config.FailureHandling{HealthCheckInterval: "200ms", HealthCheckTimeout: "150ms",
+			// A killed backend refuses connections at once, so it is found out in two
+			// intervals; the timeout only has to be long enough that a loaded machine
+			// (CI, load average 30) never makes the healthy backend look down.
+			FailureHandling: &config.FailureHandling{HealthCheckInterval: "1s", HealthCheckTimeout: "1s",
 				UnhealthyThreshold: 2, PartialFailureMode: config.PartialFailureBestEffort,
 				CircuitBreaker: &config.CircuitBreaker{Enabled: true, FailureThreshold: 2, Timeout: "400ms"}}},
 	})
