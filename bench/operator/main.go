@@ -47,6 +47,7 @@ func main() {
 	timeout := flag.Duration("timeout", 10*time.Minute, "give up after this long")
 	idle = flag.Duration("idle", 30*time.Second, "how long to watch the manager idle after the children exist")
 	verbose = flag.Bool("v", false, "show the manager's log")
+	heapProfile = flag.String("heap-profile", "", "write the manager's heap profile (pprof), taken once every child exists, to this file")
 	flag.Parse()
 	if err := run(*n, *workers, *timeout); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/operator:", err)
@@ -95,10 +96,11 @@ func run(n, workers int, timeout time.Duration) error {
 	fmt.Printf("baseline (plain client creating the same objects): %6.1fs  %7.0f objects/s\n", base.Seconds(), objects/base.Seconds())
 	fmt.Printf("operator (create MCPServers -> all children exist): %6.1fs  %7.0f objects/s  (%.2fx baseline time)\n",
 		op.elapsed.Seconds(), objects/op.elapsed.Seconds(), op.elapsed.Seconds()/base.Seconds())
+	fmt.Printf("  manager CPU until then: %.1f CPU-s (%.1f ms per MCPServer); load average %s\n", op.busyCPU.Seconds(), op.busyCPU.Seconds()*1000/float64(n), loadAverage())
 	fmt.Printf("  reference: original operator v0.47.0 ~74s for 1,000 MCPServers (one worker), target <= 60s\n")
 	fmt.Printf("API requests: %d (%d reads, %d writes) over %d reconciles: %.2f per reconcile, %.2f per MCPServer (reference ~16)\n",
 		op.reads+op.writes, op.reads, op.writes, op.reconciles, float64(op.reads+op.writes)/float64(op.reconciles), float64(op.reads+op.writes)/float64(n))
-	fmt.Printf("manager peak RSS: %.0f MiB while creating (target <= 100 MiB at 1,000 MCPServers; reference 114 MiB)\n", float64(op.peakRSSKiB)/1024)
+	fmt.Printf("manager peak RSS: %.0f MiB while creating (target <= 100 MiB at 1,000 MCPServers; reference 114 MiB); %.0f MiB before the first MCPServer\n", float64(op.peakRSSKiB)/1024, float64(op.startRSSKiB)/1024)
 	fmt.Printf("manager after %s idle: RSS %.0f MiB (peak %.0f MiB; target: no growth), %.2f CPU-s (target <= 0.1), %d API requests (target <= 10), %d reconciles\n",
 		*idle, float64(op.idleRSSKiB)/1024, float64(op.idlePeakKiB)/1024, op.idleCPU.Seconds(), op.idleRequests, op.idleReconciles)
 	return nil
@@ -107,6 +109,7 @@ func run(n, workers int, timeout time.Duration) error {
 var (
 	zapErrorLevel = zapLevel(2)
 	verbose       *bool
+	heapProfile   *string
 	idle          *time.Duration
 )
 
@@ -157,6 +160,10 @@ type operatorResult struct {
 	elapsed                   time.Duration
 	reads, writes, reconciles int64
 	peakRSSKiB                int64
+	// startRSSKiB is the manager's RSS once its informers synced, before any MCPServer.
+	startRSSKiB int64
+	// busyCPU is the manager's CPU time until every child existed.
+	busyCPU time.Duration
 	// idle* are measured over the idle window after every child exists.
 	idleCPU                      time.Duration
 	idleRequests, idleReconciles int64
@@ -196,8 +203,12 @@ func operatorRun(ctx context.Context, env *envtest.Environment, c client.Client,
 		return operatorResult{}, err
 	}
 	metricsURL := fmt.Sprintf("http://127.0.0.1:%d/metrics", port)
+	pprofPort, err := freePort()
+	if err != nil {
+		return operatorResult{}, err
+	}
 	cmd := exec.Command(bin, fmt.Sprintf("--metrics-bind-address=127.0.0.1:%d", port), "--health-probe-bind-address=0",
-		fmt.Sprintf("--max-concurrent-reconciles=%d", workers))
+		fmt.Sprintf("--max-concurrent-reconciles=%d", workers), fmt.Sprintf("--pprof-bind-address=127.0.0.1:%d", pprofPort))
 	cmd.Env = append(os.Environ(), "KUBECONFIG="+kcPath, "WATCH_NAMESPACE=bench", "LOG_LEVEL=error", "PROXY_RUNNER_IMAGE=proxyrunner:bench")
 	if *verbose {
 		cmd.Stderr = os.Stderr
@@ -217,10 +228,11 @@ func operatorRun(ctx context.Context, env *envtest.Environment, c client.Client,
 		time.Sleep(200 * time.Millisecond)
 	}
 	time.Sleep(time.Second) // informers synced
+	startRSS := procRSS(cmd.Process.Pid)
 	if before, err = scrapeMetrics(metricsURL); err != nil {
 		return operatorResult{}, err
 	}
-	start := time.Now()
+	start, cpuStart := time.Now(), procCPU(cmd.Process.Pid)
 	if err := parallel(ctx, n, 16, func(i int) error { return c.Create(ctx, server("bench", i)) }); err != nil {
 		return operatorResult{}, err
 	}
@@ -237,14 +249,22 @@ func operatorRun(ctx context.Context, env *envtest.Environment, c client.Client,
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	elapsed := time.Since(start)
+	elapsed, busyCPU := time.Since(start), procCPU(cmd.Process.Pid)-cpuStart
+	if *heapProfile != "" {
+		// The binary profile for go tool pprof, and the text form with the runtime's MemStats.
+		for suffix, query := range map[string]string{"": "", ".txt": "?debug=1"} {
+			if err := fetchTo(fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/heap%s", pprofPort, query), *heapProfile+suffix); err != nil {
+				return operatorResult{}, fmt.Errorf("heap profile: %w", err)
+			}
+		}
+	}
 	time.Sleep(2 * time.Second) // trailing status patches and their reconciles
 	after, err := scrapeMetrics(metricsURL)
 	if err != nil {
 		return operatorResult{}, err
 	}
 	res := operatorResult{elapsed: elapsed, reads: int64(after.reads - before.reads), writes: int64(after.writes - before.writes),
-		reconciles: int64(after.reconciles - before.reconciles), peakRSSKiB: procPeakRSS(cmd.Process.Pid)}
+		reconciles: int64(after.reconciles - before.reconciles), peakRSSKiB: procPeakRSS(cmd.Process.Pid), busyCPU: busyCPU, startRSSKiB: startRSS}
 	cpu0 := procCPU(cmd.Process.Pid)
 	time.Sleep(*idle)
 	idleEnd, err := scrapeMetrics(metricsURL)
