@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap/zapcore"
@@ -44,7 +46,15 @@ func baselineValues(i int) helmcharts.MCPServerValues {
 }
 
 // scrape is the part of the manager's metrics the benchmark reads.
-type scrape struct{ reads, writes, reconciles float64 }
+type scrape struct{ reads, writes, reconciles, reconcileErrors float64 }
+
+// lineCounter counts the lines written to it.
+type lineCounter struct{ lines atomic.Int64 }
+
+func (c *lineCounter) Write(p []byte) (int, error) {
+	c.lines.Add(int64(bytes.Count(p, []byte("\n"))))
+	return len(p), nil
+}
 
 // scrapeMetrics sums rest_client_requests_total (GET = reads, other methods = writes) and
 // controller_runtime_reconcile_total from a Prometheus text endpoint.
@@ -75,6 +85,8 @@ func scrapeMetrics(url string) (scrape, error) {
 			s.writes += v
 		case strings.HasPrefix(line, "controller_runtime_reconcile_total{"):
 			s.reconciles += v
+		case strings.HasPrefix(line, "controller_runtime_reconcile_errors_total{"):
+			s.reconcileErrors += v
 		}
 	}
 	return s, nil

@@ -127,7 +127,7 @@ func run(f flags) error {
 		MapperProvider:         controllers.MapperProvider,
 	})
 	if err != nil {
-		return fmt.Errorf("manager: %w", err)
+		return fmt.Errorf("create manager: %w", err)
 	}
 	ctx := ctrl.SetupSignalHandler()
 	err = controllers.Setup(ctx, mgr, controllers.Options{
