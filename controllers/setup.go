@@ -126,8 +126,9 @@ func ChildKinds() []client.Object {
 // cluster's unrelated Deployments, Services and ConfigMaps.
 func CacheOptions(namespaces []string) cache.Options {
 	sel := labels.SelectorFromSet(render.ManagedSelector())
-	// Managed fields are large (server-side apply) and never read: drop them from the cache.
-	o := cache.Options{ByObject: map[client.Object]cache.ByObject{}, DefaultTransform: cache.TransformStripManagedFields()}
+	// Managed fields are large (server-side apply) and never read: drop them from the cache,
+	// and share the metadata strings that repeat (compactMetadata).
+	o := cache.Options{ByObject: map[client.Object]cache.ByObject{}, DefaultTransform: compactMetadata()}
 	for _, k := range ChildKinds() {
 		o.ByObject[k] = cache.ByObject{Label: sel}
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap/zapcore"
@@ -44,7 +46,15 @@ func baselineValues(i int) helmcharts.MCPServerValues {
 }
 
 // scrape is the part of the manager's metrics the benchmark reads.
-type scrape struct{ reads, writes, reconciles float64 }
+type scrape struct{ reads, writes, reconciles, reconcileErrors float64 }
+
+// lineCounter counts the lines written to it.
+type lineCounter struct{ lines atomic.Int64 }
+
+func (c *lineCounter) Write(p []byte) (int, error) {
+	c.lines.Add(int64(bytes.Count(p, []byte("\n"))))
+	return len(p), nil
+}
 
 // scrapeMetrics sums rest_client_requests_total (GET = reads, other methods = writes) and
 // controller_runtime_reconcile_total from a Prometheus text endpoint.
@@ -75,6 +85,8 @@ func scrapeMetrics(url string) (scrape, error) {
 			s.writes += v
 		case strings.HasPrefix(line, "controller_runtime_reconcile_total{"):
 			s.reconciles += v
+		case strings.HasPrefix(line, "controller_runtime_reconcile_errors_total{"):
+			s.reconcileErrors += v
 		}
 	}
 	return s, nil
@@ -116,6 +128,37 @@ func procCPU(pid int) time.Duration {
 	utime, _ := strconv.ParseInt(rest[11], 10, 64)
 	stime, _ := strconv.ParseInt(rest[12], 10, 64)
 	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
+
+// loadAverage is the first three fields of /proc/loadavg: the machine may be shared, and
+// the ratios are only comparable at similar load.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(data))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+// fetchTo writes the body of a GET of url to path.
+func fetchTo(url, path string) error {
+	resp, err := http.Get(url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, data, 0o644)
 }
 
 func freePort() (int, error) {

@@ -11,6 +11,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -47,6 +48,8 @@ func main() {
 	timeout := flag.Duration("timeout", 10*time.Minute, "give up after this long")
 	idle = flag.Duration("idle", 30*time.Second, "how long to watch the manager idle after the children exist")
 	verbose = flag.Bool("v", false, "show the manager's log")
+	skipBaseline = flag.Bool("skip-baseline", false, "measure the operator only (for a large -n, where time and memory are reported without a ratio)")
+	heapProfile = flag.String("heap-profile", "", "write the manager's heap profile (pprof), taken once every child exists, to this file")
 	flag.Parse()
 	if err := run(*n, *workers, *timeout); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/operator:", err)
@@ -82,9 +85,11 @@ func run(n, workers int, timeout time.Duration) error {
 	if err != nil {
 		return err
 	}
-	base, err := baseline(ctx, c, renderer, n, workers)
-	if err != nil {
-		return fmt.Errorf("baseline: %w", err)
+	var base time.Duration
+	if !*skipBaseline {
+		if base, err = baseline(ctx, c, renderer, n, workers); err != nil {
+			return fmt.Errorf("baseline: %w", err)
+		}
 	}
 	op, err := operatorRun(ctx, env, c, n, workers)
 	if err != nil {
@@ -92,13 +97,20 @@ func run(n, workers int, timeout time.Duration) error {
 	}
 	objects := float64(n * childrenPerServer)
 	fmt.Printf("MCPServers: %d (%d children each), workers: %d, GOMAXPROCS: %d\n", n, childrenPerServer, workers, runtime.GOMAXPROCS(0))
-	fmt.Printf("baseline (plain client creating the same objects): %6.1fs  %7.0f objects/s\n", base.Seconds(), objects/base.Seconds())
-	fmt.Printf("operator (create MCPServers -> all children exist): %6.1fs  %7.0f objects/s  (%.2fx baseline time)\n",
-		op.elapsed.Seconds(), objects/op.elapsed.Seconds(), op.elapsed.Seconds()/base.Seconds())
+	if *skipBaseline {
+		fmt.Printf("baseline: skipped\n")
+		fmt.Printf("operator (create MCPServers -> all children exist): %6.1fs  %7.0f objects/s\n", op.elapsed.Seconds(), objects/op.elapsed.Seconds())
+	} else {
+		fmt.Printf("baseline (plain client creating the same objects): %6.1fs  %7.0f objects/s\n", base.Seconds(), objects/base.Seconds())
+		fmt.Printf("operator (create MCPServers -> all children exist): %6.1fs  %7.0f objects/s  (%.2fx baseline time)\n",
+			op.elapsed.Seconds(), objects/op.elapsed.Seconds(), op.elapsed.Seconds()/base.Seconds())
+	}
+	fmt.Printf("  manager error log lines: %d, failed reconciles: %d\n", op.errorLines, op.reconcileErrors)
+	fmt.Printf("  manager CPU until then: %.1f CPU-s (%.1f ms per MCPServer); load average %s\n", op.busyCPU.Seconds(), op.busyCPU.Seconds()*1000/float64(n), loadAverage())
 	fmt.Printf("  reference: original operator v0.47.0 ~74s for 1,000 MCPServers (one worker), target <= 60s\n")
 	fmt.Printf("API requests: %d (%d reads, %d writes) over %d reconciles: %.2f per reconcile, %.2f per MCPServer (reference ~16)\n",
 		op.reads+op.writes, op.reads, op.writes, op.reconciles, float64(op.reads+op.writes)/float64(op.reconciles), float64(op.reads+op.writes)/float64(n))
-	fmt.Printf("manager peak RSS: %.0f MiB while creating (target <= 100 MiB at 1,000 MCPServers; reference 114 MiB)\n", float64(op.peakRSSKiB)/1024)
+	fmt.Printf("manager peak RSS: %.0f MiB while creating (target <= 100 MiB at 1,000 MCPServers; reference 114 MiB); %.0f MiB before the first MCPServer\n", float64(op.peakRSSKiB)/1024, float64(op.startRSSKiB)/1024)
 	fmt.Printf("manager after %s idle: RSS %.0f MiB (peak %.0f MiB; target: no growth), %.2f CPU-s (target <= 0.1), %d API requests (target <= 10), %d reconciles\n",
 		*idle, float64(op.idleRSSKiB)/1024, float64(op.idlePeakKiB)/1024, op.idleCPU.Seconds(), op.idleRequests, op.idleReconciles)
 	return nil
@@ -107,6 +119,8 @@ func run(n, workers int, timeout time.Duration) error {
 var (
 	zapErrorLevel = zapLevel(2)
 	verbose       *bool
+	heapProfile   *string
+	skipBaseline  *bool
 	idle          *time.Duration
 )
 
@@ -157,6 +171,13 @@ type operatorResult struct {
 	elapsed                   time.Duration
 	reads, writes, reconciles int64
 	peakRSSKiB                int64
+	// startRSSKiB is the manager's RSS once its informers synced, before any MCPServer.
+	startRSSKiB int64
+	// errorLines counts the manager's log lines at error level (LOG_LEVEL=error);
+	// reconcileErrors its controller_runtime_reconcile_errors_total.
+	errorLines, reconcileErrors int64
+	// busyCPU is the manager's CPU time until every child existed.
+	busyCPU time.Duration
 	// idle* are measured over the idle window after every child exists.
 	idleCPU                      time.Duration
 	idleRequests, idleReconciles int64
@@ -196,11 +217,17 @@ func operatorRun(ctx context.Context, env *envtest.Environment, c client.Client,
 		return operatorResult{}, err
 	}
 	metricsURL := fmt.Sprintf("http://127.0.0.1:%d/metrics", port)
+	pprofPort, err := freePort()
+	if err != nil {
+		return operatorResult{}, err
+	}
 	cmd := exec.Command(bin, fmt.Sprintf("--metrics-bind-address=127.0.0.1:%d", port), "--health-probe-bind-address=0",
-		fmt.Sprintf("--max-concurrent-reconciles=%d", workers))
+		fmt.Sprintf("--max-concurrent-reconciles=%d", workers), fmt.Sprintf("--pprof-bind-address=127.0.0.1:%d", pprofPort))
 	cmd.Env = append(os.Environ(), "KUBECONFIG="+kcPath, "WATCH_NAMESPACE=bench", "LOG_LEVEL=error", "PROXY_RUNNER_IMAGE=proxyrunner:bench")
+	errLog := &lineCounter{}
+	cmd.Stderr = errLog
 	if *verbose {
-		cmd.Stderr = os.Stderr
+		cmd.Stderr = io.MultiWriter(os.Stderr, errLog)
 	}
 	if err := cmd.Start(); err != nil {
 		return operatorResult{}, err
@@ -217,10 +244,11 @@ func operatorRun(ctx context.Context, env *envtest.Environment, c client.Client,
 		time.Sleep(200 * time.Millisecond)
 	}
 	time.Sleep(time.Second) // informers synced
+	startRSS := procRSS(cmd.Process.Pid)
 	if before, err = scrapeMetrics(metricsURL); err != nil {
 		return operatorResult{}, err
 	}
-	start := time.Now()
+	start, cpuStart := time.Now(), procCPU(cmd.Process.Pid)
 	if err := parallel(ctx, n, 16, func(i int) error { return c.Create(ctx, server("bench", i)) }); err != nil {
 		return operatorResult{}, err
 	}
@@ -237,14 +265,22 @@ func operatorRun(ctx context.Context, env *envtest.Environment, c client.Client,
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	elapsed := time.Since(start)
+	elapsed, busyCPU := time.Since(start), procCPU(cmd.Process.Pid)-cpuStart
+	if *heapProfile != "" {
+		// The binary profile for go tool pprof, and the text form with the runtime's MemStats.
+		for suffix, query := range map[string]string{"": "", ".txt": "?debug=1"} {
+			if err := fetchTo(fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/heap%s", pprofPort, query), *heapProfile+suffix); err != nil {
+				return operatorResult{}, fmt.Errorf("heap profile: %w", err)
+			}
+		}
+	}
 	time.Sleep(2 * time.Second) // trailing status patches and their reconciles
 	after, err := scrapeMetrics(metricsURL)
 	if err != nil {
 		return operatorResult{}, err
 	}
 	res := operatorResult{elapsed: elapsed, reads: int64(after.reads - before.reads), writes: int64(after.writes - before.writes),
-		reconciles: int64(after.reconciles - before.reconciles), peakRSSKiB: procPeakRSS(cmd.Process.Pid)}
+		reconciles: int64(after.reconciles - before.reconciles), peakRSSKiB: procPeakRSS(cmd.Process.Pid), busyCPU: busyCPU, startRSSKiB: startRSS}
 	cpu0 := procCPU(cmd.Process.Pid)
 	time.Sleep(*idle)
 	idleEnd, err := scrapeMetrics(metricsURL)
@@ -256,6 +292,7 @@ func operatorRun(ctx context.Context, env *envtest.Environment, c client.Client,
 	res.idleRequests = int64(idleEnd.reads + idleEnd.writes - after.reads - after.writes)
 	res.idleReconciles = int64(idleEnd.reconciles - after.reconciles)
 	res.idleRSSKiB, res.idlePeakKiB = procRSS(cmd.Process.Pid), procPeakRSS(cmd.Process.Pid)
+	res.errorLines, res.reconcileErrors = errLog.lines.Load(), int64(idleEnd.reconcileErrors-before.reconcileErrors)
 	return res, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/operator-framework/operator-lib/proxy"
@@ -30,6 +31,7 @@ import (
 // flags are the manager's command-line settings.
 type flags struct {
 	metricsAddr, probeAddr  string
+	pprofAddr               string
 	metricsSecure           bool
 	metricsCertDir          string
 	leaderElect             bool
@@ -52,6 +54,7 @@ func parseFlags(args []string) (flags, error) {
 	fsys.StringVar(&f.metricsCertDir, "metrics-cert-dir", "", "directory with tls.crt and tls.key for --metrics-secure (default: a self-signed certificate)")
 	fsys.StringVar(&f.metricsAddr, "metrics-bind-address", ":8080", "address of the Prometheus metrics endpoint (0 disables it)")
 	fsys.StringVar(&f.probeAddr, "health-probe-bind-address", ":8081", "address of the /healthz and /readyz probes")
+	fsys.StringVar(&f.pprofAddr, "pprof-bind-address", "", "address of Go's /debug/pprof endpoints, for profiling (empty disables them)")
 	fsys.BoolVar(&f.leaderElect, "leader-elect", false, "elect a leader so only one replica reconciles")
 	fsys.StringVar(&f.watchesFile, "watches-file", "", "watches.yaml mapping kinds to charts (default: the embedded one)")
 	fsys.StringVar(&f.chartsDir, "charts-dir", "", "directory holding the charts named in the watches file (default: the embedded charts)")
@@ -74,7 +77,17 @@ func watchNamespaces(v string) []string {
 	return out
 }
 
+// defaultGCPercent trades a little CPU for memory. Profiled at 1,000 MCPServers (bench/operator
+// -heap-profile) the live heap is ~45 MB, mostly the informer caches of the 9,000 children,
+// while each reconcile allocates ~1.2 MB to render and apply them (helm, YAML decoding, the
+// apply round trip); with the default GOGC=100 the heap doubles the live set between
+// collections and peak RSS reached 134 MiB. GOGC, when set, wins.
+const defaultGCPercent = 50
+
 func main() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(defaultGCPercent)
+	}
 	f, err := parseFlags(os.Args[1:])
 	if errors.Is(err, flag.ErrHelp) {
 		os.Exit(0)
@@ -106,13 +119,15 @@ func run(f flags) error {
 		Scheme:                 controllers.NewScheme(),
 		Metrics:                metricsOptions(f),
 		HealthProbeBindAddress: f.probeAddr,
+		PprofBindAddress:       f.pprofAddr,
 		LeaderElection:         f.leaderElect,
 		LeaderElectionID:       "mcp-operator.toolhive.stacklok.dev",
 		Cache:                  controllers.CacheOptions(watchNamespaces(os.Getenv("WATCH_NAMESPACE"))),
 		Client:                 controllers.ClientOptions(),
+		MapperProvider:         controllers.MapperProvider,
 	})
 	if err != nil {
-		return fmt.Errorf("manager: %w", err)
+		return fmt.Errorf("create manager: %w", err)
 	}
 	ctx := ctrl.SetupSignalHandler()
 	err = controllers.Setup(ctx, mgr, controllers.Options{

@@ -209,8 +209,9 @@ func (a *Applier) prune(ctx context.Context, owner client.Object, keep map[strin
 			return n, fmt.Errorf("prune kind %s: %w", gvk, err)
 		}
 		ol := list.(client.ObjectList)
+		// Read-only use (name, UID, deletion time): the cached objects need no copy.
 		if err := a.Client.List(ctx, ol, client.InNamespace(owner.GetNamespace()),
-			client.MatchingLabels{LabelOwnerUID: string(owner.GetUID())}); err != nil {
+			client.MatchingLabels{LabelOwnerUID: string(owner.GetUID())}, client.UnsafeDisableDeepCopy); err != nil {
 			return n, fmt.Errorf("list %s for pruning: %w", gvk.Kind, err)
 		}
 		items, err := meta.ExtractList(ol)

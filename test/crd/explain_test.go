@@ -60,6 +60,11 @@ func TestKubectlExplain(t *testing.T) {
 			args: []string{"explain", "vmcp.spec.config.rateLimiting"},
 			want: []string{"token buckets", "Unsupported"},
 		},
+		// The example: an enum field says what each value does and which is the default.
+		"enum values and default": {
+			args: []string{"explain", "vmcp.spec.config.aggregation.conflictResolution"},
+			want: []string{"FIELD: conflictResolution <string>", "prefix", "priority", "manual", "default"},
+		},
 		"composite tool step": {
 			args: []string{"explain", "virtualmcpcompositetooldefinitions.spec.steps.tool"},
 			want: []string{"<workload>.<tool_name>"},
