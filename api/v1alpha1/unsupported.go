@@ -79,7 +79,6 @@ func (s *VirtualMCPServerSpec) UnsupportedFields() []string {
 func ConfigUnsupportedFields(prefix string, c *config.Config) []string {
 	f := []unsupported{
 		{".codeMode", c.CodeMode != nil},
-		{".audit", c.Audit != nil},
 	}
 	if o := c.Operational; o != nil {
 		f = append(f, unsupported{".operational.listChanged", o.ListChanged != nil}, unsupported{".operational.logLevel", o.LogLevel != ""})

@@ -83,6 +83,8 @@ type Gateway struct {
 	shared *sharedSessions
 	// limiter is the config's rateLimiting buckets (nil = no limits).
 	limiter *ratelimit.Limiter
+	// audit writes config audit's events (nil = audit off).
+	audit *auditor
 }
 
 // New builds a gateway; it contacts no backend until Start.
@@ -134,13 +136,17 @@ func New(o Options) (*Gateway, error) {
 	if name == "" {
 		name = "vmcp"
 	}
+	if g.audit, err = newAuditor(o.Config.Audit, name, g.log); err != nil {
+		return nil, err
+	}
 	if err := g.startTelemetry(name); err != nil {
 		return nil, err
 	}
 	g.impl = &mcp.Implementation{Name: name, Version: Version}
 	g.server = mcp.NewServer(g.impl, g.serverOptions())
 	g.server.AddReceivingMiddleware(g.attachMiddleware, g.levelMiddleware, g.policyMiddleware)
-	g.server.AddReceivingMiddleware(g.identityMiddleware) // outermost: discovery before the policy checks
+	// Outermost: discovery before the policy checks; audit sees the caller.
+	g.server.AddReceivingMiddleware(g.identityMiddleware, g.auditMiddleware)
 	g.routes.Store(&routeTable{})
 	g.ctx, g.cancel = context.WithCancel(context.Background())
 	return g, nil
