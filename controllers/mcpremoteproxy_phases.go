@@ -125,6 +125,9 @@ func buildRemoteProxyValues(p *v1alpha1.MCPRemoteProxy, spec v1alpha1.MCPRemoteP
 		// X-Forwarded headers shape the OAuth URLs only behind a trusted ingress.
 		TrustProxyHeaders: spec.TrustProxyHeaders != nil && *spec.TrustProxyHeaders,
 	}
+	if transport == v1alpha1.RemoteTransportSSE {
+		rc.EndpointPrefix = spec.EndpointPrefix // the remote's announced message endpoint
+	}
 	applyToolConfig(&rc, tc)
 	env := append(append([]corev1.EnvVar{}, opts.OperandEnv...), headerEnv...)
 	env = append(env, applyExternalAuth(&rc, ea)...)

@@ -40,9 +40,11 @@ func authzExtras(prefix string, a *AuthzConfig) []unsupported {
 func (s *MCPServerSpec) UnsupportedFields() []string {
 	f := []unsupported{
 		{"spec.authServerRef", s.AuthServerRef != nil},
-		// The proxy announces the SSE endpoint itself only for a stdio server.
-		{"spec.endpointPrefix (transport " + string(s.Transport) + ")", s.EndpointPrefix != "" && s.Transport != "" && s.Transport != TransportStdio},
-		{"spec.proxyReadTimeout (stdio transport)", s.ProxyReadTimeout != "" && (s.Transport == "" || s.Transport == TransportStdio)},
+		// Only SSE has a message endpoint to prefix (a stdio server's proxy announces it,
+		// an SSE server's is rewritten); Streamable HTTP has none.
+		{"spec.endpointPrefix (transport streamable-http has no SSE endpoint)", s.EndpointPrefix != "" && s.Transport == TransportStreamableHTTP},
+		// A stdio server's answers travel on the client's SSE stream with proxyMode sse.
+		{"spec.proxyReadTimeout (stdio with proxyMode sse)", s.ProxyReadTimeout != "" && (s.Transport == "" || s.Transport == TransportStdio) && s.ProxyMode == ProxyModeSSE},
 		{"spec.sessionStorage (provider redis)", s.SessionStorage.SharedSessions()},
 	}
 	return setPaths(append(f, authzExtras("spec.authzConfig", s.AuthzConfig)...))
@@ -52,7 +54,7 @@ func (s *MCPServerSpec) UnsupportedFields() []string {
 func (s *MCPRemoteProxySpec) UnsupportedFields() []string {
 	f := []unsupported{
 		{"spec.authServerRef", s.AuthServerRef != nil},
-		{"spec.endpointPrefix", s.EndpointPrefix != ""},
+		{"spec.endpointPrefix (transport streamable-http has no SSE endpoint)", s.EndpointPrefix != "" && s.Transport != RemoteTransportSSE},
 		{"spec.sessionStorage (provider redis)", s.SessionStorage.SharedSessions()},
 	}
 	return setPaths(append(f, authzExtras("spec.authzConfig", s.AuthzConfig)...))
