@@ -335,7 +335,7 @@ type Telemetry struct {
 	// +optional
 	MetricsOnTransportPort *bool `json:"metricsOnTransportPort,omitempty"`
 
-	// PrometheusPort is a separate port for /metrics.
+	// PrometheusPort is a separate port for /metrics (with enablePrometheusMetricsPath).
 	// +optional
 	PrometheusPort *int64 `json:"prometheusPort,omitempty"`
 
