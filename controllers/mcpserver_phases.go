@@ -55,7 +55,7 @@ func (r *MCPServerReconciler) resolveRefs(ctx context.Context, s *mcpServerScope
 	st := &s.server.Status
 	refs, res, err := resolveProxyRefs(ctx, r.Client, r.APIReader, r.Options, s.server.Namespace, proxyRefsInput{
 		toolConfig: refName(s.spec.ToolConfigRef), externalAuth: refName(s.spec.ExternalAuthConfigRef),
-		incoming: proxyIncomingAuth(s.spec.OIDCConfig, s.spec.AuthzConfig, authRefs{s.spec.OIDCConfigRef, s.spec.AuthzConfigRef}),
+		incoming: proxyIncomingAuth(&s.spec.ProxySpec),
 	}, &st.Conditions, s.server.Generation)
 	s.toolConfig, s.extAuth, s.auth = refs.toolConfig, refs.extAuth, refs.auth
 	if refs.loaded {
@@ -187,9 +187,7 @@ func buildMCPServerValues(server *v1alpha1.MCPServer, spec v1alpha1.MCPServerSpe
 		Name: name, Namespace: ns, Transport: string(transport), ProxyMode: string(proxyMode),
 		Host: "0.0.0.0", ProxyPort: proxyPort(spec),
 		OIDC: auth.oidc, Authz: auth.authz,
-		Audit: spec.Audit != nil && spec.Audit.Enabled,
-		// X-Forwarded headers shape the OAuth URLs only behind a trusted ingress.
-		TrustProxyHeaders: spec.TrustProxyHeaders != nil && *spec.TrustProxyHeaders,
+		Audit: spec.AuditEnabled(), TrustProxyHeaders: spec.TrustsProxyHeaders(),
 		// The proxy writes status.tools (the MCP Optimizer reads it).
 		ReportTools:  true,
 		RateLimiting: spec.RateLimiting,
@@ -220,10 +218,7 @@ func buildMCPServerValues(server *v1alpha1.MCPServer, spec v1alpha1.MCPServerSpe
 		return helmcharts.MCPServerValues{}, err
 	}
 	_, replicas, _ := backendReplicas(spec)
-	proxyReplicas := int32(1)
-	if spec.Replicas != nil {
-		proxyReplicas = *spec.Replicas
-	}
+	proxyReplicas := spec.ProxyReplicas()
 	sa, createSA := spec.ServiceAccount, false
 	if sa == "" {
 		sa, createSA = name+"-sa", true

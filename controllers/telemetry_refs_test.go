@@ -86,7 +86,7 @@ func TestTelemetryConfigRefRendered(t *testing.T) {
 	tc := &v1alpha1.MCPTelemetryConfig{ObjectMeta: metav1.ObjectMeta{Name: "otel", Namespace: ns}, Spec: *otelSpec()}
 	server := &v1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: "traced", Namespace: ns},
 		Spec: v1alpha1.MCPServerSpec{Image: "ghcr.io/example/mcp:1", Transport: v1alpha1.TransportStdio,
-			TelemetryConfigRef: &v1alpha1.TelemetryConfigRef{Name: "otel", ServiceName: "traced-svc"}}}
+			ProxySpec: v1alpha1.ProxySpec{TelemetryConfigRef: &v1alpha1.TelemetryConfigRef{Name: "otel", ServiceName: "traced-svc"}}}}
 	for _, o := range []client.Object{tc, server} {
 		if err := k8s.Create(ctx, o); err != nil {
 			t.Fatal(err)

@@ -65,8 +65,8 @@ func TestUnsupportedFieldsReported(t *testing.T) {
 		ObjectMeta: metav1.ObjectMeta{Name: "unsupported", Namespace: ns},
 		Spec: v1alpha1.MCPServerSpec{
 			Image: "ghcr.io/example/mcp:1", Transport: v1alpha1.TransportStdio,
-			AuthServerRef: &v1alpha1.AuthServerRef{Kind: "MCPExternalAuthConfig", Name: "embedded"},
-			Volumes:       []v1alpha1.HostVolume{{Name: "data", HostPath: "/srv/data", MountPath: "/data"}},
+			ProxySpec: v1alpha1.ProxySpec{AuthServerRef: &v1alpha1.AuthServerRef{Kind: "MCPExternalAuthConfig", Name: "embedded"}},
+			Volumes:   []v1alpha1.HostVolume{{Name: "data", HostPath: "/srv/data", MountPath: "/data"}},
 		},
 	}
 	if err := k8s.Create(ctx, server); err != nil {

@@ -181,12 +181,14 @@ type KubernetesOIDCConfig struct {
 	// +optional
 	Namespace string `json:"namespace,omitempty"`
 
-	// Audience the tokens must be issued for.
+	// Audience the service-account tokens must be issued for (their aud claim); toolhive
+	// when unset.
 	// +kubebuilder:default=toolhive
 	// +optional
 	Audience string `json:"audience,omitempty"`
 
-	// Issuer of the cluster's service account tokens.
+	// Issuer of the cluster's service-account tokens (their iss claim);
+	// https://kubernetes.default.svc when unset.
 	// +kubebuilder:default="https://kubernetes.default.svc"
 	// +kubebuilder:validation:Pattern=`^https?://[^\s]+$`
 	// +optional
@@ -237,18 +239,24 @@ type AuthzConfig struct {
 	// +optional
 	ConfigMap *ConfigMapKeyRef `json:"configMap,omitempty"`
 
-	// GroupClaimName is the token claim whose values become the principal's Cedar groups.
+	// GroupClaimName is the token claim whose values would become the principal's Cedar
+	// groups. Not built in this operator yet: accepted, and reported on the resource with
+	// the Unsupported condition and a Warning event.
 	// +optional
 	// +kubebuilder:validation:MaxLength=253
 	GroupClaimName string `json:"groupClaimName,omitempty"`
 
-	// GroupEntityType is the Cedar entity type of the groups taken from groupClaimName.
+	// GroupEntityType is the Cedar entity type of the groups taken from groupClaimName. Not
+	// built in this operator yet: accepted, and reported on the resource with the
+	// Unsupported condition and a Warning event.
 	// +optional
 	// +kubebuilder:validation:MaxLength=63
 	// +kubebuilder:validation:Pattern=`^[A-Za-z_][A-Za-z0-9_]*$`
 	GroupEntityType string `json:"groupEntityType,omitempty"`
 
-	// RoleClaimName is the token claim whose values become the principal's Cedar roles.
+	// RoleClaimName is the token claim whose values would become the principal's Cedar
+	// roles. Not built in this operator yet: accepted, and reported on the resource with
+	// the Unsupported condition and a Warning event.
 	// +optional
 	// +kubebuilder:validation:MaxLength=253
 	RoleClaimName string `json:"roleClaimName,omitempty"`

@@ -18,12 +18,14 @@ const (
 // EmbeddingServerSpec is the desired state of an EmbeddingServer: a TEI-style
 // embedding service the optimizer of a VirtualMCPServer uses for semantic search.
 type EmbeddingServerSpec struct {
-	// Model is the Hugging Face model id the server loads (passed as MODEL_ID).
+	// Model is the Hugging Face model id the server loads (passed as MODEL_ID);
+	// BAAI/bge-small-en-v1.5 when unset.
 	// +kubebuilder:default="BAAI/bge-small-en-v1.5"
 	// +optional
 	Model string `json:"model,omitempty"`
 
-	// Image runs the server; any image speaking TEI's API on Port.
+	// Image runs the server; any image speaking TEI's API on port will do.
+	// ghcr.io/huggingface/text-embeddings-inference:cpu-latest when unset.
 	// +kubebuilder:default="ghcr.io/huggingface/text-embeddings-inference:cpu-latest"
 	// +optional
 	Image string `json:"image,omitempty"`
@@ -36,14 +38,14 @@ type EmbeddingServerSpec struct {
 	// +optional
 	ImagePullPolicy corev1.PullPolicy `json:"imagePullPolicy,omitempty"`
 
-	// Port the server listens on and the Service exposes.
+	// Port the server listens on and the Service exposes (1-65535); 8080 when unset.
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=65535
 	// +kubebuilder:default=8080
 	// +optional
 	Port int32 `json:"port,omitempty"`
 
-	// Replicas of the server.
+	// Replicas of the server's StatefulSet (at least 1); 1 when unset.
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:default=1
 	// +optional
@@ -95,11 +97,13 @@ type EmbeddingEnvVar struct {
 
 // ModelCache is the PersistentVolumeClaim the model is cached on.
 type ModelCache struct {
-	// Enabled turns the cache on.
+	// Enabled keeps the downloaded model on a PersistentVolumeClaim so that a restart does
+	// not download it again; true when unset. false downloads into the container's
+	// filesystem on every start.
 	// +kubebuilder:default=true
 	// +optional
 	Enabled *bool `json:"enabled,omitempty"`
-	// Size of the claim.
+	// Size of the cache's PersistentVolumeClaim, a Kubernetes quantity; 10Gi when unset.
 	// +kubebuilder:default="10Gi"
 	// +optional
 	Size string `json:"size,omitempty"`
@@ -125,10 +129,15 @@ type StatefulSetOverrides struct {
 
 // EmbeddingResourceOverrides are additions to the rendered objects' metadata.
 type EmbeddingResourceOverrides struct {
+	// StatefulSet adds labels and annotations to the embedding server's StatefulSet and,
+	// through podTemplateMetadataOverrides, to its pods.
 	// +optional
 	StatefulSet *StatefulSetOverrides `json:"statefulSet,omitempty"`
+	// Service adds labels and annotations to the Service in front of the embedding server.
 	// +optional
 	Service *MetadataOverrides `json:"service,omitempty"`
+	// PersistentVolumeClaim adds labels and annotations to the model cache's
+	// PersistentVolumeClaim (rendered when modelCache is enabled).
 	// +optional
 	PersistentVolumeClaim *MetadataOverrides `json:"persistentVolumeClaim,omitempty"`
 }

@@ -84,10 +84,12 @@ type BearerTokenConfig struct {
 // +kubebuilder:validation:XValidation:rule="self.type == 'headerInjection' ? has(self.headerInjection) : !has(self.headerInjection)",message="spec.headerInjection must be set when spec.type is headerInjection, and only then",fieldPath=".headerInjection"
 // +kubebuilder:validation:XValidation:rule="self.type == 'bearerToken' ? has(self.bearerToken) : !has(self.bearerToken)",message="spec.bearerToken must be set when spec.type is bearerToken, and only then",fieldPath=".bearerToken"
 type MCPExternalAuthConfigSpec struct {
-	// Type of the strategy: tokenExchange, headerInjection, bearerToken or unauthenticated.
-	// The original's embeddedAuthServer, awsSts, upstreamInject, obo and xaa are accepted
-	// with their sub-objects but not built here: they are reported with the Unsupported
-	// condition.
+	// Type of the strategy: tokenExchange (RFC 8693 exchange of the client's token for a
+	// backend token), headerInjection (a header whose value comes from a Secret),
+	// bearerToken (an Authorization: Bearer token from a Secret) or unauthenticated (send
+	// nothing). embeddedAuthServer, awsSts, upstreamInject, obo and xaa are accepted with
+	// their sub-objects but not built in this operator: they are reported with the
+	// Unsupported condition and a Warning event.
 	Type ExternalAuthType `json:"type"`
 
 	// TokenExchange settings, for type tokenExchange.

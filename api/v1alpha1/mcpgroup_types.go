@@ -23,7 +23,8 @@ type MCPGroupStatus struct {
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
-	// Phase: Pending until the members were listed, Ready after, Failed when listing failed.
+	// Phase: Pending (the default, until the members were listed), Ready after, Failed when
+	// listing failed.
 	// +optional
 	// +kubebuilder:default=Pending
 	// +kubebuilder:validation:Enum=Pending;Ready;Failed

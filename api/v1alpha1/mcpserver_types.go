@@ -169,24 +169,6 @@ type MCPServerSpec struct {
 	// +optional
 	ExternalAuthConfigRef *LocalObjectReference `json:"externalAuthConfigRef,omitempty"`
 
-	// OIDCConfig configures authentication of clients at the proxy.
-	// +optional
-	OIDCConfig *OIDCConfig `json:"oidcConfig,omitempty"`
-
-	// AuthzConfig is the Cedar policy set applied to authenticated clients.
-	// +optional
-	AuthzConfig *AuthzConfig `json:"authzConfig,omitempty"`
-
-	// Audit configures audit logging at the proxy.
-	// +optional
-	Audit *Audit `json:"audit,omitempty"`
-
-	// Replicas of the proxy Deployment.
-	// +kubebuilder:validation:Minimum=0
-	// +optional
-	// +kubebuilder:validation:Maximum=2147483647
-	Replicas *int32 `json:"replicas,omitempty"`
-
 	// BackendReplicas of the MCP server StatefulSet. A stdio server is capped at 1
 	// (condition StdioReplicaCapped).
 	// +kubebuilder:validation:Minimum=0
@@ -206,48 +188,12 @@ type MCPServerSpec struct {
 	// +optional
 	SessionAffinity SessionAffinity `json:"sessionAffinity,omitempty"`
 
-	// SessionStorage is where the proxy keeps client sessions: memory (the
-	// proxy's own behaviour) or redis. Redis is not built for the proxy yet:
-	// accepted, and reported on the resource with the Unsupported condition and a
-	// Warning event.
-	// +optional
-	SessionStorage *SessionStorage `json:"sessionStorage,omitempty"`
-
-	// AuthServerRef names the embedded OAuth authorization server configuration. Not built in
-	// this operator yet: accepted, and reported on the resource with the Unsupported condition
-	// and a Warning event.
-	// +optional
-	AuthServerRef *AuthServerRef `json:"authServerRef,omitempty"`
-
-	// AuthzConfigRef applies the Cedar policies of an MCPAuthzConfig in the same namespace;
-	// used instead of an inline authzConfig. A change to it rolls this workload.
-	// +optional
-	AuthzConfigRef *LocalObjectReference `json:"authzConfigRef,omitempty"`
-
 	// EndpointPrefix is put before the message endpoint the proxy announces to legacy SSE
 	// clients (proxyMode sse), for an ingress that routes a path prefix to the proxy and strips
 	// it, so the client posts back through the ingress: /team-a announces /team-a/messages?sessionId=... Applies to stdio servers
 	// and to SSE servers (whose announced endpoint is rewritten); Streamable HTTP has none.
 	// +optional
 	EndpointPrefix string `json:"endpointPrefix,omitempty"`
-
-	// OIDCConfigRef authenticates clients with the shared settings of an MCPOIDCConfig in the
-	// same namespace (issuer, JWKS, client), plus the audience, scopes and resource URL of
-	// this workload. A change to the MCPOIDCConfig rolls this workload.
-	// +optional
-	OIDCConfigRef *OIDCConfigRef `json:"oidcConfigRef,omitempty"`
-
-	// TelemetryConfigRef exports OpenTelemetry traces and metrics (and Prometheus metrics) as
-	// an MCPTelemetryConfig in the same namespace describes. A change to it rolls this
-	// workload.
-	// +optional
-	TelemetryConfigRef *TelemetryConfigRef `json:"telemetryConfigRef,omitempty"`
-
-	// TrustProxyHeaders makes the proxy honour X-Forwarded-Proto/Host/Prefix from a trusted
-	// ingress when it builds its public URLs.
-	// +optional
-	// +kubebuilder:default=false
-	TrustProxyHeaders *bool `json:"trustProxyHeaders,omitempty"`
 
 	// MaxRequestBodySize is the largest request body, in bytes, the proxy accepts; larger
 	// requests get 413. 0 or unset keeps the proxy default.
@@ -279,10 +225,9 @@ type MCPServerSpec struct {
 	// +optional
 	WebhookConfigRef *LocalObjectReference `json:"webhookConfigRef,omitempty"`
 
-	// ResourceOverrides adds metadata and scheduling settings to the objects the operator
-	// renders for this workload.
-	// +optional
-	ResourceOverrides *ProxyResourceOverrides `json:"resourceOverrides,omitempty"`
+	// ProxySpec holds the settings of the proxy in front of the MCP server that
+	// MCPServer and MCPRemoteProxy share; inline, so the schema is unchanged.
+	ProxySpec `json:",inline"`
 }
 
 // MCPServerStatus is the observed state of an MCPServer.

@@ -17,8 +17,9 @@ type CABundleRef struct {
 type CABundleConfigMapRef struct {
 	ConfigMapKeyRef `json:",inline"`
 
-	// Optional accepts the original system's field. A CA bundle is never optional here:
-	// a missing ConfigMap is reported (CABundleRefValidated False) whatever its value.
+	// Optional is accepted for compatibility and has no effect: a referenced CA bundle is
+	// always required, and a missing ConfigMap or key is reported (CABundleRefValidated
+	// False) whatever its value.
 	// +optional
 	Optional *bool `json:"optional,omitempty"`
 }
@@ -52,8 +53,8 @@ type MCPServerEntrySpec struct {
 	// +optional
 	CABundleRef *CABundleRef `json:"caBundleRef,omitempty"`
 
-	// AllowPrivateEndpoint allows remoteUrl to resolve to a private (RFC 1918/ULA)
-	// or *.cluster.local address.
+	// AllowPrivateEndpoint allows remoteUrl to resolve to a private (RFC 1918/ULA) or
+	// *.cluster.local address; false when unset, so such an address is refused.
 	// +kubebuilder:default=false
 	// +optional
 	AllowPrivateEndpoint bool `json:"allowPrivateEndpoint,omitempty"`
@@ -72,7 +73,8 @@ type MCPServerEntryStatus struct {
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
-	// Phase: Pending until checked, Valid when every reference resolves, Failed otherwise.
+	// Phase: Pending (the default, until checked), Valid when every reference resolves,
+	// Failed otherwise.
 	// +optional
 	// +kubebuilder:default=Pending
 	// +kubebuilder:validation:Enum=Pending;Valid;Failed

@@ -22,7 +22,7 @@ type SessionStorage struct {
 	// +optional
 	Address string `json:"address,omitempty"`
 
-	// DB is the Redis database number.
+	// DB is the Redis database number; 0 when unset.
 	// +kubebuilder:default=0
 	// +kubebuilder:validation:Minimum=0
 	// +optional

@@ -39,25 +39,19 @@ func authzExtras(prefix string, a *AuthzConfig) []unsupported {
 // UnsupportedFields lists the set fields of an MCPServer that do not take effect.
 func (s *MCPServerSpec) UnsupportedFields() []string {
 	f := []unsupported{
-		{"spec.authServerRef", s.AuthServerRef != nil},
 		// Only SSE has a message endpoint to prefix (a stdio server's proxy announces it,
 		// an SSE server's is rewritten); Streamable HTTP has none.
 		{"spec.endpointPrefix (transport streamable-http has no SSE endpoint)", s.EndpointPrefix != "" && s.Transport == TransportStreamableHTTP},
 		// A stdio server's answers travel on the client's SSE stream with proxyMode sse.
 		{"spec.proxyReadTimeout (stdio with proxyMode sse)", s.ProxyReadTimeout != "" && (s.Transport == "" || s.Transport == TransportStdio) && s.ProxyMode == ProxyModeSSE},
-		{"spec.sessionStorage (provider redis)", s.SessionStorage.SharedSessions()},
 	}
-	return setPaths(append(f, authzExtras("spec.authzConfig", s.AuthzConfig)...))
+	return setPaths(append(f, s.ProxySpec.unsupportedFields()...))
 }
 
 // UnsupportedFields lists the set fields of an MCPRemoteProxy that do not take effect.
 func (s *MCPRemoteProxySpec) UnsupportedFields() []string {
-	f := []unsupported{
-		{"spec.authServerRef", s.AuthServerRef != nil},
-		{"spec.endpointPrefix (transport streamable-http has no SSE endpoint)", s.EndpointPrefix != "" && s.Transport != RemoteTransportSSE},
-		{"spec.sessionStorage (provider redis)", s.SessionStorage.SharedSessions()},
-	}
-	return setPaths(append(f, authzExtras("spec.authzConfig", s.AuthzConfig)...))
+	f := []unsupported{{"spec.endpointPrefix (transport streamable-http has no SSE endpoint)", s.EndpointPrefix != "" && s.Transport != RemoteTransportSSE}}
+	return setPaths(append(f, s.ProxySpec.unsupportedFields()...))
 }
 
 // UnsupportedFields lists the set fields of a VirtualMCPServer that do not take effect.
@@ -113,7 +107,10 @@ func ConfigUnsupportedFields(prefix string, c *config.Config) []string {
 	}
 	for _, t := range c.CompositeTools {
 		for _, st := range t.Steps {
-			f = append(f, unsupported{".compositeTools[" + t.Name + "].steps[" + st.ID + "].step", st.Step != nil})
+			at := ".compositeTools[" + t.Name + "].steps[" + st.ID + "]"
+			// forEach runs the step's own tool with .item and .index, vmcp's parallelism.
+			f = append(f, unsupported{at + ".step", st.Step != nil}, unsupported{at + ".itemVar", st.ItemVar != ""},
+				unsupported{at + ".maxIterations", st.MaxIterations != nil}, unsupported{at + ".maxParallel", st.MaxParallel != nil})
 		}
 	}
 	paths := setPaths(f)

@@ -16,8 +16,7 @@ func TestUnsupportedFields(t *testing.T) {
 	}{
 		"plain MCPServer": {got: (&MCPServerSpec{Image: "x"}).UnsupportedFields()},
 		"MCPServer extras": {
-			got: (&MCPServerSpec{Image: "x", TelemetryConfigRef: &TelemetryConfigRef{Name: "t"}, TrustProxyHeaders: ptr.To(false),
-				AuthzConfig: &AuthzConfig{RoleClaimName: "roles"}}).UnsupportedFields(),
+			got: (&MCPServerSpec{Image: "x", ProxySpec: ProxySpec{TelemetryConfigRef: &TelemetryConfigRef{Name: "t"}, TrustProxyHeaders: ptr.To(false), AuthzConfig: &AuthzConfig{RoleClaimName: "roles"}}}).UnsupportedFields(),
 			// telemetryConfigRef takes effect: not listed.
 			want: []string{"spec.authzConfig.roleClaimName"},
 		},
@@ -26,12 +25,18 @@ func TestUnsupportedFields(t *testing.T) {
 				OutgoingAuth: &config.OutgoingAuth{Default: &config.BackendAuthStrategy{OBO: &config.StrategyOBO{}}}}}).UnsupportedFields(),
 			want: []string{"spec.config.codeMode", "spec.config.outgoingAuth.default.obo"},
 		},
+		"forEach extras": {
+			got: (&VirtualMCPServerSpec{Config: &config.Config{CompositeTools: []config.CompositeTool{{Name: "t", Steps: []config.WorkflowStep{
+				{ID: "a", Type: config.StepForEach, Tool: "b.c", Collection: "{{.params.xs}}", ItemVar: "x", MaxParallel: ptr.To[int64](2)},
+				{ID: "d", Type: config.StepForEach, Tool: "b.c", Collection: "{{.params.xs}}"}}}}}}).UnsupportedFields(),
+			want: []string{"spec.config.compositeTools[t].steps[a].itemVar", "spec.config.compositeTools[t].steps[a].maxParallel"},
+		},
 		"proxy session storage": {
-			got:  (&MCPRemoteProxySpec{SessionStorage: &SessionStorage{Provider: config.SessionStorageRedis, Address: "r:6379"}}).UnsupportedFields(),
+			got:  (&MCPRemoteProxySpec{ProxySpec: ProxySpec{SessionStorage: &SessionStorage{Provider: config.SessionStorageRedis, Address: "r:6379"}}}).UnsupportedFields(),
 			want: []string{"spec.sessionStorage (provider redis)"},
 		},
 		"proxy memory sessions": {
-			got: (&MCPServerSpec{Image: "x", SessionStorage: &SessionStorage{Provider: config.SessionStorageMemory}}).UnsupportedFields(),
+			got: (&MCPServerSpec{Image: "x", ProxySpec: ProxySpec{SessionStorage: &SessionStorage{Provider: config.SessionStorageMemory}}}).UnsupportedFields(),
 		},
 		"external auth type": {
 			got:  (&MCPExternalAuthConfigSpec{Type: "awsSts"}).UnsupportedFields(),

@@ -13,22 +13,25 @@ import (
 
 // AWSSTSConfigRoleMapping is the role mappings of a MCPExternalAuthConfig.
 type AWSSTSConfigRoleMapping struct {
-	// Claim is the claim.
+	// Claim is a value of the token's roleClaim (for example a group name) that selects
+	// this mapping's roleArn. Use claim or matcher.
 	// +optional
 	// +kubebuilder:validation:MinLength=1
 	Claim string `json:"claim,omitempty"`
 
-	// Matcher is the matcher.
+	// Matcher is an expression over the token's claims that selects this mapping's roleArn,
+	// for rules one claim value cannot express. Use claim or matcher.
 	// +optional
 	// +kubebuilder:validation:MinLength=1
 	Matcher string `json:"matcher,omitempty"`
 
-	// Priority is the priority.
+	// Priority orders the mappings when several match a token (0 or more).
 	// +optional
 	// +kubebuilder:validation:Minimum=0
 	Priority *int32 `json:"priority,omitempty"`
 
-	// RoleARN is the role ARN.
+	// RoleARN is the IAM role assumed when this mapping matches, as arn:aws:iam::<12-digit
+	// account>:role/<name> (aws-cn and aws-us-gov partitions too).
 	// +required
 	// +kubebuilder:validation:Pattern=`^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role/[\w+=,.@\-_/]+$`
 	RoleARN string `json:"roleArn"`
@@ -36,39 +39,45 @@ type AWSSTSConfigRoleMapping struct {
 
 // AWSSTSConfig is the AWS STS of a MCPExternalAuthConfig.
 type AWSSTSConfig struct {
-	// FallbackRoleARN is the fallback role ARN.
+	// FallbackRoleARN is the IAM role assumed when no roleMappings entry matches the
+	// client's token; without it such a request is refused.
 	// +optional
 	// +kubebuilder:validation:Pattern=`^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role/[\w+=,.@\-_/]+$`
 	FallbackRoleARN string `json:"fallbackRoleArn,omitempty"`
 
-	// Region is the region.
+	// Region of the AWS STS endpoint and of the request signature, for example us-east-1.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:Pattern=`^[a-z]{2}(-[a-z]+)+-\d+$`
 	Region string `json:"region"`
 
-	// RoleClaim is the role claim.
+	// RoleClaim is the claim of the client's token that roleMappings compare against;
+	// groups when unset.
 	// +optional
 	// +kubebuilder:default="groups"
 	RoleClaim string `json:"roleClaim,omitempty"`
 
-	// RoleMappings is the role mappings.
+	// RoleMappings choose the IAM role to assume from the client's token claims; the first
+	// match by priority wins, else fallbackRoleArn.
 	// +optional
 	RoleMappings []AWSSTSConfigRoleMapping `json:"roleMappings,omitempty"`
 
-	// Service is the service.
+	// Service is the AWS service name used in the SigV4 signature of backend requests;
+	// aws-mcp when unset.
 	// +optional
 	// +kubebuilder:default="aws-mcp"
 	Service string `json:"service,omitempty"`
 
-	// SessionDuration is the session duration.
+	// SessionDuration of the temporary AWS credentials, in seconds: 900 (15 minutes) to
+	// 43200 (12 hours); 3600 when unset.
 	// +optional
 	// +kubebuilder:default=3600
 	// +kubebuilder:validation:Minimum=900
 	// +kubebuilder:validation:Maximum=43200
 	SessionDuration *int32 `json:"sessionDuration,omitempty"`
 
-	// SessionNameClaim is the session name claim.
+	// SessionNameClaim is the claim of the client's token used as the STS role session
+	// name, so AWS audit logs show who called; sub when unset.
 	// +optional
 	// +kubebuilder:default="sub"
 	SessionNameClaim string `json:"sessionNameClaim,omitempty"`
@@ -83,17 +92,20 @@ type AWSSTSConfig struct {
 
 // EmbeddedAuthServerConfigCIMD is the CIMD of a MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigCIMD struct {
-	// CacheFallbackTTL is the cache fallback TTL.
+	// CacheFallbackTTL is how long a fetched client metadata document is cached when its
+	// HTTP response sets no cache lifetime (Go duration, e.g. 5m).
 	// +optional
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
 	CacheFallbackTTL string `json:"cacheFallbackTtl,omitempty"`
 
-	// CacheMaxSize is the cache max size.
+	// CacheMaxSize bounds the number of client metadata documents kept in the cache (at
+	// least 1).
 	// +optional
 	// +kubebuilder:validation:Minimum=1
 	CacheMaxSize *int64 `json:"cacheMaxSize,omitempty"`
 
-	// Enabled is the enabled.
+	// Enabled lets clients use an https URL of their metadata document as client_id instead
+	// of registering first (false when unset).
 	// +required
 	// +kubebuilder:default=false
 	Enabled bool `json:"enabled,omitempty"`
@@ -102,7 +114,7 @@ type EmbeddedAuthServerConfigCIMD struct {
 // EmbeddedAuthServerConfigDelegateClient is the delegate clients of a
 // MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigDelegateClient struct {
-	// Audiences is the audiences.
+	// Audiences this delegate client may request tokens for (1 to 10 URIs).
 	// +required
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=10
@@ -110,17 +122,19 @@ type EmbeddedAuthServerConfigDelegateClient struct {
 	// +kubebuilder:validation:items:MaxLength=2048
 	Audiences []string `json:"audiences,omitempty"`
 
-	// ClientID of the OAuth client the workload acts as.
+	// ClientID is the client_id under which the delegate client authenticates to the
+	// embedded authorization server.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=256
 	ClientID string `json:"clientId"`
 
-	// ClientSecretRef is the client secret ref.
+	// ClientSecretRef is the Secret key holding the delegate client's secret; the
+	// authorization server checks it at the token endpoint.
 	// +required
 	ClientSecretRef *SecretKeyRef `json:"clientSecretRef"`
 
-	// Scopes is the scopes.
+	// Scopes the delegate client may request (1 to 10).
 	// +required
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=10
@@ -132,7 +146,8 @@ type EmbeddedAuthServerConfigDelegateClient struct {
 // EmbeddedAuthServerConfigInboundGrantsJWTBearerIssuerPolicySubjectBinding is the subject
 // bindings of a MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigInboundGrantsJWTBearerIssuerPolicySubjectBinding struct {
-	// AllowedResources is the allowed resources.
+	// AllowedResources are the resource URLs (http or https, 1 to 50) a token minted for
+	// this subject may be used at.
 	// +required
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=50
@@ -141,7 +156,8 @@ type EmbeddedAuthServerConfigInboundGrantsJWTBearerIssuerPolicySubjectBinding st
 	// +kubebuilder:validation:items:Pattern=`^https?://[^[:space:]]+$`
 	AllowedResources []string `json:"allowedResources,omitempty"`
 
-	// Subject is the subject.
+	// Subject is the exact sub claim of an assertion this binding applies to; wildcards (*)
+	// are not allowed.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=256
@@ -152,7 +168,8 @@ type EmbeddedAuthServerConfigInboundGrantsJWTBearerIssuerPolicySubjectBinding st
 // EmbeddedAuthServerConfigInboundGrantsJWTBearerIssuerPolicy is the issuer policies of a
 // MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigInboundGrantsJWTBearerIssuerPolicy struct {
-	// AcceptedAudiences is the accepted audiences.
+	// AcceptedAudiences are the aud values an assertion from this issuer may carry (up to
+	// 50 http or https URLs).
 	// +optional
 	// +kubebuilder:validation:MaxItems=50
 	// +kubebuilder:validation:items:MinLength=1
@@ -160,17 +177,19 @@ type EmbeddedAuthServerConfigInboundGrantsJWTBearerIssuerPolicy struct {
 	// +kubebuilder:validation:items:Pattern=`^https?://[^[:space:]]+$`
 	AcceptedAudiences []string `json:"acceptedAudiences,omitempty"`
 
-	// IssuerRef is the issuer ref.
+	// IssuerRef names the trustedIssuers entry whose signed assertions this policy accepts.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
 	IssuerRef string `json:"issuerRef"`
 
-	// MaxAssertionAge is the max assertion age.
+	// MaxAssertionAge is the oldest an assertion may be, counted from its iat claim (Go
+	// duration, e.g. 5m); older assertions are refused.
 	// +required
 	MaxAssertionAge string `json:"maxAssertionAge"`
 
-	// SubjectBindings is the subject bindings.
+	// SubjectBindings list, per assertion subject, which resources a token minted from it
+	// may reach (1 to 50); a subject not listed is refused.
 	// +required
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=50
@@ -180,7 +199,8 @@ type EmbeddedAuthServerConfigInboundGrantsJWTBearerIssuerPolicy struct {
 // EmbeddedAuthServerConfigInboundGrantsJWTBearer is the JWT bearer of a
 // MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigInboundGrantsJWTBearer struct {
-	// IssuerPolicies is the issuer policies.
+	// IssuerPolicies accept RFC 7523 JWT bearer assertions from trusted issuers in exchange
+	// for access tokens (up to 20).
 	// +optional
 	// +kubebuilder:validation:MaxItems=20
 	IssuerPolicies []EmbeddedAuthServerConfigInboundGrantsJWTBearerIssuerPolicy `json:"issuerPolicies,omitempty"`
@@ -189,7 +209,7 @@ type EmbeddedAuthServerConfigInboundGrantsJWTBearer struct {
 // EmbeddedAuthServerConfigInboundGrantsSpiffeClientAuth is the spiffe client auth of a
 // MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigInboundGrantsSpiffeClientAuth struct {
-	// Audiences is the audiences.
+	// Audiences the SPIFFE-authenticated client may request tokens for (1 to 50).
 	// +required
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=50
@@ -197,25 +217,29 @@ type EmbeddedAuthServerConfigInboundGrantsSpiffeClientAuth struct {
 	// +kubebuilder:validation:items:MaxLength=2048
 	Audiences []string `json:"audiences,omitempty"`
 
-	// ClientID of the OAuth client the workload acts as.
+	// ClientID is the client_id given to workloads that authenticate with a matching SPIFFE
+	// identity instead of a client secret.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
 	ClientID string `json:"clientId"`
 
-	// Methods is the methods.
+	// Methods are the ways the workload may prove its SPIFFE identity: spiffe_x509 (an
+	// X.509 SVID over mutual TLS) and/or spiffe_jwt (a JWT SVID).
 	// +required
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=2
 	Methods []SPIFFEMethod `json:"methods,omitempty"`
 
-	// PrincipalPattern is the principal pattern.
+	// PrincipalPattern is the SPIFFE ID the workload must present, spiffe://<trust
+	// domain>/<path>; a trailing /* matches every path below.
 	// +required
 	// +kubebuilder:validation:MaxLength=2048
 	// +kubebuilder:validation:Pattern=`^spiffe://[a-z0-9._-]+((/[a-zA-Z0-9._-]+)+(/\*)?|/\*)$`
 	PrincipalPattern string `json:"principalPattern"`
 
-	// Resources is the resources.
+	// Resources are the resource URLs (http or https, up to 50) tokens issued to this
+	// client may be used at; empty leaves them unrestricted.
 	// +optional
 	// +kubebuilder:validation:MaxItems=50
 	// +kubebuilder:validation:items:MinLength=1
@@ -223,7 +247,7 @@ type EmbeddedAuthServerConfigInboundGrantsSpiffeClientAuth struct {
 	// +kubebuilder:validation:items:Pattern=`^https?://[^@#[:space:]]+$`
 	Resources []string `json:"resources,omitempty"`
 
-	// Scopes is the scopes.
+	// Scopes the SPIFFE-authenticated client may request (1 to 50).
 	// +required
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=50
@@ -231,7 +255,8 @@ type EmbeddedAuthServerConfigInboundGrantsSpiffeClientAuth struct {
 	// +kubebuilder:validation:items:MaxLength=256
 	Scopes []string `json:"scopes,omitempty"`
 
-	// TrustDomainRef is the trust domain ref.
+	// TrustDomainRef names the spiffeTrustDomains entry whose trust bundle verifies the
+	// workload's SVID.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
@@ -241,28 +266,33 @@ type EmbeddedAuthServerConfigInboundGrantsSpiffeClientAuth struct {
 // EmbeddedAuthServerConfigInboundGrantsTokenExchangeIssuerPolicy is the issuer policies of
 // a MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigInboundGrantsTokenExchangeIssuerPolicy struct {
-	// ActorClaim is the actor claim.
+	// ActorClaim is the claim of the actor token that identifies the acting party (up to 64
+	// characters).
 	// +optional
 	// +kubebuilder:validation:MaxLength=64
 	ActorClaim string `json:"actorClaim,omitempty"`
 
-	// ActorMatcher is the actor matcher.
+	// ActorMatcher is an expression over the actor token's claims that must hold for the
+	// exchange to be allowed.
 	// +optional
 	// +kubebuilder:validation:MaxLength=4096
 	ActorMatcher string `json:"actorMatcher,omitempty"`
 
-	// AllowMayAct is the allow may act.
+	// AllowMayAct also admits an actor that the subject token names in its may_act claim
+	// (RFC 8693 delegation).
 	// +optional
 	AllowMayAct *bool `json:"allowMayAct,omitempty"`
 
-	// AllowedActors is the allowed actors.
+	// AllowedActors are the actor identities (values of actorClaim) allowed to act for a
+	// subject (up to 50).
 	// +optional
 	// +kubebuilder:validation:MaxItems=50
 	// +kubebuilder:validation:items:MinLength=1
 	// +kubebuilder:validation:items:MaxLength=256
 	AllowedActors []string `json:"allowedActors,omitempty"`
 
-	// AllowedDelegateClients is the allowed delegate clients.
+	// AllowedDelegateClients are the client_ids of delegateClients that may exchange
+	// subject tokens from this issuer (1 to 50).
 	// +required
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=50
@@ -270,13 +300,14 @@ type EmbeddedAuthServerConfigInboundGrantsTokenExchangeIssuerPolicy struct {
 	// +kubebuilder:validation:items:MaxLength=256
 	AllowedDelegateClients []string `json:"allowedDelegateClients,omitempty"`
 
-	// ExpectedAudience is the expected audience.
+	// ExpectedAudience is the aud claim the incoming subject token must carry.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=2048
 	ExpectedAudience string `json:"expectedAudience"`
 
-	// IssuerRef is the issuer ref.
+	// IssuerRef names the trustedIssuers entry whose subject tokens this policy accepts for
+	// exchange.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
@@ -286,12 +317,14 @@ type EmbeddedAuthServerConfigInboundGrantsTokenExchangeIssuerPolicy struct {
 // EmbeddedAuthServerConfigInboundGrantsTokenExchange is the token exchange of a
 // MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigInboundGrantsTokenExchange struct {
-	// DelegateClients is the delegate clients.
+	// DelegateClients are OAuth clients that may exchange a token issued elsewhere for one
+	// of this authorization server (up to 10).
 	// +optional
 	// +kubebuilder:validation:MaxItems=10
 	DelegateClients []EmbeddedAuthServerConfigDelegateClient `json:"delegateClients,omitempty"`
 
-	// IssuerPolicies is the issuer policies.
+	// IssuerPolicies say, per trusted issuer, which subject tokens may be exchanged and by
+	// whom (up to 20).
 	// +optional
 	// +kubebuilder:validation:MaxItems=20
 	IssuerPolicies []EmbeddedAuthServerConfigInboundGrantsTokenExchangeIssuerPolicy `json:"issuerPolicies,omitempty"`
@@ -299,16 +332,18 @@ type EmbeddedAuthServerConfigInboundGrantsTokenExchange struct {
 
 // EmbeddedAuthServerConfigInboundGrants is the inbound grants of a MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigInboundGrants struct {
-	// JWTBearer is the JWT bearer.
+	// JWTBearer enables the RFC 7523 grant: a signed assertion from a trusted issuer is
+	// traded for an access token.
 	// +optional
 	JWTBearer *EmbeddedAuthServerConfigInboundGrantsJWTBearer `json:"jwtBearer,omitempty"`
 
-	// SpiffeClientAuth is the spiffe client auth.
+	// SpiffeClientAuth lets workloads authenticate as OAuth clients with their SPIFFE
+	// identity (up to 100 entries).
 	// +optional
 	// +kubebuilder:validation:MaxItems=100
 	SpiffeClientAuth []EmbeddedAuthServerConfigInboundGrantsSpiffeClientAuth `json:"spiffeClientAuth,omitempty"`
 
-	// TokenExchange is the token exchange.
+	// TokenExchange enables the RFC 8693 grant for tokens of trusted issuers.
 	// +optional
 	TokenExchange *EmbeddedAuthServerConfigInboundGrantsTokenExchange `json:"tokenExchange,omitempty"`
 }
@@ -334,7 +369,7 @@ type EmbeddedAuthServerConfigSpiffeTrustDomainBundleSourceEndpoint struct {
 	// +kubebuilder:validation:Enum=https_web;https_spiffe
 	Profile string `json:"profile"`
 
-	// URL is the URL.
+	// URL of the SPIFFE bundle endpoint the trust bundle is fetched from.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=2048
@@ -344,14 +379,15 @@ type EmbeddedAuthServerConfigSpiffeTrustDomainBundleSourceEndpoint struct {
 // EmbeddedAuthServerConfigSpiffeTrustDomainBundleSourceFile is the file of a
 // MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigSpiffeTrustDomainBundleSourceFile struct {
-	// ConfigMapKey is the config map key.
+	// ConfigMapKey is the key of the ConfigMap that holds the trust bundle.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
 	// +kubebuilder:validation:Pattern=`^[A-Za-z0-9._-]+$`
 	ConfigMapKey string `json:"configMapKey"`
 
-	// ConfigMapName is the config map name.
+	// ConfigMapName is the ConfigMap, in the same namespace, that holds the trust bundle;
+	// it is mounted as a file.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
@@ -362,11 +398,11 @@ type EmbeddedAuthServerConfigSpiffeTrustDomainBundleSourceFile struct {
 // EmbeddedAuthServerConfigSpiffeTrustDomainBundleSource is the bundle source of a
 // MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigSpiffeTrustDomainBundleSource struct {
-	// Endpoint of the OTLP collector, host:port (OTLP over HTTP).
+	// Endpoint fetches the trust bundle over HTTPS, for type bundle_endpoint.
 	// +optional
 	Endpoint *EmbeddedAuthServerConfigSpiffeTrustDomainBundleSourceEndpoint `json:"endpoint,omitempty"`
 
-	// File is the file.
+	// File reads the trust bundle from a ConfigMap key, for type file.
 	// +optional
 	File *EmbeddedAuthServerConfigSpiffeTrustDomainBundleSourceFile `json:"file,omitempty"`
 
@@ -375,7 +411,8 @@ type EmbeddedAuthServerConfigSpiffeTrustDomainBundleSource struct {
 	// +kubebuilder:validation:Enum=bundle_endpoint;file;workload_api
 	Type string `json:"type"`
 
-	// WorkloadAPI is the workload API.
+	// WorkloadAPI takes the trust bundle from the SPIFFE Workload API of the node agent,
+	// for type workload_api; its settings are kept as given.
 	// +optional
 	// +kubebuilder:pruning:PreserveUnknownFields
 	// +kubebuilder:validation:Type=object
@@ -385,23 +422,25 @@ type EmbeddedAuthServerConfigSpiffeTrustDomainBundleSource struct {
 // EmbeddedAuthServerConfigSpiffeTrustDomain is the spiffe trust domains of a
 // MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigSpiffeTrustDomain struct {
-	// BundleSource is the bundle source.
+	// BundleSource says where the trust domain's bundle (its signing keys) comes from.
 	// +required
 	BundleSource *EmbeddedAuthServerConfigSpiffeTrustDomainBundleSource `json:"bundleSource"`
 
-	// Methods is the methods.
+	// Methods are the SVID kinds accepted from this trust domain: spiffe_x509 and/or
+	// spiffe_jwt.
 	// +required
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=2
 	Methods []SPIFFEMethod `json:"methods,omitempty"`
 
-	// Name is the name.
+	// Name identifies this entry; spiffeClientAuth entries point at it with trustDomainRef.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
 	Name string `json:"name"`
 
-	// TrustDomain is the trust domain.
+	// TrustDomain is the SPIFFE trust domain, the host part of its SPIFFE IDs (e.g.
+	// example.org).
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=255
@@ -412,11 +451,12 @@ type EmbeddedAuthServerConfigSpiffeTrustDomain struct {
 // EmbeddedAuthServerConfigStorageRedisAclUserConfig is the acl user config of a
 // MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigStorageRedisAclUserConfig struct {
-	// PasswordSecretRef is the password secret ref.
+	// PasswordSecretRef is the Secret key holding the Redis ACL user's password.
 	// +required
 	PasswordSecretRef *SecretKeyRef `json:"passwordSecretRef"`
 
-	// UsernameSecretRef is the username secret ref.
+	// UsernameSecretRef is the Secret key holding the Redis ACL user name; the default user
+	// when unset.
 	// +optional
 	UsernameSecretRef *SecretKeyRef `json:"usernameSecretRef,omitempty"`
 }
@@ -424,15 +464,15 @@ type EmbeddedAuthServerConfigStorageRedisAclUserConfig struct {
 // EmbeddedAuthServerConfigStorageRedisSentinelConfigSentinelService is the sentinel
 // service of a MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigStorageRedisSentinelConfigSentinelService struct {
-	// Name is the name.
+	// Name of the Kubernetes Service in front of the Sentinel pods.
 	// +required
 	Name string `json:"name"`
 
-	// Namespace is the namespace.
+	// Namespace of the Sentinel Service.
 	// +optional
 	Namespace string `json:"namespace,omitempty"`
 
-	// Port is the port.
+	// Port of the Sentinel Service; 26379 when unset.
 	// +optional
 	// +kubebuilder:default=26379
 	Port *int32 `json:"port,omitempty"`
@@ -441,20 +481,21 @@ type EmbeddedAuthServerConfigStorageRedisSentinelConfigSentinelService struct {
 // EmbeddedAuthServerConfigStorageRedisSentinelConfig is the sentinel config of a
 // MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigStorageRedisSentinelConfig struct {
-	// DB is the DB.
+	// DB is the Redis database number; 0 when unset.
 	// +optional
 	// +kubebuilder:default=0
 	DB *int32 `json:"db,omitempty"`
 
-	// MasterName is the master name.
+	// MasterName is the name under which the Sentinels know the Redis primary.
 	// +required
 	MasterName string `json:"masterName"`
 
-	// SentinelAddrs is the sentinel addrs.
+	// SentinelAddrs are the Sentinels as host:port; set these or sentinelService.
 	// +optional
 	SentinelAddrs []string `json:"sentinelAddrs,omitempty"`
 
-	// SentinelService is the sentinel service.
+	// SentinelService finds the Sentinels through a Kubernetes Service instead of
+	// sentinelAddrs.
 	// +optional
 	SentinelService *EmbeddedAuthServerConfigStorageRedisSentinelConfigSentinelService `json:"sentinelService,omitempty"`
 }
@@ -462,54 +503,58 @@ type EmbeddedAuthServerConfigStorageRedisSentinelConfig struct {
 // EmbeddedAuthServerConfigStorageRedisSentinelTLS is the sentinel TLS of a
 // MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigStorageRedisSentinelTLS struct {
-	// CACertSecretRef is the CA cert secret ref.
+	// CACertSecretRef is the Secret key holding the PEM CA bundle that signs the server's
+	// certificate; the system roots when unset.
 	// +optional
 	CACertSecretRef *SecretKeyRef `json:"caCertSecretRef,omitempty"`
 
-	// InsecureSkipVerify is the insecure skip verify.
+	// InsecureSkipVerify accepts any server certificate (testing only).
 	// +optional
 	InsecureSkipVerify *bool `json:"insecureSkipVerify,omitempty"`
 }
 
 // EmbeddedAuthServerConfigStorageRedis is the redis of a MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigStorageRedis struct {
-	// AclUserConfig is the acl user config.
+	// AclUserConfig holds the credentials of the Redis ACL user the authorization server
+	// logs in as.
 	// +required
 	AclUserConfig *EmbeddedAuthServerConfigStorageRedisAclUserConfig `json:"aclUserConfig"`
 
-	// Addr is the addr.
+	// Addr of a single Redis server (or a cluster seed node), host:port; leave empty with
+	// sentinelConfig.
 	// +optional
 	Addr string `json:"addr,omitempty"`
 
-	// ClusterMode is the cluster mode.
+	// ClusterMode talks the Redis Cluster protocol to addr.
 	// +optional
 	ClusterMode *bool `json:"clusterMode,omitempty"`
 
-	// DialTimeout is the dial timeout.
+	// DialTimeout bounds opening a connection (Go duration); 5s when unset.
 	// +optional
 	// +kubebuilder:default="5s"
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
 	DialTimeout string `json:"dialTimeout,omitempty"`
 
-	// ReadTimeout is the read timeout.
+	// ReadTimeout bounds waiting for a reply (Go duration); 3s when unset.
 	// +optional
 	// +kubebuilder:default="3s"
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
 	ReadTimeout string `json:"readTimeout,omitempty"`
 
-	// SentinelConfig is the sentinel config.
+	// SentinelConfig finds the Redis primary through Redis Sentinel, for highly available
+	// Redis.
 	// +optional
 	SentinelConfig *EmbeddedAuthServerConfigStorageRedisSentinelConfig `json:"sentinelConfig,omitempty"`
 
-	// SentinelTLS is the sentinel TLS.
+	// SentinelTLS connects to the Sentinels over TLS.
 	// +optional
 	SentinelTLS *EmbeddedAuthServerConfigStorageRedisSentinelTLS `json:"sentinelTls,omitempty"`
 
-	// TLS is the TLS.
+	// TLS connects to the Redis server over TLS.
 	// +optional
 	TLS *EmbeddedAuthServerConfigStorageRedisSentinelTLS `json:"tls,omitempty"`
 
-	// WriteTimeout is the write timeout.
+	// WriteTimeout bounds sending a command (Go duration); 3s when unset.
 	// +optional
 	// +kubebuilder:default="3s"
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
@@ -518,12 +563,13 @@ type EmbeddedAuthServerConfigStorageRedis struct {
 
 // EmbeddedAuthServerConfigStorage is the storage of a MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigStorage struct {
-	// MaxDCRClients is the max DCR clients.
+	// MaxDCRClients caps the number of dynamically registered clients kept in storage (0 or
+	// more).
 	// +optional
 	// +kubebuilder:validation:Minimum=0
 	MaxDCRClients *int32 `json:"maxDCRClients,omitempty"`
 
-	// Redis is the redis.
+	// Redis connection settings, for type redis.
 	// +optional
 	Redis *EmbeddedAuthServerConfigStorageRedis `json:"redis,omitempty"`
 
@@ -536,11 +582,12 @@ type EmbeddedAuthServerConfigStorage struct {
 
 // EmbeddedAuthServerConfigTLSListener is the TLS listener of a MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigTLSListener struct {
-	// CertificateSecretRef is the certificate secret ref.
+	// CertificateSecretRef is the Secret key holding the PEM server certificate (with its
+	// chain).
 	// +required
 	CertificateSecretRef *SecretKeyRef `json:"certificateSecretRef"`
 
-	// PrivateKeySecretRef is the private key secret ref.
+	// PrivateKeySecretRef is the Secret key holding the PEM private key of the certificate.
 	// +required
 	PrivateKeySecretRef *SecretKeyRef `json:"privateKeySecretRef"`
 }
@@ -548,17 +595,20 @@ type EmbeddedAuthServerConfigTLSListener struct {
 // EmbeddedAuthServerConfigTokenLifespans is the token lifespans of a
 // MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigTokenLifespans struct {
-	// AccessTokenLifespan is the access token lifespan.
+	// AccessTokenLifespan is how long an issued access token is valid (Go duration, e.g.
+	// 1h).
 	// +optional
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
 	AccessTokenLifespan string `json:"accessTokenLifespan,omitempty"`
 
-	// AuthCodeLifespan is the auth code lifespan.
+	// AuthCodeLifespan is how long an authorization code may be redeemed (Go duration, e.g.
+	// 10m).
 	// +optional
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
 	AuthCodeLifespan string `json:"authCodeLifespan,omitempty"`
 
-	// RefreshTokenLifespan is the refresh token lifespan.
+	// RefreshTokenLifespan is how long a refresh token stays usable (Go duration, e.g.
+	// 168h).
 	// +optional
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
 	RefreshTokenLifespan string `json:"refreshTokenLifespan,omitempty"`
@@ -567,11 +617,11 @@ type EmbeddedAuthServerConfigTokenLifespans struct {
 // EmbeddedAuthServerConfigTrustedIssuerCABundleRefConfigMapRef is the config map ref of a
 // MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigTrustedIssuerCABundleRefConfigMapRef struct {
-	// Key is the key.
+	// Key of the ConfigMap entry holding the PEM CA bundle.
 	// +required
 	Key string `json:"key"`
 
-	// Name is the name.
+	// Name of the ConfigMap, in the same namespace.
 	// +optional
 	// +kubebuilder:default=""
 	Name string `json:"name,omitempty"`
@@ -584,7 +634,8 @@ type EmbeddedAuthServerConfigTrustedIssuerCABundleRefConfigMapRef struct {
 // EmbeddedAuthServerConfigTrustedIssuerCABundleRef is the CA bundle ref of a
 // MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigTrustedIssuerCABundleRef struct {
-	// ConfigMapRef is the config map ref.
+	// ConfigMapRef selects the ConfigMap key that holds the PEM CA bundle to trust for this
+	// connection.
 	// +optional
 	ConfigMapRef *EmbeddedAuthServerConfigTrustedIssuerCABundleRefConfigMapRef `json:"configMapRef,omitempty"`
 }
@@ -592,7 +643,8 @@ type EmbeddedAuthServerConfigTrustedIssuerCABundleRef struct {
 // EmbeddedAuthServerConfigTrustedIssuerJWTBearerGrant is the JWT bearer grant of a
 // MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigTrustedIssuerJWTBearerGrant struct {
-	// AcceptedAudiences is the accepted audiences.
+	// AcceptedAudiences are the aud values an assertion from this issuer may carry (up to
+	// 50 URLs).
 	// +optional
 	// +kubebuilder:validation:MaxItems=50
 	// +kubebuilder:validation:items:MinLength=1
@@ -600,11 +652,13 @@ type EmbeddedAuthServerConfigTrustedIssuerJWTBearerGrant struct {
 	// +kubebuilder:validation:items:Pattern=`^https?://[^[:space:]]+$`
 	AcceptedAudiences []string `json:"acceptedAudiences,omitempty"`
 
-	// MaxAssertionAge is the max assertion age.
+	// MaxAssertionAge is the oldest an assertion may be, counted from its iat claim (Go
+	// duration).
 	// +required
 	MaxAssertionAge string `json:"maxAssertionAge"`
 
-	// SubjectBindings is the subject bindings.
+	// SubjectBindings list, per assertion subject, which resources a token minted from it
+	// may reach (1 to 50).
 	// +required
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=50
@@ -613,33 +667,39 @@ type EmbeddedAuthServerConfigTrustedIssuerJWTBearerGrant struct {
 
 // EmbeddedAuthServerConfigTrustedIssuer is the trusted issuers of a MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigTrustedIssuer struct {
-	// ActorClaim is the actor claim.
+	// ActorClaim is the claim of an actor token from this issuer that identifies the acting
+	// party.
 	// +optional
 	// +kubebuilder:validation:MaxLength=64
 	ActorClaim string `json:"actorClaim,omitempty"`
 
-	// ActorMatcher is the actor matcher.
+	// ActorMatcher is an expression over an actor token's claims that must hold for
+	// delegation to be allowed.
 	// +optional
 	// +kubebuilder:validation:MaxLength=4096
 	ActorMatcher string `json:"actorMatcher,omitempty"`
 
-	// AllowMayAct is the allow may act.
+	// AllowMayAct admits an actor that the subject token names in its may_act claim; false
+	// when unset.
 	// +optional
 	// +kubebuilder:default=false
 	AllowMayAct *bool `json:"allowMayAct,omitempty"`
 
-	// AllowPrivateIPs is the allow private i ps.
+	// AllowPrivateIPs lets the issuer's discovery and key URLs resolve to private addresses
+	// (in-cluster identity providers).
 	// +optional
 	AllowPrivateIPs *bool `json:"allowPrivateIPs,omitempty"`
 
-	// AllowedActors is the allowed actors.
+	// AllowedActors are the actor identities allowed to act for this issuer's subjects (up
+	// to 50).
 	// +optional
 	// +kubebuilder:validation:MaxItems=50
 	// +kubebuilder:validation:items:MinLength=1
 	// +kubebuilder:validation:items:MaxLength=256
 	AllowedActors []string `json:"allowedActors,omitempty"`
 
-	// AllowedDelegateClients is the allowed delegate clients.
+	// AllowedDelegateClients are the client_ids of delegateClients that may exchange this
+	// issuer's tokens (1 to 50).
 	// +optional
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=50
@@ -647,21 +707,23 @@ type EmbeddedAuthServerConfigTrustedIssuer struct {
 	// +kubebuilder:validation:items:MaxLength=256
 	AllowedDelegateClients []string `json:"allowedDelegateClients,omitempty"`
 
-	// CABundleRef is the CA bundle ref.
+	// CABundleRef is a CA bundle trusted for the issuer's HTTPS endpoints, for a private
+	// CA.
 	// +optional
 	CABundleRef *EmbeddedAuthServerConfigTrustedIssuerCABundleRef `json:"caBundleRef,omitempty"`
 
-	// ExpectedAudience is the expected audience.
+	// ExpectedAudience is the aud claim tokens from this issuer must carry.
 	// +optional
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=2048
 	ExpectedAudience string `json:"expectedAudience,omitempty"`
 
-	// InsecureAllowHTTP is the insecure allow HTTP.
+	// InsecureAllowHTTP accepts an http:// issuer (development only).
 	// +optional
 	InsecureAllowHTTP *bool `json:"insecureAllowHTTP,omitempty"`
 
-	// IssuerURL is the issuer URL.
+	// IssuerURL is the iss value of the external issuer whose tokens are trusted; its keys
+	// are found by OIDC discovery unless jwksUrl is set.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=2048
@@ -673,11 +735,11 @@ type EmbeddedAuthServerConfigTrustedIssuer struct {
 	// +kubebuilder:validation:MaxLength=2048
 	JWKSURL string `json:"jwksUrl,omitempty"`
 
-	// JWTBearerGrant is the JWT bearer grant.
+	// JWTBearerGrant accepts RFC 7523 assertions signed by this issuer.
 	// +optional
 	JWTBearerGrant *EmbeddedAuthServerConfigTrustedIssuerJWTBearerGrant `json:"jwtBearerGrant,omitempty"`
 
-	// Name is the name.
+	// Name identifies this issuer; issuer policies refer to it with issuerRef.
 	// +optional
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
@@ -687,44 +749,52 @@ type EmbeddedAuthServerConfigTrustedIssuer struct {
 // EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigDCRConfig is the DCR config of a
 // MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigDCRConfig struct {
-	// DiscoveryURL is the discovery URL.
+	// DiscoveryURL is the provider's authorization server metadata URL, read to find its
+	// registration endpoint; https only.
 	// +optional
 	// +kubebuilder:validation:MaxLength=2048
 	// +kubebuilder:validation:Pattern=`^https://[^\s?#]+[^/\s?#]$`
 	DiscoveryURL string `json:"discoveryUrl,omitempty"`
 
-	// InitialAccessTokenRef is the initial access token ref.
+	// InitialAccessTokenRef is the Secret key holding the initial access token some
+	// providers require for registration (RFC 7591).
 	// +optional
 	InitialAccessTokenRef *SecretKeyRef `json:"initialAccessTokenRef,omitempty"`
 
-	// RegistrationEndpoint is the registration endpoint.
+	// RegistrationEndpoint is the provider's dynamic client registration URL, when it is
+	// not found by discovery; https only.
 	// +optional
 	// +kubebuilder:validation:MaxLength=2048
 	// +kubebuilder:validation:Pattern=`^https://[^\s?#]+[^/\s?#]$`
 	RegistrationEndpoint string `json:"registrationEndpoint,omitempty"`
 
-	// RegistrationProbe is how dynamic client registration is checked: tokenEndpoint, authorizationEndpoint (probe that endpoint) or none (no probe).
+	// RegistrationProbe is how the server checks that the provider still accepts its
+	// dynamically registered client: tokenEndpoint (probe the token endpoint),
+	// authorizationEndpoint (probe the authorization endpoint) or none (no probe).
 	// +optional
 	// +kubebuilder:validation:Enum=tokenEndpoint;authorizationEndpoint;none
 	RegistrationProbe string `json:"registrationProbe,omitempty"`
 
-	// RegistrationProbeInterval is the registration probe interval.
+	// RegistrationProbeInterval is the time between registration checks (Go duration).
 	// +optional
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
 	RegistrationProbeInterval string `json:"registrationProbeInterval,omitempty"`
 
-	// RotationKey is the rotation key.
+	// RotationKey identifies the current dynamic registration; change it to rotate the
+	// registered client (letters, digits, . _ -; up to 64 characters).
 	// +optional
 	// +kubebuilder:validation:MaxLength=64
 	// +kubebuilder:validation:Pattern=`^[A-Za-z0-9._-]+$`
 	RotationKey string `json:"rotationKey,omitempty"`
 
-	// SoftwareID is the software ID.
+	// SoftwareID is sent as software_id when registering, so the provider can group
+	// registrations of this software.
 	// +optional
 	// +kubebuilder:validation:MaxLength=255
 	SoftwareID string `json:"softwareId,omitempty"`
 
-	// SoftwareStatement is the software statement.
+	// SoftwareStatement is a signed JWT sent as software_statement when registering, for
+	// providers that require one.
 	// +optional
 	// +kubebuilder:validation:MaxLength=16384
 	SoftwareStatement string `json:"softwareStatement,omitempty"`
@@ -733,19 +803,20 @@ type EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigDCRConfig struct {
 // EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigIdentityFromToken is the identity
 // from token of a MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigIdentityFromToken struct {
-	// EmailPath is the email path.
+	// EmailPath is the JSON path in the token response (or its ID token) to the user's
+	// e-mail address.
 	// +optional
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=256
 	EmailPath string `json:"emailPath,omitempty"`
 
-	// NamePath is the name path.
+	// NamePath is the JSON path to the user's display name.
 	// +optional
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=256
 	NamePath string `json:"namePath,omitempty"`
 
-	// SubjectPath is the subject path.
+	// SubjectPath is the JSON path to the stable user identifier that becomes the subject.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=256
@@ -755,20 +826,21 @@ type EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigIdentityFromToken struc
 // EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigTokenResponseMapping is the token
 // response mapping of a MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigTokenResponseMapping struct {
-	// AccessTokenPath is the access token path.
+	// AccessTokenPath is the JSON path of the access token in a non-standard token
+	// response.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	AccessTokenPath string `json:"accessTokenPath"`
 
-	// ExpiresInPath is the expires in path.
+	// ExpiresInPath is the JSON path of the token lifetime in seconds.
 	// +optional
 	ExpiresInPath string `json:"expiresInPath,omitempty"`
 
-	// RefreshTokenPath is the refresh token path.
+	// RefreshTokenPath is the JSON path of the refresh token.
 	// +optional
 	RefreshTokenPath string `json:"refreshTokenPath,omitempty"`
 
-	// ScopePath is the scope path.
+	// ScopePath is the JSON path of the granted scopes.
 	// +optional
 	ScopePath string `json:"scopePath,omitempty"`
 }
@@ -776,15 +848,16 @@ type EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigTokenResponseMapping st
 // EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigUserInfoFieldMapping is the field
 // mapping of a MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigUserInfoFieldMapping struct {
-	// EmailFields is the email fields.
+	// EmailFields are the user-info response fields tried in order for the e-mail address.
 	// +optional
 	EmailFields []string `json:"emailFields,omitempty"`
 
-	// NameFields is the name fields.
+	// NameFields are the user-info response fields tried in order for the display name.
 	// +optional
 	NameFields []string `json:"nameFields,omitempty"`
 
-	// SubjectFields is the subject fields.
+	// SubjectFields are the user-info response fields tried in order for the user
+	// identifier.
 	// +optional
 	SubjectFields []string `json:"subjectFields,omitempty"`
 }
@@ -792,16 +865,19 @@ type EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigUserInfoFieldMapping st
 // EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigUserInfo is the user info of a
 // MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigUserInfo struct {
-	// AdditionalHeaders is the additional headers.
+	// AdditionalHeaders are sent with every user-info request (for example an API version
+	// header).
 	// +optional
 	AdditionalHeaders map[string]string `json:"additionalHeaders,omitempty"`
 
-	// EndpointURL is the endpoint URL.
+	// EndpointURL is the provider's user-info endpoint, called with the user's access token
+	// to learn who they are.
 	// +required
 	// +kubebuilder:validation:Pattern=`^https?://.*$`
 	EndpointURL string `json:"endpointUrl"`
 
-	// FieldMapping is the field mapping.
+	// FieldMapping says which response fields hold the user's identifier, name and e-mail,
+	// for providers whose names differ from OIDC's sub, name and email.
 	// +optional
 	FieldMapping *EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigUserInfoFieldMapping `json:"fieldMapping,omitempty"`
 
@@ -814,60 +890,71 @@ type EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigUserInfo struct {
 // EmbeddedAuthServerConfigUpstreamProviderOauth2Config is the oauth2 config of a
 // MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigUpstreamProviderOauth2Config struct {
-	// AdditionalAuthorizationParams is the additional authorization params.
+	// AdditionalAuthorizationParams are extra query parameters added to the provider's
+	// authorization request (for example prompt or access_type).
 	// +optional
 	AdditionalAuthorizationParams map[string]string `json:"additionalAuthorizationParams,omitempty"`
 
-	// AdditionalTokenParams is the additional token params.
+	// AdditionalTokenParams are extra form parameters added to requests at the provider's
+	// token endpoint.
 	// +optional
 	AdditionalTokenParams map[string]string `json:"additionalTokenParams,omitempty"`
 
-	// AllowPrivateIPs is the allow private i ps.
+	// AllowPrivateIPs lets the provider's endpoints resolve to private addresses (an
+	// identity provider inside the cluster).
 	// +optional
 	AllowPrivateIPs *bool `json:"allowPrivateIPs,omitempty"`
 
-	// AuthorizationEndpoint is the authorization endpoint.
+	// AuthorizationEndpoint is the provider's URL where users log in and consent.
 	// +required
 	// +kubebuilder:validation:Pattern=`^https?://.*$`
 	AuthorizationEndpoint string `json:"authorizationEndpoint"`
 
-	// CABundleRef is the CA bundle ref.
+	// CABundleRef is a CA bundle trusted for the provider's HTTPS endpoints, for a private
+	// CA.
 	// +optional
 	CABundleRef *EmbeddedAuthServerConfigTrustedIssuerCABundleRef `json:"caBundleRef,omitempty"`
 
-	// ClientID of the OAuth client the workload acts as.
+	// ClientID registered for this authorization server at the provider; leave empty with
+	// dcrConfig to register dynamically.
 	// +optional
 	ClientID string `json:"clientId,omitempty"`
 
-	// ClientSecretRef is the client secret ref.
+	// ClientSecretRef is the Secret key holding the client secret registered at the
+	// provider; empty for a public client.
 	// +optional
 	ClientSecretRef *SecretKeyRef `json:"clientSecretRef,omitempty"`
 
-	// DCRConfig is the DCR config.
+	// DCRConfig registers the client at the provider with RFC 7591 dynamic client
+	// registration instead of a fixed clientId.
 	// +optional
 	DCRConfig *EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigDCRConfig `json:"dcrConfig,omitempty"`
 
-	// IdentityFromToken is the identity from token.
+	// IdentityFromToken reads the user's identity from the token response instead of
+	// calling a user-info endpoint.
 	// +optional
 	IdentityFromToken *EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigIdentityFromToken `json:"identityFromToken,omitempty"`
 
-	// InsecureAllowHTTP is the insecure allow HTTP.
+	// InsecureAllowHTTP accepts http:// provider endpoints (development only).
 	// +optional
 	InsecureAllowHTTP *bool `json:"insecureAllowHTTP,omitempty"`
 
-	// OmitScopeOnRefresh is the omit scope on refresh.
+	// OmitScopeOnRefresh leaves the scope parameter out of refresh requests, for providers
+	// that refuse it there.
 	// +optional
 	OmitScopeOnRefresh *bool `json:"omitScopeOnRefresh,omitempty"`
 
-	// RedirectURI is the redirect URI.
+	// RedirectURI is the callback URL of the authorization server registered at the
+	// provider, where users return after logging in.
 	// +optional
 	RedirectURI string `json:"redirectUri,omitempty"`
 
-	// Scopes is the scopes.
+	// Scopes requested from the provider when the user logs in.
 	// +optional
 	Scopes []string `json:"scopes,omitempty"`
 
-	// TokenEndpoint is the token endpoint.
+	// TokenEndpoint is the provider's URL where authorization codes and refresh tokens are
+	// redeemed.
 	// +required
 	// +kubebuilder:validation:Pattern=`^https?://.*$`
 	TokenEndpoint string `json:"tokenEndpoint"`
@@ -877,11 +964,12 @@ type EmbeddedAuthServerConfigUpstreamProviderOauth2Config struct {
 	// +kubebuilder:validation:Enum=none;client_secret_basic;client_secret_post
 	TokenEndpointAuthMethod string `json:"tokenEndpointAuthMethod,omitempty"`
 
-	// TokenResponseMapping is the token response mapping.
+	// TokenResponseMapping reads tokens from a provider whose token response does not
+	// follow RFC 6749 field names.
 	// +optional
 	TokenResponseMapping *EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigTokenResponseMapping `json:"tokenResponseMapping,omitempty"`
 
-	// UserInfo is the user info.
+	// UserInfo calls the provider's user-info endpoint to learn who logged in.
 	// +optional
 	UserInfo *EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigUserInfo `json:"userInfo,omitempty"`
 }
@@ -889,58 +977,68 @@ type EmbeddedAuthServerConfigUpstreamProviderOauth2Config struct {
 // EmbeddedAuthServerConfigUpstreamProviderOIDCConfig is the OIDC config of a
 // MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigUpstreamProviderOIDCConfig struct {
-	// AdditionalAuthorizationParams is the additional authorization params.
+	// AdditionalAuthorizationParams are extra query parameters added to the provider's
+	// authorization request.
 	// +optional
 	AdditionalAuthorizationParams map[string]string `json:"additionalAuthorizationParams,omitempty"`
 
-	// AdditionalTokenParams is the additional token params.
+	// AdditionalTokenParams are extra form parameters added to requests at the provider's
+	// token endpoint.
 	// +optional
 	AdditionalTokenParams map[string]string `json:"additionalTokenParams,omitempty"`
 
-	// AllowPrivateIPs is the allow private i ps.
+	// AllowPrivateIPs lets the issuer and its endpoints resolve to private addresses (an
+	// identity provider inside the cluster).
 	// +optional
 	AllowPrivateIPs *bool `json:"allowPrivateIPs,omitempty"`
 
-	// CABundleRef is the CA bundle ref.
+	// CABundleRef is a CA bundle trusted for the issuer's HTTPS endpoints, for a private
+	// CA.
 	// +optional
 	CABundleRef *EmbeddedAuthServerConfigTrustedIssuerCABundleRef `json:"caBundleRef,omitempty"`
 
-	// ClientID of the OAuth client the workload acts as.
+	// ClientID registered for this authorization server at the OIDC provider; leave empty
+	// with dcrConfig to register dynamically.
 	// +optional
 	ClientID string `json:"clientId,omitempty"`
 
-	// ClientSecretRef is the client secret ref.
+	// ClientSecretRef is the Secret key holding the client secret registered at the
+	// provider; empty for a public client.
 	// +optional
 	ClientSecretRef *SecretKeyRef `json:"clientSecretRef,omitempty"`
 
-	// DCRConfig is the DCR config.
+	// DCRConfig registers the client at the provider with RFC 7591 dynamic client
+	// registration instead of a fixed clientId.
 	// +optional
 	DCRConfig *EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigDCRConfig `json:"dcrConfig,omitempty"`
 
-	// IssuerURL is the issuer URL.
+	// IssuerURL of the OIDC provider (https); its endpoints and keys are found through
+	// /.well-known/openid-configuration.
 	// +required
 	// +kubebuilder:validation:Pattern=`^https://.*$`
 	IssuerURL string `json:"issuerUrl"`
 
-	// OmitScopeOnRefresh is the omit scope on refresh.
+	// OmitScopeOnRefresh leaves the scope parameter out of refresh requests, for providers
+	// that refuse it there.
 	// +optional
 	OmitScopeOnRefresh *bool `json:"omitScopeOnRefresh,omitempty"`
 
-	// RedirectURI is the redirect URI.
+	// RedirectURI is the callback URL of the authorization server registered at the
+	// provider, where users return after logging in.
 	// +optional
 	RedirectURI string `json:"redirectUri,omitempty"`
 
-	// Scopes is the scopes.
+	// Scopes requested from the provider when the user logs in.
 	// +optional
 	Scopes []string `json:"scopes,omitempty"`
 
-	// SubjectClaim is the subject claim.
+	// SubjectClaim is the ID token claim used as the user identifier instead of sub.
 	// +optional
 	// +kubebuilder:validation:MaxLength=128
 	// +kubebuilder:validation:Pattern=`^([a-zA-Z_][a-zA-Z0-9_]*)?$`
 	SubjectClaim string `json:"subjectClaim,omitempty"`
 
-	// UserInfoOverride is the user info override.
+	// UserInfoOverride replaces the discovered user-info endpoint or its field names.
 	// +optional
 	UserInfoOverride *EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigUserInfo `json:"userInfoOverride,omitempty"`
 }
@@ -948,18 +1046,19 @@ type EmbeddedAuthServerConfigUpstreamProviderOIDCConfig struct {
 // EmbeddedAuthServerConfigUpstreamProvider is the upstream providers of a
 // MCPExternalAuthConfig.
 type EmbeddedAuthServerConfigUpstreamProvider struct {
-	// Name is the name.
+	// Name identifies the provider (lowercase DNS label); primaryUpstreamProvider,
+	// upstreamInject and the upstream filter refer to it.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
 	// +kubebuilder:validation:Pattern=`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`
 	Name string `json:"name"`
 
-	// Oauth2Config is the oauth2 config.
+	// Oauth2Config gives the provider's endpoints explicitly, for type oauth2.
 	// +optional
 	Oauth2Config *EmbeddedAuthServerConfigUpstreamProviderOauth2Config `json:"oauth2Config,omitempty"`
 
-	// OIDCConfig is the OIDC config.
+	// OIDCConfig finds the provider's endpoints by OIDC discovery, for type oidc.
 	// +optional
 	OIDCConfig *EmbeddedAuthServerConfigUpstreamProviderOIDCConfig `json:"oidcConfig,omitempty"`
 
@@ -971,68 +1070,79 @@ type EmbeddedAuthServerConfigUpstreamProvider struct {
 
 // EmbeddedAuthServerConfig is the embedded auth server of a MCPExternalAuthConfig.
 type EmbeddedAuthServerConfig struct {
-	// AllowConfidentialClientRegistration is the allow confidential client registration.
+	// AllowConfidentialClientRegistration lets dynamically registered clients ask for a
+	// client secret; false registers public clients only.
 	// +optional
 	// +kubebuilder:default=false
 	AllowConfidentialClientRegistration *bool `json:"allowConfidentialClientRegistration,omitempty"`
 
-	// AllowPrivateKeyJWTRegistration is the allow private key JWT registration.
+	// AllowPrivateKeyJWTRegistration lets dynamically registered clients authenticate with
+	// a signed JWT (private_key_jwt); false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	AllowPrivateKeyJWTRegistration *bool `json:"allowPrivateKeyJWTRegistration,omitempty"`
 
-	// AuthorizationEndpointBaseURL is the authorization endpoint base URL.
+	// AuthorizationEndpointBaseURL is the public base URL of the authorization endpoint
+	// when browsers reach it at another address than the issuer; the issuer when unset.
 	// +optional
 	// +kubebuilder:validation:Pattern=`^https?://[^\s?#]+[^/\s?#]$`
 	AuthorizationEndpointBaseURL string `json:"authorizationEndpointBaseUrl,omitempty"`
 
-	// BaselineClientScopes is the baseline client scopes.
+	// BaselineClientScopes are granted to every registered client in addition to those it
+	// asks for (up to 10).
 	// +optional
 	// +kubebuilder:validation:MaxItems=10
 	// +kubebuilder:validation:items:MinLength=1
 	// +kubebuilder:validation:items:Pattern=`^[\x21\x23-\x5B\x5D-\x7E]+$`
 	BaselineClientScopes []string `json:"baselineClientScopes,omitempty"`
 
-	// CIMD is the CIMD.
+	// CIMD accepts OAuth Client ID Metadata Documents: a client identifies itself by the
+	// URL of its metadata instead of registering.
 	// +optional
 	CIMD *EmbeddedAuthServerConfigCIMD `json:"cimd,omitempty"`
 
-	// DelegateClients is the delegate clients.
+	// DelegateClients are pre-registered OAuth clients allowed to use the server's
+	// delegation grants (up to 10).
 	// +optional
 	// +kubebuilder:validation:MaxItems=10
 	DelegateClients []EmbeddedAuthServerConfigDelegateClient `json:"delegateClients,omitempty"`
 
-	// DisableUpstreamTokenInjection is the disable upstream token injection.
+	// DisableUpstreamTokenInjection stops the proxy from sending the user's upstream
+	// provider token to the MCP server in place of the client's token; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	DisableUpstreamTokenInjection *bool `json:"disableUpstreamTokenInjection,omitempty"`
 
-	// ForceConfidentialRedirectURIs is the force confidential redirect URIs.
+	// ForceConfidentialRedirectURIs are redirect URIs (https, up to 10) for which a
+	// registering client must be confidential.
 	// +optional
 	// +kubebuilder:validation:MaxItems=10
 	// +kubebuilder:validation:items:Pattern=`^https://[^\s?#]+$`
 	ForceConfidentialRedirectURIs []string `json:"forceConfidentialRedirectUris,omitempty"`
 
-	// HMACSecretRefs is the HMAC secret refs.
+	// HMACSecretRefs are Secret keys whose values sign authorization codes and state; the
+	// first signs, the others still verify, so keys can be rotated.
 	// +optional
 	HMACSecretRefs []SecretKeyRef `json:"hmacSecretRefs,omitempty"`
 
-	// InboundGrants is the inbound grants.
+	// InboundGrants enable the extra token grants: JWT bearer, token exchange and SPIFFE
+	// client authentication.
 	// +optional
 	InboundGrants *EmbeddedAuthServerConfigInboundGrants `json:"inboundGrants,omitempty"`
 
-	// InsecureAllowConfidentialOverLoopbackHTTP is the insecure allow confidential over
-	// loopback HTTP.
+	// InsecureAllowConfidentialOverLoopbackHTTP accepts confidential clients whose redirect
+	// URI is plain http on a loopback address (local development only); false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	InsecureAllowConfidentialOverLoopbackHTTP *bool `json:"insecureAllowConfidentialOverLoopbackHTTP,omitempty"`
 
-	// InsecureAllowHTTP is the insecure allow HTTP.
+	// InsecureAllowHTTP accepts an http:// issuer (development only); false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	InsecureAllowHTTP *bool `json:"insecureAllowHTTP,omitempty"`
 
-	// Issuer is the OIDC issuer URL; tokens must carry it as iss.
+	// Issuer is the public URL of the embedded authorization server: it is the iss of the
+	// tokens it issues and the base of its endpoints.
 	// +required
 	// +kubebuilder:validation:Pattern=`^https?://[^\s?#]+[^/\s?#]$`
 	Issuer string `json:"issuer"`
@@ -1046,81 +1156,90 @@ type EmbeddedAuthServerConfig struct {
 	// +kubebuilder:validation:Pattern=`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`
 	PrimaryUpstreamProvider string `json:"primaryUpstreamProvider,omitempty"`
 
-	// RegistrationRateLimit is the registration rate limit.
+	// RegistrationRateLimit throttles dynamic client registration requests with a token
+	// bucket.
 	// +optional
 	RegistrationRateLimit *EmbeddedAuthServerConfigRegistrationRateLimit `json:"registrationRateLimit,omitempty"`
 
-	// SigningKeySecretRefs is the signing key secret refs.
+	// SigningKeySecretRefs are Secret keys holding the PEM private keys that sign issued
+	// tokens; the first signs, all are published for verification (up to 5).
 	// +optional
 	// +kubebuilder:validation:MaxItems=5
 	SigningKeySecretRefs []SecretKeyRef `json:"signingKeySecretRefs,omitempty"`
 
-	// SpiffeTrustDomains is the spiffe trust domains.
+	// SpiffeTrustDomains are the SPIFFE trust domains whose workload identities are
+	// accepted (1 to 50).
 	// +optional
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=50
 	SpiffeTrustDomains []EmbeddedAuthServerConfigSpiffeTrustDomain `json:"spiffeTrustDomains,omitempty"`
 
-	// Storage is the storage.
+	// Storage is where clients, codes and tokens are kept: memory (the default) or redis.
 	// +optional
 	Storage *EmbeddedAuthServerConfigStorage `json:"storage,omitempty"`
 
-	// TLSListener is the TLS listener.
+	// TLSListener serves the authorization server over HTTPS with this certificate.
 	// +optional
 	TLSListener *EmbeddedAuthServerConfigTLSListener `json:"tlsListener,omitempty"`
 
-	// TokenLifespans is the token lifespans.
+	// TokenLifespans set how long issued codes and tokens stay valid.
 	// +optional
 	TokenLifespans *EmbeddedAuthServerConfigTokenLifespans `json:"tokenLifespans,omitempty"`
 
-	// TrustedIssuers is the trusted issuers.
+	// TrustedIssuers are external token issuers whose tokens the inbound grants accept (up
+	// to 20).
 	// +optional
 	// +kubebuilder:validation:MaxItems=20
 	TrustedIssuers []EmbeddedAuthServerConfigTrustedIssuer `json:"trustedIssuers,omitempty"`
 
-	// UpstreamProviders is the upstream providers.
+	// UpstreamProviders are the identity providers users log in with; the server federates
+	// to them and keeps their tokens.
 	// +optional
 	UpstreamProviders []EmbeddedAuthServerConfigUpstreamProvider `json:"upstreamProviders,omitempty"`
 }
 
 // OBOConfig is the OBO of a MCPExternalAuthConfig.
 type OBOConfig struct {
-	// Audience is the value the token's aud claim must contain for this workload.
+	// Audience of the token requested on the user's behalf: the backend API it is for.
 	// +optional
 	Audience string `json:"audience,omitempty"`
 
-	// Authority is the authority.
+	// Authority is the identity provider's base URL (https, no trailing slash), for example
+	// https://login.microsoftonline.com.
 	// +optional
 	// +kubebuilder:validation:Pattern=`^https://[^\s?#@]+[^/\s?#@]$`
 	Authority string `json:"authority,omitempty"`
 
-	// CacheSkew is the cache skew.
+	// CacheSkew renews a cached on-behalf-of token this long before it expires (Go
+	// duration).
 	// +optional
 	CacheSkew string `json:"cacheSkew,omitempty"`
 
-	// ClientID of the OAuth client the workload acts as.
+	// ClientID of the application registration that requests tokens on the user's behalf.
 	// +optional
 	ClientID string `json:"clientId,omitempty"`
 
-	// ClientSecretRef is the client secret ref.
+	// ClientSecretRef is the Secret key holding that application's client secret.
 	// +optional
 	ClientSecretRef *SecretKeyRef `json:"clientSecretRef,omitempty"`
 
-	// Scopes is the scopes.
+	// Scopes requested for the on-behalf-of token (up to 20).
 	// +optional
 	// +kubebuilder:validation:MaxItems=20
 	// +kubebuilder:validation:items:MinLength=1
 	// +kubebuilder:validation:items:MaxLength=256
 	Scopes []string `json:"scopes,omitempty"`
 
-	// SubjectTokenProviderName is the subject token provider name.
+	// SubjectTokenProviderName picks the upstream provider of the embedded authorization
+	// server whose token is exchanged.
 	// +optional
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
 	// +kubebuilder:validation:Pattern=`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`
 	SubjectTokenProviderName string `json:"subjectTokenProviderName,omitempty"`
 
-	// TenantID is the tenant ID.
+	// TenantID is the directory (tenant) of the identity provider, as a GUID or a domain
+	// name.
 	// +optional
 	// +kubebuilder:validation:MaxLength=253
 	// +kubebuilder:validation:Pattern=`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,})$`
@@ -1129,7 +1248,8 @@ type OBOConfig struct {
 
 // UpstreamInjectConfig is the upstream inject of a MCPExternalAuthConfig.
 type UpstreamInjectConfig struct {
-	// ProviderName is the provider name.
+	// ProviderName names the upstreamProviders entry of the embedded authorization server
+	// whose token for this user is sent to the backend.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	ProviderName string `json:"providerName"`
@@ -1137,24 +1257,27 @@ type UpstreamInjectConfig struct {
 
 // XAAConfig is the XAA of a MCPExternalAuthConfig.
 type XAAConfig struct {
-	// IDPClientID is the IDP client ID.
+	// IDPClientID is the client_id at the identity provider that issues the identity
+	// assertion.
 	// +optional
 	IDPClientID string `json:"idpClientId,omitempty"`
 
-	// IDPClientSecretRef is the IDP client secret ref.
+	// IDPClientSecretRef is the Secret key holding the client secret at the identity
+	// provider.
 	// +optional
 	IDPClientSecretRef *SecretKeyRef `json:"idpClientSecretRef,omitempty"`
 
-	// IDPTokenURL is the IDP token URL.
+	// IDPTokenURL is the identity provider's token endpoint (https) where the user's ID
+	// token is exchanged for an identity assertion for the target.
 	// +required
 	// +kubebuilder:validation:Pattern=`^https://.*$`
 	IDPTokenURL string `json:"idpTokenUrl"`
 
-	// InsecureTargetTokenURL is the insecure target token URL.
+	// InsecureTargetTokenURL accepts an http:// targetTokenUrl (development only).
 	// +optional
 	InsecureTargetTokenURL *bool `json:"insecureTargetTokenUrl,omitempty"`
 
-	// Scopes is the scopes.
+	// Scopes requested from the target authorization server.
 	// +optional
 	Scopes []string `json:"scopes,omitempty"`
 
@@ -1170,23 +1293,27 @@ type XAAConfig struct {
 	// +kubebuilder:validation:Enum="urn:ietf:params:oauth:token-type:id_token"
 	SubjectTokenType string `json:"subjectTokenType,omitempty"`
 
-	// TargetAudience is the target audience.
+	// TargetAudience is the target authorization server the identity assertion is issued
+	// for (its issuer URL).
 	// +required
 	TargetAudience string `json:"targetAudience"`
 
-	// TargetClientID is the target client ID.
+	// TargetClientID is the client_id at the target authorization server.
 	// +optional
 	TargetClientID string `json:"targetClientId,omitempty"`
 
-	// TargetClientSecretRef is the target client secret ref.
+	// TargetClientSecretRef is the Secret key holding the client secret at the target
+	// authorization server.
 	// +optional
 	TargetClientSecretRef *SecretKeyRef `json:"targetClientSecretRef,omitempty"`
 
-	// TargetResource is the target resource.
+	// TargetResource is the resource indicator (RFC 8707) of the backend the final access
+	// token is for.
 	// +optional
 	TargetResource string `json:"targetResource,omitempty"`
 
-	// TargetTokenURL is the target token URL.
+	// TargetTokenURL is the target authorization server's token endpoint where the identity
+	// assertion is redeemed for an access token.
 	// +required
 	TargetTokenURL string `json:"targetTokenUrl"`
 }
@@ -1256,11 +1383,11 @@ type ProxyResourceOverridesProxyDeploymentImagePullSecret struct {
 
 // MetadataOverrides are labels and annotations added to a rendered object.
 type MetadataOverrides struct {
-	// Annotations added to the object.
+	// Annotations added to the rendered object.
 	// +optional
 	Annotations map[string]string `json:"annotations,omitempty"`
 
-	// Labels added to the object; the operator's own labels win on conflict.
+	// Labels added to the rendered object; the operator's own labels win on conflict.
 	// +optional
 	Labels map[string]string `json:"labels,omitempty"`
 }
@@ -1271,7 +1398,7 @@ type ProxyResourceOverridesProxyDeployment struct {
 	// +optional
 	Affinity *corev1.Affinity `json:"affinity,omitempty"`
 
-	// Annotations added to the object.
+	// Annotations added to the proxy Deployment.
 	// +optional
 	Annotations map[string]string `json:"annotations,omitempty"`
 
@@ -1279,11 +1406,11 @@ type ProxyResourceOverridesProxyDeployment struct {
 	// +optional
 	Env []ProxyResourceOverridesProxyDeploymentEnv `json:"env,omitempty"`
 
-	// ImagePullSecrets are Secrets used to pull the vmcp image.
+	// ImagePullSecrets are Secrets used to pull the proxy runner image.
 	// +optional
 	ImagePullSecrets []ProxyResourceOverridesProxyDeploymentImagePullSecret `json:"imagePullSecrets,omitempty"`
 
-	// Labels added to the object; the operator's own labels win on conflict.
+	// Labels added to the proxy Deployment; the operator's own labels win on conflict.
 	// +optional
 	Labels map[string]string `json:"labels,omitempty"`
 
@@ -1346,7 +1473,7 @@ type HostVolume struct {
 	// +kubebuilder:validation:MaxLength=63
 	Name string `json:"name"`
 
-	// ReadOnly mounts the volume read-only.
+	// ReadOnly mounts the directory read-only; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	ReadOnly *bool `json:"readOnly,omitempty"`
@@ -1354,13 +1481,15 @@ type HostVolume struct {
 
 // AuthServerUpstreamFilterRule is the rules of a VirtualMCPServer.
 type AuthServerUpstreamFilterRule struct {
-	// Groups is the groups.
+	// Groups are values of the filter's claim; a user with any of them may log in through
+	// upstreamProviders (1 to 100).
 	// +required
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=100
 	Groups []string `json:"groups,omitempty"`
 
-	// UpstreamProviders is the upstream providers.
+	// UpstreamProviders are the names of the providers offered to users matching groups (1
+	// to 100).
 	// +required
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=100
@@ -1369,96 +1498,62 @@ type AuthServerUpstreamFilterRule struct {
 
 // AuthServerUpstreamFilter is the auth server upstream filter of a VirtualMCPServer.
 type AuthServerUpstreamFilter struct {
-	// Claim is the claim.
+	// Claim of the user's token whose values the rules compare with their groups.
 	// +optional
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
 	Claim string `json:"claim,omitempty"`
 
-	// DefaultUpstreams is the default upstreams.
+	// DefaultUpstreams are the providers offered to users that no rule matches (up to 100).
 	// +optional
 	// +kubebuilder:validation:MaxItems=100
 	DefaultUpstreams []string `json:"defaultUpstreams,omitempty"`
 
-	// Rules is the rules.
+	// Rules map values of the claim to the upstream providers offered to those users (1 to
+	// 100).
 	// +required
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=100
 	Rules []AuthServerUpstreamFilterRule `json:"rules,omitempty"`
 }
 
-// VirtualMCPServerRuntimeDiscoveredBackend is the discovered backends of a
-// VirtualMCPServer.
-type VirtualMCPServerRuntimeDiscoveredBackend struct {
-	// AuthConfigRef is the MCPExternalAuthConfig vmcp uses to authenticate to this backend.
-	// +optional
-	AuthConfigRef string `json:"authConfigRef,omitempty"`
-
-	// AuthType is the outgoing auth strategy used for this backend (e.g. header_injection, token_exchange).
-	// +optional
-	AuthType string `json:"authType,omitempty"`
-
-	// CircuitBreakerState is the backend's circuit breaker: closed (calls flow), open (calls fail fast) or half-open (probing).
-	// +optional
-	// +kubebuilder:validation:Enum=closed;open;half-open
-	CircuitBreakerState string `json:"circuitBreakerState,omitempty"`
-
-	// CircuitLastChanged is when the circuit breaker state last changed.
-	// +optional
-	// +kubebuilder:validation:Format=date-time
-	CircuitLastChanged string `json:"circuitLastChanged,omitempty"`
-
-	// ConsecutiveFailures counts the health checks that failed in a row.
-	// +optional
-	ConsecutiveFailures *int64 `json:"consecutiveFailures,omitempty"`
-
-	// LastHealthCheck is when vmcp last checked the backend's health.
-	// +optional
-	// +kubebuilder:validation:Format=date-time
-	LastHealthCheck string `json:"lastHealthCheck,omitempty"`
-
-	// MCPRevision is the MCP protocol revision the backend negotiated.
-	// +optional
-	MCPRevision string `json:"mcpRevision,omitempty"`
-
-	// Message explains the backend's status (e.g. the last health check error).
-	// +optional
-	Message string `json:"message,omitempty"`
-
-	// Name of the backend: its MCPServer, MCPRemoteProxy or MCPServerEntry name, the tool prefix.
-	// +required
-	Name string `json:"name"`
-
-	// Status is the backend's health as vmcp sees it (ready, degraded, unavailable, unauthenticated, unknown).
-	// +optional
-	Status string `json:"status,omitempty"`
-
-	// URL is the MCP endpoint vmcp connects to for this backend.
-	// +optional
-	URL string `json:"url,omitempty"`
-}
-
-// VirtualMCPServerRuntime is the runtime of a VirtualMCPServer.
+// VirtualMCPServerRuntime is what the running vmcp reports about itself: written
+// only by vmcp (server-side apply field manager "vmcp"), every
+// statusReportingInterval. The operator reads it to fill status.discoveredBackends'
+// health and to tell when the report is stale (lastReportTime).
 type VirtualMCPServerRuntime struct {
 	// BackendCount is the number of backends the running vmcp knows.
 	// +optional
 	BackendCount *int32 `json:"backendCount,omitempty"`
 
-	// Conditions describe the observed state (Valid, Ready, Unsupported, ...).
+	// Conditions describe the observed state as vmcp sees it (BackendsDiscovered).
 	// +optional
 	// +listType=map
 	// +listMapKey=type
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
 
-	// DiscoveredBackends as the running vmcp sees them.
+	// DiscoveredBackends as the running vmcp sees them, with their health.
 	// +optional
-	DiscoveredBackends []VirtualMCPServerRuntimeDiscoveredBackend `json:"discoveredBackends,omitempty"`
+	// +listType=map
+	// +listMapKey=name
+	DiscoveredBackends []DiscoveredBackend `json:"discoveredBackends,omitempty"`
 
-	// Message of the running vmcp.
+	// LastReportTime is when vmcp wrote this report (its heartbeat, renewed every
+	// statusReportingInterval). Older than 3 times the longer of
+	// statusReportingInterval and healthCheckInterval, the operator shows every
+	// backend's health as unknown and sets BackendHealthReported False
+	// (reason BackendsHealthStale).
+	// +optional
+	LastReportTime *metav1.Time `json:"lastReportTime,omitempty"`
+
+	// Message is what the running vmcp says about its state (for example why it is
+	// Degraded).
 	// +optional
 	Message string `json:"message,omitempty"`
 
-	// Phase reported by the running vmcp.
+	// Phase as the running vmcp reports it: Pending (starting, backends not yet
+	// discovered), Ready (serving with every backend healthy), Degraded (serving, some
+	// backends unhealthy) or Failed (cannot serve). Empty until vmcp first reports.
 	// +optional
 	// +kubebuilder:validation:Enum=Pending;Ready;Degraded;Failed
 	Phase string `json:"phase,omitempty"`
@@ -1466,11 +1561,14 @@ type VirtualMCPServerRuntime struct {
 
 // MCPOIDCConfigSpecInline is the inline of a MCPOIDCConfig.
 type MCPOIDCConfigSpecInline struct {
-	// CABundleRef is the CA bundle ref.
+	// CABundleRef is a ConfigMap key holding the CA bundle that signs the identity
+	// provider's certificate. Not built yet: reported as Unsupported, and the system roots
+	// are used.
 	// +optional
 	CABundleRef *EmbeddedAuthServerConfigTrustedIssuerCABundleRef `json:"caBundleRef,omitempty"`
 
-	// ClientID of the OAuth client the workload acts as.
+	// ClientID of this workload at the identity provider; advertised to clients in the
+	// protected-resource metadata.
 	// +optional
 	ClientID string `json:"clientId,omitempty"`
 
@@ -1479,12 +1577,15 @@ type MCPOIDCConfigSpecInline struct {
 	// +optional
 	ClientSecretRef *SecretKeyRef `json:"clientSecretRef,omitempty"`
 
-	// InsecureAllowHTTP is the insecure allow HTTP.
+	// InsecureAllowHTTP accepts an http:// issuer or JWKS URL (development only); false
+	// when unset.
 	// +optional
 	// +kubebuilder:default=false
 	InsecureAllowHTTP *bool `json:"insecureAllowHTTP,omitempty"`
 
-	// IntrospectionURL is an RFC 7662 endpoint for opaque tokens.
+	// IntrospectionURL is an RFC 7662 endpoint that would validate opaque (non-JWT) tokens;
+	// only JWTs are accepted. Not built in this operator yet: accepted, and reported on the
+	// resource with the Unsupported condition and a Warning event.
 	// +optional
 	IntrospectionURL string `json:"introspectionUrl,omitempty"`
 
@@ -1492,12 +1593,14 @@ type MCPOIDCConfigSpecInline struct {
 	// +required
 	Issuer string `json:"issuer"`
 
-	// JWKSAllowPrivateIP is the JWKS allow private IP.
+	// JWKSAllowPrivateIP lets the JWKS URL resolve to a private address (an identity
+	// provider inside the cluster); false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	JWKSAllowPrivateIP *bool `json:"jwksAllowPrivateIP,omitempty"`
 
-	// JWKSAuthTokenPath is the JWKS auth token path.
+	// JWKSAuthTokenPath is a file whose token is sent as a bearer token when fetching the
+	// JWKS. Not built yet: reported as Unsupported.
 	// +optional
 	JWKSAuthTokenPath string `json:"jwksAuthTokenPath,omitempty"`
 
@@ -1506,7 +1609,8 @@ type MCPOIDCConfigSpecInline struct {
 	// +optional
 	JWKSURL string `json:"jwksUrl,omitempty"`
 
-	// ProtectedResourceAllowPrivateIP is the protected resource allow private IP.
+	// ProtectedResourceAllowPrivateIP allows a private address in the resource URL
+	// advertised in the protected-resource metadata; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	ProtectedResourceAllowPrivateIP *bool `json:"protectedResourceAllowPrivateIP,omitempty"`
@@ -1515,11 +1619,15 @@ type MCPOIDCConfigSpecInline struct {
 // MCPOIDCConfigSpecKubernetesServiceAccount is the kubernetes service account of a
 // MCPOIDCConfig.
 type MCPOIDCConfigSpecKubernetesServiceAccount struct {
-	// IntrospectionURL is an RFC 7662 endpoint for opaque tokens.
+	// IntrospectionURL is an RFC 7662 endpoint that would validate opaque tokens;
+	// service-account tokens are JWTs and are checked against the cluster's keys. Not built
+	// in this operator yet: accepted, and reported on the resource with the Unsupported
+	// condition and a Warning event.
 	// +optional
 	IntrospectionURL string `json:"introspectionUrl,omitempty"`
 
-	// Issuer is the OIDC issuer URL; tokens must carry it as iss.
+	// Issuer of the cluster's service-account tokens, which they carry as iss;
+	// https://kubernetes.default.svc when unset.
 	// +optional
 	// +kubebuilder:default="https://kubernetes.default.svc"
 	Issuer string `json:"issuer,omitempty"`
@@ -1581,7 +1689,7 @@ type SharedConfigStatus struct {
 
 // MCPTelemetryConfigSpecOpenTelemetryMetrics is the metrics of a MCPTelemetryConfig.
 type MCPTelemetryConfigSpecOpenTelemetryMetrics struct {
-	// Enabled exports metrics over OTLP.
+	// Enabled exports metrics over OTLP; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	Enabled *bool `json:"enabled,omitempty"`
@@ -1602,12 +1710,13 @@ type MCPTelemetryConfigSpecOpenTelemetrySensitiveHeader struct {
 
 // MCPTelemetryConfigSpecOpenTelemetryTracing is the tracing of a MCPTelemetryConfig.
 type MCPTelemetryConfigSpecOpenTelemetryTracing struct {
-	// Enabled exports traces over OTLP.
+	// Enabled exports traces over OTLP; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	Enabled *bool `json:"enabled,omitempty"`
 
-	// SamplingRate is the fraction of traces recorded, as a decimal string between 0 and 1.
+	// SamplingRate is the fraction of traces recorded, as a decimal string from 0 to 1;
+	// 0.05 (one in twenty) when unset.
 	// +optional
 	// +kubebuilder:default="0.05"
 	// +kubebuilder:validation:Pattern=`^(0(\.\d+)?|1(\.0+)?)$`
@@ -1620,12 +1729,13 @@ type MCPTelemetryConfigSpecOpenTelemetry struct {
 	// +optional
 	CABundleRef *EmbeddedAuthServerConfigTrustedIssuerCABundleRef `json:"caBundleRef,omitempty"`
 
-	// Enabled turns OTLP export on.
+	// Enabled turns OTLP export on; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	Enabled *bool `json:"enabled,omitempty"`
 
-	// Endpoint of the OTLP collector, host:port (OTLP over HTTP).
+	// Endpoint of the OTLP collector as host:port, spoken to over OTLP/HTTP; nothing is
+	// exported when unset.
 	// +optional
 	Endpoint string `json:"endpoint,omitempty"`
 
@@ -1633,7 +1743,7 @@ type MCPTelemetryConfigSpecOpenTelemetry struct {
 	// +optional
 	Headers map[string]string `json:"headers,omitempty"`
 
-	// Insecure sends OTLP without TLS.
+	// Insecure sends OTLP over plain HTTP instead of TLS; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	Insecure *bool `json:"insecure,omitempty"`
@@ -1655,7 +1765,8 @@ type MCPTelemetryConfigSpecOpenTelemetry struct {
 	// +optional
 	Tracing *MCPTelemetryConfigSpecOpenTelemetryTracing `json:"tracing,omitempty"`
 
-	// UseLegacyAttributes also emits the attribute names of older releases.
+	// UseLegacyAttributes also emits the attribute names of older releases, for dashboards
+	// built on them; true when unset.
 	// +optional
 	// +kubebuilder:default=true
 	UseLegacyAttributes *bool `json:"useLegacyAttributes,omitempty"`
@@ -1663,7 +1774,7 @@ type MCPTelemetryConfigSpecOpenTelemetry struct {
 
 // MCPTelemetryConfigSpecPrometheus is the prometheus of a MCPTelemetryConfig.
 type MCPTelemetryConfigSpecPrometheus struct {
-	// Enabled serves Prometheus metrics on /metrics.
+	// Enabled serves Prometheus metrics on /metrics; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	Enabled *bool `json:"enabled,omitempty"`
@@ -1743,7 +1854,8 @@ type MCPWebhookConfigSpecMutating struct {
 	// +kubebuilder:validation:Format=duration
 	Timeout string `json:"timeout,omitempty"`
 
-	// TLSConfig is the TLS config.
+	// TLSConfig sets the CA that verifies the webhook's certificate and the client
+	// certificate for mutual TLS.
 	// +optional
 	TLSConfig *MCPWebhookConfigSpecMutatingTLSConfig `json:"tlsConfig,omitempty"`
 
@@ -1775,14 +1887,14 @@ type MCPRegistrySpec struct {
 	// +optional
 	DisplayName string `json:"displayName,omitempty"`
 
-	// ImagePullSecrets are Secrets used to pull the vmcp image.
+	// ImagePullSecrets are Secrets used to pull the registry server image.
 	// +optional
 	ImagePullSecrets []ProxyResourceOverridesProxyDeploymentImagePullSecret `json:"imagePullSecrets,omitempty"`
 
-	// PgpassSecretRef is the Secret key holding a .pgpass file for the registry's PostgreSQL
-	// database.
+	// PgpassSecretRef is the Secret key holding a .pgpass file for the registry's
+	// PostgreSQL database; it is mounted and PGPASSFILE points at it.
 	// +optional
-	PgpassSecretRef *EmbeddedAuthServerConfigTrustedIssuerCABundleRefConfigMapRef `json:"pgpassSecretRef,omitempty"`
+	PgpassSecretRef *PgpassSecretRef `json:"pgpassSecretRef,omitempty"`
 
 	// PodTemplateSpec is merged into the registry server's pod template.
 	// +optional
@@ -1803,6 +1915,23 @@ type MCPRegistrySpec struct {
 	Volumes []runtime.RawExtension `json:"volumes,omitempty"`
 }
 
+// PgpassSecretRef selects the Secret key that holds the registry database's .pgpass file.
+type PgpassSecretRef struct {
+	// Key of the Secret entry holding the .pgpass file.
+	// +required
+	Key string `json:"key"`
+
+	// Name of the Secret, in the same namespace.
+	// +optional
+	// +kubebuilder:default=""
+	Name string `json:"name,omitempty"`
+
+	// Optional is accepted for compatibility and has no effect: the Secret is always
+	// mounted as required, so the registry pod does not start until it exists.
+	// +optional
+	Optional *bool `json:"optional,omitempty"`
+}
+
 // MCPRegistryStatus is the status of a MCPRegistry.
 type MCPRegistryStatus struct {
 	// Conditions describe the observed state (Valid, Ready, Unsupported, ...).
@@ -1819,7 +1948,9 @@ type MCPRegistryStatus struct {
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
-	// Phase of the registry server.
+	// Phase of the registry server: Pending (Deployment not yet available), Ready (serving
+	// its API), Failed (invalid spec or rendering failed; see message) or Terminating
+	// (being deleted).
 	// +optional
 	// +kubebuilder:validation:Enum=Pending;Ready;Failed;Terminating
 	Phase string `json:"phase,omitempty"`

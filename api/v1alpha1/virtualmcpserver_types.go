@@ -169,7 +169,8 @@ type VirtualMCPServerSpec struct {
 	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
 	ServiceAccount string `json:"serviceAccount,omitempty"`
 
-	// Replicas of the vmcp Deployment.
+	// Replicas of the vmcp Deployment; 1 when unset, 0 stops vmcp. More than one replica
+	// shares client sessions only with sessionStorage redis.
 	// +kubebuilder:validation:Minimum=0
 	// +optional
 	// +kubebuilder:validation:Maximum=2147483647
@@ -213,8 +214,10 @@ type VirtualMCPServerSpec struct {
 	// +optional
 	ImagePullSecrets []ProxyResourceOverridesProxyDeploymentImagePullSecret `json:"imagePullSecrets,omitempty"`
 
-	// PassthroughHeaders are request header names that vmcp forwards from the client to the
-	// backends unchanged (never Authorization).
+	// PassthroughHeaders are request header names that vmcp would forward from the client
+	// to the backends unchanged (never Authorization). Not built in this operator yet:
+	// accepted, and reported on the resource with the Unsupported condition and a Warning
+	// event.
 	// +optional
 	PassthroughHeaders []string `json:"passthroughHeaders,omitempty"`
 }
@@ -268,11 +271,12 @@ type DiscoveredBackend struct {
 	// +optional
 	LastHealthCheck *metav1.Time `json:"lastHealthCheck,omitempty"`
 
-	// Message explains the status.
+	// Message explains the backend's status, for example the last health check's error.
 	// +optional
 	Message string `json:"message,omitempty"`
 
-	// CircuitBreakerState: closed, open or half-open.
+	// CircuitBreakerState is the backend's circuit breaker: closed (calls flow), open
+	// (calls fail fast) or half-open (one trial call is let through).
 	// +optional
 	CircuitBreakerState CircuitBreakerState `json:"circuitBreakerState,omitempty"`
 
@@ -295,8 +299,8 @@ type DiscoveredBackend struct {
 // VirtualMCPServerStatus is the observed state of a VirtualMCPServer.
 type VirtualMCPServerStatus struct {
 	// Conditions: Ready, GroupRefValidated, AuthConfigured, BackendsDiscovered,
-	// CompositeToolRefsValidated, PodTemplateSpecValid, Deprecated; ToolsAggregated
-	// and BackendsDiscovered are written by the running vmcp.
+	// BackendAuthResolved, BackendHealthReported, CompositeToolRefsValidated,
+	// PodTemplateSpecValid, Deprecated; ToolsAggregated is written by the running vmcp.
 	// +optional
 	// +listType=map
 	// +listMapKey=type
@@ -306,8 +310,8 @@ type VirtualMCPServerStatus struct {
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
-	// Phase: Pending (group or Deployment not ready), Ready, Degraded (some or all
-	// backends unhealthy) or Failed (invalid spec; see message).
+	// Phase: Pending (the default; group or Deployment not ready), Ready, Degraded (some
+	// or all backends unhealthy) or Failed (invalid spec; see message).
 	// +optional
 	// +kubebuilder:default=Pending
 	// +kubebuilder:validation:Enum=Pending;Ready;Degraded;Failed
@@ -321,13 +325,16 @@ type VirtualMCPServerStatus struct {
 	// +optional
 	URL string `json:"url,omitempty"`
 
-	// BackendCount is the number of discovered backends.
+	// BackendCount is the number of entries in discoveredBackends.
 	// +optional
 	// +kubebuilder:validation:Minimum=0
 	// +kubebuilder:validation:Maximum=2147483647
 	BackendCount int32 `json:"backendCount,omitempty"`
 
-	// DiscoveredBackends are the backends with their health, written by the vmcp.
+	// DiscoveredBackends are the backends the operator discovered (static backends and
+	// the group's members, with their outgoing auth; members left out say why in
+	// message), each with the health the running vmcp last reported
+	// (status.runtime), or unknown while that report is missing or stale.
 	// +optional
 	// +listType=map
 	// +listMapKey=name

@@ -16,7 +16,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strconv"
 	"syscall"
 	"time"
@@ -36,15 +35,11 @@ const usage = `usage:
   vmcp version
 `
 
-// defaultGCPercent trades a little heap for CPU: the MCP SDK allocates a 32 KiB
-// buffer per JSON message it decodes, so with the default GOGC=100 the collector
-// runs constantly under load. The live heap is small, so RSS stays low.
-const defaultGCPercent = 400
-
+// vmcp runs with Go's default GOGC=100. (It used GOGC=400 while every call
+// went through the SDK's decoding, ~330 KB per call; the fast paths allocate
+// ~13 KB per call, and GOGC=400 let 10,000 idle sessions take 315 MB of RSS
+// instead of 183 MB.)
 func main() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(defaultGCPercent)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
@@ -108,6 +103,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) int {
 	}
 	log := logging.New()
 	defer func() { _ = log.Sync() }()
+	servePprof(log)
 	if err := serveConfig(ctx, *path, net.JoinHostPort(*host, strconv.Itoa(*port)), httpserver.SplitHosts(*allowedHosts), log); err != nil {
 		log.Error("vmcp stopped", zap.Error(err))
 		return 1

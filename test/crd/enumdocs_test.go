@@ -4,17 +4,22 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/yaml"
+
+	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
 )
 
 // enumDocProblems lists the enum fields under path whose description (what `kubectl
 // explain` prints) does not name every allowed value, or the default when there is one.
-func enumDocProblems(path string, s *apiextensionsv1.JSONSchemaProps) []string {
-	if s == nil {
+// Paths in foreign are embedded Kubernetes types (conditions) whose docs are not ours.
+func enumDocProblems(path string, s *apiextensionsv1.JSONSchemaProps, foreign map[string]bool) []string {
+	if s == nil || foreign[path] {
 		return nil
 	}
 	var out []string
@@ -36,21 +41,26 @@ func enumDocProblems(path string, s *apiextensionsv1.JSONSchemaProps) []string {
 		}
 	}
 	for name, p := range s.Properties {
-		out = append(out, enumDocProblems(path+"."+name, &p)...)
+		out = append(out, enumDocProblems(path+"."+name, &p, foreign)...)
 	}
 	if s.Items != nil {
-		out = append(out, enumDocProblems(path+"[]", s.Items.Schema)...)
+		out = append(out, enumDocProblems(path+"[]", s.Items.Schema, foreign)...)
 	}
 	if s.AdditionalProperties != nil {
-		out = append(out, enumDocProblems(path+"{}", s.AdditionalProperties.Schema)...)
+		out = append(out, enumDocProblems(path+"{}", s.AdditionalProperties.Schema, foreign)...)
 	}
 	return out
 }
 
-// Every spec field with a fixed set of values explains each value and its default, so
+// Every field with a fixed set of values explains each value and its default, so
 // `kubectl explain virtualmcpserver.spec.config.aggregation.conflictResolution` tells a
-// user what to choose. Status fields (phases) are written by the operator and exempt.
+// user what to choose, and `kubectl explain mcpserver.status.phase` what each phase
+// means. Kubernetes' own condition type is exempt.
 func TestEnumFieldsAreExplained(t *testing.T) {
+	scheme := runtime.NewScheme()
+	if err := v1alpha1.AddToScheme(scheme); err != nil {
+		t.Fatal(err)
+	}
 	files, err := filepath.Glob(filepath.Join(repoRoot, "config", "crd", "bases", "*.yaml"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no CRDs in config/crd/bases (%v): run 'make manifests'", err)
@@ -64,10 +74,21 @@ func TestEnumFieldsAreExplained(t *testing.T) {
 		if err := yaml.Unmarshal(data, &crd); err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
+		obj, err := scheme.New(v1alpha1.GroupVersion.WithKind(crd.Spec.Names.Kind))
+		if err != nil {
+			t.Fatalf("%s: no Go type for kind %s: %v", f, crd.Spec.Names.Kind, err)
+		}
+		foreign := map[string]bool{}
+		foreignPaths("", reflect.TypeOf(obj), foreign, 0)
 		for _, v := range crd.Spec.Versions {
-			spec := v.Schema.OpenAPIV3Schema.Properties["spec"]
-			for _, p := range enumDocProblems(crd.Spec.Names.Kind+"."+v.Name+".spec", &spec) {
-				t.Error(p)
+			for _, part := range []string{"spec", "status"} {
+				p, ok := v.Schema.OpenAPIV3Schema.Properties[part]
+				if !ok {
+					continue
+				}
+				for _, msg := range enumDocProblems("."+part, &p, foreign) {
+					t.Error(crd.Spec.Names.Kind + "." + v.Name + msg)
+				}
 			}
 		}
 	}
@@ -108,7 +129,7 @@ func TestEnumDocProblems(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			if got := enumDocProblems("x", &tc.s); len(got) != tc.want {
+			if got := enumDocProblems("x", &tc.s, nil); len(got) != tc.want {
 				t.Fatalf("got %v, want %d problems", got, tc.want)
 			}
 		})

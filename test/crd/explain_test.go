@@ -52,6 +52,14 @@ func TestKubectlExplain(t *testing.T) {
 			args: []string{"explain", "vmcp.spec.config.codeMode"},
 			want: []string{"CodeMode exposes the backends", "Unsupported"},
 		},
+		"embedded auth server sub-field with its default": {
+			args: []string{"explain", "mcpextauth.spec.embeddedAuthServer.storage.redis.dialTimeout"},
+			want: []string{"bounds opening a connection", "5s when unset"},
+		},
+		"config field reported Unsupported": {
+			args: []string{"explain", "vmcp.spec.config.rateLimiting"},
+			want: []string{"token buckets", "Unsupported"},
+		},
 		"composite tool step": {
 			args: []string{"explain", "virtualmcpcompositetooldefinitions.spec.steps.tool"},
 			want: []string{"<workload>.<tool_name>"},

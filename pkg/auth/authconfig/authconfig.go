@@ -21,11 +21,15 @@ type OIDC struct {
 	// +optional
 	// +kubebuilder:validation:Pattern=`^https?://[^\s]+$`
 	JWKSURL string `json:"jwksUrl,omitempty"`
-	// Scopes advertised to clients.
+	// Scopes advertised to clients in the OAuth protected-resource metadata, so that they
+	// request a token with them.
 	// +optional
 	Scopes []string `json:"scopes,omitempty"`
 
-	// CABundlePath is a CA bundle file trusted for this connection.
+	// CABundlePath is a PEM CA bundle file trusted for the identity provider's TLS
+	// certificate; the system roots are used instead. Not built in this operator yet:
+	// accepted, and reported on the resource with the Unsupported condition and a Warning
+	// event.
 	// +optional
 	CABundlePath string `json:"caBundlePath,omitempty"`
 
@@ -42,7 +46,9 @@ type OIDC struct {
 	// +optional
 	InsecureAllowHTTP *bool `json:"insecureAllowHttp,omitempty"`
 
-	// IntrospectionURL is an RFC 7662 endpoint for opaque tokens.
+	// IntrospectionURL is an RFC 7662 endpoint that would validate opaque (non-JWT) tokens;
+	// only JWTs are accepted. Not built in this operator yet: accepted, and reported on the
+	// resource with the Unsupported condition and a Warning event.
 	// +optional
 	IntrospectionURL string `json:"introspectionUrl,omitempty"`
 
@@ -73,18 +79,23 @@ type Authz struct {
 	// +kubebuilder:default=none
 	// +optional
 	Type AuthzType `json:"type,omitempty"`
-	// Policies are Cedar policies.
+	// Policies are the Cedar policies, one policy text per entry; a request no policy
+	// permits is refused.
 	// +optional
 	Policies []string `json:"policies,omitempty"`
 	// EntitiesJSON is the Cedar entity set as JSON.
 	// +optional
 	EntitiesJSON string `json:"entitiesJson,omitempty"`
 
-	// GroupClaimName is the token claim whose values become the principal's Cedar groups.
+	// GroupClaimName is the token claim whose values would become the principal's Cedar
+	// groups. Not built in this operator yet: accepted, and reported on the resource with
+	// the Unsupported condition and a Warning event.
 	// +optional
 	GroupClaimName string `json:"groupClaimName,omitempty"`
 
-	// GroupEntityType is the Cedar entity type of the groups taken from groupClaimName.
+	// GroupEntityType is the Cedar entity type of the groups taken from groupClaimName. Not
+	// built in this operator yet: accepted, and reported on the resource with the
+	// Unsupported condition and a Warning event.
 	// +optional
 	GroupEntityType string `json:"groupEntityType,omitempty"`
 
@@ -94,7 +105,9 @@ type Authz struct {
 	// +optional
 	PrimaryUpstreamProvider string `json:"primaryUpstreamProvider,omitempty"`
 
-	// RoleClaimName is the token claim whose values become the principal's Cedar roles.
+	// RoleClaimName is the token claim whose values would become the principal's Cedar
+	// roles. Not built in this operator yet: accepted, and reported on the resource with
+	// the Unsupported condition and a Warning event.
 	// +optional
 	RoleClaimName string `json:"roleClaimName,omitempty"`
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/mcp-operator/mcp-operator/pkg/auth"
 	"github.com/mcp-operator/mcp-operator/pkg/auth/oidc"
 	"github.com/mcp-operator/mcp-operator/pkg/httpserver"
+	"github.com/mcp-operator/mcp-operator/pkg/kubeapi"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/attach"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/bridge"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/legacysse"
@@ -222,7 +223,7 @@ func (r *Runner) dialer() (stdio.Dialer, error) {
 	if s.Command != "" {
 		return &stdio.Subprocess{Command: s.Command, Args: s.Args, Stderr: stderr}, nil
 	}
-	cfg, err := attach.RESTConfig()
+	cfg, err := kubeapi.RESTConfig()
 	if err != nil {
 		return nil, err
 	}

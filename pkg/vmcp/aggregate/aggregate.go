@@ -163,14 +163,24 @@ func override(t *mcp.Tool, o config.ToolOverride) *mcp.Tool {
 	if o.Description != "" {
 		c.Description = o.Description
 	}
-	if a := o.Annotations; a != nil {
-		c.Annotations = &mcp.ToolAnnotations{
-			Title: a.Title, ReadOnlyHint: a.ReadOnlyHint != nil && *a.ReadOnlyHint,
-			DestructiveHint: a.DestructiveHint, IdempotentHint: a.IdempotentHint != nil && *a.IdempotentHint,
-			OpenWorldHint: a.OpenWorldHint,
-		}
+	if o.Annotations != nil {
+		c.Annotations = MCPAnnotations(o.Annotations)
 	}
 	return &c
+}
+
+// MCPAnnotations turns configured tool hints into the SDK's, nil for nil. Unset
+// readOnly and idempotent hints are false; unset destructive and open-world hints stay
+// unset, which MCP clients read as true.
+func MCPAnnotations(a *config.ToolAnnotations) *mcp.ToolAnnotations {
+	if a == nil {
+		return nil
+	}
+	return &mcp.ToolAnnotations{
+		Title: a.Title, ReadOnlyHint: a.ReadOnlyHint != nil && *a.ReadOnlyHint,
+		DestructiveHint: a.DestructiveHint, IdempotentHint: a.IdempotentHint != nil && *a.IdempotentHint,
+		OpenWorldHint: a.OpenWorldHint,
+	}
 }
 
 // Prefix returns the prefix of workload under format ("{workload}_" by default).

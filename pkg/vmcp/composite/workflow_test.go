@@ -761,3 +761,16 @@ steps:
 		t.Fatalf("New: %v, want the undeclared reference refused", err)
 	}
 }
+
+// TestToolAnnotations checks that a composite tool's configured hints reach the tool
+// clients list; without them the tool carries none.
+func TestToolAnnotations(t *testing.T) {
+	w := compile(t, "name: a\nannotations: {title: Deploy, readOnlyHint: false, destructiveHint: true}\nsteps: [{id: s, tool: w.x}]", Options{})
+	a := w.Tool().Annotations
+	if a == nil || a.Title != "Deploy" || a.ReadOnlyHint || a.DestructiveHint == nil || !*a.DestructiveHint || a.OpenWorldHint != nil {
+		t.Fatalf("annotations = %+v, want title Deploy, destructive, open-world unset", a)
+	}
+	if got := compile(t, "name: b\nsteps: [{id: s, tool: w.x}]", Options{}).Tool().Annotations; got != nil {
+		t.Fatalf("annotations without configuration = %+v, want none", got)
+	}
+}

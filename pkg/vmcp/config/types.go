@@ -58,7 +58,9 @@ type Config struct {
 	// +listMapKey=name
 	CompositeToolRefs []CompositeToolRef `json:"compositeToolRefs,omitempty"`
 
-	// Audit configures audit logging of MCP requests.
+	// Audit records MCP requests as structured audit events. Not built in this operator
+	// yet: accepted, and reported on the resource with the Unsupported condition and a
+	// Warning event.
 	// +optional
 	Audit *AuditConfig `json:"audit,omitempty"`
 
@@ -72,13 +74,17 @@ type Config struct {
 	// +optional
 	Metadata map[string]string `json:"metadata,omitempty"`
 
-	// PassthroughHeaders are request header names that vmcp forwards from the client to the
-	// backends unchanged (never Authorization).
+	// PassthroughHeaders are request header names that vmcp would forward from the client
+	// to the backends unchanged (never Authorization). Not built in this operator yet:
+	// accepted, and reported on the resource with the Unsupported condition and a Warning
+	// event.
 	// +optional
 	PassthroughHeaders []string `json:"passthroughHeaders,omitempty"`
 
 	// RateLimiting limits MCP requests with token buckets, shared by all clients and/or per
-	// user, optionally per tool; excess requests are refused.
+	// user, optionally per tool; excess requests would be refused. Not built in this
+	// operator yet: accepted, and reported on the resource with the Unsupported condition
+	// and a Warning event.
 	// +optional
 	RateLimiting *RateLimiting `json:"rateLimiting,omitempty"`
 
@@ -138,7 +144,9 @@ type StaticBackend struct {
 	// +optional
 	Env map[string]string `json:"env,omitempty"`
 
-	// CABundlePath is a CA bundle file trusted for this connection.
+	// CABundlePath is a PEM CA bundle file trusted for the TLS connection to this backend;
+	// the system roots are used instead. Not built in this operator yet: accepted, and
+	// reported on the resource with the Unsupported condition and a Warning event.
 	// +optional
 	CABundlePath string `json:"caBundlePath,omitempty"`
 
@@ -298,7 +306,8 @@ type HeaderInjection struct {
 
 // TokenExchange configures an RFC 8693 token exchange.
 type TokenExchange struct {
-	// TokenURL is the token endpoint.
+	// TokenURL is the RFC 8693 token endpoint vmcp posts the client's token to in exchange
+	// for a backend token.
 	// +kubebuilder:validation:Pattern=`^https?://[^\s]+$`
 	TokenURL string `json:"tokenUrl"`
 	// ClientID used at the token endpoint.
@@ -317,7 +326,9 @@ type TokenExchange struct {
 	// +optional
 	SubjectTokenType string `json:"subjectTokenType,omitempty"`
 
-	// ClientSecret is the client secret in plain text; prefer clientSecretEnv.
+	// ClientSecret is the client secret in plain text. Use clientSecretEnv: a plain-text
+	// secret is not read by vmcp, and is reported on the resource with the Unsupported
+	// condition and a Warning event.
 	// +optional
 	ClientSecret string `json:"clientSecret,omitempty"`
 
@@ -354,7 +365,8 @@ type Aggregation struct {
 	// +kubebuilder:default=prefix
 	// +optional
 	ConflictResolution ConflictResolution `json:"conflictResolution,omitempty"`
-	// ConflictResolutionConfig holds the strategy's settings.
+	// ConflictResolutionConfig holds the settings of the chosen conflictResolution
+	// strategy: prefixFormat for prefix, priorityOrder for priority.
 	// +optional
 	ConflictResolutionConfig *ConflictResolutionConfig `json:"conflictResolutionConfig,omitempty"`
 	// Tools are per-workload filters and overrides, applied before conflict resolution.
@@ -377,6 +389,7 @@ type Aggregation struct {
 // ConflictResolutionConfig holds the settings of the conflict resolution strategies.
 type ConflictResolutionConfig struct {
 	// PrefixFormat for the prefix strategy; {workload} is replaced by the backend name.
+	// {workload}_ when unset.
 	// +kubebuilder:default="{workload}_"
 	// +kubebuilder:validation:MinLength=1
 	// +optional
@@ -389,7 +402,8 @@ type ConflictResolutionConfig struct {
 
 // WorkloadTools filters and renames one backend's tools.
 type WorkloadTools struct {
-	// Workload is the backend name.
+	// Workload is the backend these settings apply to: its MCPServer, MCPRemoteProxy or
+	// MCPServerEntry name (or static backend name).
 	// +kubebuilder:validation:MinLength=1
 	Workload string `json:"workload"`
 	// Filter is an allow-list of the backend's original tool names; empty keeps all.
@@ -410,27 +424,36 @@ type WorkloadTools struct {
 // ToolOverride changes how one tool is presented to clients. Calls still reach the
 // backend under the original name.
 type ToolOverride struct {
-	// Name shown to clients.
+	// Name clients see instead of the tool's original name; unset keeps it.
 	// +optional
 	Name string `json:"name,omitempty"`
-	// Description shown to clients.
+	// Description clients see instead of the tool's own; unset keeps it.
 	// +optional
 	Description string `json:"description,omitempty"`
-	// Annotations replace the tool's hints.
+	// Annotations, when set, replace all of the backend tool's hints (title and the four
+	// hints); unset keeps the backend's own.
 	// +optional
 	Annotations *ToolAnnotations `json:"annotations,omitempty"`
 }
 
 // ToolAnnotations are MCP tool hints.
 type ToolAnnotations struct {
+	// Title is the human-readable name clients may show instead of the tool name.
 	// +optional
 	Title string `json:"title,omitempty"`
+	// ReadOnlyHint tells clients the tool does not change anything; false when unset.
 	// +optional
 	ReadOnlyHint *bool `json:"readOnlyHint,omitempty"`
+	// DestructiveHint tells clients whether a tool that changes things may delete or
+	// overwrite data; unset leaves the MCP default (true: assume destructive).
 	// +optional
 	DestructiveHint *bool `json:"destructiveHint,omitempty"`
+	// IdempotentHint tells clients that calling the tool again with the same arguments has
+	// no further effect; false when unset.
 	// +optional
 	IdempotentHint *bool `json:"idempotentHint,omitempty"`
+	// OpenWorldHint tells clients whether the tool reaches systems outside the server (the
+	// web, other services); unset leaves the MCP default (true).
 	// +optional
 	OpenWorldHint *bool `json:"openWorldHint,omitempty"`
 }
@@ -448,22 +471,27 @@ type Duration string
 
 // Operational holds timeouts and failure handling.
 type Operational struct {
-	// Timeouts for backend requests.
+	// Timeouts bound the requests vmcp sends to backends: a default and per-backend values.
 	// +optional
 	Timeouts *Timeouts `json:"timeouts,omitempty"`
 	// FailureHandling configures health checks, circuit breaking and partial failures.
 	// +optional
 	FailureHandling *FailureHandling `json:"failureHandling,omitempty"`
 
-	// ListChanged controls list_changed notifications to clients when backends change.
+	// ListChanged would turn list_changed notifications on or off per backend; vmcp always
+	// sends them when a backend's tools change. Not built in this operator yet: accepted,
+	// and reported on the resource with the Unsupported condition and a Warning event.
 	// +optional
 	ListChanged *ListChanged `json:"listChanged,omitempty"`
 
-	// LogLevel of vmcp (debug, info, warn, error).
+	// LogLevel debug would turn on vmcp's debug logging (the only value the schema
+	// accepts); set the LOG_LEVEL environment variable through podTemplateSpec instead. Not
+	// built in this operator yet: accepted, and reported on the resource with the
+	// Unsupported condition and a Warning event.
 	// +optional
 	// +kubebuilder:validation:Enum=debug
 	LogLevel string `json:"logLevel,omitempty"`
-	// Sessions limits client sessions.
+	// Sessions limits client sessions: how many may be open and how long an idle one lives.
 	// +optional
 	Sessions *SessionLimits `json:"sessions,omitempty"`
 }
@@ -475,8 +503,8 @@ type SessionLimits struct {
 	// +kubebuilder:validation:Minimum=0
 	// +optional
 	MaxSessions int32 `json:"maxSessions,omitempty"`
-	// IdleTimeout closes a client session, and its backend sessions, after this
-	// long without a request or open stream.
+	// IdleTimeout closes a client session, and its backend sessions, after this long
+	// without a request or open stream (Go duration); 30m when unset.
 	// +kubebuilder:default="30m"
 	// +optional
 	IdleTimeout Duration `json:"idleTimeout,omitempty"`
@@ -484,7 +512,7 @@ type SessionLimits struct {
 
 // Timeouts bound backend requests.
 type Timeouts struct {
-	// Default timeout for every backend request.
+	// Default timeout of every backend request (Go duration); 30s when unset.
 	// +kubebuilder:default="30s"
 	// +optional
 	Default Duration `json:"default,omitempty"`
@@ -492,7 +520,10 @@ type Timeouts struct {
 	// +optional
 	PerWorkload map[string]Duration `json:"perWorkload,omitempty"`
 
-	// BackendInit is how long vmcp waits for one backend to initialize (Go duration).
+	// BackendInit would bound how long vmcp waits for one backend to initialize (Go
+	// duration); the default timeout applies instead. Not built in this operator yet:
+	// accepted, and reported on the resource with the Unsupported condition and a Warning
+	// event.
 	// +optional
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
 	BackendInit string `json:"backendInit,omitempty"`
@@ -510,21 +541,25 @@ const (
 
 // FailureHandling configures backend health checks and failure behaviour.
 type FailureHandling struct {
-	// HealthCheckInterval is how often each backend is checked.
+	// HealthCheckInterval is how often each backend is checked (Go duration); 30s when
+	// unset.
 	// +kubebuilder:default="30s"
 	// +optional
 	HealthCheckInterval Duration `json:"healthCheckInterval,omitempty"`
-	// HealthCheckTimeout bounds one check; keep it below the interval.
+	// HealthCheckTimeout bounds one check (Go duration); keep it below the interval. 10s
+	// when unset.
 	// +kubebuilder:default="10s"
 	// +optional
 	HealthCheckTimeout Duration `json:"healthCheckTimeout,omitempty"`
-	// UnhealthyThreshold is the number of consecutive failed checks that mark a backend unhealthy.
+	// UnhealthyThreshold is the number of consecutive failed checks that mark a backend
+	// unhealthy; 3 when unset.
 	// +kubebuilder:default=3
 	// +kubebuilder:validation:Minimum=1
 	// +optional
 	// +kubebuilder:validation:Maximum=2147483647
 	UnhealthyThreshold int32 `json:"unhealthyThreshold,omitempty"`
-	// StatusReportingInterval is how often vmcp writes backend status to Kubernetes.
+	// StatusReportingInterval is how often vmcp writes backend status to its
+	// VirtualMCPServer (Go duration); 30s when unset.
 	// +kubebuilder:default="30s"
 	// +optional
 	StatusReportingInterval Duration `json:"statusReportingInterval,omitempty"`
@@ -543,13 +578,15 @@ type CircuitBreaker struct {
 	// Enabled turns the circuit breaker on.
 	// +optional
 	Enabled bool `json:"enabled,omitempty"`
-	// FailureThreshold is the number of consecutive failures that open the circuit.
+	// FailureThreshold is the number of consecutive failures that open the circuit; 5 when
+	// unset.
 	// +kubebuilder:default=5
 	// +kubebuilder:validation:Minimum=1
 	// +optional
 	// +kubebuilder:validation:Maximum=2147483647
 	FailureThreshold int32 `json:"failureThreshold,omitempty"`
-	// Timeout is how long the circuit stays open before a trial call (half-open).
+	// Timeout is how long the circuit stays open before one trial call (half-open) is let
+	// through (Go duration); 60s when unset.
 	// +kubebuilder:default="60s"
 	// +optional
 	Timeout Duration `json:"timeout,omitempty"`
@@ -570,7 +607,7 @@ type CompositeTool struct {
 	// +kubebuilder:validation:MaxLength=128
 	// +kubebuilder:validation:Pattern=`^[a-zA-Z0-9_.-]+$`
 	Name string `json:"name"`
-	// Description shown to clients.
+	// Description of the composite tool shown to clients in tools/list.
 	// +optional
 	Description string `json:"description,omitempty"`
 	// Parameters is the JSON Schema (type object) of the tool's input.
@@ -578,7 +615,8 @@ type CompositeTool struct {
 	// +kubebuilder:validation:Type=object
 	// +kubebuilder:pruning:PreserveUnknownFields
 	Parameters *apiextensionsv1.JSON `json:"parameters,omitempty"`
-	// Timeout of the whole workflow.
+	// Timeout bounds one run of the whole workflow (Go duration); unset runs without a
+	// limit of its own.
 	// +optional
 	Timeout Duration `json:"timeout,omitempty"`
 	// Steps of the workflow (at most 64); independent steps run in parallel.
@@ -593,7 +631,8 @@ type CompositeTool struct {
 	// +kubebuilder:validation:Schemaless
 	Output *apiextensionsv1.JSON `json:"output,omitempty"`
 
-	// Annotations added to the object.
+	// Annotations are the MCP hints (title, read-only, destructive, idempotent, open-world)
+	// announced to clients for this composite tool; none when unset.
 	// +optional
 	Annotations *ToolAnnotations `json:"annotations,omitempty"`
 }
@@ -620,12 +659,14 @@ type WorkflowStep struct {
 	// +kubebuilder:validation:Pattern=`^[a-zA-Z][a-zA-Z0-9_-]*$`
 	ID string `json:"id"`
 	// Type of the step: tool (the default; calls tool with arguments), elicitation (asks
-	// the client's user with message and schema) or forEach (runs its steps once per item
-	// of collection).
+	// the client's user with message and schema) or forEach (calls tool once per item of
+	// collection, at most maxParallel at a time; its output is the list of the calls'
+	// outputs).
 	// +kubebuilder:default=tool
 	// +optional
 	Type StepType `json:"type,omitempty"`
-	// Tool to call, as <workload>.<tool_name>.
+	// Tool to call, as <workload>.<tool_name>: the backend's name and the tool's original
+	// name there. Required for tool and forEach steps.
 	// +optional
 	// +kubebuilder:validation:Pattern=`^[^.\s]+\.[^\s]+$`
 	Tool string `json:"tool,omitempty"`
@@ -646,7 +687,8 @@ type WorkflowStep struct {
 	// OnError says what to do when the step fails.
 	// +optional
 	OnError *OnError `json:"onError,omitempty"`
-	// Timeout of the step.
+	// Timeout bounds one attempt of the step (Go duration); unset gives the step no limit
+	// of its own.
 	// +optional
 	Timeout Duration `json:"timeout,omitempty"`
 	// Message asked of the user (elicitation).
@@ -672,20 +714,27 @@ type WorkflowStep struct {
 	// +kubebuilder:validation:Schemaless
 	DefaultResults *apiextensionsv1.JSON `json:"defaultResults,omitempty"`
 
-	// ItemVar is the template variable name of the current item in a forEach step (default
-	// item).
+	// ItemVar would rename the template variable of the current item in a forEach step;
+	// the item is always .item (and its position .index). Not built in this operator yet: accepted, and reported on the resource with the
+	// Unsupported condition and a Warning event.
 	// +optional
 	ItemVar string `json:"itemVar,omitempty"`
 
-	// MaxIterations caps the items a forEach step processes.
+	// MaxIterations would cap the items a forEach step processes; every item of the
+	// collection is processed. Not built in this operator yet: accepted, and reported on the resource with the
+	// Unsupported condition and a Warning event.
 	// +optional
 	MaxIterations *int64 `json:"maxIterations,omitempty"`
 
-	// MaxParallel is how many forEach iterations run at once.
+	// MaxParallel would bound the forEach iterations run at once; vmcp's own bound (8
+	// steps or items at a time) applies. Not built in this operator yet: accepted, and reported on the resource with the
+	// Unsupported condition and a Warning event.
 	// +optional
 	MaxParallel *int64 `json:"maxParallel,omitempty"`
 
-	// Step is the step run once per item of a forEach step.
+	// Step is the step run once per item of a forEach step. Not built in this operator yet:
+	// accepted, and reported on the resource with the Unsupported condition and a Warning
+	// event.
 	// +optional
 	// +kubebuilder:pruning:PreserveUnknownFields
 	// +kubebuilder:validation:Type=object
@@ -717,7 +766,8 @@ type OnError struct {
 	// +kubebuilder:validation:Maximum=10
 	// +optional
 	RetryCount int32 `json:"retryCount,omitempty"`
-	// RetryDelay between retries.
+	// RetryDelay is the wait between two attempts of a retried step (Go duration); unset
+	// retries at once.
 	// +optional
 	RetryDelay Duration `json:"retryDelay,omitempty"`
 }
@@ -763,7 +813,8 @@ type Optimizer struct {
 	// +kubebuilder:validation:Pattern=`^https?://[^\s]+$`
 	EmbeddingService string `json:"embeddingService,omitempty"`
 
-	// EmbeddingServiceTimeout bounds one request to the embedding service.
+	// EmbeddingServiceTimeout bounds one request to the embedding service (Go duration);
+	// 30s when unset.
 	// +kubebuilder:default="30s"
 	// +optional
 	EmbeddingServiceTimeout Duration `json:"embeddingServiceTimeout,omitempty"`

@@ -10,12 +10,13 @@ type AuditConfig struct {
 	// +optional
 	Component string `json:"component,omitempty"`
 
-	// DetectApplicationErrors records tool results with isError as failures.
+	// DetectApplicationErrors records tool results with isError set as failures; true when
+	// unset.
 	// +optional
 	// +kubebuilder:default=true
 	DetectApplicationErrors *bool `json:"detectApplicationErrors,omitempty"`
 
-	// Enabled turns audit logging on.
+	// Enabled turns audit logging on; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	Enabled *bool `json:"enabled,omitempty"`
@@ -24,16 +25,16 @@ type AuditConfig struct {
 	// +optional
 	EventTypes []string `json:"eventTypes,omitempty"`
 
-	// ExcludeEventTypes are never recorded.
+	// ExcludeEventTypes are event types never recorded, even when eventTypes lists them.
 	// +optional
 	ExcludeEventTypes []string `json:"excludeEventTypes,omitempty"`
 
-	// IncludeRequestData records request payloads.
+	// IncludeRequestData records request payloads, up to maxDataSize; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	IncludeRequestData *bool `json:"includeRequestData,omitempty"`
 
-	// IncludeResponseData records response payloads.
+	// IncludeResponseData records response payloads, up to maxDataSize; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	IncludeResponseData *bool `json:"includeResponseData,omitempty"`
@@ -42,12 +43,13 @@ type AuditConfig struct {
 	// +optional
 	LogFile string `json:"logFile,omitempty"`
 
-	// MaxDataSize in bytes of a recorded payload.
+	// MaxDataSize is the most bytes of one payload recorded; 1024 when unset.
 	// +optional
 	// +kubebuilder:default=1024
 	MaxDataSize *int64 `json:"maxDataSize,omitempty"`
 
-	// MaxDelegationDepth of token delegation chains recorded.
+	// MaxDelegationDepth is how many links of a token delegation chain are recorded (at
+	// least 1); 10 when unset.
 	// +optional
 	// +kubebuilder:default=10
 	// +kubebuilder:validation:Minimum=1
@@ -56,23 +58,24 @@ type AuditConfig struct {
 
 // CodeMode is the code mode of a VirtualMCPServer.
 type CodeMode struct {
-	// Enabled turns code mode on.
+	// Enabled turns code mode on for this vmcp.
 	// +optional
 	Enabled *bool `json:"enabled,omitempty"`
 
-	// ParallelMaxConcurrency bounds concurrent tool calls of one program.
+	// ParallelMaxConcurrency bounds the tool calls one program runs at once (at least 1);
+	// 10 when unset.
 	// +optional
 	// +kubebuilder:default=10
 	// +kubebuilder:validation:Minimum=1
 	ParallelMaxConcurrency *int64 `json:"parallelMaxConcurrency,omitempty"`
 
-	// StepLimit bounds the steps one program may run.
+	// StepLimit bounds the steps one program may run (at least 1); 100000 when unset.
 	// +optional
 	// +kubebuilder:default=100000
 	// +kubebuilder:validation:Minimum=1
 	StepLimit *int64 `json:"stepLimit,omitempty"`
 
-	// ToolCallTimeout bounds one tool call (Go duration).
+	// ToolCallTimeout bounds one tool call of a program (Go duration); 30s when unset.
 	// +optional
 	// +kubebuilder:default="30s"
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
@@ -81,7 +84,8 @@ type CodeMode struct {
 
 // ListChanged is the list changed of a VirtualMCPServer.
 type ListChanged struct {
-	// DisabledWorkloads send no list_changed notifications.
+	// DisabledWorkloads are backends whose tool list changes would not be announced to
+	// clients.
 	// +optional
 	DisabledWorkloads []string `json:"disabledWorkloads,omitempty"`
 
@@ -92,50 +96,58 @@ type ListChanged struct {
 
 // StrategyAWSSTSRoleMapping is the role mappings of a VirtualMCPServer.
 type StrategyAWSSTSRoleMapping struct {
-	// Claim is the claim.
+	// Claim is a value of the token's roleClaim (for example a group name) that selects
+	// this mapping's roleArn. Use claim or matcher.
 	// +optional
 	Claim string `json:"claim,omitempty"`
 
-	// Matcher is the matcher.
+	// Matcher is an expression over the token's claims that selects this mapping's roleArn,
+	// for rules one claim value cannot express. Use claim or matcher.
 	// +optional
 	Matcher string `json:"matcher,omitempty"`
 
-	// Priority is the priority.
+	// Priority orders the mappings when several match a token.
 	// +optional
 	Priority *int64 `json:"priority,omitempty"`
 
-	// RoleARN is the role ARN.
+	// RoleARN is the IAM role assumed when this mapping matches, as
+	// arn:aws:iam::<account>:role/<name>.
 	// +required
 	RoleARN string `json:"roleArn"`
 }
 
 // StrategyAWSSTS is the AWS STS of a VirtualMCPServer.
 type StrategyAWSSTS struct {
-	// FallbackRoleARN is the fallback role ARN.
+	// FallbackRoleARN is the IAM role assumed when no roleMappings entry matches the
+	// client's token; without it such a request is refused.
 	// +optional
 	FallbackRoleARN string `json:"fallbackRoleArn,omitempty"`
 
-	// Region is the region.
+	// Region of the AWS STS endpoint and of the request signature, for example us-east-1.
 	// +required
 	Region string `json:"region"`
 
-	// RoleClaim is the role claim.
+	// RoleClaim is the claim of the client's token that roleMappings compare against
+	// (groups in the MCPExternalAuthConfig form).
 	// +optional
 	RoleClaim string `json:"roleClaim,omitempty"`
 
-	// RoleMappings is the role mappings.
+	// RoleMappings choose the IAM role to assume from the client's token claims; else
+	// fallbackRoleArn.
 	// +optional
 	RoleMappings []StrategyAWSSTSRoleMapping `json:"roleMappings,omitempty"`
 
-	// Service is the service.
+	// Service is the AWS service name used in the SigV4 signature of backend requests
+	// (aws-mcp in the MCPExternalAuthConfig form).
 	// +optional
 	Service string `json:"service,omitempty"`
 
-	// SessionDuration is the session duration.
+	// SessionDuration of the temporary AWS credentials, in seconds (900 to 43200).
 	// +optional
 	SessionDuration *int32 `json:"sessionDuration,omitempty"`
 
-	// SessionNameClaim is the session name claim.
+	// SessionNameClaim is the claim of the client's token used as the STS role session
+	// name, so AWS audit logs show who called.
 	// +optional
 	SessionNameClaim string `json:"sessionNameClaim,omitempty"`
 
@@ -149,15 +161,16 @@ type StrategyAWSSTS struct {
 
 // StrategyOBO is the OBO of a VirtualMCPServer.
 type StrategyOBO struct {
-	// Audience is the value the token's aud claim must contain for this workload.
+	// Audience of the token requested on the user's behalf: the backend API it is for.
 	// +optional
 	Audience string `json:"audience,omitempty"`
 
-	// CacheSkewSeconds is the cache skew seconds.
+	// CacheSkewSeconds renews a cached on-behalf-of token this many seconds before it
+	// expires.
 	// +optional
 	CacheSkewSeconds *int32 `json:"cacheSkewSeconds,omitempty"`
 
-	// ClientID of the OAuth client the workload acts as.
+	// ClientID of the application registration that requests tokens on the user's behalf.
 	// +optional
 	ClientID string `json:"clientId,omitempty"`
 
@@ -165,53 +178,61 @@ type StrategyOBO struct {
 	// +optional
 	ClientSecret string `json:"clientSecret,omitempty"`
 
-	// ClientSecretEnv is the client secret env.
+	// ClientSecretEnv names the environment variable of the vmcp container that holds the
+	// application's client secret.
 	// +optional
 	ClientSecretEnv string `json:"clientSecretEnv,omitempty"`
 
-	// Scopes is the scopes.
+	// Scopes requested for the on-behalf-of token.
 	// +optional
 	Scopes []string `json:"scopes,omitempty"`
 
-	// SubjectTokenProviderName is the subject token provider name.
+	// SubjectTokenProviderName picks the upstream provider of the embedded authorization
+	// server whose token is exchanged.
 	// +optional
 	SubjectTokenProviderName string `json:"subjectTokenProviderName,omitempty"`
 
-	// TokenURL is the token URL.
+	// TokenURL is the identity provider's token endpoint that issues the on-behalf-of
+	// token.
 	// +required
 	TokenURL string `json:"tokenUrl"`
 }
 
 // StrategyUpstreamInject is the upstream inject of a VirtualMCPServer.
 type StrategyUpstreamInject struct {
-	// ProviderName is the provider name.
+	// ProviderName names the upstream provider of the embedded authorization server whose
+	// token for this user is sent to the backend.
 	// +required
 	ProviderName string `json:"providerName"`
 }
 
 // StrategyXAA is the XAA of a VirtualMCPServer.
 type StrategyXAA struct {
-	// IDPClientID is the IDP client ID.
+	// IDPClientID is the client_id at the identity provider that issues the identity
+	// assertion.
 	// +optional
 	IDPClientID string `json:"idpClientId,omitempty"`
 
-	// IDPClientSecret is the IDP client secret.
+	// IDPClientSecret is the client secret at the identity provider in plain text; prefer
+	// idpClientSecretEnv.
 	// +optional
 	IDPClientSecret string `json:"idpClientSecret,omitempty"`
 
-	// IDPClientSecretEnv is the IDP client secret env.
+	// IDPClientSecretEnv names the environment variable of the vmcp container that holds
+	// the client secret at the identity provider.
 	// +optional
 	IDPClientSecretEnv string `json:"idpClientSecretEnv,omitempty"`
 
-	// IDPTokenURL is the IDP token URL.
+	// IDPTokenURL is the identity provider's token endpoint where the user's ID token is
+	// exchanged for an identity assertion for the target.
 	// +required
 	IDPTokenURL string `json:"idpTokenUrl"`
 
-	// InsecureTargetTokenURL is the insecure target token URL.
+	// InsecureTargetTokenURL accepts an http:// targetTokenUrl (development only).
 	// +optional
 	InsecureTargetTokenURL *bool `json:"insecureTargetTokenUrl,omitempty"`
 
-	// Scopes is the scopes.
+	// Scopes requested from the target authorization server.
 	// +optional
 	Scopes []string `json:"scopes,omitempty"`
 
@@ -222,31 +243,38 @@ type StrategyXAA struct {
 	// +optional
 	SubjectProviderName string `json:"subjectProviderName,omitempty"`
 
-	// SubjectTokenType is the subject token type.
+	// SubjectTokenType is the type of the token presented to the identity provider;
+	// urn:ietf:params:oauth:token-type:id_token (an OIDC ID token) in the
+	// MCPExternalAuthConfig form.
 	// +optional
 	SubjectTokenType string `json:"subjectTokenType,omitempty"`
 
-	// TargetAudience is the target audience.
+	// TargetAudience is the target authorization server the identity assertion is issued
+	// for (its issuer URL).
 	// +required
 	TargetAudience string `json:"targetAudience"`
 
-	// TargetClientID is the target client ID.
+	// TargetClientID is the client_id at the target authorization server.
 	// +optional
 	TargetClientID string `json:"targetClientId,omitempty"`
 
-	// TargetClientSecret is the target client secret.
+	// TargetClientSecret is the client secret at the target authorization server in plain
+	// text; prefer targetClientSecretEnv.
 	// +optional
 	TargetClientSecret string `json:"targetClientSecret,omitempty"`
 
-	// TargetClientSecretEnv is the target client secret env.
+	// TargetClientSecretEnv names the environment variable of the vmcp container that holds
+	// the client secret at the target authorization server.
 	// +optional
 	TargetClientSecretEnv string `json:"targetClientSecretEnv,omitempty"`
 
-	// TargetResource is the target resource.
+	// TargetResource is the resource indicator (RFC 8707) of the backend the final access
+	// token is for.
 	// +optional
 	TargetResource string `json:"targetResource,omitempty"`
 
-	// TargetTokenURL is the target token URL.
+	// TargetTokenURL is the target authorization server's token endpoint where the identity
+	// assertion is redeemed for an access token.
 	// +required
 	TargetTokenURL string `json:"targetTokenUrl"`
 }
@@ -304,12 +332,14 @@ type Telemetry struct {
 	// +optional
 	CustomAttributes map[string]string `json:"customAttributes,omitempty"`
 
-	// EnablePrometheusMetricsPath serves Prometheus metrics on /metrics.
+	// EnablePrometheusMetricsPath serves Prometheus metrics on /metrics of the MCP port;
+	// false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	EnablePrometheusMetricsPath *bool `json:"enablePrometheusMetricsPath,omitempty"`
 
-	// Endpoint of the OTLP collector, host:port (OTLP over HTTP).
+	// Endpoint of the OTLP collector that vmcp exports to, as host:port over OTLP/HTTP;
+	// nothing is exported over OTLP when unset.
 	// +optional
 	Endpoint string `json:"endpoint,omitempty"`
 
@@ -321,17 +351,19 @@ type Telemetry struct {
 	// +optional
 	Headers map[string]string `json:"headers,omitempty"`
 
-	// Insecure sends OTLP without TLS.
+	// Insecure sends OTLP over plain HTTP instead of TLS; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	Insecure *bool `json:"insecure,omitempty"`
 
-	// MetricsEnabled turns on OTLP metrics.
+	// MetricsEnabled exports metrics over OTLP; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	MetricsEnabled *bool `json:"metricsEnabled,omitempty"`
 
-	// MetricsOnTransportPort serves /metrics on the MCP port.
+	// MetricsOnTransportPort serves /metrics on the MCP port (4483), which is what vmcp
+	// does; false (a separate port) is reported on the resource with the Unsupported
+	// condition and a Warning event.
 	// +optional
 	MetricsOnTransportPort *bool `json:"metricsOnTransportPort,omitempty"`
 
@@ -339,7 +371,8 @@ type Telemetry struct {
 	// +optional
 	PrometheusPort *int64 `json:"prometheusPort,omitempty"`
 
-	// SamplingRate is the fraction of traces recorded, as a decimal string between 0 and 1.
+	// SamplingRate is the fraction of traces recorded, as a decimal string from 0 to 1;
+	// 0.05 (one in twenty) when unset.
 	// +optional
 	// +kubebuilder:default="0.05"
 	SamplingRate string `json:"samplingRate,omitempty"`
@@ -349,16 +382,18 @@ type Telemetry struct {
 	// +optional
 	ServiceName string `json:"serviceName,omitempty"`
 
-	// ServiceVersion is the OpenTelemetry service.version.
+	// ServiceVersion is the OpenTelemetry service.version resource attribute of vmcp's
+	// spans and metrics; not sent when unset.
 	// +optional
 	ServiceVersion string `json:"serviceVersion,omitempty"`
 
-	// TracingEnabled turns on OTLP traces.
+	// TracingEnabled exports traces over OTLP; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	TracingEnabled *bool `json:"tracingEnabled,omitempty"`
 
-	// UseLegacyAttributes also emits the attribute names of older releases.
+	// UseLegacyAttributes also emits the attribute names of older releases, for dashboards
+	// built on them; true when unset.
 	// +optional
 	// +kubebuilder:default=true
 	UseLegacyAttributes *bool `json:"useLegacyAttributes,omitempty"`

@@ -51,8 +51,11 @@ type Gateway struct {
 	registry *prometheus.Registry
 	metrics  *metrics
 	impl     *mcp.Implementation
-	server   *mcp.Server
-	progress progressRouter
+	// serverInfoJSON is impl as the _meta member of a 2026-07-28 result (serverInfo).
+	serverInfoJSON []byte
+	serverInfoOnce sync.Once
+	server         *mcp.Server
+	progress       progressRouter
 	// composites are the compiled composite tools, published by rebuild.
 	composites []*composite.Workflow
 	// suspended holds composite calls waiting for the client's answers.
@@ -69,9 +72,13 @@ type Gateway struct {
 	backends map[string]*backendState
 	sessions map[*mcp.ServerSession]*clientSession
 
-	routesMu   sync.Mutex // serializes rebuild
-	routes     atomic.Pointer[routeTable]
-	aggErr     atomic.Pointer[error]
+	routesMu sync.Mutex // serializes rebuild
+	routes   atomic.Pointer[routeTable]
+	aggErr   atomic.Pointer[error]
+	// published is the server's tool set (under routesMu) and toolList its
+	// encoded tools/list pages (nil while it changes).
+	published  publishedTools
+	toolList   atomic.Pointer[toolPages]
 	discovered atomic.Bool
 	posts      atomic.Int64 // MCP POST requests in flight
 	idents     identities   // identities of the HTTP requests being served
@@ -92,6 +99,9 @@ func New(o Options) (*Gateway, error) {
 	if o.Config == nil {
 		return nil, fmt.Errorf("gateway: a config is required")
 	}
+	// The one place vmcp defaults its config (Parse already did; a caller may not have):
+	// what is validated here is what the operator validated.
+	o.Config.Normalize()
 	if err := o.Config.Validate(); err != nil {
 		return nil, err
 	}
@@ -123,6 +133,7 @@ func New(o Options) (*Gateway, error) {
 		g.registry = prometheus.NewRegistry()
 	}
 	g.metrics = newMetrics(g.registry, g.set.longestTimeout(), own, g.clientSessionCount)
+	g.metrics.registerCompositeMetrics(g.registry, longestCompositeTimeout(g.set, composites))
 	if g.shared, err = newShared(o.Config, g.set.idle); err != nil {
 		return nil, err
 	}
@@ -133,13 +144,10 @@ func New(o Options) (*Gateway, error) {
 		return nil, err
 	}
 	name := o.Config.Name
-	if name == "" {
-		name = "vmcp"
-	}
 	if g.audit, err = newAuditor(o.Config.Audit, name, g.log); err != nil {
 		return nil, err
 	}
-	if err := g.startTelemetry(name); err != nil {
+	if err := g.startTelemetry(); err != nil {
 		return nil, err
 	}
 	g.impl = &mcp.Implementation{Name: name, Version: Version}
@@ -148,6 +156,12 @@ func New(o Options) (*Gateway, error) {
 	// Outermost: discovery before the policy checks; audit sees the caller.
 	g.server.AddReceivingMiddleware(g.identityMiddleware, g.auditMiddleware)
 	g.routes.Store(&routeTable{})
+	g.tracker.onEnd = func(ss *mcp.ServerSession) {
+		g.levels.m.Delete(ss)
+		if g.shared != nil {
+			g.shared.transports.Delete(ss.ID())
+		}
+	}
 	g.ctx, g.cancel = context.WithCancel(context.Background())
 	return g, nil
 }

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -107,7 +108,7 @@ func (g *Gateway) Handler(o HTTPOptions) http.Handler {
 	stateful := mcp.NewStreamableHTTPHandler(getServer, &mcp.StreamableHTTPOptions{
 		DisableLocalhostProtection: true, MaxRequestBodyBytes: -1,
 	})
-	go g.tracker.expireLoop(o.SessionTimeout, g.ctx.Done())
+	go g.tracker.expireLoop(o.SessionTimeout, g.server, g.ctx.Done())
 	if g.shared != nil {
 		go g.subscribeDeletions()
 	}
@@ -121,6 +122,9 @@ func (g *Gateway) Handler(o HTTPOptions) http.Handler {
 		}
 		sid := r.Header.Get("Mcp-Session-Id")
 		if sid == "" && r.Header.Get(protocolHeader) >= statelessVersion {
+			if r.Method == http.MethodPost && g.statelessFastPath(w, r) {
+				return
+			}
 			stateless.ServeHTTP(w, r)
 			return
 		}
@@ -157,8 +161,11 @@ func (g *Gateway) Handler(o HTTPOptions) http.Handler {
 			return
 		}
 		stateful.ServeHTTP(w, r)
-		if g.shared != nil && r.Method == http.MethodDelete {
-			g.forget(sid)
+		if r.Method == http.MethodDelete {
+			g.tracker.sweep(g.server) // the fast path must not serve the deleted session
+			if g.shared != nil {
+				g.forget(sid)
+			}
 		}
 	})
 	mux := http.NewServeMux()
@@ -203,8 +210,28 @@ func (g *Gateway) metricsPlacement() (onTransport bool, port int) {
 	return t.MetricsOnTransportPort == nil || *t.MetricsOnTransportPort, port
 }
 
-func (g *Gateway) serveReady(w http.ResponseWriter, _ *http.Request) {
+// redisPingTimeout bounds /readyz's check of the shared session storage.
+const redisPingTimeout = 2 * time.Second
+
+func (g *Gateway) serveReady(w http.ResponseWriter, r *http.Request) {
 	ok, msg := g.Ready()
+	body := map[string]any{}
+	if g.shared != nil {
+		// A replica that cannot reach Redis can neither record new sessions nor
+		// take over others': not ready, whatever its backends.
+		ctx, cancel := context.WithTimeout(r.Context(), redisPingTimeout)
+		err := g.shared.store.Ping(ctx)
+		cancel()
+		storage := map[string]any{"provider": "redis", "reachable": err == nil}
+		if err != nil {
+			storage["message"] = err.Error()
+			if ok {
+				msg = ""
+			}
+			ok, msg = false, strings.TrimSpace(msg+" session storage (redis) unreachable: "+err.Error())
+		}
+		body["sessionStorage"] = storage
+	}
 	code := http.StatusOK
 	if !ok {
 		code = http.StatusServiceUnavailable
@@ -216,7 +243,8 @@ func (g *Gateway) serveReady(w http.ResponseWriter, _ *http.Request) {
 	for _, s := range g.Snapshots() {
 		bs = append(bs, backend{Name: s.Name, Status: string(s.Status), Circuit: string(s.CircuitBreakerState), Message: s.Message})
 	}
-	writeJSON(w, code, map[string]any{"ready": ok, "message": strings.TrimSpace(msg), "backends": bs})
+	body["ready"], body["message"], body["backends"] = ok, strings.TrimSpace(msg), bs
+	writeJSON(w, code, body)
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
