@@ -128,3 +128,15 @@ func TestMCPRegistryRendered(t *testing.T) {
 		return nil
 	})
 }
+
+// TestRegistryImage: REGISTRY_API_IMAGE (Options.RegistryAPIImage) is the image of the
+// registry API Deployment; unset, the default.
+func TestRegistryImage(t *testing.T) {
+	reg := &v1alpha1.MCPRegistry{Spec: v1alpha1.MCPRegistrySpec{ConfigYAML: "sources: []"}}
+	for image, want := range map[string]string{"": DefaultRegistryAPIImage, "mirror.example/registry-api:1.2": "mirror.example/registry-api:1.2"} {
+		v, err := buildRegistryValues(reg, image)
+		if err != nil || v.Image != want {
+			t.Errorf("image %q: values image %q (%v), want %q", image, v.Image, err, want)
+		}
+	}
+}

@@ -123,6 +123,9 @@ func buildRemoteProxyValues(p *v1alpha1.MCPRemoteProxy, spec v1alpha1.MCPRemoteP
 		OIDC: auth.oidc, Authz: auth.authz,
 		Audit: spec.AuditEnabled(), TrustProxyHeaders: spec.TrustsProxyHeaders(),
 	}
+	if transport == v1alpha1.RemoteTransportSSE {
+		rc.EndpointPrefix = spec.EndpointPrefix // the remote's announced message endpoint
+	}
 	applyToolConfig(&rc, tc)
 	env := append(append([]corev1.EnvVar{}, opts.OperandEnv...), headerEnv...)
 	env = append(env, applyExternalAuth(&rc, ea)...)

@@ -195,12 +195,13 @@ func buildMCPServerValues(server *v1alpha1.MCPServer, spec v1alpha1.MCPServerSpe
 	if spec.MaxRequestBodySize != nil {
 		rc.MaxRequestBodySize = *spec.MaxRequestBodySize
 	}
-	if transport != v1alpha1.TransportStdio {
-		rc.ProxyReadTimeout = spec.ProxyReadTimeout
+	rc.ProxyReadTimeout = spec.ProxyReadTimeout
+	if transport == v1alpha1.TransportStdio || transport == v1alpha1.TransportSSE {
+		// The proxy announces (stdio) or rewrites (an SSE server's) message endpoint.
+		rc.EndpointPrefix = spec.EndpointPrefix
 	}
 	if transport == v1alpha1.TransportStdio {
 		rc.Stdio = &runconfig.Stdio{Pod: name + "-0", Container: "mcp"}
-		rc.EndpointPrefix = spec.EndpointPrefix
 	} else {
 		path := "/mcp"
 		if transport == v1alpha1.TransportSSE {

@@ -8,10 +8,13 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
+	"sigs.k8s.io/yaml"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
 	"github.com/mcp-operator/mcp-operator/internal/conditions"
+	"github.com/mcp-operator/mcp-operator/pkg/proxy/runconfig"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 )
 
 func TestBackendReplicas(t *testing.T) {
@@ -93,6 +96,23 @@ func TestBuildMCPServerValues(t *testing.T) {
 			PermissionProfile: &v1alpha1.PermissionProfile{Type: v1alpha1.PermissionProfileBuiltin, Name: v1alpha1.PermissionProfileNone}}, check: func(t *testing.T, v helmcharts.MCPServerValues) {
 			if !v.DenyEgress || v.ServiceAccount != "mine" || v.CreateServiceAccount {
 				t.Fatalf("%+v", v)
+			}
+		}},
+		"rateLimiting, proxyReadTimeout and endpointPrefix reach the runconfig": {spec: v1alpha1.MCPServerSpec{Image: "i", Transport: v1alpha1.TransportSSE,
+			ProxyReadTimeout: "5s", EndpointPrefix: "/team-a",
+			RateLimiting: &config.RateLimiting{PerUser: &config.RateLimitingPerUser{MaxTokens: 3, RefillPeriod: "1m"}}}, check: func(t *testing.T, v helmcharts.MCPServerValues) {
+			var rc runconfig.Config
+			if err := yaml.Unmarshal([]byte(v.RunConfig), &rc); err != nil {
+				t.Fatal(err)
+			}
+			if rc.RateLimiting == nil || rc.RateLimiting.PerUser == nil || rc.RateLimiting.PerUser.MaxTokens != 3 ||
+				rc.ProxyReadTimeout != "5s" || rc.EndpointPrefix != "/team-a" {
+				t.Fatalf("%s", v.RunConfig)
+			}
+		}},
+		"stdio keeps proxyReadTimeout": {spec: v1alpha1.MCPServerSpec{Image: "i", ProxyReadTimeout: "2s"}, check: func(t *testing.T, v helmcharts.MCPServerValues) {
+			if !strings.Contains(v.RunConfig, "proxyReadTimeout: 2s") {
+				t.Fatalf("%s", v.RunConfig)
 			}
 		}},
 		"secrets become secretKeyRefs": {spec: v1alpha1.MCPServerSpec{Image: "i", Secrets: []v1alpha1.SecretEnv{{Name: "s", Key: "k"}}}, check: func(t *testing.T, v helmcharts.MCPServerValues) {

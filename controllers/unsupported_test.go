@@ -108,3 +108,75 @@ func TestUnsupportedFieldsReported(t *testing.T) {
 		return nil
 	})
 }
+
+// waitUnsupported waits for the Unsupported condition naming field on the object that
+// read fills, and for its Warning event.
+func waitUnsupported(t *testing.T, ns, name, field string, read func() ([]metav1.Condition, error)) {
+	t.Helper()
+	eventually(t, "Unsupported "+field+" on "+name, func() error {
+		conds, err := read()
+		if err != nil {
+			return err
+		}
+		c := conditions.Get(conds, v1alpha1.ConditionUnsupported)
+		if c == nil || c.Status != metav1.ConditionTrue || !strings.Contains(c.Message, field) {
+			return fmt.Errorf("condition %+v", c)
+		}
+		events := &corev1.EventList{}
+		if err := k8s.List(context.Background(), events, client.InNamespace(ns)); err != nil {
+			return err
+		}
+		for _, ev := range events.Items {
+			if ev.InvolvedObject.Name == name && ev.Type == corev1.EventTypeWarning &&
+				ev.Reason == v1alpha1.ConditionUnsupported && strings.Contains(ev.Message, field) {
+				return nil
+			}
+		}
+		return fmt.Errorf("no Warning event naming %s", field)
+	})
+}
+
+// TestStillUnsupportedReported: the two features this operator does not build, code mode
+// (VirtualMCPServer spec.config.codeMode) and the embedded authorization server
+// (MCPExternalAuthConfig type embeddedAuthServer), are accepted and reported with the
+// Unsupported condition and a Warning event; fields that took effect since are not.
+func TestStillUnsupportedReported(t *testing.T) {
+	requireEnv(t)
+	ns := "upstream"
+	v := &v1alpha1.VirtualMCPServer{}
+	createYAML(t, ns, `
+metadata: {name: code-mode}
+spec:
+  groupRef: {name: nobody}
+  incomingAuth: {type: anonymous}
+  passthroughHeaders: [X-Tenant]
+  config:
+    codeMode: {enabled: true}
+    rateLimiting: {shared: {maxTokens: 5, refillPeriod: 1m}}
+    audit: {enabled: true}
+`, v)
+	waitUnsupported(t, ns, v.Name, "spec.config.codeMode", func() ([]metav1.Condition, error) {
+		got := &v1alpha1.VirtualMCPServer{}
+		err := get(ns, v.Name, got)
+		if c := conditions.Get(got.Status.Conditions, v1alpha1.ConditionUnsupported); c != nil {
+			for _, done := range []string{"rateLimiting", "audit", "passthroughHeaders"} {
+				if strings.Contains(c.Message, done) {
+					return nil, fmt.Errorf("%s is reported Unsupported but takes effect: %s", done, c.Message)
+				}
+			}
+		}
+		return got.Status.Conditions, err
+	})
+	ea := &v1alpha1.MCPExternalAuthConfig{}
+	createYAML(t, ns, `
+metadata: {name: embedded-as}
+spec:
+  type: embeddedAuthServer
+  embeddedAuthServer: {issuer: "https://auth.example.com"}
+`, ea)
+	waitUnsupported(t, ns, ea.Name, "spec.embeddedAuthServer", func() ([]metav1.Condition, error) {
+		got := &v1alpha1.MCPExternalAuthConfig{}
+		err := get(ns, ea.Name, got)
+		return got.Status.Conditions, err
+	})
+}

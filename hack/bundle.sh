@@ -16,6 +16,8 @@ VERSION=${VERSION:-0.1.0}
 CHANNELS=${CHANNELS:-alpha}
 DEFAULT_CHANNEL=${DEFAULT_CHANNEL:-alpha}
 IMG=${IMG:-ghcr.io/mcp-operator/manager:$VERSION}
+# REGISTRY_API_IMAGE is what config/manager/manager.yaml gives the manager (relatedImages lists it).
+REGISTRY_API_IMAGE=${REGISTRY_API_IMAGE:-$(awk '/name: REGISTRY_API_IMAGE/{getline; print $2}' "$ROOT/config/manager/manager.yaml")}
 OPERATOR_SDK_VERSION=v1.42.2
 for t in kustomize operator-sdk; do
   [ -x "$BIN/$t" ] || { echo "bundle.sh: $BIN/$t missing; run 'hack/install-tools.sh kustomize operator-sdk'" >&2; exit 1; }
@@ -58,6 +60,9 @@ repo=${IMG%/*}
     echo "  - image: $repo/$operand:$VERSION"
     echo "    name: $operand"
   done
+  # The registry API server is a third-party image (REGISTRY_API_IMAGE of the manager).
+  echo "  - image: $REGISTRY_API_IMAGE"
+  echo "    name: registry-api"
 } >"$work/related.yaml"
 awk -v rel="$work/related.yaml" '/^  version: /{while ((getline l < rel) > 0) print l} {print}' "$csv" >"$csv.new"
 mv "$csv.new" "$csv"

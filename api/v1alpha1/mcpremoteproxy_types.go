@@ -68,8 +68,9 @@ type MCPRemoteProxySpec struct {
 	// +optional
 	AllowPrivateEndpoint bool `json:"allowPrivateEndpoint,omitempty"`
 
-	// EndpointPrefix is a path prefix the proxy serves MCP under (for an ingress that does not
-	// strip it), e.g. /team-a gives /team-a/mcp.
+	// EndpointPrefix is put before the message endpoint an SSE remote announces, for an
+	// ingress that routes a path prefix to the proxy and strips it (/team-a announces
+	// /team-a/messages?...). A Streamable HTTP remote has no such endpoint.
 	// +optional
 	EndpointPrefix string `json:"endpointPrefix,omitempty"`
 

@@ -190,7 +190,8 @@ type MCPServerSpec struct {
 
 	// EndpointPrefix is put before the message endpoint the proxy announces to legacy SSE
 	// clients (proxyMode sse), for an ingress that routes a path prefix to the proxy and strips
-	// it, so the client posts back through the ingress: /team-a announces /team-a/messages?sessionId=... Applies to stdio servers.
+	// it, so the client posts back through the ingress: /team-a announces /team-a/messages?sessionId=... Applies to stdio servers
+	// and to SSE servers (whose announced endpoint is rewritten); Streamable HTTP has none.
 	// +optional
 	EndpointPrefix string `json:"endpointPrefix,omitempty"`
 
@@ -201,7 +202,8 @@ type MCPServerSpec struct {
 	MaxRequestBodySize *int64 `json:"maxRequestBodySize,omitempty"`
 
 	// ProxyReadTimeout is how long the proxy waits for the MCP server to answer one request
-	// (Go duration, e.g. 90s).
+	// (Go duration, e.g. 90s): for HTTP servers until the response headers, for stdio servers
+	// between two messages of the answer (then the request gets a JSON-RPC error).
 	// +optional
 	// +kubebuilder:validation:Format=duration
 	ProxyReadTimeout string `json:"proxyReadTimeout,omitempty"`

@@ -39,16 +39,18 @@ func authzExtras(prefix string, a *AuthzConfig) []unsupported {
 // UnsupportedFields lists the set fields of an MCPServer that do not take effect.
 func (s *MCPServerSpec) UnsupportedFields() []string {
 	f := []unsupported{
-		// The proxy announces the SSE endpoint itself only for a stdio server.
-		{"spec.endpointPrefix (transport " + string(s.Transport) + ")", s.EndpointPrefix != "" && s.Transport != "" && s.Transport != TransportStdio},
-		{"spec.proxyReadTimeout (stdio transport)", s.ProxyReadTimeout != "" && (s.Transport == "" || s.Transport == TransportStdio)},
+		// Only SSE has a message endpoint to prefix (a stdio server's proxy announces it,
+		// an SSE server's is rewritten); Streamable HTTP has none.
+		{"spec.endpointPrefix (transport streamable-http has no SSE endpoint)", s.EndpointPrefix != "" && s.Transport == TransportStreamableHTTP},
+		// A stdio server's answers travel on the client's SSE stream with proxyMode sse.
+		{"spec.proxyReadTimeout (stdio with proxyMode sse)", s.ProxyReadTimeout != "" && (s.Transport == "" || s.Transport == TransportStdio) && s.ProxyMode == ProxyModeSSE},
 	}
 	return setPaths(append(f, s.ProxySpec.unsupportedFields()...))
 }
 
 // UnsupportedFields lists the set fields of an MCPRemoteProxy that do not take effect.
 func (s *MCPRemoteProxySpec) UnsupportedFields() []string {
-	f := []unsupported{{"spec.endpointPrefix", s.EndpointPrefix != ""}}
+	f := []unsupported{{"spec.endpointPrefix (transport streamable-http has no SSE endpoint)", s.EndpointPrefix != "" && s.Transport != RemoteTransportSSE}}
 	return setPaths(append(f, s.ProxySpec.unsupportedFields()...))
 }
 
@@ -73,7 +75,6 @@ func (s *VirtualMCPServerSpec) UnsupportedFields() []string {
 func ConfigUnsupportedFields(prefix string, c *config.Config) []string {
 	f := []unsupported{
 		{".codeMode", c.CodeMode != nil},
-		{".audit", c.Audit != nil},
 	}
 	if o := c.Operational; o != nil {
 		f = append(f, unsupported{".operational.listChanged", o.ListChanged != nil}, unsupported{".operational.logLevel", o.LogLevel != ""})

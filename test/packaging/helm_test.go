@@ -89,6 +89,7 @@ func TestOperatorChartRendersClusterWide(t *testing.T) {
 		"WATCH_NAMESPACE":    "",
 		"PROXY_RUNNER_IMAGE": "ghcr.io/mcp-operator/proxyrunner:" + appVersion,
 		"VMCP_IMAGE":         "ghcr.io/mcp-operator/vmcp:" + appVersion,
+		"REGISTRY_API_IMAGE": "ghcr.io/stacklok/thv-registry-api:latest",
 		"LOG_LEVEL":          "info",
 	}
 	for k, v := range wantEnv {

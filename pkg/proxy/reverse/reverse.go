@@ -37,6 +37,9 @@ type Options struct {
 	// ReadTimeout, when positive, bounds the wait for the upstream's response headers
 	// (MCPServer spec.proxyReadTimeout); a streamed body is not cut off.
 	ReadTimeout time.Duration
+	// EndpointPrefix is put before the path of the message endpoint an SSE upstream
+	// announces, for an ingress that routes a path prefix to this proxy and strips it.
+	EndpointPrefix string
 }
 
 // ResolveHeaders builds upstream headers from plaintext values and from
@@ -105,7 +108,7 @@ func New(opts Options) (http.Handler, error) {
 		},
 		ModifyResponse: func(resp *http.Response) error {
 			if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
-				resp.Body = newEndpointRewriter(resp.Body, target)
+				resp.Body = newEndpointRewriter(resp.Body, target, strings.TrimSuffix(opts.EndpointPrefix, "/"))
 			}
 			return nil
 		},
@@ -158,14 +161,15 @@ type endpointRewriter struct {
 	src      io.ReadCloser
 	r        *bufio.Reader
 	target   *url.URL
+	prefix   string // Options.EndpointPrefix without a trailing slash
 	buf      []byte
 	inEvent  bool // inside an "event: endpoint" event
 	passThru bool // the endpoint event has been seen
 	mu       sync.Mutex
 }
 
-func newEndpointRewriter(src io.ReadCloser, target *url.URL) io.ReadCloser {
-	return &endpointRewriter{src: src, r: bufio.NewReader(src), target: target}
+func newEndpointRewriter(src io.ReadCloser, target *url.URL, prefix string) io.ReadCloser {
+	return &endpointRewriter{src: src, r: bufio.NewReader(src), target: target, prefix: prefix}
 }
 
 func (e *endpointRewriter) Read(p []byte) (int, error) {
@@ -198,7 +202,11 @@ func (e *endpointRewriter) rewriteLine(line string) string {
 	case e.inEvent && strings.HasPrefix(body, "data:"):
 		data := strings.TrimSpace(strings.TrimPrefix(body, "data:"))
 		if u, err := url.Parse(data); err == nil && u.IsAbs() && u.Host == e.target.Host {
-			return "data: " + u.RequestURI() + line[len(body):]
+			return "data: " + e.prefix + u.RequestURI() + line[len(body):]
+		}
+		// A relative reference resolves against the client's own (prefixed) URL already.
+		if e.prefix != "" && strings.HasPrefix(data, "/") {
+			return "data: " + e.prefix + data + line[len(body):]
 		}
 	case body == "":
 		if e.inEvent {

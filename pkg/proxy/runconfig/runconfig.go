@@ -56,7 +56,8 @@ type Config struct {
 	// metadata URLs (only behind a trusted ingress).
 	TrustProxyHeaders bool `json:"trustProxyHeaders,omitempty"`
 	// EndpointPrefix is prepended to the message endpoint announced on legacy SSE
-	// streams (proxyMode sse), for an ingress that strips its path prefix.
+	// streams (proxyMode sse of a stdio server, or an SSE upstream), for an ingress
+	// that strips its path prefix.
 	EndpointPrefix string `json:"endpointPrefix,omitempty"`
 	// Webhooks are the MCP request webhooks (the MCPWebhookConfig named in
 	// webhookConfigRef): mutating, then validating, before authorization.

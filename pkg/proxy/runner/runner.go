@@ -160,7 +160,11 @@ func (r *Runner) mcpHandler() (map[string]http.Handler, error) {
 			legacysse.MessagesPath + "/": http.HandlerFunc(h.Messages),
 		}, nil
 	}
-	r.streamable = streamable.New(r.bridge, streamable.Options{Logger: r.log})
+	readTimeout, err := r.readTimeout()
+	if err != nil {
+		return nil, err
+	}
+	r.streamable = streamable.New(r.bridge, streamable.Options{Logger: r.log, ReadTimeout: readTimeout})
 	return map[string]http.Handler{"/mcp": r.streamable}, nil
 }
 
@@ -173,14 +177,12 @@ func (r *Runner) reverseRoutes() (map[string]http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	var readTimeout time.Duration
-	if r.cfg.ProxyReadTimeout != "" {
-		if readTimeout, err = time.ParseDuration(r.cfg.ProxyReadTimeout); err != nil {
-			return nil, fmt.Errorf("proxyReadTimeout %q: %w", r.cfg.ProxyReadTimeout, err)
-		}
+	readTimeout, err := r.readTimeout()
+	if err != nil {
+		return nil, err
 	}
 	rp, err := reverse.New(reverse.Options{
-		Target: r.cfg.Target, Headers: headers, Logger: r.log, ReadTimeout: readTimeout,
+		Target: r.cfg.Target, Headers: headers, Logger: r.log, ReadTimeout: readTimeout, EndpointPrefix: r.cfg.EndpointPrefix,
 		OnError: func() { r.metrics.Errors.WithLabelValues("upstream").Inc() },
 	})
 	if err != nil {
@@ -196,6 +198,18 @@ func (r *Runner) reverseRoutes() (map[string]http.Handler, error) {
 		return up, reason
 	}
 	return map[string]http.Handler{"/": rp}, nil
+}
+
+// readTimeout is proxyReadTimeout (0 when unset).
+func (r *Runner) readTimeout() (time.Duration, error) {
+	if r.cfg.ProxyReadTimeout == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(r.cfg.ProxyReadTimeout)
+	if err != nil {
+		return 0, fmt.Errorf("proxyReadTimeout %q: %w", r.cfg.ProxyReadTimeout, err)
+	}
+	return d, nil
 }
 
 // dialer picks the stdio stream: a subprocess when a command is configured,

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -28,7 +29,15 @@ type Options struct {
 	KeepAlive time.Duration
 	// Logger (nil = none).
 	Logger *zap.Logger
+	// ReadTimeout, when positive, bounds the wait for the server's next message about a
+	// POST's requests (MCPServer spec.proxyReadTimeout); requests still open then are
+	// answered with a JSON-RPC error and cancelled at the server.
+	ReadTimeout time.Duration
 }
+
+// CodeTimeout is the JSON-RPC error code of a request the server did not answer within
+// ReadTimeout.
+const CodeTimeout = -32001
 
 // Handler is the Streamable HTTP endpoint for one bridge.
 type Handler struct {
@@ -235,9 +244,15 @@ func (h *Handler) streamAnswers(w http.ResponseWriter, r *http.Request, s *sessi
 	// response: one write per call instead of three. Messages before the last answer
 	// (progress, server requests) and keep-alives are flushed at once.
 	w.WriteHeader(http.StatusOK)
-	remaining := len(ids)
-	for remaining > 0 {
-		d, ok := h.next(r.Context(), w, q)
+	open := openSet(ids)
+	for len(open) > 0 {
+		d, ok, timedOut := h.next(r.Context(), w, q, h.opts.ReadTimeout)
+		if timedOut {
+			for _, m := range h.timeouts(s, open) {
+				_, _ = fmt.Fprintf(w, "event: message\ndata: %s\n\n", m)
+			}
+			return
+		}
 		if !ok {
 			h.cancelOpen(s, ids)
 			return
@@ -247,25 +262,37 @@ func (h *Handler) streamAnswers(w http.ResponseWriter, r *http.Request, s *sessi
 			return
 		}
 		if d.Final {
-			remaining--
+			delete(open, d.Request)
 		}
-		if remaining > 0 {
+		if len(open) > 0 {
 			flush(w)
 		}
 	}
 }
 
-// next waits for a delivery, sending keep-alive comments meanwhile.
-func (h *Handler) next(ctx context.Context, w http.ResponseWriter, q *bridge.Queue) (bridge.Delivery, bool) {
+// next waits for a delivery, sending keep-alive comments to w (when not nil)
+// meanwhile; timedOut says timeout (when positive) passed without one.
+func (h *Handler) next(ctx context.Context, w http.ResponseWriter, q *bridge.Queue, timeout time.Duration) (d bridge.Delivery, ok, timedOut bool) {
+	end := time.Now().Add(timeout)
 	for {
-		kctx, cancel := context.WithTimeout(ctx, h.opts.KeepAlive)
+		wait := h.opts.KeepAlive
+		if timeout > 0 {
+			wait = min(wait, time.Until(end))
+		}
+		kctx, cancel := context.WithTimeout(ctx, wait)
 		d, ok := q.Get(kctx)
 		cancel()
 		if ok || ctx.Err() != nil {
-			return d, ok
+			return d, ok, false
+		}
+		if timeout > 0 && !time.Now().Before(end) {
+			return d, false, true
+		}
+		if w == nil {
+			continue
 		}
 		if _, err := io.WriteString(w, ": keep-alive\n\n"); err != nil {
-			return d, false
+			return d, false, false
 		}
 		flush(w)
 	}
@@ -275,8 +302,13 @@ func (h *Handler) next(ctx context.Context, w http.ResponseWriter, q *bridge.Que
 // messages meanwhile go to the standalone stream.
 func (h *Handler) jsonAnswers(w http.ResponseWriter, r *http.Request, s *session, q *bridge.Queue, ids []string, batch bool) {
 	var answers [][]byte
-	for len(answers) < len(ids) {
-		d, ok := q.Get(r.Context())
+	open := openSet(ids)
+	for len(open) > 0 {
+		d, ok, timedOut := h.next(r.Context(), nil, q, h.opts.ReadTimeout)
+		if timedOut {
+			answers = append(answers, h.timeouts(s, open)...)
+			break
+		}
 		if !ok {
 			h.cancelOpen(s, ids)
 			return
@@ -285,6 +317,7 @@ func (h *Handler) jsonAnswers(w http.ResponseWriter, r *http.Request, s *session
 			s.standalone.Put(d)
 			continue
 		}
+		delete(open, d.Request)
 		answers = append(answers, d.Msg)
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -293,6 +326,30 @@ func (h *Handler) jsonAnswers(w http.ResponseWriter, r *http.Request, s *session
 		return
 	}
 	_, _ = io.WriteString(w, "["+string(joinBytes(answers))+"]")
+}
+
+func openSet(ids []string) map[string]bool {
+	m := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m
+}
+
+// timeouts cancels the open requests at the server and returns their error answers.
+func (h *Handler) timeouts(s *session, open map[string]bool) [][]byte {
+	ids := make([]string, 0, len(open))
+	for id := range open {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	h.cancelOpen(s, ids)
+	out := make([][]byte, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, fmt.Appendf(nil, `{"jsonrpc":"2.0","id":%s,"error":{"code":%d,"message":"the MCP server sent nothing for %s (proxyReadTimeout)"}}`,
+			id, CodeTimeout, h.opts.ReadTimeout))
+	}
+	return out
 }
 
 // cancelOpen tells the server the client gave up on requests still unanswered.
@@ -333,7 +390,7 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 	flush(w)
 	for {
-		d, ok := h.next(ctx, w, s.standalone)
+		d, ok, _ := h.next(ctx, w, s.standalone, 0) // a standalone stream has no request to time out
 		if !ok {
 			return
 		}

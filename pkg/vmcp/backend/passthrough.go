@@ -41,3 +41,10 @@ func (p passthrough) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	return p.next.RoundTrip(r)
 }
+
+// CloseIdleConnections reaches the transport below (http.Client.CloseIdleConnections).
+func (p passthrough) CloseIdleConnections() {
+	if c, ok := p.next.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}

@@ -367,9 +367,7 @@ type Telemetry struct {
 	// +optional
 	MetricsOnTransportPort *bool `json:"metricsOnTransportPort,omitempty"`
 
-	// PrometheusPort would serve /metrics on a port of its own; vmcp serves it on the MCP
-	// port (4483) only. Not built in this operator yet: accepted, and reported on the
-	// resource with the Unsupported condition and a Warning event.
+	// PrometheusPort is a separate port for /metrics (with enablePrometheusMetricsPath).
 	// +optional
 	PrometheusPort *int64 `json:"prometheusPort,omitempty"`
 

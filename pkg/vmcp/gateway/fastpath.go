@@ -214,6 +214,9 @@ func (g *Gateway) fastPath(w http.ResponseWriter, r *http.Request, sid string) b
 	if !ok {
 		return false
 	}
+	if g.audit != nil {
+		return false // audit events are written on the SDK path
+	}
 	shape, ok := parseCall(mb.data)
 	if !ok {
 		return false

@@ -90,6 +90,8 @@ type Gateway struct {
 	shared *sharedSessions
 	// limiter is the config's rateLimiting buckets (nil = no limits).
 	limiter *ratelimit.Limiter
+	// audit writes config audit's events (nil = audit off).
+	audit *auditor
 }
 
 // New builds a gateway; it contacts no backend until Start.
@@ -142,13 +144,17 @@ func New(o Options) (*Gateway, error) {
 		return nil, err
 	}
 	name := o.Config.Name
+	if g.audit, err = newAuditor(o.Config.Audit, name, g.log); err != nil {
+		return nil, err
+	}
 	if err := g.startTelemetry(); err != nil {
 		return nil, err
 	}
 	g.impl = &mcp.Implementation{Name: name, Version: Version}
 	g.server = mcp.NewServer(g.impl, g.serverOptions())
 	g.server.AddReceivingMiddleware(g.attachMiddleware, g.levelMiddleware, g.policyMiddleware)
-	g.server.AddReceivingMiddleware(g.identityMiddleware) // outermost: discovery before the policy checks
+	// Outermost: discovery before the policy checks; audit sees the caller.
+	g.server.AddReceivingMiddleware(g.identityMiddleware, g.auditMiddleware)
 	g.routes.Store(&routeTable{})
 	g.tracker.onEnd = func(ss *mcp.ServerSession) {
 		g.levels.m.Delete(ss)
