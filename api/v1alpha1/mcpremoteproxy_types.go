@@ -20,7 +20,8 @@ type MCPRemoteProxySpec struct {
 	// +optional
 	Transport RemoteTransport `json:"transport,omitempty"`
 
-	// ProxyPort is the port of the proxy and of the Service mcp-<name>-remote-proxy.
+	// ProxyPort is the port of the proxy and of the Service mcp-<name>-remote-proxy
+	// (1-65535); 8080 when unset.
 	// +kubebuilder:default=8080
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=65535
@@ -80,8 +81,8 @@ type MCPRemoteProxySpec struct {
 	// +kubebuilder:validation:Maximum=2147483647
 	Replicas *int32 `json:"replicas,omitempty"`
 
-	// AllowPrivateEndpoint allows remoteUrl to resolve to a private (RFC 1918/ULA)
-	// or *.cluster.local address.
+	// AllowPrivateEndpoint allows remoteUrl to resolve to a private (RFC 1918/ULA) or
+	// *.cluster.local address; false when unset, so such an address is refused.
 	// +kubebuilder:default=false
 	// +optional
 	AllowPrivateEndpoint bool `json:"allowPrivateEndpoint,omitempty"`
@@ -104,8 +105,10 @@ type MCPRemoteProxySpec struct {
 	// +optional
 	AuthzConfigRef *LocalObjectReference `json:"authzConfigRef,omitempty"`
 
-	// EndpointPrefix is a path prefix the proxy serves MCP under (for an ingress that does not
-	// strip it), e.g. /team-a gives /team-a/mcp.
+	// EndpointPrefix would be a path prefix the proxy serves MCP under (for an ingress that
+	// does not strip it), e.g. /team-a giving /team-a/mcp. Not built in this operator yet:
+	// accepted, and reported on the resource with the Unsupported condition and a Warning
+	// event.
 	// +optional
 	EndpointPrefix string `json:"endpointPrefix,omitempty"`
 
@@ -122,7 +125,8 @@ type MCPRemoteProxySpec struct {
 	TelemetryConfigRef *TelemetryConfigRef `json:"telemetryConfigRef,omitempty"`
 
 	// TrustProxyHeaders makes the proxy honour X-Forwarded-Proto/Host/Prefix from a trusted
-	// ingress when it builds its public URLs.
+	// ingress when it builds its OAuth resource and metadata URLs; false when unset,
+	// because any client could forge them.
 	// +optional
 	// +kubebuilder:default=false
 	TrustProxyHeaders *bool `json:"trustProxyHeaders,omitempty"`

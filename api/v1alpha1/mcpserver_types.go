@@ -225,8 +225,12 @@ type MCPServerSpec struct {
 	AuthzConfigRef *LocalObjectReference `json:"authzConfigRef,omitempty"`
 
 	// EndpointPrefix is put before the message endpoint the proxy announces to legacy SSE
-	// clients (proxyMode sse), for an ingress that routes a path prefix to the proxy and strips
-	// it, so the client posts back through the ingress: /team-a announces /team-a/messages?sessionId=... Applies to stdio servers.
+	// clients (proxyMode sse), for an ingress that routes a path prefix to the proxy and
+	// strips it, so the client posts back through the ingress: /team-a announces
+	// /team-a/messages?sessionId=... It applies to stdio servers only: with transport sse
+	// or streamable-http the proxy does not announce that endpoint, and a set
+	// endpointPrefix is reported on the resource with the Unsupported condition and a
+	// Warning event.
 	// +optional
 	EndpointPrefix string `json:"endpointPrefix,omitempty"`
 
@@ -243,7 +247,8 @@ type MCPServerSpec struct {
 	TelemetryConfigRef *TelemetryConfigRef `json:"telemetryConfigRef,omitempty"`
 
 	// TrustProxyHeaders makes the proxy honour X-Forwarded-Proto/Host/Prefix from a trusted
-	// ingress when it builds its public URLs.
+	// ingress when it builds its OAuth resource and metadata URLs; false when unset,
+	// because any client could forge them.
 	// +optional
 	// +kubebuilder:default=false
 	TrustProxyHeaders *bool `json:"trustProxyHeaders,omitempty"`
@@ -254,18 +259,23 @@ type MCPServerSpec struct {
 	// +kubebuilder:validation:Minimum=0
 	MaxRequestBodySize *int64 `json:"maxRequestBodySize,omitempty"`
 
-	// ProxyReadTimeout is how long the proxy waits for the MCP server to answer one request
-	// (Go duration, e.g. 90s).
+	// ProxyReadTimeout bounds how long the proxy waits for an sse or streamable-http
+	// server's response headers to one request (Go duration, e.g. 90s); a streamed body is
+	// not cut off, and unset waits without a limit. For a stdio server it has no effect and
+	// is reported on the resource with the Unsupported condition and a Warning event.
 	// +optional
 	// +kubebuilder:validation:Format=duration
 	ProxyReadTimeout string `json:"proxyReadTimeout,omitempty"`
 
-	// RateLimiting limits MCP requests with token buckets, shared by all clients and/or per
-	// user, optionally per tool; excess requests are refused.
+	// RateLimiting would limit MCP requests with token buckets, shared by all clients
+	// and/or per user, optionally per tool. Not built in this operator yet: accepted, and
+	// reported on the resource with the Unsupported condition and a Warning event.
 	// +optional
 	RateLimiting *config.RateLimiting `json:"rateLimiting,omitempty"`
 
-	// Volumes mount directories of the node into the MCP container (hostPath).
+	// Volumes would mount directories of the node into the MCP container (hostPath). Not
+	// built in this operator yet: accepted, and reported on the resource with the
+	// Unsupported condition and a Warning event.
 	// +optional
 	Volumes []HostVolume `json:"volumes,omitempty"`
 
