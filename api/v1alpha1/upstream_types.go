@@ -1612,8 +1612,9 @@ type MCPOIDCConfigSpecInline struct {
 	// +optional
 	ClientSecretRef *SecretKeyRef `json:"clientSecretRef,omitempty"`
 
-	// InsecureAllowHTTP accepts an http:// issuer or JWKS URL (development only); false
-	// when unset.
+	// InsecureAllowHTTP allows an http:// issuer or JWKS URL (development only). Accepted
+	// for compatibility; it has no effect, because this operator does not refuse http://
+	// URLs; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	InsecureAllowHTTP *bool `json:"insecureAllowHTTP,omitempty"`
@@ -1629,7 +1630,8 @@ type MCPOIDCConfigSpecInline struct {
 	Issuer string `json:"issuer"`
 
 	// JWKSAllowPrivateIP lets the JWKS URL resolve to a private address (an identity
-	// provider inside the cluster); false when unset.
+	// provider inside the cluster). Accepted for compatibility; it has no effect, because
+	// this operator does not refuse private addresses for the key set; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	JWKSAllowPrivateIP *bool `json:"jwksAllowPrivateIP,omitempty"`
@@ -1645,7 +1647,9 @@ type MCPOIDCConfigSpecInline struct {
 	JWKSURL string `json:"jwksUrl,omitempty"`
 
 	// ProtectedResourceAllowPrivateIP allows a private address in the resource URL
-	// advertised in the protected-resource metadata; false when unset.
+	// advertised in the protected-resource metadata. Accepted for compatibility; it has no
+	// effect, because this operator does not refuse private resource URLs; false when
+	// unset.
 	// +optional
 	// +kubebuilder:default=false
 	ProtectedResourceAllowPrivateIP *bool `json:"protectedResourceAllowPrivateIP,omitempty"`
@@ -1680,8 +1684,11 @@ type MCPOIDCConfigSpecKubernetesServiceAccount struct {
 	// +optional
 	ServiceAccount string `json:"serviceAccount,omitempty"`
 
-	// UseClusterAuth fetches the signing keys with the pod's own service account token (needed
-	// by most API servers).
+	// UseClusterAuth would fetch the cluster's signing keys with the pod's own
+	// service-account token, as API servers that refuse anonymous access to their key set
+	// need; the keys are fetched without credentials. Not built in this operator yet:
+	// accepted, and reported on the resource with the Unsupported condition and a Warning
+	// event.
 	// +optional
 	UseClusterAuth *bool `json:"useClusterAuth,omitempty"`
 }
