@@ -149,7 +149,7 @@ devcluster:
 	go build -o $(DEVCLUSTER) ./cmd/devcluster
 
 .PHONY: images
-images: devcluster ## Build the image tarballs (manager, vmcp, proxyrunner, optimizer, pause, npm MCP servers; needs node_modules from make tools) into bin/images without Docker.
+images: devcluster ## Build the image tarballs (manager, vmcp, proxyrunner, optimizer, pause, npm MCP servers, redis-server; needs node_modules and redis-server from make tools) into bin/images without Docker.
 	$(STATIC_GO_BUILD) -o $(IMAGES_DIR)/build/ ./cmd/manager ./cmd/vmcp ./cmd/proxyrunner ./cmd/optimizer ./hack/pause
 	$(DEVCLUSTER) images --binaries $(IMAGES_DIR)/build --out $(IMAGES_DIR)
 

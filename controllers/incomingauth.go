@@ -31,8 +31,6 @@ import (
 const (
 	defaultKubernetesIssuer   = "https://kubernetes.default.svc"
 	defaultKubernetesAudience = "toolhive"
-	// kubernetesJWKSPath is where the API server serves its service account keys.
-	kubernetesJWKSPath = "/openid/v1/jwks"
 )
 
 // Env vars that carry an inline OIDC clientSecretRef into the pod.
@@ -127,10 +125,10 @@ func resolveIncomingAuth(ctx context.Context, r client.Reader, ns string, in inc
 	return out, nil
 }
 
-// proxyIncomingAuth is the incoming auth input of MCPServer and MCPRemoteProxy (the same
-// fields at spec.).
-func proxyIncomingAuth(o *v1alpha1.OIDCConfig, a *v1alpha1.AuthzConfig, refs authRefs) incomingAuthInput {
-	return incomingAuthInput{field: "spec.", oidc: o, authz: a, refs: refs, secretEnv: proxyOIDCClientSecretEnv}
+// proxyIncomingAuth is the incoming auth input of MCPServer and MCPRemoteProxy: both take it
+// from the ProxySpec they embed, with the same field paths and the same client secret env var.
+func proxyIncomingAuth(p *v1alpha1.ProxySpec) incomingAuthInput {
+	return incomingAuthInput{field: "spec.", oidc: p.OIDCConfig, authz: p.AuthzConfig, refs: authRefs{p.OIDCConfigRef, p.AuthzConfigRef}, secretEnv: proxyOIDCClientSecretEnv}
 }
 
 // checkIncomingAuth resolves a proxy workload's incoming auth and sets
@@ -190,7 +188,8 @@ func oidcFromSpec(o *v1alpha1.OIDCConfig, data []byte, found bool, secretEnv str
 		if k == nil {
 			k = &v1alpha1.KubernetesOIDCConfig{}
 		}
-		return kubernetesOIDC(k.Issuer, "", orDefault(k.Audience, defaultKubernetesAudience), o.ResourceURL), nil, nil
+		return kubernetesOIDC(k.Issuer, "", orDefault(k.Audience, defaultKubernetesAudience), o.ResourceURL,
+			authconfig.KubernetesTokens{ServiceAccount: k.ServiceAccount, Namespace: k.Namespace}), nil, nil
 	case v1alpha1.OIDCConfigConfigMap:
 		if o.ConfigMap == nil {
 			return nil, nil, fmt.Errorf("type configMap needs configMap")
@@ -217,13 +216,15 @@ func oidcFromInline(in *v1alpha1.InlineOIDCConfig, resource, secretEnv string) (
 	return out, []corev1.EnvVar{envvar.FromSecret(secretEnv, in.ClientSecretRef.Name, in.ClientSecretRef.Key)}
 }
 
-// kubernetesOIDC validates the cluster's service account tokens: the issuer (default
-// https://kubernetes.default.svc) as written, the key set at the API server's JWKS path
-// unless jwks names another.
-func kubernetesOIDC(issuer, jwks, audience, resource string) *authconfig.OIDC {
-	issuer = orDefault(issuer, defaultKubernetesIssuer)
-	return &authconfig.OIDC{Issuer: issuer, JWKSURL: orDefault(jwks, strings.TrimSuffix(issuer, "/")+kubernetesJWKSPath),
-		Audience: audience, Resource: resource}
+// kubernetesOIDC validates the cluster's service account tokens, for every kind alike:
+// the kubernetes marker makes the proxy runner and vmcp read the keys from the API
+// server they run against, with the cluster CA and their own service account
+// (pkg/kubeapi), and take its issuer when issuer is the default
+// https://kubernetes.default.svc; only sa's tokens are accepted when it is named. jwks,
+// when written, is used as written instead.
+func kubernetesOIDC(issuer, jwks, audience, resource string, sa authconfig.KubernetesTokens) *authconfig.OIDC {
+	return &authconfig.OIDC{Issuer: orDefault(issuer, defaultKubernetesIssuer), JWKSURL: jwks,
+		Audience: audience, Resource: resource, Kubernetes: &sa}
 }
 
 // parseOIDCDocument reads OIDC settings kept in a ConfigMap, as JSON or YAML, with the

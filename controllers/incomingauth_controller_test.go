@@ -21,7 +21,7 @@ func TestAuthzConfigMapFailsClosed(t *testing.T) {
 	ctx, ns := context.Background(), "servers"
 	s := &v1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: "guarded", Namespace: ns},
 		Spec: v1alpha1.MCPServerSpec{Image: "ghcr.io/example/guarded:1", Transport: v1alpha1.TransportStdio,
-			AuthzConfig: &v1alpha1.AuthzConfig{Type: v1alpha1.AuthzConfigConfigMap, ConfigMap: &v1alpha1.ConfigMapKeyRef{Name: "guarded-authz"}}}}
+			ProxySpec: v1alpha1.ProxySpec{AuthzConfig: &v1alpha1.AuthzConfig{Type: v1alpha1.AuthzConfigConfigMap, ConfigMap: &v1alpha1.ConfigMapKeyRef{Name: "guarded-authz"}}}}}
 	if err := k8s.Create(ctx, s); err != nil {
 		t.Fatal(err)
 	}

@@ -58,12 +58,13 @@ func TestOIDCFromSpec(t *testing.T) {
 		"inline": {spec: v1alpha1.OIDCConfig{Type: v1alpha1.OIDCConfigInline, ResourceURL: "https://mcp.example.com",
 			Inline: &v1alpha1.InlineOIDCConfig{Issuer: "https://idp", Audience: "mcp", JWKSURL: "https://idp/jwks", ClientID: "c"}}, found: true,
 			want: &runconfig.OIDC{Issuer: "https://idp", Audience: "mcp", JWKSURL: "https://idp/jwks", ClientID: "c", Resource: "https://mcp.example.com"}},
+		// Marked kubernetes for the proxy runner as for vmcp: keys from the API server, read
+		// with the cluster CA and the pod's own token (pkg/kubeapi).
 		"kubernetes defaults": {spec: v1alpha1.OIDCConfig{Type: v1alpha1.OIDCConfigKubernetes}, found: true,
-			want: &runconfig.OIDC{Issuer: "https://kubernetes.default.svc", Audience: "toolhive", JWKSURL: "https://kubernetes.default.svc/openid/v1/jwks"}},
-		// The issuer stays as written (tokens carry it exactly as iss); only the derived key
-		// set URL drops the trailing slash.
-		"kubernetes custom": {spec: v1alpha1.OIDCConfig{Type: v1alpha1.OIDCConfigKubernetes, Kubernetes: &v1alpha1.KubernetesOIDCConfig{Issuer: "https://oidc.cluster.example/", Audience: "a"}}, found: true,
-			want: &runconfig.OIDC{Issuer: "https://oidc.cluster.example/", Audience: "a", JWKSURL: "https://oidc.cluster.example/openid/v1/jwks"}},
+			want: &runconfig.OIDC{Issuer: "https://kubernetes.default.svc", Audience: "toolhive", Kubernetes: &authconfig.KubernetesTokens{}}},
+		// The issuer stays as written (tokens carry it exactly as iss).
+		"kubernetes custom": {spec: v1alpha1.OIDCConfig{Type: v1alpha1.OIDCConfigKubernetes, Kubernetes: &v1alpha1.KubernetesOIDCConfig{Issuer: "https://oidc.cluster.example/", Audience: "a", ServiceAccount: "agent"}}, found: true,
+			want: &runconfig.OIDC{Issuer: "https://oidc.cluster.example/", Audience: "a", Kubernetes: &authconfig.KubernetesTokens{ServiceAccount: "agent"}}},
 		"inline client secret": {spec: v1alpha1.OIDCConfig{Type: v1alpha1.OIDCConfigInline,
 			Inline: &v1alpha1.InlineOIDCConfig{Issuer: "https://idp", ClientID: "c", Scopes: []string{"openid"}, ClientSecretRef: &v1alpha1.SecretKeyRef{Name: "oidc", Key: "secret"}}}, found: true,
 			want:    &runconfig.OIDC{Issuer: "https://idp", ClientID: "c", Scopes: []string{"openid"}, ClientSecretEnv: "TEST_SECRET"},

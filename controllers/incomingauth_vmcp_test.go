@@ -28,7 +28,7 @@ func TestVMCPIncomingAuthSameTranslation(t *testing.T) {
 	}{
 		"kubernetes": {incoming: `{type: oidc, oidcConfig: {type: kubernetes, kubernetes: {issuer: "https://k8s.example/", audience: vmcp}}}`,
 			// Kubernetes marks it for vmcp, which reads the keys with its own credentials.
-			want: &config.OIDC{Issuer: "https://k8s.example/", JWKSURL: "https://k8s.example/openid/v1/jwks", Audience: "vmcp", Kubernetes: &config.KubernetesTokens{}}},
+			want: &config.OIDC{Issuer: "https://k8s.example/", Audience: "vmcp", Kubernetes: &config.KubernetesTokens{}}},
 		"inline with client secret": {incoming: `{type: oidc, oidcConfig: {type: inline, resourceUrl: "https://vmcp.example.com/mcp",
 			inline: {issuer: "https://idp/", clientId: c, scopes: [openid], clientSecretRef: {name: s, key: k}}}}`,
 			want: &config.OIDC{Issuer: "https://idp/", ClientID: "c", ClientSecretEnv: vmcpOIDCClientSecretEnv, Resource: "https://vmcp.example.com/mcp", Scopes: []string{"openid"}}, wantEnv: 1},

@@ -54,7 +54,7 @@ func (r *MCPRemoteProxyReconciler) resolveRefs(ctx context.Context, s *remotePro
 	ea := refName(s.spec.ExternalAuthConfigRef)
 	refs, res, err := resolveProxyRefs(ctx, r.Client, r.APIReader, r.Options, s.proxy.Namespace, proxyRefsInput{
 		toolConfig: refName(s.spec.ToolConfigRef), externalAuth: ea,
-		incoming: proxyIncomingAuth(s.spec.OIDCConfig, s.spec.AuthzConfig, authRefs{s.spec.OIDCConfigRef, s.spec.AuthzConfigRef}),
+		incoming: proxyIncomingAuth(&s.spec.ProxySpec),
 	}, conds, gen)
 	s.toolConfig, s.extAuth, s.auth = refs.toolConfig, refs.extAuth, refs.auth
 	if refs.loaded {
@@ -83,7 +83,7 @@ func (r *MCPRemoteProxyReconciler) renderChildren(_ context.Context, s *remotePr
 	if err != nil {
 		return ctrl.Result{}, fmt.Errorf("compute chart values: %w", err)
 	}
-	if err := addProxyTelemetry(&values.RunConfig, &values.ProxyEnv, &values.ConfigHash, s.telemetry); err != nil {
+	if values.OTLPCA, err = addProxyTelemetry(&values.RunConfig, &values.ProxyEnv, &values.ConfigHash, s.telemetry); err != nil {
 		return ctrl.Result{}, err
 	}
 	s.objects, err = r.Options.renderPodWorkload(remoteProxyGK, s.proxy, &s.proxy.Status.Conditions, values, "Deployment", s.spec.PodTemplateSpec)
@@ -121,9 +121,7 @@ func buildRemoteProxyValues(p *v1alpha1.MCPRemoteProxy, spec v1alpha1.MCPRemoteP
 		Name: p.Name, Namespace: p.Namespace, Transport: string(transport), Host: "0.0.0.0",
 		ProxyPort: p.ProxyPortOrDefault(), Target: spec.RemoteURL, HeaderForward: hf,
 		OIDC: auth.oidc, Authz: auth.authz,
-		Audit: spec.Audit != nil && spec.Audit.Enabled,
-		// X-Forwarded headers shape the OAuth URLs only behind a trusted ingress.
-		TrustProxyHeaders: spec.TrustProxyHeaders != nil && *spec.TrustProxyHeaders,
+		Audit: spec.AuditEnabled(), TrustProxyHeaders: spec.TrustsProxyHeaders(),
 	}
 	applyToolConfig(&rc, tc)
 	env := append(append([]corev1.EnvVar{}, opts.OperandEnv...), headerEnv...)
@@ -133,10 +131,7 @@ func buildRemoteProxyValues(p *v1alpha1.MCPRemoteProxy, spec v1alpha1.MCPRemoteP
 	if err != nil {
 		return helmcharts.MCPRemoteProxyValues{}, err
 	}
-	replicas := int32(1)
-	if spec.Replicas != nil {
-		replicas = *spec.Replicas
-	}
+	replicas := spec.ProxyReplicas()
 	sa, create := spec.ServiceAccount, false
 	if sa == "" {
 		sa, create = p.Name+"-remote-proxy-runner", true

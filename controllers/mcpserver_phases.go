@@ -55,7 +55,7 @@ func (r *MCPServerReconciler) resolveRefs(ctx context.Context, s *mcpServerScope
 	st := &s.server.Status
 	refs, res, err := resolveProxyRefs(ctx, r.Client, r.APIReader, r.Options, s.server.Namespace, proxyRefsInput{
 		toolConfig: refName(s.spec.ToolConfigRef), externalAuth: refName(s.spec.ExternalAuthConfigRef),
-		incoming: proxyIncomingAuth(s.spec.OIDCConfig, s.spec.AuthzConfig, authRefs{s.spec.OIDCConfigRef, s.spec.AuthzConfigRef}),
+		incoming: proxyIncomingAuth(&s.spec.ProxySpec),
 	}, &st.Conditions, s.server.Generation)
 	s.toolConfig, s.extAuth, s.auth = refs.toolConfig, refs.extAuth, refs.auth
 	if refs.loaded {
@@ -90,7 +90,7 @@ func (r *MCPServerReconciler) renderChildren(_ context.Context, s *mcpServerScop
 	if err != nil {
 		return ctrl.Result{}, fmt.Errorf("compute chart values: %w", err)
 	}
-	if err := addProxyTelemetry(&values.RunConfig, &values.ProxyEnv, &values.ProxyConfigHash, s.telemetry); err != nil {
+	if values.OTLPCA, err = addProxyTelemetry(&values.RunConfig, &values.ProxyEnv, &values.ProxyConfigHash, s.telemetry); err != nil {
 		return ctrl.Result{}, err
 	}
 	if err := addProxyWebhooks(&values.RunConfig, &values.ProxyEnv, &values.ProxyConfigHash, s.webhooks); err != nil {
@@ -187,11 +187,10 @@ func buildMCPServerValues(server *v1alpha1.MCPServer, spec v1alpha1.MCPServerSpe
 		Name: name, Namespace: ns, Transport: string(transport), ProxyMode: string(proxyMode),
 		Host: "0.0.0.0", ProxyPort: proxyPort(spec),
 		OIDC: auth.oidc, Authz: auth.authz,
-		Audit: spec.Audit != nil && spec.Audit.Enabled,
-		// X-Forwarded headers shape the OAuth URLs only behind a trusted ingress.
-		TrustProxyHeaders: spec.TrustProxyHeaders != nil && *spec.TrustProxyHeaders,
+		Audit: spec.AuditEnabled(), TrustProxyHeaders: spec.TrustsProxyHeaders(),
 		// The proxy writes status.tools (the MCP Optimizer reads it).
-		ReportTools: true,
+		ReportTools:  true,
+		RateLimiting: spec.RateLimiting,
 	}
 	if spec.MaxRequestBodySize != nil {
 		rc.MaxRequestBodySize = *spec.MaxRequestBodySize
@@ -218,10 +217,7 @@ func buildMCPServerValues(server *v1alpha1.MCPServer, spec v1alpha1.MCPServerSpe
 		return helmcharts.MCPServerValues{}, err
 	}
 	_, replicas, _ := backendReplicas(spec)
-	proxyReplicas := int32(1)
-	if spec.Replicas != nil {
-		proxyReplicas = *spec.Replicas
-	}
+	proxyReplicas := spec.ProxyReplicas()
 	sa, createSA := spec.ServiceAccount, false
 	if sa == "" {
 		sa, createSA = name+"-sa", true
@@ -249,6 +245,10 @@ func buildMCPServerValues(server *v1alpha1.MCPServer, spec v1alpha1.MCPServerSpe
 	var overrideEnv []corev1.EnvVar
 	v.Overrides, overrideEnv = proxyOverrides(spec.ResourceOverrides)
 	v.ProxyEnv = append(v.ProxyEnv, overrideEnv...)
+	for _, vol := range spec.Volumes {
+		v.Volumes = append(v.Volumes, helmcharts.HostVolume{Name: vol.Name, HostPath: vol.HostPath,
+			MountPath: vol.MountPath, ReadOnly: vol.ReadOnly != nil && *vol.ReadOnly})
+	}
 	return v, nil
 }
 

@@ -30,9 +30,9 @@ func TestResourceOverrides(t *testing.T) {
 		ProxyService: &v1alpha1.MetadataOverrides{Annotations: map[string]string{"lb": "internal"}, Labels: map[string]string{"svc": "x"}},
 	}
 	server := &v1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: "overridden", Namespace: ns},
-		Spec: v1alpha1.MCPServerSpec{Image: "ghcr.io/example/mcp:1", Transport: v1alpha1.TransportStdio, ResourceOverrides: ro}}
+		Spec: v1alpha1.MCPServerSpec{Image: "ghcr.io/example/mcp:1", Transport: v1alpha1.TransportStdio, ProxySpec: v1alpha1.ProxySpec{ResourceOverrides: ro}}}
 	proxy := &v1alpha1.MCPRemoteProxy{ObjectMeta: metav1.ObjectMeta{Name: "overridden-rp", Namespace: ns},
-		Spec: v1alpha1.MCPRemoteProxySpec{RemoteURL: "https://mcp.example.com/mcp", ResourceOverrides: ro, SessionAffinity: "None"}}
+		Spec: v1alpha1.MCPRemoteProxySpec{RemoteURL: "https://mcp.example.com/mcp", ProxySpec: v1alpha1.ProxySpec{ResourceOverrides: ro}, SessionAffinity: "None"}}
 	if err := k8s.Create(ctx, server); err != nil {
 		t.Fatal(err)
 	}

@@ -39,8 +39,8 @@ func TestSharedOIDCAndAuthzConfigRefs(t *testing.T) {
 	server := &v1alpha1.MCPServer{
 		ObjectMeta: metav1.ObjectMeta{Name: "shared-auth", Namespace: ns},
 		Spec: v1alpha1.MCPServerSpec{Image: "ghcr.io/example/mcp:1", Transport: v1alpha1.TransportStdio,
-			OIDCConfigRef:  &v1alpha1.OIDCConfigRef{Name: "corp-idp", Audience: "shared-auth-aud", ResourceURL: "https://mcp.example.com/shared", Scopes: []string{"mcp:read"}},
-			AuthzConfigRef: &v1alpha1.LocalObjectReference{Name: "readers"}},
+			ProxySpec: v1alpha1.ProxySpec{OIDCConfigRef: &v1alpha1.OIDCConfigRef{Name: "corp-idp", Audience: "shared-auth-aud", ResourceURL: "https://mcp.example.com/shared", Scopes: []string{"mcp:read"}}, AuthzConfigRef: &v1alpha1.LocalObjectReference{Name: "readers"}},
+		},
 	}
 	if err := k8s.Create(ctx, server); err != nil {
 		t.Fatal(err)

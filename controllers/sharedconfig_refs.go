@@ -130,10 +130,12 @@ func oidcFromShared(spec v1alpha1.MCPOIDCConfigSpec, ref *v1alpha1.OIDCConfigRef
 			Audience: ref.Audience, Resource: ref.ResourceURL, Scopes: ref.Scopes}, nil
 	case "kubernetesServiceAccount":
 		var issuer, jwks string
+		var sa authconfig.KubernetesTokens
 		if k := spec.KubernetesServiceAccount; k != nil {
 			issuer, jwks = k.Issuer, k.JWKSURL
+			sa = authconfig.KubernetesTokens{ServiceAccount: k.ServiceAccount, Namespace: k.Namespace}
 		}
-		o := kubernetesOIDC(issuer, jwks, ref.Audience, ref.ResourceURL)
+		o := kubernetesOIDC(issuer, jwks, ref.Audience, ref.ResourceURL, sa)
 		o.Scopes = ref.Scopes
 		return o, nil
 	default:

@@ -24,10 +24,14 @@ func TestOIDCFromShared(t *testing.T) {
 		// Auth0 issue "https://tenant/" with the slash (trimming it made every token fail).
 		"inline": {spec: v1alpha1.MCPOIDCConfigSpec{Type: "inline", Inline: &v1alpha1.MCPOIDCConfigSpecInline{Issuer: "https://idp/", ClientID: "c"}},
 			want: &runconfig.OIDC{Issuer: "https://idp/", ClientID: "c", Audience: "aud", Resource: "https://r", Scopes: []string{"openid"}}},
+		// Marked kubernetes: the runtime reads the keys from its API server with the cluster
+		// CA and its own token (pkg/kubeapi); no key set URL is derived from the issuer.
 		"kubernetes defaults": {spec: v1alpha1.MCPOIDCConfigSpec{Type: "kubernetesServiceAccount"},
-			want: &runconfig.OIDC{Issuer: "https://kubernetes.default.svc", JWKSURL: "https://kubernetes.default.svc/openid/v1/jwks", Audience: "aud", Resource: "https://r", Scopes: []string{"openid"}}},
-		"kubernetes issuer with slash": {spec: v1alpha1.MCPOIDCConfigSpec{Type: "kubernetesServiceAccount", KubernetesServiceAccount: &v1alpha1.MCPOIDCConfigSpecKubernetesServiceAccount{Issuer: "https://k8s.example/"}},
-			want: &runconfig.OIDC{Issuer: "https://k8s.example/", JWKSURL: "https://k8s.example/openid/v1/jwks", Audience: "aud", Resource: "https://r", Scopes: []string{"openid"}}},
+			want: &runconfig.OIDC{Issuer: "https://kubernetes.default.svc", Audience: "aud", Resource: "https://r", Scopes: []string{"openid"}, Kubernetes: &authconfig.KubernetesTokens{}}},
+		"kubernetes issuer with slash, one account, own key set": {spec: v1alpha1.MCPOIDCConfigSpec{Type: "kubernetesServiceAccount", KubernetesServiceAccount: &v1alpha1.MCPOIDCConfigSpecKubernetesServiceAccount{
+			Issuer: "https://k8s.example/", JWKSURL: "https://keys.example/jwks", ServiceAccount: "agent", Namespace: "apps"}},
+			want: &runconfig.OIDC{Issuer: "https://k8s.example/", JWKSURL: "https://keys.example/jwks", Audience: "aud", Resource: "https://r", Scopes: []string{"openid"},
+				Kubernetes: &authconfig.KubernetesTokens{ServiceAccount: "agent", Namespace: "apps"}}},
 		"inline without issuer": {spec: v1alpha1.MCPOIDCConfigSpec{Type: "inline"}, wantErr: "inline.issuer"},
 	}
 	for name, tc := range tests {

@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
 	"github.com/mcp-operator/mcp-operator/internal/render"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/runconfig"
 	"github.com/mcp-operator/mcp-operator/pkg/telemetry"
@@ -107,6 +108,7 @@ func proxyTelemetry(t resolvedTelemetry) (*telemetry.Config, []corev1.EnvVar) {
 		Endpoint: o.Endpoint, Insecure: boolValue(o.Insecure, false), Headers: o.Headers,
 		ServiceName: t.serviceName, ResourceAttributes: o.ResourceAttributes,
 		UseLegacyAttributes: boolValue(o.UseLegacyAttributes, true),
+		CACertPath:          otlpCAPath(t),
 	}
 	if o.Tracing != nil {
 		c.TracingEnabled, c.SamplingRate = boolValue(o.Tracing.Enabled, false), o.Tracing.SamplingRate
@@ -144,6 +146,7 @@ func vmcpTelemetry(t resolvedTelemetry) *config.Telemetry {
 	}
 	if o := t.spec.OpenTelemetry; o != nil && boolValue(o.Enabled, false) {
 		out.Endpoint, out.Insecure, out.Headers = o.Endpoint, o.Insecure, o.Headers
+		out.CACertPath = otlpCAPath(t)
 		out.CustomAttributes, out.UseLegacyAttributes = o.ResourceAttributes, o.UseLegacyAttributes
 		if o.Tracing != nil {
 			out.TracingEnabled, out.SamplingRate = o.Tracing.Enabled, o.Tracing.SamplingRate
@@ -178,21 +181,45 @@ func vmcpTelemetryEnv(t resolvedTelemetry) []corev1.EnvVar {
 	return append(env, corev1.EnvVar{Name: telemetry.HeadersFromEnvVar, Value: spec})
 }
 
-// withTelemetry puts the telemetry section into a rendered runconfig YAML.
-func withTelemetry(rcYAML string, t *telemetry.Config) (string, error) {
-	if t == nil {
-		return rcYAML, nil
-	}
+// withTelemetry puts the telemetry section and the Prometheus switch into a rendered
+// runconfig YAML.
+func withTelemetry(rcYAML string, t *telemetry.Config, prometheus bool) (string, error) {
 	var rc runconfig.Config
 	if err := yaml.Unmarshal([]byte(rcYAML), &rc); err != nil {
 		return "", fmt.Errorf("runconfig: %w", err)
 	}
-	rc.Telemetry = t
+	rc.Telemetry, rc.Prometheus = t, &prometheus
 	b, err := yaml.Marshal(rc)
 	if err != nil {
 		return "", fmt.Errorf("runconfig: %w", err)
 	}
 	return string(b), nil
+}
+
+// otlpCA is the ConfigMap key that openTelemetry.caBundleRef names, mounted where
+// pkg/telemetry reads it (nil: no CA bundle, the system roots verify the collector).
+func otlpCA(t resolvedTelemetry) *helmcharts.ConfigMapFile {
+	if t.spec == nil || t.spec.OpenTelemetry == nil || t.spec.OpenTelemetry.CABundleRef == nil {
+		return nil
+	}
+	ref := t.spec.OpenTelemetry.CABundleRef.ConfigMapRef
+	if ref == nil || ref.Name == "" {
+		return nil
+	}
+	key := ref.Key
+	if key == "" {
+		key = v1alpha1.DefaultCABundleKey
+	}
+	return &helmcharts.ConfigMapFile{ConfigMap: ref.Name, Key: key, Optional: boolValue(ref.Optional, false),
+		MountDir: telemetry.CABundleMountDir, File: telemetry.CABundleFile}
+}
+
+// otlpCAPath is the CA bundle file the exporters trust ("" when none is mounted).
+func otlpCAPath(t resolvedTelemetry) string {
+	if otlpCA(t) == nil {
+		return ""
+	}
+	return telemetry.CABundleMountDir + "/" + telemetry.CABundleFile
 }
 
 func boolValue(b *bool, def bool) bool {
@@ -203,19 +230,25 @@ func boolValue(b *bool, def bool) bool {
 }
 
 // addProxyTelemetry puts the resolved telemetry into a proxy runner's rendered
-// runconfig, its env and its config hash (so a changed MCPTelemetryConfig rolls it).
-func addProxyTelemetry(runConfig *string, env *[]corev1.EnvVar, hash *string, t resolvedTelemetry) error {
-	c, tenv := proxyTelemetry(t)
-	if c == nil {
-		return nil
+// runconfig, its env and its config hash (so a changed MCPTelemetryConfig rolls it):
+// OTLP export, the Prometheus switch (a referenced MCPTelemetryConfig serves /metrics
+// only with prometheus.enabled) and the collector's CA bundle, returned to be mounted.
+func addProxyTelemetry(runConfig *string, env *[]corev1.EnvVar, hash *string, t resolvedTelemetry) (*helmcharts.ConfigMapFile, error) {
+	if t.spec == nil {
+		return nil, nil
 	}
-	rc, err := withTelemetry(*runConfig, c)
+	c, tenv := proxyTelemetry(t)
+	prom := t.spec.Prometheus != nil && boolValue(t.spec.Prometheus.Enabled, false)
+	rc, err := withTelemetry(*runConfig, c, prom)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	*runConfig, *env = rc, append(*env, tenv...)
 	*hash = render.Hash([]string{*hash, t.hash, rc})
-	return nil
+	if c == nil {
+		return nil, nil
+	}
+	return otlpCA(t), nil
 }
 
 // wireTelemetry puts the referenced MCPTelemetryConfig into the vmcp config (and the

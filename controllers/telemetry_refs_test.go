@@ -12,9 +12,11 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/yaml"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	"github.com/mcp-operator/mcp-operator/internal/conditions"
+	"github.com/mcp-operator/mcp-operator/pkg/proxy/runconfig"
 	"github.com/mcp-operator/mcp-operator/pkg/telemetry"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 )
@@ -84,7 +86,7 @@ func TestTelemetryConfigRefRendered(t *testing.T) {
 	tc := &v1alpha1.MCPTelemetryConfig{ObjectMeta: metav1.ObjectMeta{Name: "otel", Namespace: ns}, Spec: *otelSpec()}
 	server := &v1alpha1.MCPServer{ObjectMeta: metav1.ObjectMeta{Name: "traced", Namespace: ns},
 		Spec: v1alpha1.MCPServerSpec{Image: "ghcr.io/example/mcp:1", Transport: v1alpha1.TransportStdio,
-			TelemetryConfigRef: &v1alpha1.TelemetryConfigRef{Name: "otel", ServiceName: "traced-svc"}}}
+			ProxySpec: v1alpha1.ProxySpec{TelemetryConfigRef: &v1alpha1.TelemetryConfigRef{Name: "otel", ServiceName: "traced-svc"}}}}
 	for _, o := range []client.Object{tc, server} {
 		if err := k8s.Create(ctx, o); err != nil {
 			t.Fatal(err)
@@ -216,5 +218,52 @@ func TestVMCPImagePullSecrets(t *testing.T) {
 	}
 	if diff := cmp.Diff([]corev1.LocalObjectReference{{Name: "regcred"}}, vals.ImagePullSecrets); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestAddProxyTelemetryCABundleAndPrometheus: a referenced MCPTelemetryConfig with
+// caBundleRef mounts that ConfigMap key where the runconfig's caCertPath points, and its
+// prometheus.enabled decides whether the runner serves /metrics.
+func TestAddProxyTelemetryCABundleAndPrometheus(t *testing.T) {
+	withCA := otelSpec()
+	withCA.OpenTelemetry.CABundleRef = &v1alpha1.EmbeddedAuthServerConfigTrustedIssuerCABundleRef{
+		ConfigMapRef: &v1alpha1.EmbeddedAuthServerConfigTrustedIssuerCABundleRefConfigMapRef{Name: "otel-ca", Key: "bundle.pem"}}
+	noProm := otelSpec()
+	noProm.Prometheus = nil
+	tests := map[string]struct {
+		spec     *v1alpha1.MCPTelemetryConfigSpec
+		wantCA   string
+		wantProm *bool
+	}{
+		"no reference":        {},
+		"ca bundle":           {spec: withCA, wantCA: "otel-ca/bundle.pem", wantProm: ptr.To(true)},
+		"prometheus unset":    {spec: noProm, wantProm: ptr.To(false)},
+		"prometheus disabled": {spec: &v1alpha1.MCPTelemetryConfigSpec{Prometheus: &v1alpha1.MCPTelemetryConfigSpecPrometheus{Enabled: ptr.To(false)}}, wantProm: ptr.To(false)},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			rc, env, hash := "name: s\ntransport: stdio\nproxyPort: 8080\n", []corev1.EnvVar{}, "h"
+			ca, err := addProxyTelemetry(&rc, &env, &hash, resolvedTelemetry{spec: tc.spec, serviceName: "s"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got runconfig.Config
+			if err := yaml.Unmarshal([]byte(rc), &got); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.wantProm, got.Prometheus); diff != "" {
+				t.Errorf("prometheus (-want +got):\n%s", diff)
+			}
+			gotCA := ""
+			if ca != nil {
+				gotCA = ca.ConfigMap + "/" + ca.Key
+				if want := ca.MountDir + "/" + ca.File; got.Telemetry == nil || got.Telemetry.CACertPath != want {
+					t.Errorf("runconfig telemetry %+v, want caCertPath %s", got.Telemetry, want)
+				}
+			}
+			if gotCA != tc.wantCA {
+				t.Errorf("mounted CA %q, want %q", gotCA, tc.wantCA)
+			}
+		})
 	}
 }

@@ -55,8 +55,9 @@ func TestSetUnsupportedCondition(t *testing.T) {
 	}
 }
 
-// TestUnsupportedFieldsReported: an accepted field without behaviour is reported on the
-// resource (condition + Warning event) and the report goes when the field goes.
+// TestUnsupportedFieldsReported: an accepted field without behaviour (authServerRef) is
+// reported on the resource (condition + Warning event), one that takes effect (volumes)
+// is not, and the report goes when the field goes.
 func TestUnsupportedFieldsReported(t *testing.T) {
 	requireEnv(t)
 	ctx, ns := context.Background(), "upstream"
@@ -64,8 +65,8 @@ func TestUnsupportedFieldsReported(t *testing.T) {
 		ObjectMeta: metav1.ObjectMeta{Name: "unsupported", Namespace: ns},
 		Spec: v1alpha1.MCPServerSpec{
 			Image: "ghcr.io/example/mcp:1", Transport: v1alpha1.TransportStdio,
-			AuthServerRef: &v1alpha1.AuthServerRef{Kind: "MCPExternalAuthConfig", Name: "embedded"},
-			Volumes:       []v1alpha1.HostVolume{{Name: "data", HostPath: "/srv/data", MountPath: "/data"}},
+			ProxySpec: v1alpha1.ProxySpec{AuthServerRef: &v1alpha1.AuthServerRef{Kind: "MCPExternalAuthConfig", Name: "embedded"}},
+			Volumes:   []v1alpha1.HostVolume{{Name: "data", HostPath: "/srv/data", MountPath: "/data"}},
 		},
 	}
 	if err := k8s.Create(ctx, server); err != nil {
@@ -78,7 +79,7 @@ func TestUnsupportedFieldsReported(t *testing.T) {
 		}
 		c := conditions.Get(s.Status.Conditions, v1alpha1.ConditionUnsupported)
 		if c == nil || c.Status != metav1.ConditionTrue || !strings.Contains(c.Message, "spec.authServerRef") ||
-			!strings.Contains(c.Message, "spec.volumes") || !strings.Contains(c.Reason, "SpecAuthServerRef") {
+			strings.Contains(c.Message, "spec.volumes") || !strings.Contains(c.Reason, "SpecAuthServerRef") {
 			return fmt.Errorf("condition %+v", c)
 		}
 		events := &corev1.EventList{}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -19,6 +20,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/k8s/members"
 )
@@ -26,6 +28,7 @@ import (
 // +kubebuilder:rbac:groups=toolhive.stacklok.dev,resources=virtualmcpservers,verbs=get;list;watch
 // +kubebuilder:rbac:groups=toolhive.stacklok.dev,resources=virtualmcpservers/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=toolhive.stacklok.dev,resources=virtualmcpservers/finalizers,verbs=update
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get
 // +kubebuilder:rbac:groups=toolhive.stacklok.dev,resources=virtualmcpcompositetooldefinitions,verbs=get;list;watch
 // +kubebuilder:rbac:groups=toolhive.stacklok.dev,resources=mcpgroups;mcpservers;mcpremoteproxies;mcpserverentries;mcptoolconfigs;mcpexternalauthconfigs,verbs=get;list;watch
 // +kubebuilder:rbac:groups="",resources=configmaps,verbs=get;list;watch
@@ -51,10 +54,15 @@ type vmcpScope struct {
 	group *v1alpha1.MCPGroup
 	// members are the group's members, filled by discover.
 	members []members.Member
+	// discovery is what status.discoveredBackends lists (static backends and members
+	// with their outgoing auth), filled by resolveConfig; nil when it did not run.
+	discovery *members.Discovery
 	// cfg is the resolved vmcp configuration and env the Deployment's extra env,
 	// filled by resolveConfig.
 	cfg *config.Config
 	env []corev1.EnvVar
+	// otlpCA is the CA bundle of the referenced MCPTelemetryConfig, filled by resolveConfig.
+	otlpCA *helmcharts.ConfigMapFile
 	// objects are the rendered children, filled by renderChildren.
 	objects []*unstructured.Unstructured
 }
@@ -182,7 +190,10 @@ func (r *VirtualMCPServerReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	defer func() {
 		st := &v.Status
 		st.URL = vmcpURL(v)
-		st.Phase, st.Message = vmcpPhase(st, bestEffort(s.spec))
+		if d := reportBackends(v, s, err != nil, time.Now()); d > 0 && (res.RequeueAfter == 0 || d < res.RequeueAfter) {
+			res.RequeueAfter = d
+		}
+		st.Phase, st.Message = vmcpPhase(st, bestEffort(s.spec), leftOut(s))
 		if evaluated(err) {
 			st.ObservedGeneration = v.Generation
 		}

@@ -160,6 +160,7 @@ spec: {remoteUrl: "https://docs.example.com/mcp", transport: streamable-http, gr
 		report := vmcpk8s.Report{
 			Backends:  []v1alpha1.DiscoveredBackend{{Name: "docs", URL: "https://docs.example.com/mcp", Status: v1alpha1.BackendUnavailable, Message: "connection refused"}},
 			Condition: metav1.Condition{Type: v1alpha1.ConditionBackendsDiscovered, Status: metav1.ConditionTrue, Reason: vmcpk8s.ReasonDiscovered, Message: "1 backends discovered, 0 ready", LastTransitionTime: metav1.Now()},
+			Time:      metav1.Now(),
 		}
 		if err := report.Apply(ctx, dynamic.NewForConfigOrDie(testCfg), "my-vmcp", ns); err != nil {
 			t.Fatal(err)
@@ -178,8 +179,11 @@ spec: {remoteUrl: "https://docs.example.com/mcp", transport: streamable-http, gr
 			if v.Status.ObservedGeneration != v.Generation {
 				return fmt.Errorf("observedGeneration %d of %d", v.Status.ObservedGeneration, v.Generation)
 			}
-			if len(v.Status.DiscoveredBackends) != 1 || v.Status.BackendCount != 1 || conditions.Get(v.Status.Conditions, v1alpha1.ConditionBackendsDiscovered) == nil {
+			if v.Status.Runtime == nil || len(v.Status.Runtime.DiscoveredBackends) != 1 || v.Status.Runtime.LastReportTime == nil {
 				return fmt.Errorf("vmcp's fields clobbered: %+v", v.Status)
+			}
+			if len(v.Status.DiscoveredBackends) != 1 || v.Status.BackendCount != 1 || conditions.Get(v.Status.Conditions, v1alpha1.ConditionBackendsDiscovered) == nil {
+				return fmt.Errorf("controller's discovery missing: %+v", v.Status)
 			}
 			return nil
 		})

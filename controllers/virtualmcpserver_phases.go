@@ -14,6 +14,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/k8s/members"
 )
 
@@ -96,7 +97,14 @@ func (r *VirtualMCPServerReconciler) resolveConfig(ctx context.Context, s *vmcpS
 		return ctrl.Result{}, err
 	}
 	res := resolveVMCPConfig(s.vmcp.Name, s.spec, in)
+	d := members.Discover(staticBackends(s.spec), s.members, res.auth)
+	s.discovery = &d
 	res.configProblems = append(r.Options.staticBackendProblems(ctx, s.spec), res.configProblems...)
+	secretProblems, err := sessionStorageSecretProblems(ctx, r.APIReader, s.vmcp.Namespace, s.spec.SessionStorage)
+	if err != nil {
+		return ctrl.Result{}, fmt.Errorf("checking the session storage Secrets: %w", err)
+	}
+	res.configProblems = append(res.configProblems, secretProblems...)
 	conds, gen := &s.vmcp.Status.Conditions, s.vmcp.Generation
 	okAuth := setProblemsCondition(conds, v1alpha1.ConditionAuthConfigured, res.authProblems, "incoming and outgoing authentication resolved", gen)
 	okRefs := setProblemsCondition(conds, v1alpha1.ConditionCompositeToolRefsValidated, res.compositeProblems, compositeOKMessage(s.spec), gen)
@@ -108,11 +116,16 @@ func (r *VirtualMCPServerReconciler) resolveConfig(ctx context.Context, s *vmcpS
 		ctrl.LoggerFrom(ctx).V(1).Info("Incoming auth references a missing object; checking again later", "problem", in.incoming.problem())
 		return r.Options.recheckAfter(true), errWaitRecheck
 	}
+	if len(secretProblems) > 0 {
+		// Secrets are not watched: look again on a timer.
+		ctrl.LoggerFrom(ctx).V(1).Info("Session storage references a missing Secret; checking again later", "problems", secretProblems)
+		return r.Options.recheckAfter(true), errWaitRecheck
+	}
 	if !okAuth || !okRefs || !okValid {
 		ctrl.LoggerFrom(ctx).V(1).Info("Configuration does not resolve; not rendering", "auth", res.authProblems, "compositeTools", res.compositeProblems, "config", res.configProblems)
 		return ctrl.Result{}, errStopReported
 	}
-	s.cfg, s.env = res.cfg, res.env
+	s.cfg, s.env, s.otlpCA = res.cfg, res.env, res.otlpCA
 	return ctrl.Result{}, nil
 }
 
@@ -186,6 +199,7 @@ func (r *VirtualMCPServerReconciler) renderChildren(_ context.Context, s *vmcpSc
 	if err != nil {
 		return ctrl.Result{}, fmt.Errorf("compute chart values: %w", err)
 	}
+	values.OTLPCA = s.otlpCA
 	objs, mergeErr, err := r.Options.renderWorkload(virtualMCPServerGK, s.vmcp, values, "Deployment", s.spec.PodTemplateSpec)
 	if err != nil {
 		return ctrl.Result{}, fmt.Errorf("render the VirtualMCPServer chart: %w", err)
@@ -219,6 +233,14 @@ func (r *VirtualMCPServerReconciler) observeDeployment(ctx context.Context, s *v
 	}
 	setVMCPReadyCondition(&s.vmcp.Status.Conditions, d, s.groupMode(), len(members.Usable(s.members)), name, s.vmcp.Generation)
 	return ctrl.Result{}, nil
+}
+
+// staticBackends are the backends written in spec.config.backends.
+func staticBackends(spec v1alpha1.VirtualMCPServerSpec) []config.StaticBackend {
+	if spec.Config == nil {
+		return nil
+	}
+	return spec.Config.Backends
 }
 
 // toolConfigRefs are the MCPToolConfigs named by spec.config.aggregation.tools.

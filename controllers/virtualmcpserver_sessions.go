@@ -1,7 +1,10 @@
 package controllers
 
 import (
+	"context"
+
 	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
@@ -48,4 +51,32 @@ func redisCAValues(s *v1alpha1.SessionStorage) helmcharts.SecretFileValues {
 	}
 	ref := s.TLS.CACertSecretRef
 	return helmcharts.SecretFileValues{Secret: ref.Name, Key: ref.Key, MountPath: redisCAMountPath, File: "ca.crt"}
+}
+
+// sessionStorageSecretProblems says what is wrong with the Secrets
+// spec.sessionStorage references (the Redis password, the CA bundle): the
+// Deployment would otherwise render and its pods never start.
+func sessionStorageSecretProblems(ctx context.Context, c client.Reader, ns string, s *v1alpha1.SessionStorage) ([]string, error) {
+	if !s.SharedSessions() {
+		return nil, nil
+	}
+	refs := map[string]*v1alpha1.SecretKeyRef{"spec.sessionStorage.passwordRef": s.PasswordRef}
+	if s.TLS != nil {
+		refs["spec.sessionStorage.tls.caCertSecretRef"] = s.TLS.CACertSecretRef
+	}
+	var problems []string
+	for _, field := range []string{"spec.sessionStorage.passwordRef", "spec.sessionStorage.tls.caCertSecretRef"} {
+		ref := refs[field]
+		if ref == nil {
+			continue
+		}
+		problem, err := secretKeyProblem(ctx, c, ns, *ref)
+		if err != nil {
+			return nil, err
+		}
+		if problem != "" {
+			problems = append(problems, field+": "+problem)
+		}
+	}
+	return problems, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -17,19 +18,15 @@ import (
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	"github.com/mcp-operator/mcp-operator/internal/conditions"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 )
 
 // VMCPStatusFieldManager is the server-side apply field manager of the
-// VirtualMCPServer controller's status fields. vmcp writes discoveredBackends,
-// backendCount and the BackendsDiscovered condition under its own manager
-// (pkg/vmcp/k8s), so neither writer can clobber the other's fields, and the
-// conditions list (a map keyed by type) is shared entry by entry.
+// VirtualMCPServer controller's status fields. vmcp writes status.runtime and the
+// ToolsAggregated condition under its own manager (pkg/vmcp/k8s), so neither writer
+// can clobber the other's fields, and the conditions list (a map keyed by type) is
+// shared entry by entry; virtualmcpserver_backends.go says who owns what.
 const VMCPStatusFieldManager = "virtualmcpserver-controller"
-
-// Reasons specific to VirtualMCPServer conditions.
-const (
-	reasonNoBackends = "NoBackends"
-)
 
 // setVMCPGroupCondition reports whether the group exists and is Ready; in inline
 // mode (static backends, no group) the condition is removed.
@@ -87,7 +84,7 @@ func setVMCPReadyCondition(conds *[]metav1.Condition, deploy *appsv1.Deployment,
 	t := v1alpha1.ConditionReady
 	switch {
 	case groupMode && usable == 0:
-		conditions.Set(conds, conditions.False(t, reasonNoBackends, fmt.Sprintf(
+		conditions.Set(conds, conditions.False(t, v1alpha1.ReasonNoBackends, fmt.Sprintf(
 			"MCPGroup %q has no usable MCPServers, MCPRemoteProxies or MCPServerEntries; set spec.groupRef: {name: %s} on a backend", groupName, groupName)), gen)
 	case deploy == nil:
 		conditions.Set(conds, conditions.False(t, v1alpha1.ReasonPending, "the vmcp Deployment does not exist yet"), gen)
@@ -136,7 +133,7 @@ var vmcpSpecPhaseRules = []conditions.Rule{
 }
 
 // vmcpConditions are written by the running vmcp (field manager vmcp), never by this controller.
-var vmcpConditions = map[string]bool{v1alpha1.ConditionBackendsDiscovered: true, v1alpha1.ConditionToolsAggregated: true}
+var vmcpConditions = map[string]bool{v1alpha1.ConditionToolsAggregated: true}
 
 // unhealthy reports whether a backend's reported health stops it from serving.
 func unhealthy(s v1alpha1.BackendHealth) bool {
@@ -149,11 +146,17 @@ func unhealthy(s v1alpha1.BackendHealth) bool {
 // (all of them, or some: with best_effort the healthy ones are still served); a
 // Deployment that is not available (or a group without backends) is Pending;
 // otherwise Ready.
-func vmcpPhase(st *v1alpha1.VirtualMCPServerStatus, bestEffort bool) (v1alpha1.Phase, string) {
+func vmcpPhase(st *v1alpha1.VirtualMCPServerStatus, bestEffort bool, leftOut map[string]bool) (v1alpha1.Phase, string) {
 	if phase, msg := conditions.Derive(st.Conditions, vmcpSpecPhaseRules, ""); phase != "" {
 		return v1alpha1.Phase(phase), msg
 	}
-	if phase, msg := backendsPhase(st.DiscoveredBackends, bestEffort); phase != "" {
+	var served []v1alpha1.DiscoveredBackend
+	for _, b := range st.DiscoveredBackends {
+		if !leftOut[b.Name] {
+			served = append(served, b)
+		}
+	}
+	if phase, msg := backendsPhase(served, bestEffort); phase != "" {
 		return phase, msg
 	}
 	if c := conditions.Get(st.Conditions, v1alpha1.ConditionReady); c == nil || c.Status != metav1.ConditionTrue {
@@ -195,6 +198,8 @@ type controllerStatus struct {
 	URL                string
 	ObservedGeneration int64
 	Conditions         []metav1.Condition
+	DiscoveredBackends []v1alpha1.DiscoveredBackend
+	BackendCount       int32
 	// Hashes of the shared configs in effect: oidcConfigHash, authzConfigHash,
 	// telemetryConfigHash (empty ones are left out).
 	Hashes map[string]string
@@ -203,6 +208,7 @@ type controllerStatus struct {
 // ownStatus extracts the controller-owned fields (every condition but vmcpConditions).
 func ownStatus(st *v1alpha1.VirtualMCPServerStatus) controllerStatus {
 	out := controllerStatus{Phase: st.Phase, Message: st.Message, URL: st.URL, ObservedGeneration: st.ObservedGeneration,
+		DiscoveredBackends: st.DiscoveredBackends, BackendCount: st.BackendCount,
 		Hashes: map[string]string{"oidcConfigHash": st.OIDCConfigHash, "authzConfigHash": st.AuthzConfigHash, "telemetryConfigHash": st.TelemetryConfigHash}}
 	for _, c := range st.Conditions {
 		if !vmcpConditions[c.Type] {
@@ -213,20 +219,21 @@ func ownStatus(st *v1alpha1.VirtualMCPServerStatus) controllerStatus {
 }
 
 // applyVMCPStatus server-side applies the controller-owned status fields when they
-// changed; discoveredBackends, backendCount and BackendsDiscovered are left to vmcp.
+// changed; status.runtime and ToolsAggregated are left to vmcp.
 func applyVMCPStatus(ctx context.Context, c client.Client, v *v1alpha1.VirtualMCPServer, before, after controllerStatus) error {
 	if equality.Semantic.DeepEqual(before, after) {
 		return nil
 	}
-	conds := make([]any, 0, len(after.Conditions))
-	for _, cond := range after.Conditions {
-		m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(&cond)
-		if err != nil {
-			return err
-		}
-		conds = append(conds, m)
+	conds, err := toUnstructuredList(after.Conditions)
+	if err != nil {
+		return err
 	}
-	status := map[string]any{"phase": string(after.Phase), "url": after.URL, "conditions": conds}
+	backends, err := toUnstructuredList(after.DiscoveredBackends)
+	if err != nil {
+		return err
+	}
+	status := map[string]any{"phase": string(after.Phase), "url": after.URL, "conditions": conds,
+		"discoveredBackends": backends, "backendCount": int64(after.BackendCount)}
 	if after.Message != "" {
 		status["message"] = after.Message
 	}
@@ -243,13 +250,28 @@ func applyVMCPStatus(ctx context.Context, c client.Client, v *v1alpha1.VirtualMC
 		"metadata": map[string]any{"name": v.Name, "namespace": v.Namespace},
 		"status":   status,
 	}}
-	err := c.Status().Patch(ctx, u, client.Apply, client.FieldOwner(VMCPStatusFieldManager), client.ForceOwnership)
+	err = c.Status().Patch(ctx, u, client.Apply, client.FieldOwner(VMCPStatusFieldManager), client.ForceOwnership)
 	return client.IgnoreNotFound(err)
 }
 
-// backendReportChanged passes updates in which vmcp changed what it reports about
-// backends (health per backend, the BackendsDiscovered condition), so the phase
-// follows; timestamps alone do not count.
+// toUnstructuredList converts typed list items into apply-document items.
+func toUnstructuredList[T any](items []T) ([]any, error) {
+	out := make([]any, 0, len(items))
+	for i := range items {
+		m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(&items[i])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// backendReportChanged passes updates in which vmcp changed what it reports (health
+// per backend, its first report, ToolsAggregated), so the discovered backends and the
+// phase follow, and a report that arrives after the previous one had turned stale
+// (nothing else would bring the reconcile back). A renewed heartbeat alone does not
+// count: the requeue at the moment a report turns stale looks at it.
 func backendReportChanged() predicate.Predicate {
 	return predicate.Funcs{
 		CreateFunc:  func(event.CreateEvent) bool { return false },
@@ -258,20 +280,33 @@ func backendReportChanged() predicate.Predicate {
 		UpdateFunc: func(e event.UpdateEvent) bool {
 			o, ok1 := e.ObjectOld.(*v1alpha1.VirtualMCPServer)
 			n, ok2 := e.ObjectNew.(*v1alpha1.VirtualMCPServer)
-			return ok1 && ok2 && backendReport(&o.Status) != backendReport(&n.Status)
+			return ok1 && ok2 && (backendReport(&o.Status) != backendReport(&n.Status) || staleReportRenewed(o, n, time.Now()))
 		},
 	}
 }
 
 func backendReport(st *v1alpha1.VirtualMCPServerStatus) string {
 	var b strings.Builder
-	for _, d := range st.DiscoveredBackends {
-		fmt.Fprintf(&b, "%s=%s;", d.Name, d.Status)
-	}
-	for _, t := range []string{v1alpha1.ConditionBackendsDiscovered, v1alpha1.ConditionToolsAggregated} {
-		if c := conditions.Get(st.Conditions, t); c != nil {
-			fmt.Fprintf(&b, "|%s/%s", c.Status, c.Reason)
+	if rt := st.Runtime; rt != nil {
+		fmt.Fprintf(&b, "reported=%v;", rt.LastReportTime != nil)
+		for _, d := range rt.DiscoveredBackends {
+			fmt.Fprintf(&b, "%s=%s/%s/%s;", d.Name, d.Status, d.CircuitBreakerState, d.Message)
 		}
 	}
+	if c := conditions.Get(st.Conditions, v1alpha1.ConditionToolsAggregated); c != nil {
+		fmt.Fprintf(&b, "|%s/%s", c.Status, c.Reason)
+	}
 	return b.String()
+}
+
+// staleReportRenewed: n carries a new heartbeat and o's had turned stale by now.
+func staleReportRenewed(o, n *v1alpha1.VirtualMCPServer, now time.Time) bool {
+	if n.Status.Runtime == nil || n.Status.Runtime.LastReportTime == nil {
+		return false
+	}
+	if o.Status.Runtime == nil || o.Status.Runtime.LastReportTime == nil {
+		return true
+	}
+	old := o.Status.Runtime.LastReportTime.Time
+	return !old.Equal(n.Status.Runtime.LastReportTime.Time) && now.Sub(old) > config.HealthReportStaleAfter(n.EffectiveOperational())
 }

@@ -44,6 +44,7 @@ func TestVMCPPhase(t *testing.T) {
 		conds      []metav1.Condition
 		backends   []v1alpha1.DiscoveredBackend
 		bestEffort bool
+		leftOut    map[string]bool
 		want       v1alpha1.Phase
 		inMessage  string
 	}{
@@ -61,13 +62,16 @@ func TestVMCPPhase(t *testing.T) {
 		"some unhealthy best_effort": {conds: all, backends: backends(v1alpha1.BackendReady, v1alpha1.BackendUnavailable), bestEffort: true, want: v1alpha1.PhaseDegraded, inMessage: "best_effort"},
 		"some unhealthy fail":        {conds: all, backends: backends(v1alpha1.BackendReady, v1alpha1.BackendDegraded), want: v1alpha1.PhaseDegraded, inMessage: "refuses clients"},
 		"unknown is not unhealthy":   {conds: all, backends: backends(v1alpha1.BackendReady, v1alpha1.BackendUnknown), want: v1alpha1.PhaseReady},
+		// A member left out (its auth config is missing) is reported by BackendAuthResolved;
+		// it is not a served backend whose health degrades the gateway.
+		"left out is not unhealthy": {conds: all, backends: backends(v1alpha1.BackendReady, v1alpha1.BackendUnavailable), leftOut: map[string]bool{"b": true}, want: v1alpha1.PhaseReady},
 		"degraded even when the Deployment is unready (fail mode fails readiness)": {
 			conds: with(cond(v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonNotReady, "0/1")), backends: backends(v1alpha1.BackendUnavailable, v1alpha1.BackendReady), want: v1alpha1.PhaseDegraded},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			st := &v1alpha1.VirtualMCPServerStatus{Conditions: tc.conds, DiscoveredBackends: tc.backends, URL: "http://u"}
-			got, msg := vmcpPhase(st, tc.bestEffort)
+			got, msg := vmcpPhase(st, tc.bestEffort, tc.leftOut)
 			if got != tc.want || !strings.Contains(msg, tc.inMessage) {
 				t.Fatalf("phase %s %q, want %s containing %q", got, msg, tc.want, tc.inMessage)
 			}

@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -42,6 +43,10 @@ type vmcpResolved struct {
 	// excluded are the members left out because their own outgoing auth did not
 	// resolve (BackendAuthResolved).
 	excluded map[string]string
+	// auth is the outgoing auth of every usable member, as vmcp resolves it.
+	auth members.Resolved
+	// otlpCA is the referenced MCPTelemetryConfig's CA bundle to mount (nil: none).
+	otlpCA *helmcharts.ConfigMapFile
 }
 
 // resolveVMCPConfig turns the normalised spec and the objects it references into the
@@ -55,6 +60,12 @@ func resolveVMCPConfig(name string, spec v1alpha1.VirtualMCPServerSpec, in vmcpC
 	if cfg.Name == "" {
 		cfg.Name = name
 	}
+	// spec.passthroughHeaders (upstream's top-level form) joins spec.config's list.
+	for _, h := range spec.PassthroughHeaders {
+		if !slices.ContainsFunc(cfg.PassthroughHeaders, func(c string) bool { return strings.EqualFold(c, h) }) {
+			cfg.PassthroughHeaders = append(cfg.PassthroughHeaders, h)
+		}
+	}
 	// Backends and their outgoing auth have one owner: vmcp. In the cluster it computes
 	// both from this spec and the group's live members with the same
 	// members.ResolveAuth (pkg/vmcp/k8s), so membership changes reach clients without a
@@ -65,7 +76,7 @@ func resolveVMCPConfig(name string, spec v1alpha1.VirtualMCPServerSpec, in vmcpC
 		cfg.GroupRef = spec.GroupRef.Name
 	}
 	res.authProblems = auth.Problems
-	res.excluded = auth.Excluded
+	res.excluded, res.auth = auth.Excluded, auth
 	// Secret forwarded headers of the served entries (an unknown env var name would
 	// leave vmcp without the header; a skipped entry's Secret may not exist).
 	res.env = append(append([]corev1.EnvVar{}, auth.Env...), members.HeaderEnv(auth.WithoutExcluded(in.members))...)
@@ -79,7 +90,11 @@ func resolveVMCPConfig(name string, spec v1alpha1.VirtualMCPServerSpec, in vmcpC
 	res.configProblems = applyToolConfigs(cfg.Aggregation, in.toolConfigs)
 	res.compositeProblems = inlineCompositeTools(cfg, in.composites)
 	res.configProblems = append(res.configProblems, wireEmbeddingServer(cfg, spec.EmbeddingServerRef, in.embedding)...)
-	res.configProblems = append(res.configProblems, wireTelemetry(cfg, &res.env, spec.TelemetryConfigRef, in.telemetry, in.telemetryMissing)...)
+	telProblems := wireTelemetry(cfg, &res.env, spec.TelemetryConfigRef, in.telemetry, in.telemetryMissing)
+	res.configProblems = append(res.configProblems, telProblems...)
+	if spec.TelemetryConfigRef != nil && len(telProblems) == 0 && cfg.Telemetry != nil && cfg.Telemetry.CACertPath != "" {
+		res.otlpCA = otlpCA(in.telemetry)
+	}
 	if err := servedConfig(cfg, auth, in.members).Validate(); err != nil {
 		for _, line := range splitLines(err.Error()) {
 			// An unresolved incoming auth is already reported under AuthConfigured.
@@ -93,14 +108,17 @@ func resolveVMCPConfig(name string, spec v1alpha1.VirtualMCPServerSpec, in vmcpC
 }
 
 // servedConfig is what vmcp will serve: the file plus the backends and outgoing auth it
-// computes live from the same inputs. The controller validates this, so it refuses what
-// vmcp would (a discovered token exchange without OIDC incoming auth, for one).
+// computes live from the same inputs, normalized as vmcp normalizes it on load. The
+// controller validates this, so it refuses what vmcp would (a discovered token exchange
+// without OIDC incoming auth, for one; a health check timeout longer than the default
+// interval, for another). The file itself is written as the user wrote it.
 func servedConfig(cfg *config.Config, auth members.Resolved, ms []members.Member) *config.Config {
 	served := cfg.DeepCopy()
 	if served.GroupRef != "" {
 		served.Backends = withDiscoveredBackends(served.Backends, auth.WithoutExcluded(ms))
 	}
 	served.OutgoingAuth = auth.OutgoingAuth
+	served.Normalize()
 	return served
 }
 
@@ -137,28 +155,13 @@ func vmcpIncomingAuth(a *v1alpha1.IncomingAuth, written *config.IncomingAuth, re
 	}
 	problems := res.problems
 	if a.Type == v1alpha1.IncomingAuthOIDC {
-		out.Type, out.OIDC = config.IncomingAuthOIDC, withKubernetesTokens(res.oidc, a.OIDCConfig)
+		out.Type, out.OIDC = config.IncomingAuthOIDC, res.oidc
 		if res.oidc == nil && len(problems) == 0 {
 			problems = append(problems, "spec.incomingAuth: type oidc needs oidcConfigRef (or the legacy oidcConfig)")
 		}
 	}
 	out.Authz = res.authz
 	return out, res.env, problems
-}
-
-// withKubernetesTokens marks the OIDC settings of an oidcConfig of type kubernetes so
-// that vmcp reads the signing keys (and the real issuer) from the API server it runs
-// against, with its own credentials, and accepts only the named service account.
-func withKubernetesTokens(o *config.OIDC, spec *v1alpha1.OIDCConfig) *config.OIDC {
-	if o == nil || spec == nil || spec.Type != v1alpha1.OIDCConfigKubernetes {
-		return o
-	}
-	out := o.DeepCopy()
-	out.Kubernetes = &config.KubernetesTokens{}
-	if k := spec.Kubernetes; k != nil {
-		out.Kubernetes.ServiceAccount, out.Kubernetes.Namespace = k.ServiceAccount, k.Namespace
-	}
-	return out
 }
 
 // vmcpIncomingAuthInput is spec.incomingAuth as the shared resolver's input; the OIDC
@@ -259,11 +262,15 @@ func buildVMCPValues(v *v1alpha1.VirtualMCPServer, spec v1alpha1.VirtualMCPServe
 	for _, s := range spec.ImagePullSecrets {
 		pull = append(pull, corev1.LocalObjectReference{Name: s.Name})
 	}
+	var metricsPort int64
+	if t := cfg.Telemetry; t != nil && t.PrometheusPort != nil && t.EnablePrometheusMetricsPath != nil && *t.EnablePrometheusMetricsPath {
+		metricsPort = *t.PrometheusPort
+	}
 	return helmcharts.VirtualMCPServerValues{
 		Image: opts.VMCPImage, Replicas: replicas, Config: string(data), ConfigHash: render.Hash(cfg),
 		ServiceType: st, SessionAffinity: affinity, ServiceAccount: sa, CreateServiceAccount: createSA, Env: allEnv,
 		CABundleConfigMaps: members.CABundleConfigMaps(ms), RedisCA: redisCAValues(spec.SessionStorage),
-		ImagePullSecrets: pull,
+		ImagePullSecrets: pull, MetricsPort: metricsPort,
 	}, nil
 }
 

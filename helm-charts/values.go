@@ -46,6 +46,27 @@ type MCPServerValues struct {
 	BackendConfigHash string `json:"backendConfigHash"`
 	// Overrides are the user's spec.resourceOverrides of the proxy Deployment and Service.
 	Overrides ProxyOverrides `json:"overrides"`
+	// Volumes are node directories mounted into the MCP container (spec.volumes).
+	Volumes []HostVolume `json:"volumes,omitempty"`
+	// OTLPCA mounts the CA bundle of the MCPTelemetryConfig's caBundleRef into the proxy.
+	OTLPCA *ConfigMapFile `json:"otlpCA,omitempty"`
+}
+
+// ConfigMapFile mounts one key of a ConfigMap as File in directory MountDir.
+type ConfigMapFile struct {
+	ConfigMap string `json:"configMap"`
+	Key       string `json:"key"`
+	Optional  bool   `json:"optional"`
+	MountDir  string `json:"mountDir"`
+	File      string `json:"file"`
+}
+
+// HostVolume is one hostPath volume of the MCP pod and its mount in container mcp.
+type HostVolume struct {
+	Name      string `json:"name"`
+	HostPath  string `json:"hostPath"`
+	MountPath string `json:"mountPath"`
+	ReadOnly  bool   `json:"readOnly"`
 }
 
 // ProxyOverrides are additions to the proxy Deployment, its pods and its Service
@@ -87,6 +108,8 @@ type MCPRemoteProxyValues struct {
 	SessionAffinity string `json:"sessionAffinity"`
 	// Overrides are the user's spec.resourceOverrides of the proxy Deployment and Service.
 	Overrides ProxyOverrides `json:"overrides"`
+	// OTLPCA mounts the CA bundle of the MCPTelemetryConfig's caBundleRef into the proxy.
+	OTLPCA *ConfigMapFile `json:"otlpCA,omitempty"`
 }
 
 // VirtualMCPServerValues are the values of the virtualmcpserver chart. The release
@@ -113,6 +136,10 @@ type VirtualMCPServerValues struct {
 	CABundleConfigMaps []string `json:"caBundleConfigMaps,omitempty"`
 	// RedisCA mounts the CA of sessionStorage.tls.caCertSecretRef (empty Secret: none).
 	RedisCA SecretFileValues `json:"redisCA"`
+	// OTLPCA mounts the CA bundle of the MCPTelemetryConfig's caBundleRef into vmcp.
+	OTLPCA *ConfigMapFile `json:"otlpCA,omitempty"`
+	// MetricsPort is the container port named metrics (telemetry.prometheusPort; 0 = none).
+	MetricsPort int64 `json:"metricsPort,omitempty"`
 	// ImagePullSecrets pull the vmcp image (spec.imagePullSecrets).
 	ImagePullSecrets []corev1.LocalObjectReference `json:"imagePullSecrets,omitempty"`
 }

@@ -30,8 +30,15 @@ const (
 	ConditionCABundleRefValidated = "CABundleRefValidated"
 	// ConditionRemoteURLValidated: an MCPServerEntry's remoteUrl passed the SSRF rules.
 	ConditionRemoteURLValidated = "RemoteURLValidated"
-	// ConditionBackendsDiscovered: a VirtualMCPServer found its group's backends.
+	// ConditionBackendsDiscovered: a VirtualMCPServer found its group's backends
+	// (written by the operator, which lists the members in status.discoveredBackends
+	// whether or not vmcp runs).
 	ConditionBackendsDiscovered = "BackendsDiscovered"
+	// ConditionBackendHealthReported: the running vmcp's health report
+	// (status.runtime.lastReportTime) is recent. False with reason
+	// ReasonBackendsHealthStale when it is older than 3 intervals: the backends'
+	// health then shows unknown; reason Pending before vmcp's first report.
+	ConditionBackendHealthReported = "BackendHealthReported"
 	// ConditionToolsAggregated: the running vmcp merged its backends' tools into one
 	// list (written by vmcp); False (reason ToolNameConflict) when manual conflict
 	// resolution leaves tool names that clash, naming them.
@@ -74,6 +81,15 @@ const (
 	ReasonToolNameConflict = "ToolNameConflict"
 	// ReasonAggregated: the backends' tools were merged (ToolsAggregated).
 	ReasonAggregated = "Aggregated"
+	// ReasonDiscovered: the group's members were listed (BackendsDiscovered).
+	ReasonDiscovered = "Discovered"
+	// ReasonNoBackends: there is no usable backend (BackendsDiscovered, Ready).
+	ReasonNoBackends = "NoBackends"
+	// ReasonReported: vmcp's health report is recent (BackendHealthReported).
+	ReasonReported = "Reported"
+	// ReasonBackendsHealthStale: vmcp's last health report is too old to trust
+	// (BackendHealthReported).
+	ReasonBackendsHealthStale = "BackendsHealthStale"
 )
 
 // Phase is the one-word summary of a resource's state that printer columns and

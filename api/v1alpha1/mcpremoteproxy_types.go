@@ -34,14 +34,6 @@ type MCPRemoteProxySpec struct {
 	// +kubebuilder:pruning:PreserveUnknownFields
 	GroupRef *GroupRef `json:"groupRef,omitempty"`
 
-	// OIDCConfig configures authentication of clients at the proxy.
-	// +optional
-	OIDCConfig *OIDCConfig `json:"oidcConfig,omitempty"`
-
-	// AuthzConfig is the Cedar policy set applied to authenticated clients.
-	// +optional
-	AuthzConfig *AuthzConfig `json:"authzConfig,omitempty"`
-
 	// ExternalAuthConfigRef names an MCPExternalAuthConfig used to authenticate to the remote server.
 	// +optional
 	ExternalAuthConfigRef *LocalObjectReference `json:"externalAuthConfigRef,omitempty"`
@@ -53,10 +45,6 @@ type MCPRemoteProxySpec struct {
 	// HeaderForward adds headers to every request sent to the remote server.
 	// +optional
 	HeaderForward *HeaderForward `json:"headerForward,omitempty"`
-
-	// Audit configures audit logging at the proxy.
-	// +optional
-	Audit *Audit `json:"audit,omitempty"`
 
 	// Resources are the compute resources of the proxy container.
 	// +optional
@@ -75,35 +63,11 @@ type MCPRemoteProxySpec struct {
 	// +kubebuilder:pruning:PreserveUnknownFields
 	PodTemplateSpec *runtime.RawExtension `json:"podTemplateSpec,omitempty"`
 
-	// Replicas of the proxy Deployment.
-	// +kubebuilder:validation:Minimum=0
-	// +optional
-	// +kubebuilder:validation:Maximum=2147483647
-	Replicas *int32 `json:"replicas,omitempty"`
-
 	// AllowPrivateEndpoint allows remoteUrl to resolve to a private (RFC 1918/ULA) or
 	// *.cluster.local address; false when unset, so such an address is refused.
 	// +kubebuilder:default=false
 	// +optional
 	AllowPrivateEndpoint bool `json:"allowPrivateEndpoint,omitempty"`
-
-	// SessionStorage is where the proxy keeps client sessions: memory (the
-	// proxy's own behaviour) or redis. Redis is not built for the proxy yet:
-	// accepted, and reported on the resource with the Unsupported condition and a
-	// Warning event.
-	// +optional
-	SessionStorage *SessionStorage `json:"sessionStorage,omitempty"`
-
-	// AuthServerRef names the embedded OAuth authorization server configuration. Not built in
-	// this operator yet: accepted, and reported on the resource with the Unsupported condition
-	// and a Warning event.
-	// +optional
-	AuthServerRef *AuthServerRef `json:"authServerRef,omitempty"`
-
-	// AuthzConfigRef applies the Cedar policies of an MCPAuthzConfig in the same namespace;
-	// used instead of an inline authzConfig. A change to it rolls this workload.
-	// +optional
-	AuthzConfigRef *LocalObjectReference `json:"authzConfigRef,omitempty"`
 
 	// EndpointPrefix would be a path prefix the proxy serves MCP under (for an ingress that
 	// does not strip it), e.g. /team-a giving /team-a/mcp. Not built in this operator yet:
@@ -112,35 +76,15 @@ type MCPRemoteProxySpec struct {
 	// +optional
 	EndpointPrefix string `json:"endpointPrefix,omitempty"`
 
-	// OIDCConfigRef authenticates clients with the shared settings of an MCPOIDCConfig in the
-	// same namespace (issuer, JWKS, client), plus the audience, scopes and resource URL of
-	// this workload. A change to the MCPOIDCConfig rolls this workload.
-	// +optional
-	OIDCConfigRef *OIDCConfigRef `json:"oidcConfigRef,omitempty"`
-
-	// TelemetryConfigRef exports OpenTelemetry traces and metrics (and Prometheus metrics) as
-	// an MCPTelemetryConfig in the same namespace describes. A change to it rolls this
-	// workload.
-	// +optional
-	TelemetryConfigRef *TelemetryConfigRef `json:"telemetryConfigRef,omitempty"`
-
-	// TrustProxyHeaders makes the proxy honour X-Forwarded-Proto/Host/Prefix from a trusted
-	// ingress when it builds its OAuth resource and metadata URLs; false when unset,
-	// because any client could forge them.
-	// +optional
-	// +kubebuilder:default=false
-	TrustProxyHeaders *bool `json:"trustProxyHeaders,omitempty"`
-
-	// ResourceOverrides adds metadata and scheduling settings to the objects the operator
-	// renders for this workload.
-	// +optional
-	ResourceOverrides *ProxyResourceOverrides `json:"resourceOverrides,omitempty"`
-
 	// SessionAffinity of the proxy Service: ClientIP (default) or None.
 	// +optional
 	// +kubebuilder:validation:Enum=ClientIP;None
 	// +kubebuilder:default="ClientIP"
 	SessionAffinity string `json:"sessionAffinity,omitempty"`
+
+	// ProxySpec holds the settings of the proxy in front of the MCP server that
+	// MCPServer and MCPRemoteProxy share; inline, so the schema is unchanged.
+	ProxySpec `json:",inline"`
 }
 
 // MCPRemoteProxyStatus is the observed state of an MCPRemoteProxy.

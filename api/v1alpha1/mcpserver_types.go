@@ -169,24 +169,6 @@ type MCPServerSpec struct {
 	// +optional
 	ExternalAuthConfigRef *LocalObjectReference `json:"externalAuthConfigRef,omitempty"`
 
-	// OIDCConfig configures authentication of clients at the proxy.
-	// +optional
-	OIDCConfig *OIDCConfig `json:"oidcConfig,omitempty"`
-
-	// AuthzConfig is the Cedar policy set applied to authenticated clients.
-	// +optional
-	AuthzConfig *AuthzConfig `json:"authzConfig,omitempty"`
-
-	// Audit configures audit logging at the proxy.
-	// +optional
-	Audit *Audit `json:"audit,omitempty"`
-
-	// Replicas of the proxy Deployment.
-	// +kubebuilder:validation:Minimum=0
-	// +optional
-	// +kubebuilder:validation:Maximum=2147483647
-	Replicas *int32 `json:"replicas,omitempty"`
-
 	// BackendReplicas of the MCP server StatefulSet. A stdio server is capped at 1
 	// (condition StdioReplicaCapped).
 	// +kubebuilder:validation:Minimum=0
@@ -206,24 +188,6 @@ type MCPServerSpec struct {
 	// +optional
 	SessionAffinity SessionAffinity `json:"sessionAffinity,omitempty"`
 
-	// SessionStorage is where the proxy keeps client sessions: memory (the
-	// proxy's own behaviour) or redis. Redis is not built for the proxy yet:
-	// accepted, and reported on the resource with the Unsupported condition and a
-	// Warning event.
-	// +optional
-	SessionStorage *SessionStorage `json:"sessionStorage,omitempty"`
-
-	// AuthServerRef names the embedded OAuth authorization server configuration. Not built in
-	// this operator yet: accepted, and reported on the resource with the Unsupported condition
-	// and a Warning event.
-	// +optional
-	AuthServerRef *AuthServerRef `json:"authServerRef,omitempty"`
-
-	// AuthzConfigRef applies the Cedar policies of an MCPAuthzConfig in the same namespace;
-	// used instead of an inline authzConfig. A change to it rolls this workload.
-	// +optional
-	AuthzConfigRef *LocalObjectReference `json:"authzConfigRef,omitempty"`
-
 	// EndpointPrefix is put before the message endpoint the proxy announces to legacy SSE
 	// clients (proxyMode sse), for an ingress that routes a path prefix to the proxy and
 	// strips it, so the client posts back through the ingress: /team-a announces
@@ -233,25 +197,6 @@ type MCPServerSpec struct {
 	// Warning event.
 	// +optional
 	EndpointPrefix string `json:"endpointPrefix,omitempty"`
-
-	// OIDCConfigRef authenticates clients with the shared settings of an MCPOIDCConfig in the
-	// same namespace (issuer, JWKS, client), plus the audience, scopes and resource URL of
-	// this workload. A change to the MCPOIDCConfig rolls this workload.
-	// +optional
-	OIDCConfigRef *OIDCConfigRef `json:"oidcConfigRef,omitempty"`
-
-	// TelemetryConfigRef exports OpenTelemetry traces and metrics (and Prometheus metrics) as
-	// an MCPTelemetryConfig in the same namespace describes. A change to it rolls this
-	// workload.
-	// +optional
-	TelemetryConfigRef *TelemetryConfigRef `json:"telemetryConfigRef,omitempty"`
-
-	// TrustProxyHeaders makes the proxy honour X-Forwarded-Proto/Host/Prefix from a trusted
-	// ingress when it builds its OAuth resource and metadata URLs; false when unset,
-	// because any client could forge them.
-	// +optional
-	// +kubebuilder:default=false
-	TrustProxyHeaders *bool `json:"trustProxyHeaders,omitempty"`
 
 	// MaxRequestBodySize is the largest request body, in bytes, the proxy accepts; larger
 	// requests get 413. 0 or unset keeps the proxy default.
@@ -267,16 +212,19 @@ type MCPServerSpec struct {
 	// +kubebuilder:validation:Format=duration
 	ProxyReadTimeout string `json:"proxyReadTimeout,omitempty"`
 
-	// RateLimiting would limit MCP requests with token buckets, shared by all clients
-	// and/or per user, optionally per tool. Not built in this operator yet: accepted, and
-	// reported on the resource with the Unsupported condition and a Warning event.
+	// RateLimiting limits tools/call requests at the proxy with token buckets: shared (one
+	// bucket for all clients), perUser (one per authenticated user) and per tool. A refused
+	// request gets HTTP 429 with Retry-After and a JSON-RPC error. No limit when unset.
 	// +optional
 	RateLimiting *config.RateLimiting `json:"rateLimiting,omitempty"`
 
-	// Volumes would mount directories of the node into the MCP container (hostPath). Not
-	// built in this operator yet: accepted, and reported on the resource with the
-	// Unsupported condition and a Warning event.
+	// Volumes mount directories of the node (hostPath) into the MCP container mcp of the
+	// StatefulSet. Names are DNS labels other than tmp; mount paths are absolute and
+	// neither / nor /tmp.
 	// +optional
+	// +kubebuilder:validation:MaxItems=32
+	// +kubebuilder:validation:XValidation:rule="self.all(v, self.exists_one(w, w.name == v.name))",message="volume names must be unique"
+	// +kubebuilder:validation:XValidation:rule="self.all(v, self.exists_one(w, w.mountPath == v.mountPath))",message="volume mountPaths must be unique"
 	Volumes []HostVolume `json:"volumes,omitempty"`
 
 	// WebhookConfigRef sends each MCP request through the validating and mutating webhooks of
@@ -284,10 +232,9 @@ type MCPServerSpec struct {
 	// +optional
 	WebhookConfigRef *LocalObjectReference `json:"webhookConfigRef,omitempty"`
 
-	// ResourceOverrides adds metadata and scheduling settings to the objects the operator
-	// renders for this workload.
-	// +optional
-	ResourceOverrides *ProxyResourceOverrides `json:"resourceOverrides,omitempty"`
+	// ProxySpec holds the settings of the proxy in front of the MCP server that
+	// MCPServer and MCPRemoteProxy share; inline, so the schema is unchanged.
+	ProxySpec `json:",inline"`
 }
 
 // MCPServerStatus is the observed state of an MCPServer.

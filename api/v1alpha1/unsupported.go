@@ -47,27 +47,17 @@ func oidcExtras(prefix string, o *OIDCConfig) []unsupported {
 // UnsupportedFields lists the set fields of an MCPServer that do not take effect.
 func (s *MCPServerSpec) UnsupportedFields() []string {
 	f := []unsupported{
-		{"spec.authServerRef", s.AuthServerRef != nil},
 		// The proxy announces the SSE endpoint itself only for a stdio server.
 		{"spec.endpointPrefix (transport " + string(s.Transport) + ")", s.EndpointPrefix != "" && s.Transport != "" && s.Transport != TransportStdio},
 		{"spec.proxyReadTimeout (stdio transport)", s.ProxyReadTimeout != "" && (s.Transport == "" || s.Transport == TransportStdio)},
-		{"spec.rateLimiting", s.RateLimiting != nil},
-		{"spec.volumes", len(s.Volumes) > 0},
-		{"spec.sessionStorage (provider redis)", s.SessionStorage.SharedSessions()},
 	}
-	f = append(f, oidcExtras("spec.oidcConfig", s.OIDCConfig)...)
-	return setPaths(append(f, authzExtras("spec.authzConfig", s.AuthzConfig)...))
+	return setPaths(append(f, s.ProxySpec.unsupportedFields()...))
 }
 
 // UnsupportedFields lists the set fields of an MCPRemoteProxy that do not take effect.
 func (s *MCPRemoteProxySpec) UnsupportedFields() []string {
-	f := []unsupported{
-		{"spec.authServerRef", s.AuthServerRef != nil},
-		{"spec.endpointPrefix", s.EndpointPrefix != ""},
-		{"spec.sessionStorage (provider redis)", s.SessionStorage.SharedSessions()},
-	}
-	f = append(f, oidcExtras("spec.oidcConfig", s.OIDCConfig)...)
-	return setPaths(append(f, authzExtras("spec.authzConfig", s.AuthzConfig)...))
+	f := []unsupported{{"spec.endpointPrefix", s.EndpointPrefix != ""}}
+	return setPaths(append(f, s.ProxySpec.unsupportedFields()...))
 }
 
 // UnsupportedFields lists the set fields of a VirtualMCPServer that do not take effect.
@@ -75,7 +65,6 @@ func (s *VirtualMCPServerSpec) UnsupportedFields() []string {
 	f := []unsupported{
 		{"spec.authServerConfig", s.AuthServerConfig != nil},
 		{"spec.authServerUpstreamFilter", s.AuthServerUpstreamFilter != nil},
-		{"spec.passthroughHeaders", len(s.PassthroughHeaders) > 0},
 	}
 	if a := s.IncomingAuth; a != nil {
 		f = append(f, authzExtras("spec.incomingAuth.authzConfig", a.AuthzConfig)...)
@@ -94,11 +83,6 @@ func ConfigUnsupportedFields(prefix string, c *config.Config) []string {
 	f := []unsupported{
 		{".codeMode", c.CodeMode != nil},
 		{".audit", c.Audit != nil},
-		// /metrics is served on the MCP port only.
-		{".telemetry.prometheusPort", c.Telemetry != nil && c.Telemetry.PrometheusPort != nil},
-		{".telemetry.metricsOnTransportPort", c.Telemetry != nil && c.Telemetry.MetricsOnTransportPort != nil && !*c.Telemetry.MetricsOnTransportPort},
-		{".rateLimiting", c.RateLimiting != nil},
-		{".passthroughHeaders", len(c.PassthroughHeaders) > 0},
 	}
 	if o := c.Operational; o != nil {
 		f = append(f, unsupported{".operational.listChanged", o.ListChanged != nil}, unsupported{".operational.logLevel", o.LogLevel != ""})
@@ -222,8 +206,10 @@ func (s *MCPOIDCConfigSpec) UnsupportedFields() []string {
 // UnsupportedFields lists the set fields of an MCPTelemetryConfig that do not take effect.
 func (s *MCPTelemetryConfigSpec) UnsupportedFields() []string {
 	o := s.OpenTelemetry
-	if o == nil {
+	if o == nil || o.CABundleRef == nil {
 		return nil
 	}
-	return setPaths([]unsupported{{"spec.openTelemetry.caBundleRef", o.CABundleRef != nil}})
+	// Only a named ConfigMap can be mounted.
+	ref := o.CABundleRef.ConfigMapRef
+	return setPaths([]unsupported{{"spec.openTelemetry.caBundleRef (no configMapRef.name)", ref == nil || ref.Name == ""}})
 }

@@ -16,8 +16,7 @@ func TestUnsupportedFields(t *testing.T) {
 	}{
 		"plain MCPServer": {got: (&MCPServerSpec{Image: "x"}).UnsupportedFields()},
 		"MCPServer extras": {
-			got: (&MCPServerSpec{Image: "x", TelemetryConfigRef: &TelemetryConfigRef{Name: "t"}, TrustProxyHeaders: ptr.To(false),
-				AuthzConfig: &AuthzConfig{RoleClaimName: "roles"}}).UnsupportedFields(),
+			got: (&MCPServerSpec{Image: "x", ProxySpec: ProxySpec{TelemetryConfigRef: &TelemetryConfigRef{Name: "t"}, TrustProxyHeaders: ptr.To(false), AuthzConfig: &AuthzConfig{RoleClaimName: "roles"}}}).UnsupportedFields(),
 			// telemetryConfigRef takes effect: not listed.
 			want: []string{"spec.authzConfig.roleClaimName"},
 		},
@@ -33,8 +32,8 @@ func TestUnsupportedFields(t *testing.T) {
 			want: []string{"spec.config.compositeTools[t].steps[a].itemVar", "spec.config.compositeTools[t].steps[a].maxParallel"},
 		},
 		"proxy inline OIDC": {
-			got: (&MCPRemoteProxySpec{RemoteURL: "https://r", OIDCConfig: &OIDCConfig{Type: "inline",
-				Inline: &InlineOIDCConfig{Issuer: "https://idp", IntrospectionURL: "https://idp/introspect"}}}).UnsupportedFields(),
+			got: (&MCPRemoteProxySpec{RemoteURL: "https://r", ProxySpec: ProxySpec{OIDCConfig: &OIDCConfig{Type: "inline",
+				Inline: &InlineOIDCConfig{Issuer: "https://idp", IntrospectionURL: "https://idp/introspect"}}}}).UnsupportedFields(),
 			want: []string{"spec.oidcConfig.inline.introspectionUrl"},
 		},
 		"VirtualMCPServer inline OIDC": {
@@ -48,11 +47,11 @@ func TestUnsupportedFields(t *testing.T) {
 			want: []string{"spec.kubernetesServiceAccount.useClusterAuth"},
 		},
 		"proxy session storage": {
-			got:  (&MCPRemoteProxySpec{SessionStorage: &SessionStorage{Provider: config.SessionStorageRedis, Address: "r:6379"}}).UnsupportedFields(),
+			got:  (&MCPRemoteProxySpec{ProxySpec: ProxySpec{SessionStorage: &SessionStorage{Provider: config.SessionStorageRedis, Address: "r:6379"}}}).UnsupportedFields(),
 			want: []string{"spec.sessionStorage (provider redis)"},
 		},
 		"proxy memory sessions": {
-			got: (&MCPServerSpec{Image: "x", SessionStorage: &SessionStorage{Provider: config.SessionStorageMemory}}).UnsupportedFields(),
+			got: (&MCPServerSpec{Image: "x", ProxySpec: ProxySpec{SessionStorage: &SessionStorage{Provider: config.SessionStorageMemory}}}).UnsupportedFields(),
 		},
 		"external auth type": {
 			got:  (&MCPExternalAuthConfigSpec{Type: "awsSts"}).UnsupportedFields(),

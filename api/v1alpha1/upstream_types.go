@@ -1458,17 +1458,24 @@ type TelemetryConfigRef struct {
 }
 
 // HostVolume mounts a directory of the node into the MCP container.
+// +kubebuilder:validation:XValidation:rule="self.name.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')",message="name must be a DNS label: lowercase letters, digits and '-', starting and ending with a letter or digit"
+// +kubebuilder:validation:XValidation:rule="self.name != 'tmp'",message="name 'tmp' is taken: the MCP container's /tmp volume has it"
+// +kubebuilder:validation:XValidation:rule="self.hostPath.startsWith('/')",message="hostPath must be an absolute path"
+// +kubebuilder:validation:XValidation:rule="self.mountPath.startsWith('/') && self.mountPath != '/' && self.mountPath != '/tmp'",message="mountPath must be an absolute path other than / and /tmp"
 type HostVolume struct {
 	// HostPath is the directory on the node that is mounted.
 	// +required
+	// +kubebuilder:validation:MaxLength=4096
 	HostPath string `json:"hostPath"`
 
 	// MountPath is where the directory appears in the container.
 	// +required
+	// +kubebuilder:validation:MaxLength=4096
 	MountPath string `json:"mountPath"`
 
-	// Name of the volume in the pod.
+	// Name of the volume in the pod (a DNS label, unique in the list, not "tmp").
 	// +required
+	// +kubebuilder:validation:MaxLength=63
 	Name string `json:"name"`
 
 	// ReadOnly mounts the directory read-only; false when unset.
@@ -1515,71 +1522,34 @@ type AuthServerUpstreamFilter struct {
 	Rules []AuthServerUpstreamFilterRule `json:"rules,omitempty"`
 }
 
-// VirtualMCPServerRuntimeDiscoveredBackend is one backend as the running vmcp reports it.
-type VirtualMCPServerRuntimeDiscoveredBackend struct {
-	// AuthConfigRef is the MCPExternalAuthConfig vmcp uses to authenticate to this backend.
-	// +optional
-	AuthConfigRef string `json:"authConfigRef,omitempty"`
-
-	// AuthType is the outgoing auth strategy used for this backend (e.g. header_injection, token_exchange).
-	// +optional
-	AuthType string `json:"authType,omitempty"`
-
-	// CircuitBreakerState is the backend's circuit breaker: closed (calls flow), open (calls fail fast) or half-open (probing).
-	// +optional
-	// +kubebuilder:validation:Enum=closed;open;half-open
-	CircuitBreakerState string `json:"circuitBreakerState,omitempty"`
-
-	// CircuitLastChanged is when the circuit breaker state last changed.
-	// +optional
-	// +kubebuilder:validation:Format=date-time
-	CircuitLastChanged string `json:"circuitLastChanged,omitempty"`
-
-	// ConsecutiveFailures counts the health checks that failed in a row.
-	// +optional
-	ConsecutiveFailures *int64 `json:"consecutiveFailures,omitempty"`
-
-	// LastHealthCheck is when vmcp last checked the backend's health.
-	// +optional
-	// +kubebuilder:validation:Format=date-time
-	LastHealthCheck string `json:"lastHealthCheck,omitempty"`
-
-	// MCPRevision is the MCP protocol revision the backend negotiated.
-	// +optional
-	MCPRevision string `json:"mcpRevision,omitempty"`
-
-	// Message explains the backend's status (e.g. the last health check error).
-	// +optional
-	Message string `json:"message,omitempty"`
-
-	// Name of the backend: its MCPServer, MCPRemoteProxy or MCPServerEntry name, the tool prefix.
-	// +required
-	Name string `json:"name"`
-
-	// Status is the backend's health as vmcp sees it (ready, degraded, unavailable, unauthenticated, unknown).
-	// +optional
-	Status string `json:"status,omitempty"`
-
-	// URL is the MCP endpoint vmcp connects to for this backend.
-	// +optional
-	URL string `json:"url,omitempty"`
-}
-
-// VirtualMCPServerRuntime is the state the running vmcp reports about itself.
+// VirtualMCPServerRuntime is what the running vmcp reports about itself: written
+// only by vmcp (server-side apply field manager "vmcp"), every
+// statusReportingInterval. The operator reads it to fill status.discoveredBackends'
+// health and to tell when the report is stale (lastReportTime).
 type VirtualMCPServerRuntime struct {
 	// BackendCount is the number of backends the running vmcp knows.
 	// +optional
 	BackendCount *int32 `json:"backendCount,omitempty"`
 
-	// Conditions describe the observed state (Valid, Ready, Unsupported, ...).
+	// Conditions describe the observed state as vmcp sees it (BackendsDiscovered).
 	// +optional
 	// +listType=map
 	// +listMapKey=type
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
 
-	// DiscoveredBackends as the running vmcp sees them.
+	// DiscoveredBackends as the running vmcp sees them, with their health.
 	// +optional
-	DiscoveredBackends []VirtualMCPServerRuntimeDiscoveredBackend `json:"discoveredBackends,omitempty"`
+	// +listType=map
+	// +listMapKey=name
+	DiscoveredBackends []DiscoveredBackend `json:"discoveredBackends,omitempty"`
+
+	// LastReportTime is when vmcp wrote this report (its heartbeat, renewed every
+	// statusReportingInterval). Older than 3 times the longer of
+	// statusReportingInterval and healthCheckInterval, the operator shows every
+	// backend's health as unknown and sets BackendHealthReported False
+	// (reason BackendsHealthStale).
+	// +optional
+	LastReportTime *metav1.Time `json:"lastReportTime,omitempty"`
 
 	// Message is what the running vmcp says about its state (for example why it is
 	// Degraded).
@@ -1767,7 +1737,10 @@ type MCPTelemetryConfigSpecOpenTelemetryTracing struct {
 
 // MCPTelemetryConfigSpecOpenTelemetry configures OTLP export.
 type MCPTelemetryConfigSpecOpenTelemetry struct {
-	// CABundleRef is a ConfigMap key holding the CA bundle that signs the OTLP collector's certificate (not mounted yet: reported Unsupported).
+	// CABundleRef is a ConfigMap key (default ca.crt) holding the CA bundle that signs the
+	// OTLP collector's certificate; it is mounted into the proxy runner and vmcp pods and
+	// trusted for OTLP over TLS. A reference without configMapRef.name cannot be mounted
+	// and is reported on the resource with the Unsupported condition and a Warning event.
 	// +optional
 	CABundleRef *EmbeddedAuthServerConfigTrustedIssuerCABundleRef `json:"caBundleRef,omitempty"`
 

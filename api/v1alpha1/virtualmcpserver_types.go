@@ -214,10 +214,9 @@ type VirtualMCPServerSpec struct {
 	// +optional
 	ImagePullSecrets []ProxyResourceOverridesProxyDeploymentImagePullSecret `json:"imagePullSecrets,omitempty"`
 
-	// PassthroughHeaders are request header names that vmcp would forward from the client
-	// to the backends unchanged (never Authorization). Not built in this operator yet:
-	// accepted, and reported on the resource with the Unsupported condition and a Warning
-	// event.
+	// PassthroughHeaders are client request header names vmcp forwards to the backends,
+	// joined with spec.config.passthroughHeaders. Outgoing auth and a backend's own headers
+	// win over them; credential and session headers (Authorization among them) are refused.
 	// +optional
 	PassthroughHeaders []string `json:"passthroughHeaders,omitempty"`
 }
@@ -299,8 +298,8 @@ type DiscoveredBackend struct {
 // VirtualMCPServerStatus is the observed state of a VirtualMCPServer.
 type VirtualMCPServerStatus struct {
 	// Conditions: Ready, GroupRefValidated, AuthConfigured, BackendsDiscovered,
-	// CompositeToolRefsValidated, PodTemplateSpecValid, Deprecated; ToolsAggregated
-	// and BackendsDiscovered are written by the running vmcp.
+	// BackendAuthResolved, BackendHealthReported, CompositeToolRefsValidated,
+	// PodTemplateSpecValid, Deprecated; ToolsAggregated is written by the running vmcp.
 	// +optional
 	// +listType=map
 	// +listMapKey=type
@@ -325,13 +324,16 @@ type VirtualMCPServerStatus struct {
 	// +optional
 	URL string `json:"url,omitempty"`
 
-	// BackendCount is the number of discovered backends.
+	// BackendCount is the number of entries in discoveredBackends.
 	// +optional
 	// +kubebuilder:validation:Minimum=0
 	// +kubebuilder:validation:Maximum=2147483647
 	BackendCount int32 `json:"backendCount,omitempty"`
 
-	// DiscoveredBackends are the backends with their health, written by the vmcp.
+	// DiscoveredBackends are the backends the operator discovered (static backends and
+	// the group's members, with their outgoing auth; members left out say why in
+	// message), each with the health the running vmcp last reported
+	// (status.runtime), or unknown while that report is missing or stale.
 	// +optional
 	// +listType=map
 	// +listMapKey=name

@@ -41,3 +41,14 @@ func (localEmbedder) Embed(_ context.Context, texts []string) ([][]float32, erro
 	}
 	return out, nil
 }
+
+// modelEmbedder calls a pkg/embedder model in process.
+type modelEmbedder struct{ m embedder.Model }
+
+func (e modelEmbedder) Embed(_ context.Context, texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	for i, t := range texts {
+		out[i] = e.m.Embed(t)
+	}
+	return out, nil
+}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/mcp-operator/mcp-operator/pkg/embedder"
 	"github.com/mcp-operator/mcp-operator/pkg/optimizer"
 )
 
@@ -73,6 +74,25 @@ func perf(ctx context.Context, servers map[string][]optimizer.Tool, qs []evalQue
 		time.Since(t0).Round(time.Microsecond), ratio(time.Since(t0), build))
 	fmt.Printf("  index memory %.1f MB = %.2f× target %.0f MB\n", mem, mem/targetIndexMB, targetIndexMB)
 	runtime.KeepAlive(ix)
+}
+
+// perfHybrid measures the same at 3,000 tools with the GloVe semantic arm
+// called in process (query embedding and a cosine per tool; no HTTP), for
+// information: the targets are for the keyword arm.
+func perfHybrid(ctx context.Context, servers map[string][]optimizer.Tool, qs []evalQuery, v *embedder.Vectors) {
+	big := scaled(servers, targetTools)
+	start := time.Now()
+	ix, total := buildIndex(ctx, big, optimizer.Options{Embedder: modelEmbedder{v}, SemanticRatio: gloveRatio})
+	build := time.Since(start)
+	var lat []time.Duration
+	for _, q := range qs {
+		t0 := time.Now()
+		ix.Search(ctx, optimizer.Query{Description: q.text, Limit: optimizer.DefaultLimit})
+		lat = append(lat, time.Since(t0))
+	}
+	slices.Sort(lat)
+	fmt.Printf("speed with the GloVe arm in process (%d tools, %d searches): p50 %v, p99 %v, build with embedding %v\n",
+		total, len(lat), lat[len(lat)/2].Round(time.Microsecond), lat[len(lat)*99/100].Round(time.Microsecond), build.Round(time.Millisecond))
 }
 
 func ratio(a, b time.Duration) float64 { return float64(a) / float64(b) }

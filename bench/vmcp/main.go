@@ -9,6 +9,7 @@
 // backends of 50 tools, and two replicas sharing sessions on Redis.
 //
 // Run from the repository root: go run ./bench/vmcp [-rounds 5 -calls 300] [-scale-only]
+// [-only calls,sessions,list,replicas] (a comma-separated subset of the cases)
 package main
 
 import (
@@ -43,8 +44,11 @@ func main() {
 	rounds := flag.Int("rounds", 5, "interleaved rounds")
 	calls := flag.Int("calls", 300, "tools/call per worker per round")
 	scaleOnly := flag.Bool("scale-only", false, "run only the scale cases (idle sessions, tools/list, replicas)")
+	flag.StringVar(&profileDir, "profile", "", "directory to write vmcp CPU and allocation profiles of 10s of extra load per case into")
+	only := flag.String("only", "", "comma-separated cases to run: calls, sessions, list, replicas (default all)")
 	flag.Parse()
-	if err := run(*rounds, *calls, *scaleOnly); err != nil {
+	cases = parseCases(*only, *scaleOnly)
+	if err := run(*rounds, *calls); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/vmcp:", err)
 		os.Exit(1)
 	}
@@ -56,7 +60,25 @@ type sample struct {
 	wall time.Duration
 }
 
-func run(rounds, calls int, scaleOnly bool) error {
+// cases are the cases to run, by name.
+var cases map[string]bool
+
+func parseCases(only string, scaleOnly bool) map[string]bool {
+	all := []string{"calls", "sessions", "list", "replicas"}
+	if scaleOnly {
+		all = all[1:]
+	}
+	if only != "" {
+		all = strings.Split(only, ",")
+	}
+	m := map[string]bool{}
+	for _, c := range all {
+		m[strings.TrimSpace(c)] = true
+	}
+	return m
+}
+
+func run(rounds, calls int) error {
 	root, err := repoRoot()
 	if err != nil {
 		return err
@@ -72,7 +94,7 @@ func run(rounds, calls int, scaleOnly bool) error {
 		return err
 	}
 	defer stopBackend()
-	if scaleOnly {
+	if !cases["calls"] {
 		return runScale(root, tmp, backendURL)
 	}
 	vmcpURL, pid, stopVMCP, err := startVMCP(root, tmp, backendURL)
@@ -131,6 +153,20 @@ func run(rounds, calls int, scaleOnly bool) error {
 		kb8 := costs[8].bytesPerCall() / 1024
 		check("allocations per call <= 16 KB", kb8 <= targetAllocKB, fmt.Sprintf("%.1f KB at C=8", kb8))
 		fmt.Println()
+		if err := profileLoad(vmcpURL, "call-"+proto, func(stop <-chan struct{}) error {
+			for {
+				select {
+				case <-stop:
+					return nil
+				default:
+				}
+				if _, err := measure(vmcpURL, "ev_echo", 8, 100, proto, func() {}); err != nil {
+					return err
+				}
+			}
+		}); err != nil {
+			return err
+		}
 	}
 	stopSampling()
 	fmt.Printf("vmcp RSS: idle %.1f MB, peak under load %.1f MB\n", idle, peak)
@@ -386,6 +422,14 @@ func runVMCP(bin, tmp, name, doc string, env []string) (string, int, func(), err
 	}
 	cmd := exec.Command(bin, "serve", "--config", cfg, "--port", strconv.Itoa(port))
 	cmd.Env = append(append(os.Environ(), "LOG_LEVEL=warn"), env...)
+	if profileDir != "" {
+		pport, err := freePort()
+		if err != nil {
+			return "", 0, nil, err
+		}
+		cmd.Env = append(cmd.Env, fmt.Sprintf("VMCP_PPROF_ADDR=127.0.0.1:%d", pport))
+		pprofAddrs.Store(fmt.Sprintf("http://127.0.0.1:%d/mcp", port), fmt.Sprintf("127.0.0.1:%d", pport))
+	}
 	if err := cmd.Start(); err != nil {
 		return "", 0, nil, err
 	}

@@ -74,25 +74,37 @@ func cmdImages(args []string) error {
 		}
 		fmt.Printf("%-40s %s\n", spec.Ref, file)
 	}
+	redis, err := redisSpec()
+	if err != nil {
+		return err
+	}
+	if err := ociimage.WriteTarball(filepath.Join(*out, "redis.tar"), redis); err != nil {
+		return err
+	}
+	fmt.Printf("%-40s %s\n", redis.Ref, filepath.Join(*out, "redis.tar"))
 	return nil
 }
 
-// nodeRuntime is the layer holding the host's node binary and the shared libraries ldd
-// lists for it, at the same paths.
-func nodeRuntime() ([]ociimage.Entry, error) {
-	node, err := exec.LookPath("node")
+// nodeRuntime is the layer holding the host's node binary and its shared libraries.
+func nodeRuntime() ([]ociimage.Entry, error) { return hostBinaryLayer("node", "/usr/bin/node") }
+
+// hostBinaryLayer is a layer holding the host's program name at path, plus the shared
+// libraries ldd lists for it at their own paths: a dynamically linked Debian program runs
+// in an image without a distribution.
+func hostBinaryLayer(name, path string) ([]ociimage.Entry, error) {
+	bin, err := exec.LookPath(name)
 	if err != nil {
-		return nil, fmt.Errorf("node is needed for the MCP server images: %w", err)
+		return nil, fmt.Errorf("%s is needed for the dev cluster's images (hack/install-tools.sh test): %w", name, err)
 	}
-	node, err = filepath.EvalSymlinks(node)
+	bin, err = filepath.EvalSymlinks(bin)
 	if err != nil {
-		return nil, fmt.Errorf("resolve node: %w", err)
+		return nil, fmt.Errorf("resolve %s: %w", name, err)
 	}
-	out, err := exec.Command("ldd", node).Output()
+	out, err := exec.Command("ldd", bin).Output()
 	if err != nil {
-		return nil, fmt.Errorf("ldd %s: %w", node, err)
+		return nil, fmt.Errorf("ldd %s: %w", bin, err)
 	}
-	entries := append(ociimage.BaseFiles(), ociimage.Entry{Path: "/usr/bin/node", Source: node})
+	entries := append(ociimage.BaseFiles(), ociimage.Entry{Path: path, Source: bin})
 	for _, lib := range regexp.MustCompile(`(/[^ \t\n]+\.so[^ \t\n]*)`).FindAllString(string(out), -1) {
 		real, err := filepath.EvalSymlinks(lib)
 		if err != nil {
@@ -101,6 +113,33 @@ func nodeRuntime() ([]ociimage.Entry, error) {
 		entries = append(entries, ociimage.Entry{Path: lib, Source: real})
 	}
 	return entries, nil
+}
+
+// RedisRef is the image of the host's redis-server that test/cluster's shared-session
+// scenario runs as the VirtualMCPServer's session store.
+func RedisRef(version string) string { return "localhost/redis:" + version }
+
+// redisSpec is the Redis image: the Debian redis-server the unit tests use, with its
+// libraries; persistence off, so the read-only root filesystem is no obstacle.
+func redisSpec() (ociimage.Spec, error) {
+	layer, err := hostBinaryLayer("redis-server", "/usr/bin/redis-server")
+	if err != nil {
+		return ociimage.Spec{}, err
+	}
+	out, err := exec.Command("redis-server", "--version").Output()
+	if err != nil {
+		return ociimage.Spec{}, fmt.Errorf("redis-server --version: %w", err)
+	}
+	m := regexp.MustCompile(`v=([0-9.]+)`).FindStringSubmatch(string(out))
+	if m == nil {
+		return ociimage.Spec{}, fmt.Errorf("no version in %q", out)
+	}
+	return ociimage.Spec{
+		Ref:        RedisRef(m[1]),
+		Layers:     [][]ociimage.Entry{layer},
+		Entrypoint: []string{"/usr/bin/redis-server", "--bind", "0.0.0.0", "--protected-mode", "no", "--save", "", "--appendonly", "no"},
+		WorkingDir: "/tmp",
+	}, nil
 }
 
 // npmServerSpec is the image of one npm MCP server: the node layer plus the server's

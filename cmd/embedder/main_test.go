@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -15,8 +16,9 @@ import (
 	"github.com/mcp-operator/mcp-operator/pkg/optimizer/embedding"
 )
 
-// startEmbedder builds and runs the embedder binary on a free loopback port.
-func startEmbedder(t *testing.T) string {
+// startEmbedder builds and runs the embedder binary on a free loopback port,
+// with extra flags.
+func startEmbedder(t *testing.T, extra ...string) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "embedder")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
@@ -28,7 +30,8 @@ func startEmbedder(t *testing.T) string {
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	cmd := exec.Command(bin, "--hostname", "127.0.0.1", "--port", fmt.Sprint(port), "--model-id", "BAAI/bge-small-en-v1.5")
+	args := append([]string{"--hostname", "127.0.0.1", "--port", fmt.Sprint(port), "--model-id", "BAAI/bge-small-en-v1.5"}, extra...)
+	cmd := exec.Command(bin, args...)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -97,6 +100,52 @@ func TestEmbedderOverHTTP(t *testing.T) {
 	}
 	if ix.MissingVectors() != 0 {
 		t.Errorf("%d tools not embedded", ix.MissingVectors())
+	}
+}
+
+// TestWordVectorsOverHTTP serves the GloVe vectors hack/install-tools.sh
+// converts and uses them as the semantic arm: a task with none of the tool's
+// words finds it by meaning alone.
+func TestWordVectorsOverHTTP(t *testing.T) {
+	vectors, err := filepath.Abs("../../bin/wordvectors.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(vectors); err != nil {
+		t.Fatalf("%v: run hack/install-tools.sh wordvectors", err)
+	}
+	url := startEmbedder(t, "--vectors", vectors)
+	ctx := context.Background()
+	resp, err := http.Get(url + "/info")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info struct {
+		ModelType  string `json:"model_type"`
+		Dimensions int    `json:"dimensions"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&info)
+	resp.Body.Close()
+	if err != nil || info.ModelType != "word-vectors-sif" || info.Dimensions != 100 {
+		t.Fatalf("/info: %+v %v", info, err)
+	}
+	c := &embedding.Client{URL: url, Timeout: 5 * time.Second}
+	ix := optimizer.New(optimizer.Options{Embedder: c, SemanticRatio: 1})
+	if err := ix.SetServer(ctx, "fs", []optimizer.Tool{
+		{Name: "delete_file", Description: "Delete a file from disk"},
+		{Name: "create_directory", Description: "Create a new directory"},
+		{Name: "get_weather", Description: "Current weather forecast for a city"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for task, want := range map[string]string{
+		"erase a document":               "delete_file",
+		"will it rain in Paris tomorrow": "get_weather",
+	} {
+		res := ix.Search(ctx, optimizer.Query{Description: task})
+		if !res.Semantic || len(res.Hits) == 0 || res.Hits[0].Name != want {
+			t.Errorf("%q: %+v, want %s first", task, res, want)
+		}
 	}
 }
 

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 
 	"github.com/mcp-operator/mcp-operator/pkg/auth/oidc"
 	"github.com/mcp-operator/mcp-operator/pkg/httpserver"
+	"github.com/mcp-operator/mcp-operator/pkg/kubeapi"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/gateway"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/k8s"
@@ -26,7 +28,7 @@ func incomingHandler(ctx context.Context, cfg *config.Config, g *gateway.Gateway
 	oc := oidc.ConfigFrom(a.OIDC)
 	if a.OIDC.Kubernetes != nil {
 		// Service-account tokens: keys and issuer from the API server itself.
-		c, err := k8s.ServiceAccountTokenConfigFromEnv(ctx, a.OIDC)
+		c, err := kubeapi.ServiceAccountTokenConfigFromEnv(ctx, a.OIDC, os.Getenv(k8s.EnvNamespace), "incomingAuth.oidc")
 		if err != nil {
 			return nil, err
 		}

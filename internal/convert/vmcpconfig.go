@@ -30,7 +30,7 @@ func FromVMCPConfig(data []byte, opts Options) (*Result, error) {
 		return nil, err
 	}
 	check := cfg.DeepCopy()
-	check.SetDefaults()
+	check.Normalize()
 	if err := check.Validate(); err != nil {
 		return nil, fmt.Errorf("the vmcp config is not valid: %w", err)
 	}

@@ -232,17 +232,13 @@ func (d *Doctor) exists(ctx context.Context, kind, name string) (bool, error) {
 	return true, nil
 }
 
-// staleAfter is how many reporting intervals without a health check make a
-// discovered backend's status stale.
-const staleAfter = 3
-
 // checkDiscovered: vmcp reported every backend, each healthy, recently.
 func (d *Doctor) checkDiscovered(check string, v *v1alpha1.VirtualMCPServer, members int) {
-	interval := reportingInterval(v)
+	staleAfter := config.HealthReportStaleAfter(v.EffectiveOperational())
 	bs := v.Status.DiscoveredBackends
 	if len(bs) == 0 {
 		if members > 0 {
-			d.problem(check+" discoveredBackends", fmt.Sprintf("vmcp writes them every %s: check its pod (kubectl logs deploy/%s -n %s)", interval, v.Name, d.Namespace),
+			d.problem(check+" discoveredBackends", "the operator lists them on every reconcile: check the operator's logs and the VirtualMCPServer's conditions",
 				"status.discoveredBackends is empty although the group has %d backend(s)", members)
 		}
 		return
@@ -254,9 +250,9 @@ func (d *Doctor) checkDiscovered(check string, v *v1alpha1.VirtualMCPServer, mem
 		case b.Status != v1alpha1.BackendReady:
 			d.problem(c, fmt.Sprintf("kubectl get virtualmcpserver %s -n %s -o jsonpath='{.status.discoveredBackends}'; check the backend's pod and URL %s", v.Name, d.Namespace, b.URL),
 				"backend %s is %s: %s", b.Name, b.Status, b.Message)
-		case b.LastHealthCheck == nil || now.Sub(b.LastHealthCheck.Time) > staleAfter*interval:
+		case b.LastHealthCheck == nil || now.Sub(b.LastHealthCheck.Time) > staleAfter:
 			d.problem(c, fmt.Sprintf("vmcp stopped reporting: check its pod (kubectl logs deploy/%s -n %s)", v.Name, d.Namespace),
-				"status of backend %s is stale: last health check %s, older than %d reporting intervals (%s)", b.Name, lastCheck(b), staleAfter, interval)
+				"status of backend %s is stale: last health check %s, older than %d intervals (%s)", b.Name, lastCheck(b), config.StaleReports, staleAfter)
 		default:
 			d.ok(c, "backend %s is ready (checked %s ago)", b.Name, now.Sub(b.LastHealthCheck.Time).Round(time.Second))
 		}
@@ -268,15 +264,4 @@ func lastCheck(b v1alpha1.DiscoveredBackend) string {
 		return "never"
 	}
 	return b.LastHealthCheck.UTC().Format(time.RFC3339)
-}
-
-// reportingInterval is the vmcp's statusReportingInterval (default 30s).
-func reportingInterval(v *v1alpha1.VirtualMCPServer) time.Duration {
-	if op := v.EffectiveOperational(); op != nil && op.FailureHandling != nil && op.FailureHandling.StatusReportingInterval != "" {
-		if dur, err := time.ParseDuration(string(op.FailureHandling.StatusReportingInterval)); err == nil && dur > 0 {
-			return dur
-		}
-	}
-	dur, _ := time.ParseDuration(string(config.DefaultStatusReportingInterval))
-	return dur
 }

@@ -10,16 +10,47 @@ import (
 // MaxBatch is the most inputs one request may carry (TEI's default).
 const MaxBatch = 256
 
-// Handler serves the TEI API with vectors of dims dimensions; model is the
-// id it reports.
+// Model is an embedding the server can serve.
+type Model interface {
+	// Embed returns the unit-length embedding of one text.
+	Embed(text string) []float32
+	// Dimensions is the vector size.
+	Dimensions() int
+}
+
+// Hashed is the hashed n-gram embedding (see Embed) as a Model.
+type Hashed struct{ Dims int }
+
+// Embed implements Model.
+func (h Hashed) Embed(text string) []float32 { return Embed(text, h.Dims) }
+
+// Dimensions implements Model.
+func (h Hashed) Dimensions() int { return h.Dims }
+
+// modelType is what /info reports as model_type.
+func modelType(m Model) string {
+	if _, ok := m.(*Vectors); ok {
+		return "word-vectors-sif"
+	}
+	return "hashed-ngrams"
+}
+
+// Handler serves the TEI API with the hashed embedding of dims dimensions;
+// model is the id it reports.
 func Handler(model string, dims int) http.Handler {
 	if model == "" {
 		model = ModelID
 	}
+	return ModelHandler(model, Hashed{Dims: dims})
+}
+
+// ModelHandler serves the TEI API with m; model is the id it reports.
+func ModelHandler(model string, m Model) http.Handler {
+	dims := m.Dimensions()
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
 	mux.HandleFunc("GET /info", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]any{"model_id": model, "model_type": "hashed-ngrams",
+		writeJSON(w, http.StatusOK, map[string]any{"model_id": model, "model_type": modelType(m),
 			"dimensions": dims, "max_client_batch_size": MaxBatch, "version": "mcp-operator"})
 	})
 	mux.HandleFunc("POST /embed", func(w http.ResponseWriter, r *http.Request) {
@@ -33,7 +64,7 @@ func Handler(model string, dims int) http.Handler {
 		}
 		out := make([][]float32, len(inputs))
 		for i, in := range inputs {
-			out[i] = Embed(in, dims)
+			out[i] = m.Embed(in)
 		}
 		writeJSON(w, http.StatusOK, out)
 	})
@@ -49,7 +80,7 @@ func Handler(model string, dims int) http.Handler {
 		data := make([]map[string]any, len(inputs))
 		words := 0
 		for i, in := range inputs {
-			data[i] = map[string]any{"object": "embedding", "index": i, "embedding": Embed(in, dims)}
+			data[i] = map[string]any{"object": "embedding", "index": i, "embedding": m.Embed(in)}
 			words += len(strings.Fields(in))
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"object": "list", "model": model, "data": data,

@@ -41,6 +41,13 @@ type Config struct {
 	UseLegacyAttributes bool `json:"useLegacyAttributes,omitempty"`
 }
 
+// CABundleMountDir is where the operator mounts the CA bundle of an MCPTelemetryConfig's
+// openTelemetry.caBundleRef in the proxy runner and vmcp pods; CABundleFile is the file.
+const (
+	CABundleMountDir = "/etc/mcp-operator/otlp-ca"
+	CABundleFile     = "ca.crt"
+)
+
 // DefaultSamplingRate is the fraction of traces recorded when SamplingRate is empty,
 // as upstream's default.
 const DefaultSamplingRate = 0.05

@@ -163,7 +163,7 @@ func startStackFor(t *testing.T, backendURL string) string {
 		Backends: []config.StaticBackend{{Name: "fixture", URL: backendURL}},
 		Aggregation: &config.Aggregation{ConflictResolution: config.ConflictPriority,
 			ConflictResolutionConfig: &config.ConflictResolutionConfig{PriorityOrder: []string{"fixture"}}}}
-	cfg.SetDefaults()
+	cfg.Normalize()
 	g, err := gateway.New(gateway.Options{Config: cfg})
 	if err != nil {
 		t.Fatal(err)

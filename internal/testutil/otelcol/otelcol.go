@@ -30,7 +30,16 @@ type Collector struct {
 
 // Start runs the collector until the test ends; it fails the test with a fix-it
 // message when the binary was not built.
-func Start(t testing.TB) *Collector {
+func Start(t testing.TB) *Collector { t.Helper(); return start(t, "", "") }
+
+// StartTLS runs the collector with its OTLP/HTTP receiver on TLS, presenting the
+// certificate and key of the PEM files certFile and keyFile.
+func StartTLS(t testing.TB, certFile, keyFile string) *Collector {
+	t.Helper()
+	return start(t, certFile, keyFile)
+}
+
+func start(t testing.TB, certFile, keyFile string) *Collector {
 	t.Helper()
 	bin := filepath.Join(mcpnpm.RepoRoot(t), "bin", "otelcol")
 	if _, err := os.Stat(bin); err != nil {
@@ -39,11 +48,15 @@ func Start(t testing.TB) *Collector {
 	dir := t.TempDir()
 	c := &Collector{Endpoint: "127.0.0.1:" + strconv.Itoa(mcpnpm.FreePort(t)),
 		out: filepath.Join(dir, "otlp.jsonl"), log: filepath.Join(dir, "collector.log")}
+	tlsCfg := ""
+	if certFile != "" {
+		tlsCfg = fmt.Sprintf("\n        tls:\n          cert_file: %s\n          key_file: %s", certFile, keyFile)
+	}
 	cfg := fmt.Sprintf(`receivers:
   otlp:
     protocols:
       http:
-        endpoint: %s
+        endpoint: %s%s
 exporters:
   file:
     path: %s
@@ -55,7 +68,7 @@ service:
   pipelines:
     traces: {receivers: [otlp], exporters: [file]}
     metrics: {receivers: [otlp], exporters: [file]}
-`, c.Endpoint, c.out)
+`, c.Endpoint, tlsCfg, c.out)
 	cfgPath := filepath.Join(dir, "config.yaml")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)

@@ -56,3 +56,14 @@ func New() (*CA, error) {
 		Server:  tls.Certificate{Certificate: [][]byte{srvDER}, PrivateKey: srvKey},
 	}, nil
 }
+
+// ServerPEM returns the server certificate and its private key as PEM, for servers
+// that read them from files (such as the OpenTelemetry Collector).
+func (c *CA) ServerPEM() (certPEM, keyPEM []byte, err error) {
+	der, err := x509.MarshalPKCS8PrivateKey(c.Server.PrivateKey)
+	if err != nil {
+		return nil, nil, fmt.Errorf("server key: %w", err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Server.Certificate[0]}),
+		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
+}

@@ -13,7 +13,6 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/client-go/tools/remotecommand"
 
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/stdio"
@@ -38,20 +37,6 @@ type Dialer struct {
 }
 
 var _ stdio.Dialer = (*Dialer)(nil)
-
-// RESTConfig returns the in-cluster config, or the kubeconfig (KUBECONFIG or
-// ~/.kube/config) outside a cluster.
-func RESTConfig() (*rest.Config, error) {
-	if cfg, err := rest.InClusterConfig(); err == nil {
-		return cfg, nil
-	}
-	rules := clientcmd.NewDefaultClientConfigLoadingRules()
-	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{}).ClientConfig()
-	if err != nil {
-		return nil, fmt.Errorf("no in-cluster config and no usable kubeconfig: %w", err)
-	}
-	return cfg, nil
-}
 
 // NewDialer builds a Dialer from cfg.
 func NewDialer(cfg *rest.Config, namespace, pod, container string) (*Dialer, error) {

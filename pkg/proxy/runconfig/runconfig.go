@@ -8,6 +8,7 @@ import (
 	"github.com/mcp-operator/mcp-operator/pkg/auth/authconfig"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/webhook"
 	"github.com/mcp-operator/mcp-operator/pkg/telemetry"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 )
 
 // Config configures one proxy runner.
@@ -60,7 +61,16 @@ type Config struct {
 	// Webhooks are the MCP request webhooks (the MCPWebhookConfig named in
 	// webhookConfigRef): mutating, then validating, before authorization.
 	Webhooks *webhook.Config `json:"webhooks,omitempty"`
+	// RateLimiting limits tools/call requests with token buckets (MCPServer
+	// spec.rateLimiting); refused calls get HTTP 429.
+	RateLimiting *config.RateLimiting `json:"rateLimiting,omitempty"`
+	// Prometheus says whether /metrics is served: nil serves it (no MCPTelemetryConfig
+	// referenced), false does not (the referenced one's prometheus.enabled is false).
+	Prometheus *bool `json:"prometheus,omitempty"`
 }
+
+// ServesPrometheus says whether the runner serves /metrics.
+func (c *Config) ServesPrometheus() bool { return c.Prometheus == nil || *c.Prometheus }
 
 // Stdio locates the stdio stream: attach to Pod/Container, or run Command locally.
 type Stdio struct {

@@ -16,6 +16,7 @@ import (
 	"github.com/mcp-operator/mcp-operator/pkg/auth"
 	"github.com/mcp-operator/mcp-operator/pkg/auth/oidc"
 	"github.com/mcp-operator/mcp-operator/pkg/httpserver"
+	"github.com/mcp-operator/mcp-operator/pkg/kubeapi"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/attach"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/bridge"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/legacysse"
@@ -24,6 +25,7 @@ import (
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/runconfig"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/stdio"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/streamable"
+	"github.com/mcp-operator/mcp-operator/pkg/ratelimit"
 	"github.com/mcp-operator/mcp-operator/pkg/telemetry"
 )
 
@@ -84,7 +86,9 @@ func New(cfg *runconfig.Config, opts Options) (*Runner, error) {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/health", r.metrics.Instrument("/health", http.HandlerFunc(r.health)))
-	mux.Handle("/metrics", r.metrics.Handler())
+	if cfg.ServesPrometheus() {
+		mux.Handle("/metrics", r.metrics.Handler())
+	}
 	if sec.metadata != nil {
 		// RFC 9728: clients fetch this before they have a token.
 		md := r.guard().Wrap(sec.metadata.MetadataHandler())
@@ -107,10 +111,10 @@ func (r *Runner) Metrics() *metrics.Metrics { return r.metrics }
 // Status reports upstream health.
 func (r *Runner) Status() (bool, string) { return r.status() }
 
-// protect puts the guard, authentication, and the MCP policy (authorization,
-// tool view, audit) in front of an MCP route.
+// protect puts the guard, authentication, rate limits and the MCP policy
+// (authorization, tool view, audit) in front of an MCP route.
 func (r *Runner) protect(h http.Handler) http.Handler {
-	return r.guard().Wrap(auth.Middleware(r.sec.authn, "", r.sec.policy(h)))
+	return r.guard().Wrap(auth.Middleware(r.sec.authn, "", ratelimit.Middleware(r.sec.limiter, nil, r.sec.policy(h))))
 }
 
 func (r *Runner) guard() httpserver.Guard {
@@ -205,7 +209,7 @@ func (r *Runner) dialer() (stdio.Dialer, error) {
 	if s.Command != "" {
 		return &stdio.Subprocess{Command: s.Command, Args: s.Args, Stderr: stderr}, nil
 	}
-	cfg, err := attach.RESTConfig()
+	cfg, err := kubeapi.RESTConfig()
 	if err != nil {
 		return nil, err
 	}

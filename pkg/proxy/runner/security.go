@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,10 +12,12 @@ import (
 	"github.com/mcp-operator/mcp-operator/pkg/auth/audit"
 	"github.com/mcp-operator/mcp-operator/pkg/auth/cedar"
 	"github.com/mcp-operator/mcp-operator/pkg/auth/oidc"
+	"github.com/mcp-operator/mcp-operator/pkg/kubeapi"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/mcpauthz"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/mcpauthz/toolview"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/runconfig"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/webhook"
+	"github.com/mcp-operator/mcp-operator/pkg/ratelimit"
 )
 
 // security is the incoming side of a runner: who the caller is, what they may
@@ -25,6 +28,8 @@ type security struct {
 	metadata *oidc.Authenticator
 	// policy wraps MCP routes with authorization, the tool view and audit.
 	policy func(http.Handler) http.Handler
+	// limiter is the rateLimiting section's token buckets (nil = no limits).
+	limiter *ratelimit.Limiter
 }
 
 // newSecurity builds the security of cfg; an Authenticator or Authorizer in
@@ -33,7 +38,7 @@ func newSecurity(cfg *runconfig.Config, opts Options, log *zap.Logger) (*securit
 	s := &security{authn: opts.Authenticator}
 	var errs []error
 	if s.authn == nil {
-		a, err := authenticatorFor(cfg.OIDC, cfg.TrustProxyHeaders)
+		a, err := authenticatorFor(cfg.OIDC, cfg.TrustProxyHeaders, cfg.Namespace)
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -58,6 +63,9 @@ func newSecurity(cfg *runconfig.Config, opts Options, log *zap.Logger) (*securit
 	if err != nil {
 		errs = append(errs, err)
 	}
+	if s.limiter, err = ratelimit.New(cfg.RateLimiting); err != nil {
+		errs = append(errs, err)
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -74,12 +82,22 @@ func newSecurity(cfg *runconfig.Config, opts Options, log *zap.Logger) (*securit
 }
 
 // authenticatorFor is OIDC when configured, else anonymous; X-Forwarded headers shape
-// its public URLs only when trusted.
-func authenticatorFor(c *runconfig.OIDC, trustProxyHeaders bool) (auth.Authenticator, error) {
+// its public URLs only when trusted. Service-account tokens (oidc.kubernetes) are
+// checked with the keys and issuer of the API server the runner runs against, read
+// with the cluster CA and the pod's own token, as vmcp does; namespace is the
+// workload's, the default of the accepted service account's.
+func authenticatorFor(c *runconfig.OIDC, trustProxyHeaders bool, namespace string) (auth.Authenticator, error) {
 	if c == nil {
 		return auth.Anonymous{}, nil
 	}
 	oc := oidc.ConfigFrom(c)
+	if c.Kubernetes != nil {
+		k, err := kubeapi.ServiceAccountTokenConfigFromEnv(context.Background(), c, namespace, "oidc")
+		if err != nil {
+			return nil, err
+		}
+		oc = k
+	}
 	oc.IgnoreForwardedHeaders = !trustProxyHeaders
 	a, err := oidc.New(oc)
 	if err != nil {

@@ -2,11 +2,14 @@ package runner
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/mcp-operator/mcp-operator/internal/testutil/mcpnpm"
 	"github.com/mcp-operator/mcp-operator/internal/testutil/otelcol"
+	"github.com/mcp-operator/mcp-operator/internal/testutil/testca"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/runconfig"
 	"github.com/mcp-operator/mcp-operator/pkg/telemetry"
 )
@@ -73,6 +76,51 @@ func TestTelemetryToCollector(t *testing.T) {
 	for _, s := range spans {
 		if s.Resource["service.name"] == "proxy-unsampled" {
 			t.Fatalf("samplingRate 0 exported span %q", s.Name)
+		}
+	}
+}
+
+// TestTelemetryOverTLS: the collector's OTLP receiver speaks TLS with a certificate of a
+// CA generated here; the runner trusts that CA only through caCertPath (what the
+// operator mounts from MCPTelemetryConfig openTelemetry.caBundleRef), and its span
+// arrives. Without the CA the system roots refuse the certificate and nothing arrives.
+func TestTelemetryOverTLS(t *testing.T) {
+	ca, err := testca.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	certPEM, keyPEM, err := ca.ServerPEM()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	files := map[string][]byte{"server.crt": certPEM, "server.key": keyPEM, "ca.crt": ca.CertPEM}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	col := otelcol.StartTLS(t, filepath.Join(dir, "server.crt"), filepath.Join(dir, "server.key"))
+	t.Setenv("OTEL_BSP_SCHEDULE_DELAY", "100")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	run := func(service, caPath string) {
+		cfg := stdioConfig(t, mcpnpm.Everything, runconfig.TransportStreamableHTTP)
+		cfg.Telemetry = &telemetry.Config{Endpoint: col.Endpoint, ServiceName: service, TracingEnabled: true,
+			SamplingRate: "1", CACertPath: caPath}
+		base, _ := startRunner(t, cfg, Options{})
+		call(t, ctx, connect(t, ctx, base, runconfig.TransportStreamableHTTP, nil), "echo", map[string]any{"message": "tls"})
+	}
+	run("proxy-untrusted", "")
+	run("proxy-tls", filepath.Join(dir, "ca.crt"))
+	col.WaitSpan(t, 20*time.Second, func(s otelcol.Span) bool {
+		return s.Resource["service.name"] == "proxy-tls" && s.Attrs["mcp.method.name"] == "tools/call"
+	})
+	time.Sleep(500 * time.Millisecond)
+	spans, _ := col.Received(t)
+	for _, s := range spans {
+		if s.Resource["service.name"] == "proxy-untrusted" {
+			t.Fatalf("a runner without the CA bundle exported span %q over TLS", s.Name)
 		}
 	}
 }

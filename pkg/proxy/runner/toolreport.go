@@ -6,7 +6,7 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/mcp-operator/mcp-operator/pkg/proxy/attach"
+	"github.com/mcp-operator/mcp-operator/pkg/kubeapi"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/mcpauthz/toolview"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/reverse"
 	"github.com/mcp-operator/mcp-operator/pkg/proxy/runconfig"
@@ -24,7 +24,7 @@ func (r *Runner) startToolReport(ctx context.Context) func() {
 		return noop
 	}
 	ns := r.cfg.PodNamespace()
-	restCfg, err := attach.RESTConfig()
+	restCfg, err := kubeapi.RESTConfig()
 	if err == nil {
 		var st *toolreport.Status
 		if st, err = toolreport.NewStatus(restCfg, r.cfg.Name, ns); err == nil {

@@ -141,6 +141,9 @@ func HTTPClient(b Backend) (*http.Client, error) {
 		}
 		rt = t
 	}
+	// Innermost of the header setters: outgoing auth and the backend's own headers,
+	// set before it runs, win over a client's passed-through header.
+	rt = passthrough{next: rt}
 	if len(b.Headers) > 0 || len(b.HeaderEnv) > 0 {
 		h, err := forwardedHeaders(b)
 		if err != nil {

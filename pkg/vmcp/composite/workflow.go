@@ -99,6 +99,7 @@ type step struct {
 // unknown dependencies, bad templates, malformed tool references, parameters not of
 // type object, forEach without collection) and schemas that cannot be resolved.
 func New(t config.CompositeTool, o Options) (*Workflow, error) {
+	t.Normalize()
 	if errs := config.ValidateCompositeTool("compositeTool "+t.Name, t, nil); len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -131,6 +132,9 @@ func New(t config.CompositeTool, o Options) (*Workflow, error) {
 
 // Name is the tool's name.
 func (w *Workflow) Name() string { return w.name }
+
+// Timeout is the workflow's own timeout (0 when it has none).
+func (w *Workflow) Timeout() time.Duration { return w.timeout }
 
 // Tool is the MCP tool clients see: the workflow's parameters are its input schema.
 func (w *Workflow) Tool() *mcp.Tool {
@@ -175,9 +179,6 @@ func (w *Workflow) compileStep(path string, s config.WorkflowStep) (*step, error
 		id: s.ID, kind: s.Type, condition: s.Condition, deps: s.DependsOn, onError: config.ErrorAbort,
 		message: s.Message, collection: s.Collection,
 		onDecline: config.ElicitationAbort, onCancel: config.ElicitationAbort,
-	}
-	if st.kind == "" {
-		st.kind = config.StepTool
 	}
 	if st.kind != config.StepElicitation {
 		st.workload, st.tool, _ = strings.Cut(s.Tool, ".")

@@ -46,6 +46,7 @@ func TestDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &Config{
+		Name:         DefaultName,
 		Backends:     []StaticBackend{{Name: "a", URL: "http://127.0.0.1:1/mcp", Transport: TransportStreamableHTTP}},
 		IncomingAuth: &IncomingAuth{Type: IncomingAuthAnonymous},
 		OutgoingAuth: &OutgoingAuth{Source: OutgoingAuthInline},
@@ -63,9 +64,9 @@ func TestDefaults(t *testing.T) {
 		t.Errorf("defaults (-want +got):\n%s", d)
 	}
 	again := *c
-	again.SetDefaults()
+	again.Normalize()
 	if d := cmp.Diff(c, &again); d != "" {
-		t.Errorf("SetDefaults is not idempotent:\n%s", d)
+		t.Errorf("Normalize is not idempotent:\n%s", d)
 	}
 }
 

@@ -1,6 +1,15 @@
 package config
 
-// Default values filled by SetDefaults.
+// Default names filled by Normalize.
+const (
+	// DefaultName names the gateway (MCP server info, telemetry service.name) when name
+	// is empty. The operator writes the VirtualMCPServer's name instead.
+	DefaultName = "vmcp"
+	// DefaultSessionKeyPrefix starts the Redis keys when sessionStorage.keyPrefix is empty.
+	DefaultSessionKeyPrefix = "vmcp:"
+)
+
+// Default values filled by Normalize.
 const (
 	DefaultTimeout                 Duration = "30s"
 	DefaultHealthCheckInterval     Duration = "30s"
@@ -12,9 +21,14 @@ const (
 	DefaultCircuitTimeout          Duration = "60s"
 )
 
-// SetDefaults fills every unset field that has a default, so the rest of vmcp reads
-// a complete configuration. It is idempotent.
-func (c *Config) SetDefaults() {
+// Normalize fills every unset field that has a default, so the rest of vmcp reads a
+// complete configuration, and so every validator sees the same document: vmcp (Parse,
+// gateway.New) and the operator (before it reports a VirtualMCPServer Valid) both validate
+// a normalized config. Defaults live here and nowhere else. It is idempotent.
+func (c *Config) Normalize() {
+	if c.Name == "" {
+		c.Name = DefaultName
+	}
 	if c.IncomingAuth == nil {
 		c.IncomingAuth = &IncomingAuth{}
 	}
@@ -32,8 +46,33 @@ func (c *Config) SetDefaults() {
 			c.Backends[i].Transport = TransportStreamableHTTP
 		}
 	}
+	if c.SessionStorage != nil && c.SessionStorage.KeyPrefix == "" {
+		c.SessionStorage.KeyPrefix = DefaultSessionKeyPrefix
+	}
+	if c.Telemetry != nil && c.Telemetry.ServiceName == "" {
+		c.Telemetry.ServiceName = c.Name
+	}
+	for i := range c.CompositeTools {
+		c.CompositeTools[i].Normalize()
+	}
 	c.defaultAggregation()
 	c.defaultOperational()
+}
+
+// Normalize fills the defaults of one composite tool (a step without a type is a tool
+// call); Config.Normalize calls it for the inline tools, composite.New for the tool it
+// compiles.
+func (t *CompositeTool) Normalize() {
+	steps := make([]WorkflowStep, len(t.Steps))
+	copy(steps, t.Steps)
+	for i := range steps {
+		if steps[i].Type == "" {
+			steps[i].Type = StepTool
+		}
+	}
+	if t.Steps != nil {
+		t.Steps = steps
+	}
 }
 
 func (c *Config) defaultAggregation() {

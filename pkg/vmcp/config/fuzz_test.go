@@ -19,7 +19,7 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			return
 		}
-		c.SetDefaults()
+		c.Normalize()
 		if err := c.Validate(); err != nil {
 			t.Fatalf("valid config became invalid after re-defaulting: %v", err)
 		}

@@ -28,7 +28,7 @@ func Parse(data []byte) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.SetDefaults()
+	c.Normalize()
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}

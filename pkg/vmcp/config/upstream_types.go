@@ -364,15 +364,13 @@ type Telemetry struct {
 	// +kubebuilder:default=false
 	MetricsEnabled *bool `json:"metricsEnabled,omitempty"`
 
-	// MetricsOnTransportPort serves /metrics on the MCP port (4483), which is what vmcp
-	// does; false (a separate port) is reported on the resource with the Unsupported
-	// condition and a Warning event.
+	// MetricsOnTransportPort also serves /metrics on the MCP port (4483), as vmcp does when
+	// unset; false takes it off the MCP port, for use with prometheusPort.
 	// +optional
 	MetricsOnTransportPort *bool `json:"metricsOnTransportPort,omitempty"`
 
-	// PrometheusPort would serve /metrics on a port of its own; vmcp serves it on the MCP
-	// port (4483) only. Not built in this operator yet: accepted, and reported on the
-	// resource with the Unsupported condition and a Warning event.
+	// PrometheusPort serves /metrics on a listener of its own at this port (the container
+	// port named metrics).
 	// +optional
 	PrometheusPort *int64 `json:"prometheusPort,omitempty"`
 

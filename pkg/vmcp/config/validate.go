@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -35,7 +36,46 @@ func (c *Config) Validate() error {
 	c.validateOperational(p, known)
 	c.validateCompositeTools(p, known)
 	c.validateOptimizer(p)
+	c.validateTelemetry(p)
+	c.validatePassthroughHeaders(p)
 	return errors.Join(p.list...)
+}
+
+// headerToken is an HTTP header field name (RFC 9110 token).
+var headerToken = regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+
+// reservedHeaders are never passed through: the client's credentials stay with vmcp,
+// and the others belong to each hop or to the MCP session with the backend.
+var reservedHeaders = map[string]bool{
+	"authorization": true, "proxy-authorization": true, "cookie": true, "host": true,
+	"content-length": true, "content-type": true, "accept": true, "accept-encoding": true,
+	"connection": true, "transfer-encoding": true, "upgrade": true, "te": true, "trailer": true,
+	"keep-alive": true, "mcp-session-id": true, "mcp-protocol-version": true, "last-event-id": true,
+	"x-vmcp-identity-ref": true,
+}
+
+// validatePassthroughHeaders refuses header names that are not tokens or are reserved.
+func (c *Config) validatePassthroughHeaders(p *problems) {
+	for i, name := range c.PassthroughHeaders {
+		path := fmt.Sprintf("passthroughHeaders[%d]", i)
+		switch {
+		case !headerToken.MatchString(name):
+			p.add(path, "%q is not an HTTP header name", name)
+		case reservedHeaders[strings.ToLower(name)]:
+			p.add(path, "%s is never passed through to backends (credentials, connection and MCP session headers stay with vmcp)", name)
+		}
+	}
+}
+
+// validateTelemetry checks the metrics port.
+func (c *Config) validateTelemetry(p *problems) {
+	t := c.Telemetry
+	if t == nil || t.PrometheusPort == nil {
+		return
+	}
+	if port := *t.PrometheusPort; port < 1 || port > 65535 {
+		p.add("telemetry.prometheusPort", "%d: want a TCP port, 1-65535", port)
+	}
 }
 
 // workloadNames returns the static backend names when they are the complete set of

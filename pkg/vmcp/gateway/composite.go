@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"go.uber.org/zap"
@@ -56,11 +57,28 @@ func (g *Gateway) publishComposites(next *routeTable, usable map[string]bool) {
 // elicitation steps ask the calling client, and each finished step is reported
 // as progress when the client gave a progress token.
 func (g *Gateway) compositeHandler(w *composite.Workflow) mcp.ToolHandler {
+	run := g.runComposite(w)
 	return func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		start := time.Now()
+		res, suspended := run(ctx, req)
+		outcome := outcomeOf(res, nil)
+		if suspended {
+			outcome = outcomeSuspended
+		}
+		g.metrics.compositeCalls.WithLabelValues(w.Name(), outcome).Inc()
+		g.metrics.compositeLatency.WithLabelValues(w.Name()).Observe(time.Since(start).Seconds())
+		return res, nil
+	}
+}
+
+// runComposite runs one call of w; suspended is true when it waits for the
+// client's input (the result then carries the input requests).
+func (g *Gateway) runComposite(w *composite.Workflow) func(context.Context, *mcp.CallToolRequest) (res *mcp.CallToolResult, suspended bool) {
+	return func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, bool) {
 		var args map[string]any
 		if raw := req.Params.Arguments; len(raw) > 0 && string(raw) != "null" {
 			if err := json.Unmarshal(raw, &args); err != nil {
-				return w.ToolResult(nil, fmt.Errorf("arguments must be a JSON object: %w", err)), nil
+				return w.ToolResult(nil, fmt.Errorf("arguments must be a JSON object: %w", err)), false
 			}
 		}
 		env := composite.Env{Caller: innerCaller{g: g, req: req}}
@@ -72,7 +90,7 @@ func (g *Gateway) compositeHandler(w *composite.Workflow) mcp.ToolHandler {
 				if token := req.Params.RequestState; token != "" {
 					saved, ok := g.suspended.take(token, w.Name(), identity(req).Subject)
 					if !ok {
-						return w.ToolResult(nil, errors.New("requestState is unknown or expired; call the tool again")), nil
+						return w.ToolResult(nil, errors.New("requestState is unknown or expired; call the tool again")), false
 					}
 					args, env.Done = saved.args, saved.done
 				}
@@ -80,13 +98,13 @@ func (g *Gateway) compositeHandler(w *composite.Workflow) mcp.ToolHandler {
 		}
 		res, err := w.Run(ctx, args, env)
 		if s := (*composite.Suspended)(nil); errors.As(err, &s) {
-			return g.suspend(w, req, args, s), nil
+			return g.suspend(w, req, args, s), true
 		}
 		out := w.ToolResult(res, err)
 		if out.IsError {
 			g.log.Debug("Composite tool failed", zap.String("tool", w.Name()), zap.Error(err))
 		}
-		return out, nil
+		return out, false
 	}
 }
 

@@ -118,6 +118,14 @@ func TestCompositeToolThroughGateway(t *testing.T) {
 	if !res.IsError || !strings.Contains(text, "invalid arguments") {
 		t.Errorf("missing parameter: isError=%v %q", res.IsError, text)
 	}
+	for _, c := range []struct {
+		tool, outcome string
+		want          float64
+	}{{"count_twice", outcomeSuccess, 1}, {"count_twice", outcomeError, 1}, {"count_then_fail", outcomeError, 1}, {"count_then_fail", outcomeSuccess, 0}} {
+		if n := counterValue(t, g.metrics.compositeCalls.WithLabelValues(c.tool, c.outcome)); n != c.want {
+			t.Errorf("vmcp_composite_tool_calls_total{tool=%s,outcome=%s} = %v, want %v", c.tool, c.outcome, n, c.want)
+		}
+	}
 }
 
 // TestCompositeToolAuthorization checks that Cedar gates the composite tool
@@ -164,7 +172,7 @@ func TestCompositeToolFollowsBackends(t *testing.T) {
   - {id: a, tool: one.count}
   - {id: b, tool: two.count}
 `)}
-	cfg.SetDefaults()
+	cfg.Normalize()
 	oneDef := backend.Backend{Name: "one", URL: one.URL, Transport: config.TransportStreamableHTTP}
 	twoDef := backend.Backend{Name: "two", URL: two.URL, Transport: config.TransportStreamableHTTP}
 	src := backend.NewStatic([]backend.Backend{oneDef})
@@ -220,7 +228,7 @@ func TestCompositeConfigErrors(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			tc.cfg.Backends = []config.StaticBackend{{Name: "c", URL: "http://127.0.0.1:1/mcp"}}
-			tc.cfg.SetDefaults()
+			tc.cfg.Normalize()
 			_, err := New(Options{Config: &tc.cfg})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("New error = %v, want it to contain %q", err, tc.want)

@@ -56,6 +56,7 @@ type callShape struct {
 	name               string
 	requestID          []byte // notifications/cancelled: params.requestId
 	uri                string // resources/read: params.uri
+	cursor             string // tools/list: params.cursor
 }
 
 // parseCall reads method, id, params.name and params.requestId of a JSON-RPC
@@ -83,9 +84,17 @@ func parseCall(body []byte) (callShape, bool) {
 	if s, e, ok := member(params, "requestId"); ok {
 		c.requestID = params[s:e]
 	}
-	if c.method == "resources/read" {
+	switch c.method {
+	case "resources/read":
 		if s, e, ok := member(params, "uri"); ok {
 			c.uri, _ = unquote(params[s:e])
+		}
+	case "tools/list":
+		if s, e, ok := member(params, "cursor"); ok {
+			var valid bool
+			if c.cursor, valid = unquote(params[s:e]); !valid && string(params[s:e]) != "null" {
+				c.cursor = "\x00" // not a cursor of the cache: the SDK path answers the error
+			}
 		}
 	}
 	return c, true
@@ -222,6 +231,9 @@ func (g *Gateway) fastPath(w http.ResponseWriter, r *http.Request, sid string) b
 		return false
 	}
 	ss := g.tracker.lookup(sid)
+	if shape.method == "tools/list" {
+		return ss != nil && g.serveToolList(w, mb.data, shape)
+	}
 	backendName, original, ok := g.fastRoute(shape)
 	if ss == nil || !ok || shape.idEnd == 0 {
 		return false
@@ -235,7 +247,7 @@ func (g *Gateway) fastPath(w http.ResponseWriter, r *http.Request, sid string) b
 	if err != nil || c.owner != ss {
 		return false
 	}
-	return g.forward(w, r, mb.data, shape, original, b, c, drop, sid)
+	return g.send(w, r, fastRequest{body: mb.data, shape: shape, msg: mb.data, msgShape: shape, original: original, sid: sid}, b, c, drop)
 }
 
 // fastRoute finds the backend of a hot method's request and the backend's own
@@ -259,21 +271,37 @@ func (g *Gateway) fastRoute(shape callShape) (backend, original string, ok bool)
 	return "", "", false
 }
 
-// forward sends the call to the backend and relays its answer.
-func (g *Gateway) forward(w http.ResponseWriter, r *http.Request, body []byte, shape callShape, original string,
-	b *backendState, c *conn, drop func(), sid string) bool {
+// fastRequest is one client request on the fast path.
+type fastRequest struct {
+	body  []byte    // the client's message
+	shape callShape // what parseCall read of body
+	// msg is the message for the backend before its id is replaced (msgShape
+	// locates it) and, when original is set, its name.
+	msg      []byte
+	msgShape callShape
+	original string
+	sid      string // the client session; "" for the stateless protocol
+	// annotate rewrites the answer (carrying the client's id) for the client; nil leaves it.
+	annotate func([]byte) []byte
+}
+
+// send sends the call to the backend and relays its answer.
+func (g *Gateway) send(w http.ResponseWriter, r *http.Request, fr fastRequest, b *backendState, c *conn, drop func()) bool {
 	token := strconv.AppendUint([]byte(`"vmcp-fp-`), fastSeq.Add(1), 10)
 	token = append(token, '"')
 	out := bufPool.Get().(*bytes.Buffer)
 	defer bufPool.Put(out)
 	out.Reset()
-	spliceCall(out, body, shape, token, original)
+	spliceCall(out, fr.msg, fr.msgShape, token, fr.original)
+	shape, clientID := fr.shape, fr.body[fr.shape.idStart:fr.shape.idEnd]
 
 	ctx, cancel := detached(r.Context(), b.timeout)
 	defer cancel()
-	key := callKey(sid, body[shape.idStart:shape.idEnd])
-	g.fast.m.Store(key, context.CancelFunc(cancel))
-	defer g.fast.m.Delete(key)
+	if fr.sid != "" {
+		key := callKey(fr.sid, clientID)
+		g.fast.m.Store(key, context.CancelFunc(cancel))
+		defer g.fast.m.Delete(key)
+	}
 	start := timeNow()
 	resp, err := g.post(ctx, b, c, out.Bytes())
 	if err != nil && ctx.Err() != nil {
@@ -282,7 +310,7 @@ func (g *Gateway) forward(w http.ResponseWriter, r *http.Request, body []byte, s
 		go g.cancelOnBackend(b, c, token)
 		g.metrics.errors.WithLabelValues(b.def.Name, shape.method).Inc()
 		if r.Context().Err() == nil {
-			writeRPCError(w, body[shape.idStart:shape.idEnd], "backend "+b.def.Name+": no answer within "+b.timeout.String())
+			writeRPCError(w, clientID, "backend "+b.def.Name+": no answer within "+b.timeout.String())
 		}
 		return true
 	}
@@ -306,7 +334,7 @@ func (g *Gateway) forward(w http.ResponseWriter, r *http.Request, body []byte, s
 		drain(resp.Body)
 		t.Stop()
 	}()
-	ok := g.relay(w, r, resp, token, body[shape.idStart:shape.idEnd], b, c)
+	ok := g.relay(w, r, resp, token, clientID, fr.annotate, b, c)
 	if !ok && ctx.Err() != nil {
 		go g.cancelOnBackend(b, c, token)
 	}
@@ -369,7 +397,10 @@ func (g *Gateway) post(ctx context.Context, b *backendState, c *conn, msg []byte
 // relay copies the backend's answer to the client with the client's id; it
 // reports whether the answer arrived.
 func (g *Gateway) relay(w http.ResponseWriter, r *http.Request, resp *http.Response, token, clientID []byte,
-	b *backendState, c *conn) bool {
+	annotate func([]byte) []byte, b *backendState, c *conn) bool {
+	if annotate == nil {
+		annotate = func(data []byte) []byte { return data }
+	}
 	if ct := resp.Header.Get("Content-Type"); len(ct) < 17 || ct[:17] != "text/event-stream" {
 		buf := bufPool.Get().(*bytes.Buffer)
 		defer bufPool.Put(buf)
@@ -378,7 +409,7 @@ func (g *Gateway) relay(w http.ResponseWriter, r *http.Request, resp *http.Respo
 			writeRPCError(w, clientID, "backend "+b.def.Name+": "+err.Error())
 			return false
 		}
-		data := replaceOnce(buf.Bytes(), token, clientID)
+		data := annotate(replaceOnce(buf.Bytes(), token, clientID))
 		w.Header()["Content-Type"] = []string{"application/json"}
 		_, _ = w.Write(data)
 		return true
@@ -405,7 +436,7 @@ func (g *Gateway) relay(w http.ResponseWriter, r *http.Request, resp *http.Respo
 			continue
 		}
 		if isAnswer(data, token) {
-			writeSSE(w, out, replaceOnce(data, token, clientID))
+			writeSSE(w, out, annotate(replaceOnce(data, token, clientID)))
 			if flusher != nil {
 				flusher.Flush()
 			}
@@ -505,7 +536,7 @@ func (g *Gateway) passThrough(c *conn, b *backendState, data []byte) bool {
 		go g.answerBackend(c, b, e.Method, append([]byte(nil), data...))
 		return false
 	case e.Method == "notifications/message":
-		return g.levels.admits(c.owner, e.Params.Level)
+		return c.owner != nil && g.levels.admits(c.owner, e.Params.Level)
 	case e.Method == "notifications/tools/list_changed", e.Method == "notifications/prompts/list_changed",
 		e.Method == "notifications/resources/list_changed":
 		return false // the backend's own lists, not vmcp's: rediscovery follows the shared session's
@@ -526,7 +557,10 @@ func (g *Gateway) answerBackend(c *conn, b *backendState, method string, data []
 	ctx, cancel := context.WithTimeout(g.ctx, b.timeout)
 	defer cancel()
 	ss := c.owner
-	caps := declaredCapabilities(ss)
+	caps := &mcp.ClientCapabilities{} // a shared session's requests have nobody to answer them
+	if ss != nil {
+		caps = declaredCapabilities(ss)
+	}
 	var res any
 	var err error
 	switch {
@@ -542,7 +576,7 @@ func (g *Gateway) answerBackend(c *conn, b *backendState, method string, data []
 		}
 	case method == "roots/list" && caps.RootsV2 != nil:
 		res, err = ss.ListRoots(ctx, nil)
-	case method == "ping":
+	case method == "ping" && ss != nil:
 		res, err = struct{}{}, ss.Ping(ctx, nil)
 	default:
 		err = &jsonrpc.Error{Code: jsonrpc.CodeMethodNotFound, Message: "the client does not support " + method}
@@ -597,8 +631,8 @@ func (g *Gateway) levelMiddleware(next mcp.MethodHandler) mcp.MethodHandler {
 		if method == "logging/setLevel" && err == nil {
 			if p, ok := req.GetParams().(*mcp.SetLoggingLevelParams); ok && req.GetSession() != nil {
 				ss, _ := req.GetSession().(*mcp.ServerSession)
-				if ss != nil {
-					g.levels.m.Store(ss, p.Level) // deleted when the session ends (InitializedHandler)
+				if ss != nil && ss.ID() != "" { // a stateless session lives for one request
+					g.levels.m.Store(ss, p.Level) // deleted when the session ends (sessionTracker.onEnd)
 					if g.shared != nil {
 						go g.saveLevel(ss.ID(), p.Level)
 					}

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/mcp-operator/mcp-operator/pkg/auth"
+	"github.com/mcp-operator/mcp-operator/pkg/ratelimit"
 	"github.com/mcp-operator/mcp-operator/pkg/telemetry"
 	"github.com/mcp-operator/mcp-operator/pkg/version"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/authz"
@@ -50,8 +51,11 @@ type Gateway struct {
 	registry *prometheus.Registry
 	metrics  *metrics
 	impl     *mcp.Implementation
-	server   *mcp.Server
-	progress progressRouter
+	// serverInfoJSON is impl as the _meta member of a 2026-07-28 result (serverInfo).
+	serverInfoJSON []byte
+	serverInfoOnce sync.Once
+	server         *mcp.Server
+	progress       progressRouter
 	// composites are the compiled composite tools, published by rebuild.
 	composites []*composite.Workflow
 	// suspended holds composite calls waiting for the client's answers.
@@ -68,9 +72,13 @@ type Gateway struct {
 	backends map[string]*backendState
 	sessions map[*mcp.ServerSession]*clientSession
 
-	routesMu   sync.Mutex // serializes rebuild
-	routes     atomic.Pointer[routeTable]
-	aggErr     atomic.Pointer[error]
+	routesMu sync.Mutex // serializes rebuild
+	routes   atomic.Pointer[routeTable]
+	aggErr   atomic.Pointer[error]
+	// published is the server's tool set (under routesMu) and toolList its
+	// encoded tools/list pages (nil while it changes).
+	published  publishedTools
+	toolList   atomic.Pointer[toolPages]
 	discovered atomic.Bool
 	posts      atomic.Int64 // MCP POST requests in flight
 	idents     identities   // identities of the HTTP requests being served
@@ -80,6 +88,8 @@ type Gateway struct {
 	tel        *telemetry.Provider // OTLP traces and metrics of /mcp (config telemetry)
 	// shared is the shared session storage (Redis); nil for memory.
 	shared *sharedSessions
+	// limiter is the config's rateLimiting buckets (nil = no limits).
+	limiter *ratelimit.Limiter
 }
 
 // New builds a gateway; it contacts no backend until Start.
@@ -87,6 +97,9 @@ func New(o Options) (*Gateway, error) {
 	if o.Config == nil {
 		return nil, fmt.Errorf("gateway: a config is required")
 	}
+	// The one place vmcp defaults its config (Parse already did; a caller may not have):
+	// what is validated here is what the operator validated.
+	o.Config.Normalize()
 	if err := o.Config.Validate(); err != nil {
 		return nil, err
 	}
@@ -118,17 +131,18 @@ func New(o Options) (*Gateway, error) {
 		g.registry = prometheus.NewRegistry()
 	}
 	g.metrics = newMetrics(g.registry, g.set.longestTimeout(), own, g.clientSessionCount)
+	g.metrics.registerCompositeMetrics(g.registry, longestCompositeTimeout(g.set, composites))
 	if g.shared, err = newShared(o.Config, g.set.idle); err != nil {
 		return nil, err
+	}
+	if g.limiter, err = ratelimit.New(o.Config.RateLimiting); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
 	}
 	if err := g.enableOptimizer(); err != nil {
 		return nil, err
 	}
 	name := o.Config.Name
-	if name == "" {
-		name = "vmcp"
-	}
-	if err := g.startTelemetry(name); err != nil {
+	if err := g.startTelemetry(); err != nil {
 		return nil, err
 	}
 	g.impl = &mcp.Implementation{Name: name, Version: Version}
@@ -136,6 +150,12 @@ func New(o Options) (*Gateway, error) {
 	g.server.AddReceivingMiddleware(g.attachMiddleware, g.levelMiddleware, g.policyMiddleware)
 	g.server.AddReceivingMiddleware(g.identityMiddleware) // outermost: discovery before the policy checks
 	g.routes.Store(&routeTable{})
+	g.tracker.onEnd = func(ss *mcp.ServerSession) {
+		g.levels.m.Delete(ss)
+		if g.shared != nil {
+			g.shared.transports.Delete(ss.ID())
+		}
+	}
 	g.ctx, g.cancel = context.WithCancel(context.Background())
 	return g, nil
 }

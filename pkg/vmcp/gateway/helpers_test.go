@@ -18,7 +18,7 @@ import (
 // startGateway runs a gateway for cfg on a loopback port and returns its /mcp URL.
 func startGateway(t *testing.T, cfg *config.Config) (string, *Gateway) {
 	t.Helper()
-	cfg.SetDefaults()
+	cfg.Normalize()
 	g, err := New(Options{Config: cfg})
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/mcp-operator/mcp-operator/pkg/auth"
 	"github.com/mcp-operator/mcp-operator/pkg/httpserver"
+	"github.com/mcp-operator/mcp-operator/pkg/ratelimit"
 )
 
 // protocolHeader carries the client's MCP protocol version on every request after
@@ -69,6 +71,19 @@ func liftReadDeadline(next http.Handler) http.Handler {
 	})
 }
 
+// heldBody is the POST body liftReadDeadline holds in memory, read without consuming it.
+func heldBody(r *http.Request) ([]byte, error) {
+	if mb, ok := r.Body.(*memBody); ok {
+		return mb.data, nil
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, err
+	}
+	r.Body = &memBody{Reader: bytes.NewReader(body), data: body}
+	return body, nil
+}
+
 // sessionsFull reports whether a new client session would exceed operational.sessions.maxSessions.
 func (g *Gateway) sessionsFull() bool {
 	if g.set.maxSessions <= 0 {
@@ -93,7 +108,7 @@ func (g *Gateway) Handler(o HTTPOptions) http.Handler {
 	stateful := mcp.NewStreamableHTTPHandler(getServer, &mcp.StreamableHTTPOptions{
 		DisableLocalhostProtection: true, MaxRequestBodyBytes: -1,
 	})
-	go g.tracker.expireLoop(o.SessionTimeout, g.ctx.Done())
+	go g.tracker.expireLoop(o.SessionTimeout, g.server, g.ctx.Done())
 	if g.shared != nil {
 		go g.subscribeDeletions()
 	}
@@ -107,6 +122,9 @@ func (g *Gateway) Handler(o HTTPOptions) http.Handler {
 		}
 		sid := r.Header.Get("Mcp-Session-Id")
 		if sid == "" && r.Header.Get(protocolHeader) >= statelessVersion {
+			if r.Method == http.MethodPost && g.statelessFastPath(w, r) {
+				return
+			}
 			stateless.ServeHTTP(w, r)
 			return
 		}
@@ -143,26 +161,77 @@ func (g *Gateway) Handler(o HTTPOptions) http.Handler {
 			return
 		}
 		stateful.ServeHTTP(w, r)
-		if g.shared != nil && r.Method == http.MethodDelete {
-			g.forget(sid)
+		if r.Method == http.MethodDelete {
+			g.tracker.sweep(g.server) // the fast path must not serve the deleted session
+			if g.shared != nil {
+				g.forget(sid)
+			}
 		}
 	})
 	mux := http.NewServeMux()
 	// Telemetry is outermost so that its span covers authentication and the fast path.
-	mux.Handle("/mcp", g.tel.Middleware(liftReadDeadline(auth.Middleware(o.Authenticator, "", g.idents.wrap(preserveIDs(mcpHandler))))))
+	mux.Handle("/mcp", g.tel.Middleware(liftReadDeadline(auth.Middleware(o.Authenticator, "", g.idents.wrap(ratelimit.Middleware(g.limiter, heldBody, g.passthroughHTTP(preserveIDs(mcpHandler))))))))
 	mux.HandleFunc("/health", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("/readyz", g.serveReady)
-	if t := g.cfg.Telemetry; t == nil || deref(t.EnablePrometheusMetricsPath) {
-		// A telemetry section turns /metrics off unless enablePrometheusMetricsPath, as upstream.
-		mux.Handle("/metrics", promhttp.HandlerFor(g.registry, promhttp.HandlerOpts{}))
+	if onTransport, _ := g.metricsPlacement(); onTransport {
+		mux.Handle("/metrics", g.MetricsHandler())
 	}
 	return o.Guard.Wrap(mux)
 }
 
-func (g *Gateway) serveReady(w http.ResponseWriter, _ *http.Request) {
+// MetricsHandler serves the gateway's Prometheus metrics.
+func (g *Gateway) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(g.registry, promhttp.HandlerOpts{})
+}
+
+// MetricsPort is telemetry.prometheusPort when /metrics is also served on a port of its
+// own (0 = not).
+func (g *Gateway) MetricsPort() int {
+	_, port := g.metricsPlacement()
+	return port
+}
+
+// metricsPlacement decides where /metrics is served. A telemetry section turns it off
+// unless enablePrometheusMetricsPath, as upstream; then prometheusPort adds a port of its
+// own, and metricsOnTransportPort (default true) keeps it on the MCP port too.
+func (g *Gateway) metricsPlacement() (onTransport bool, port int) {
+	t := g.cfg.Telemetry
+	if t == nil {
+		return true, 0
+	}
+	if !deref(t.EnablePrometheusMetricsPath) {
+		return false, 0
+	}
+	if t.PrometheusPort != nil {
+		port = int(*t.PrometheusPort)
+	}
+	return t.MetricsOnTransportPort == nil || *t.MetricsOnTransportPort, port
+}
+
+// redisPingTimeout bounds /readyz's check of the shared session storage.
+const redisPingTimeout = 2 * time.Second
+
+func (g *Gateway) serveReady(w http.ResponseWriter, r *http.Request) {
 	ok, msg := g.Ready()
+	body := map[string]any{}
+	if g.shared != nil {
+		// A replica that cannot reach Redis can neither record new sessions nor
+		// take over others': not ready, whatever its backends.
+		ctx, cancel := context.WithTimeout(r.Context(), redisPingTimeout)
+		err := g.shared.store.Ping(ctx)
+		cancel()
+		storage := map[string]any{"provider": "redis", "reachable": err == nil}
+		if err != nil {
+			storage["message"] = err.Error()
+			if ok {
+				msg = ""
+			}
+			ok, msg = false, strings.TrimSpace(msg+" session storage (redis) unreachable: "+err.Error())
+		}
+		body["sessionStorage"] = storage
+	}
 	code := http.StatusOK
 	if !ok {
 		code = http.StatusServiceUnavailable
@@ -174,7 +243,8 @@ func (g *Gateway) serveReady(w http.ResponseWriter, _ *http.Request) {
 	for _, s := range g.Snapshots() {
 		bs = append(bs, backend{Name: s.Name, Status: string(s.Status), Circuit: string(s.CircuitBreakerState), Message: s.Message})
 	}
-	writeJSON(w, code, map[string]any{"ready": ok, "message": strings.TrimSpace(msg), "backends": bs})
+	body["ready"], body["message"], body["backends"] = ok, strings.TrimSpace(msg), bs
+	writeJSON(w, code, body)
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

@@ -11,6 +11,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/mcp-operator/mcp-operator/pkg/auth"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/backend"
 )
 
 // identityHeader carries, from the HTTP layer to the MCP handlers, a reference to
@@ -63,6 +64,9 @@ func (ids *identities) lookup(req mcp.Request) *auth.Identity {
 // caller: without a client token they cannot be reached at all.
 func (g *Gateway) identityMiddleware(next mcp.MethodHandler) mcp.MethodHandler {
 	return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
+		if ex := req.GetExtra(); ex != nil {
+			ctx = backend.WithClientHeaders(ctx, g.passthrough(ex.Header))
+		}
 		id := g.idents.lookup(req)
 		if id == nil {
 			return next(ctx, method, req)
@@ -108,6 +112,7 @@ func probeContext(ctx context.Context, b *backendState) (_ context.Context, ok b
 
 // withIdentityOf returns ctx carrying from's identity, if any.
 func withIdentityOf(ctx, from context.Context) context.Context {
+	ctx = backend.WithClientHeaders(ctx, backend.ClientHeaders(from))
 	if id := auth.IdentityFrom(from); id != nil {
 		return auth.WithIdentity(ctx, id)
 	}
@@ -118,4 +123,34 @@ func withIdentityOf(ctx, from context.Context) context.Context {
 // has used yet, so that it could not be checked.
 func awaitingClient(b *backendState) bool {
 	return b.def.Delegated() && b.delegate.Load() == nil && b.capabilities() == nil
+}
+
+// passthrough returns the headers of h that config passthroughHeaders names (nil when
+// none is configured or present).
+func (g *Gateway) passthrough(h http.Header) http.Header {
+	var out http.Header
+	for _, name := range g.cfg.PassthroughHeaders {
+		k := http.CanonicalHeaderKey(name)
+		if v := h.Values(k); len(v) > 0 {
+			if out == nil {
+				out = http.Header{}
+			}
+			out[k] = slices.Clone(v)
+		}
+	}
+	return out
+}
+
+// passthroughHTTP puts the passed-through headers of each request into its context
+// for the fast path, which calls backends with the HTTP request's context.
+func (g *Gateway) passthroughHTTP(next http.Handler) http.Handler {
+	if len(g.cfg.PassthroughHeaders) == 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h := g.passthrough(r.Header); h != nil {
+			r = r.WithContext(backend.WithClientHeaders(r.Context(), h))
+		}
+		next.ServeHTTP(w, r)
+	})
 }

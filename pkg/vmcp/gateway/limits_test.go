@@ -61,7 +61,7 @@ func TestBackendSessionsNotLeaked(t *testing.T) {
 	}
 	ts := mcpnpm.StartScript(t, "testdata/tsbackend/server.mjs")
 	cfg := &config.Config{Name: "leak", Backends: []config.StaticBackend{{Name: "ts", URL: ts.URL}}}
-	cfg.SetDefaults()
+	cfg.Normalize()
 	g, err := New(Options{Config: cfg})
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -19,6 +20,9 @@ func (g *Gateway) enableOptimizer() error {
 		return err
 	}
 	g.opt = a
+	const tries = 3 // embedding.Client Retries: 2
+	g.metrics.registerOptimizerMetrics(g.registry, max(g.cfg.Optimizer.EmbeddingTimeout()*tries, time.Second),
+		func() float64 { return float64(a.Len()) })
 	return nil
 }
 
@@ -29,8 +33,8 @@ func (g *Gateway) enableOptimizer() error {
 func (g *Gateway) applyOptimized(old, next *routeTable) (*routeTable, *routeTable) {
 	if !g.optTools.Swap(true) {
 		metaTools := vmcpoptimizer.Tools()
-		g.server.AddTool(metaTools[0], g.findTool)
-		g.server.AddTool(metaTools[1], g.callViaOptimizer)
+		g.addTool(metaTools[0], g.findTool)
+		g.addTool(metaTools[1], g.callViaOptimizer)
 	}
 	entries := make([]vmcpoptimizer.Entry, 0, len(next.tools)+len(next.composites))
 	for _, t := range next.tools {
@@ -57,13 +61,18 @@ func (g *Gateway) findTool(ctx context.Context, req *mcp.CallToolRequest) (*mcp.
 			return err == nil && ok
 		}
 	}
-	return g.opt.Find(ctx, req.Params.Arguments, allow)
+	start := time.Now()
+	res, err := g.opt.Find(ctx, req.Params.Arguments, allow)
+	g.metrics.optFindLatency.Observe(time.Since(start).Seconds())
+	g.metrics.optFinds.WithLabelValues(outcomeOf(res, err)).Inc()
+	return res, err
 }
 
 // callViaOptimizer is call_tool: it authorises the named tool with its
 // arguments and runs it through the same handler as a direct tools/call, so
 // timeouts, the circuit breaker and composite workflows all apply.
-func (g *Gateway) callViaOptimizer(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+func (g *Gateway) callViaOptimizer(ctx context.Context, req *mcp.CallToolRequest) (res *mcp.CallToolResult, err error) {
+	defer func() { g.metrics.optCalls.WithLabelValues(outcomeOf(res, err)).Inc() }()
 	args, err := vmcpoptimizer.ParseCall(req.Params.Arguments)
 	if err != nil {
 		return toolError(err.Error()), nil

@@ -45,7 +45,7 @@ func findTools(t *testing.T, cs *mcp.ClientSession, description string) ([]strin
 func TestOptimizerModeNPM(t *testing.T) {
 	backends, dir := npmBackends(t)
 	max := int32(5)
-	url, _ := startGateway(t, &config.Config{
+	url, g := startGateway(t, &config.Config{
 		Name: "opt", Backends: backends,
 		Optimizer: &config.Optimizer{MaxToolsToReturn: &max},
 		IncomingAuth: &config.IncomingAuth{Type: config.IncomingAuthAnonymous, Authz: &config.Authz{Type: config.AuthzCedar,
@@ -105,6 +105,20 @@ func TestOptimizerModeNPM(t *testing.T) {
 	}
 	if text, res := callText(t, cs, "call_tool", map[string]any{"tool_name": "no_such_tool"}); !res.IsError || !strings.Contains(text, "unknown tool") {
 		t.Errorf("call_tool of an unknown tool: %q", text)
+	}
+
+	// The optimizer's series count what happened above.
+	m := g.metrics
+	if finds := counterValue(t, m.optFinds.WithLabelValues(outcomeSuccess)); finds != 5 {
+		t.Errorf("vmcp_optimizer_find_tool_requests_total{outcome=success} = %v, want 5", finds)
+	}
+	calls := map[string]float64{outcomeSuccess: counterValue(t, m.optCalls.WithLabelValues(outcomeSuccess)),
+		outcomeError: counterValue(t, m.optCalls.WithLabelValues(outcomeError))}
+	if calls[outcomeSuccess] != 3 || calls[outcomeError] != 2 { // the forbidden and the unknown tool
+		t.Errorf("vmcp_optimizer_call_tool_requests_total = %v, want 3 success and 2 error", calls)
+	}
+	if n := g.opt.Len(); n < 10 {
+		t.Errorf("the index holds %d tools", n)
 	}
 }
 

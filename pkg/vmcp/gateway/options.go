@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
@@ -18,9 +19,6 @@ import (
 
 func (g *Gateway) serverOptions() *mcp.ServerOptions {
 	return &mcp.ServerOptions{
-		InitializedHandler: func(_ context.Context, r *mcp.InitializedRequest) {
-			go func() { _ = r.Session.Wait(); g.levels.m.Delete(r.Session) }()
-		},
 		CompletionHandler:  g.complete,
 		SubscribeHandler:   g.subscribe,
 		UnsubscribeHandler: g.unsubscribe,
@@ -167,6 +165,13 @@ func (g *Gateway) policyMiddleware(next mcp.MethodHandler) mcp.MethodHandler {
 	}
 }
 
+// down reports whether b counts as unavailable for partialFailureMode fail (a
+// token_exchange backend no client has used yet does not).
+func (b *backendState) down() bool {
+	s := b.tracker.State().Status
+	return (s == health.StatusUnavailable || s == health.StatusUnknown) && !awaitingClient(b)
+}
+
 // partialFailure returns the error clients get under partialFailureMode fail
 // while some backend is not usable.
 func (g *Gateway) partialFailure() error {
@@ -174,11 +179,12 @@ func (g *Gateway) partialFailure() error {
 		return nil
 	}
 	var down []string
-	for _, s := range g.Snapshots() {
-		if (s.Status == health.StatusUnavailable || s.Status == health.StatusUnknown) && !s.AwaitingClient {
-			down = append(down, s.Name)
+	for _, b := range g.backendList() {
+		if b.down() {
+			down = append(down, b.def.Name)
 		}
 	}
+	sort.Strings(down)
 	if len(down) == 0 {
 		return nil
 	}

@@ -17,7 +17,7 @@ func TestSkipHealthChecks(t *testing.T) {
 	cfg := &config.Config{Name: "g", GroupRef: "g", IncomingAuth: &config.IncomingAuth{Type: config.IncomingAuthAnonymous},
 		Operational: &config.Operational{FailureHandling: &config.FailureHandling{
 			HealthCheckInterval: "100ms", HealthCheckTimeout: "100ms"}}}
-	cfg.SetDefaults()
+	cfg.Normalize()
 	src := backend.NewStatic([]backend.Backend{
 		{Name: "checked", URL: checked.URL, Transport: config.TransportStreamableHTTP},
 		{Name: "remote", URL: skipped.URL, Transport: config.TransportStreamableHTTP, SkipHealthChecks: true},

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -24,6 +25,9 @@ type routeTable struct {
 	// exposed maps a backend tool to its exposed name (for authorizing the
 	// calls of composite tool steps).
 	exposed map[routeKey]string
+	// headerParams are the tools whose input schema binds arguments to HTTP
+	// headers (x-mcp-header): the SDK checks those headers, the fast path does not.
+	headerParams map[string]bool
 }
 
 // routeKey names a tool on a backend by the backend's own name for it.
@@ -53,14 +57,18 @@ func (g *Gateway) rebuild() {
 	next := &routeTable{
 		tools: map[string]aggregate.Tool{}, prompts: map[string]aggregate.Prompt{},
 		resources: map[string]aggregate.Resource{}, templates: map[string]aggregate.Template{},
-		composites: map[string]*composite.Workflow{}, exposed: map[routeKey]string{},
+		composites: map[string]*composite.Workflow{}, exposed: map[routeKey]string{}, headerParams: map[string]bool{},
 	}
 	for _, t := range res.Tools {
-		if err := checkToolSchema(t.Tool); err != nil {
+		headers, err := checkToolSchema(t.Tool)
+		if err != nil {
 			g.log.Warn("Skipping tool with an unusable schema", zap.String("tool", t.Tool.Name), zap.String("backend", t.Backend), zap.Error(err))
 			continue
 		}
 		next.tools[t.Tool.Name] = t
+		if headers {
+			next.headerParams[t.Tool.Name] = true
+		}
 		next.exposed[routeKey{t.Backend, t.Original}] = t.Tool.Name
 	}
 	g.publishComposites(next, usable)
@@ -82,19 +90,20 @@ func (g *Gateway) apply(old, next *routeTable) {
 	if g.opt != nil {
 		old, next = g.applyOptimized(old, next)
 	}
-	g.server.RemoveTools(gone(old.tools, next.tools)...)
-	g.server.RemoveTools(gone(old.composites, next.composites)...)
+	defer g.publishToolList()
+	g.removeTools(gone(old.tools, next.tools)...)
+	g.removeTools(gone(old.composites, next.composites)...)
 	g.server.RemovePrompts(gone(old.prompts, next.prompts)...)
 	g.server.RemoveResources(gone(old.resources, next.resources)...)
 	g.server.RemoveResourceTemplates(gone(old.templates, next.templates)...)
 	for name, t := range next.tools {
 		if o, ok := old.tools[name]; !ok || !reflect.DeepEqual(o, t) {
-			g.server.AddTool(t.Tool, g.callTool)
+			g.addTool(t.Tool, g.callTool)
 		}
 	}
 	for name, w := range next.composites {
 		if _, ok := old.composites[name]; !ok {
-			g.server.AddTool(w.Tool(), g.compositeHandler(w))
+			g.addTool(w.Tool(), g.compositeHandler(w))
 		}
 	}
 	for name, p := range next.prompts {
@@ -135,18 +144,19 @@ func gone[V any](old, next map[string]V) []string {
 	return out
 }
 
-// checkToolSchema rejects tools the SDK cannot register (input schema must be an object).
-func checkToolSchema(t *mcp.Tool) error {
+// checkToolSchema rejects tools the SDK cannot register (input schema must be
+// an object) and reports whether the schema binds parameters to headers.
+func checkToolSchema(t *mcp.Tool) (headerParams bool, err error) {
 	if t.InputSchema == nil {
-		return fmt.Errorf("missing inputSchema")
+		return false, fmt.Errorf("missing inputSchema")
 	}
 	b, err := json.Marshal(t.InputSchema)
 	if err != nil {
-		return err
+		return false, err
 	}
 	var m map[string]any
 	if err := json.Unmarshal(b, &m); err != nil || m["type"] != "object" {
-		return fmt.Errorf("inputSchema must be a JSON object with type object")
+		return false, fmt.Errorf("inputSchema must be a JSON object with type object")
 	}
-	return nil
+	return bytes.Contains(b, []byte(`"x-mcp-header"`)), nil
 }

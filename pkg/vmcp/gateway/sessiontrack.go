@@ -16,10 +16,20 @@ import (
 // request carrying another identity's session id gets 404, as for an unknown
 // session) and expires idle sessions itself, because requests served by the
 // fast path never reach the SDK's own idle timer.
+//
+// It watches for ended sessions without a goroutine per session (at 10,000
+// idle sessions two waiting goroutines each cost ~160 MB of stacks): sweep
+// compares the attached sessions with the server's live ones.
 type sessionTracker struct {
 	mu       sync.Mutex
 	sessions map[string]*tracked
 	byID     map[string]*mcp.ServerSession
+	// attachedAt is the attach generation of each attached session: a sweep
+	// leaves alone the sessions attached after it listed the live ones.
+	attachedAt map[string]uint64
+	gen        uint64
+	// onEnd runs once for every attached session that ended.
+	onEnd func(*mcp.ServerSession)
 }
 
 type tracked struct {
@@ -100,22 +110,45 @@ func (t *sessionTracker) touchDue(sid string, every time.Duration) bool {
 // (its POST is answered 202 before the handler runs) and took the SDK path.
 func (t *sessionTracker) attach(ss *mcp.ServerSession) {
 	t.mu.Lock()
+	defer t.mu.Unlock()
 	if t.byID == nil {
 		t.byID = map[string]*mcp.ServerSession{}
+		t.attachedAt = map[string]uint64{}
 	}
 	if t.byID[ss.ID()] == ss {
-		t.mu.Unlock()
 		return
 	}
+	t.gen++
 	t.byID[ss.ID()] = ss
+	t.attachedAt[ss.ID()] = t.gen
+}
+
+// sweep forgets the attached sessions that server no longer has (closed by a
+// DELETE, an expiry, the shutdown or the SDK itself) and runs onEnd for them.
+func (t *sessionTracker) sweep(server *mcp.Server) {
+	t.mu.Lock()
+	listed := t.gen
 	t.mu.Unlock()
-	go func() {
-		_ = ss.Wait()
-		t.mu.Lock()
-		delete(t.byID, ss.ID())
-		delete(t.sessions, ss.ID())
-		t.mu.Unlock()
-	}()
+	live := map[*mcp.ServerSession]bool{}
+	for ss := range server.Sessions() {
+		live[ss] = true
+	}
+	var ended []*mcp.ServerSession
+	t.mu.Lock()
+	for sid, ss := range t.byID {
+		if !live[ss] && t.attachedAt[sid] <= listed {
+			ended = append(ended, ss)
+			delete(t.byID, sid)
+			delete(t.attachedAt, sid)
+			delete(t.sessions, sid)
+		}
+	}
+	t.mu.Unlock()
+	for _, ss := range ended {
+		if t.onEnd != nil {
+			t.onEnd(ss)
+		}
+	}
 }
 
 // attachMiddleware attaches every session-based client session when its
@@ -162,8 +195,8 @@ func (t *sessionTracker) expire(idle time.Duration) {
 	}
 }
 
-// expireLoop runs expire every idle/4 (at least every second) until done.
-func (t *sessionTracker) expireLoop(idle time.Duration, done <-chan struct{}) {
+// expireLoop runs expire and sweep every idle/4 (at least every second) until done.
+func (t *sessionTracker) expireLoop(idle time.Duration, server *mcp.Server, done <-chan struct{}) {
 	tick := time.NewTicker(min(max(idle/4, 10*time.Millisecond), time.Second))
 	defer tick.Stop()
 	for {
@@ -172,6 +205,7 @@ func (t *sessionTracker) expireLoop(idle time.Duration, done <-chan struct{}) {
 			return
 		case <-tick.C:
 			t.expire(idle)
+			t.sweep(server)
 		}
 	}
 }

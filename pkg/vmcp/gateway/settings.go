@@ -21,8 +21,8 @@ type settings struct {
 	idle        time.Duration
 }
 
+// parseSettings reads a normalized config (gateway.New normalizes it).
 func parseSettings(c *config.Config) settings {
-	c.SetDefaults()
 	o := c.Operational
 	f := o.FailureHandling
 	s := settings{

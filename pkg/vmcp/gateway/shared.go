@@ -145,12 +145,7 @@ func (g *Gateway) takeOver(w http.ResponseWriter, r *http.Request, sid string) b
 	if rec.State.LogLevel != "" {
 		g.levels.m.Store(ss, rec.State.LogLevel)
 	}
-	go func() {
-		_ = ss.Wait()
-		sh.transports.Delete(sid)
-		g.levels.m.Delete(ss)
-	}()
-	g.metrics.takenOver.Inc()
+	g.metrics.takenOver.Inc() // transports and levels are cleaned up by sessionTracker.onEnd
 	return true
 }
 

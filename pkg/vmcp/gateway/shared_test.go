@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -37,7 +38,7 @@ type replica struct {
 func startReplica(t *testing.T, cfg func() *config.Config, authn auth.Authenticator) *replica {
 	t.Helper()
 	c := cfg()
-	c.SetDefaults()
+	c.Normalize()
 	g, err := New(Options{Config: c})
 	if err != nil {
 		t.Fatal(err)
@@ -231,5 +232,61 @@ func TestSharedSessionBoundToIdentity(t *testing.T) {
 	}
 	if n := be.calls.Load(); n != 1 {
 		t.Errorf("backend saw %d calls, want alice's 1", n)
+	}
+}
+
+// TestReadyzReportsSessionStorage: with Redis session storage, /readyz says
+// whether Redis answers, and a replica that cannot reach it is not ready.
+func TestReadyzReportsSessionStorage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts redis-server")
+	}
+	redis := redisserver.Start(t, "")
+	be := newCountingBackend(t)
+	backends := []config.StaticBackend{{Name: "c", URL: be.URL}}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := l.Addr().String()
+	l.Close() // nothing listens there
+	for name, tc := range map[string]struct {
+		addr      string
+		code      int
+		reachable bool
+	}{
+		"reachable":   {addr: redis.Addr, code: http.StatusOK, reachable: true},
+		"unreachable": {addr: closed, code: http.StatusServiceUnavailable},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := startReplica(t, func() *config.Config {
+				return &config.Config{Name: "shared", Backends: backends,
+					SessionStorage: &config.SessionStorage{Provider: config.SessionStorageRedis, Address: tc.addr}}
+			}, nil)
+			resp, err := http.Get(r.base + "/readyz")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var body struct {
+				Ready          bool
+				Message        string
+				SessionStorage struct {
+					Provider  string
+					Reachable bool
+					Message   string
+				}
+			}
+			if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+				t.Fatal(err)
+			}
+			if resp.StatusCode != tc.code || body.Ready != (tc.code == http.StatusOK) || body.SessionStorage.Provider != "redis" ||
+				body.SessionStorage.Reachable != tc.reachable {
+				t.Fatalf("/readyz HTTP %d %+v", resp.StatusCode, body)
+			}
+			if !tc.reachable && (!strings.Contains(body.Message, "session storage (redis) unreachable") || !strings.Contains(body.Message, closed)) {
+				t.Errorf("message %q does not say that Redis at %s is unreachable", body.Message, closed)
+			}
+		})
 	}
 }

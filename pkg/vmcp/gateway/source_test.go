@@ -17,7 +17,7 @@ import (
 func TestSourceChangeReachesLiveSessions(t *testing.T) {
 	one, two := newCountingBackend(t), newCountingBackend(t)
 	cfg := &config.Config{GroupRef: "g"}
-	cfg.SetDefaults()
+	cfg.Normalize()
 	src := backend.NewStatic([]backend.Backend{{Name: "one", URL: one.URL, Transport: config.TransportStreamableHTTP}})
 	g, err := New(Options{Config: cfg, Source: src})
 	if err != nil {

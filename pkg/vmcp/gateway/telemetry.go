@@ -14,9 +14,10 @@ import (
 // telemetryShutdownTimeout bounds the flush of buffered spans and metrics at Close.
 const telemetryShutdownTimeout = 5 * time.Second
 
-// telemetryConfig maps the config file's telemetry section onto the exporter
-// settings; the service name defaults to the gateway's name, as upstream's does.
-func telemetryConfig(t *config.Telemetry, name string) *telemetry.Config {
+// telemetryConfig maps the normalized config's telemetry section onto the exporter
+// settings (Normalize defaults the service name to the gateway's name, as upstream's
+// does); the version is this build's.
+func telemetryConfig(t *config.Telemetry) *telemetry.Config {
 	if t == nil {
 		return nil
 	}
@@ -27,9 +28,6 @@ func telemetryConfig(t *config.Telemetry, name string) *telemetry.Config {
 		SamplingRate: t.SamplingRate, EnvironmentVariables: t.EnvironmentVariables,
 		UseLegacyAttributes: t.UseLegacyAttributes == nil || *t.UseLegacyAttributes,
 	}
-	if c.ServiceName == "" {
-		c.ServiceName = name
-	}
 	if c.ServiceVersion == "" {
 		c.ServiceVersion = Version
 	}
@@ -39,8 +37,8 @@ func telemetryConfig(t *config.Telemetry, name string) *telemetry.Config {
 func deref(b *bool) bool { return b != nil && *b }
 
 // startTelemetry builds the OTLP exporters of the config's telemetry section.
-func (g *Gateway) startTelemetry(name string) error {
-	p, err := telemetry.New(context.Background(), telemetryConfig(g.cfg.Telemetry, name))
+func (g *Gateway) startTelemetry() error {
+	p, err := telemetry.New(context.Background(), telemetryConfig(g.cfg.Telemetry))
 	if err != nil {
 		return fmt.Errorf("telemetry: %w", err)
 	}

@@ -1,9 +1,13 @@
 package gateway
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -22,6 +26,17 @@ type countingBackend struct {
 	lastAuth  atomic.Value // string: the Authorization header of the last request
 	cancelled atomic.Int64 // calls of "wait" that saw their context cancelled
 	server    *mcp.Server
+	// byMethod holds the request headers of the last POST of each JSON-RPC method.
+	byMethod sync.Map
+}
+
+// headersOf returns the headers of the last POST of method (nil if none came).
+func (b *countingBackend) headersOf(method string) http.Header {
+	v, ok := b.byMethod.Load(method)
+	if !ok {
+		return nil
+	}
+	return v.(http.Header)
 }
 
 func newCountingBackend(t testing.TB) *countingBackend {
@@ -54,6 +69,14 @@ func newCountingBackend(t testing.TB) *countingBackend {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
 			b.posts.Add(1)
+			body, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			var m struct {
+				Method string `json:"method"`
+			}
+			if json.Unmarshal(body, &m) == nil && m.Method != "" {
+				b.byMethod.Store(m.Method, r.Header.Clone())
+			}
 		}
 		b.lastAuth.Store(r.Header.Get("Authorization") + "|" + r.Header.Get("X-Backend-Key"))
 		h.ServeHTTP(w, r)

@@ -185,7 +185,7 @@ func TestTokenExchangeUnknownSubject(t *testing.T) {
 // startAuthGateway runs a gateway for cfg with authn on /mcp.
 func startAuthGateway(t *testing.T, cfg *config.Config, authn *oidc.Authenticator) (string, *Gateway) {
 	t.Helper()
-	cfg.SetDefaults()
+	cfg.Normalize()
 	g, err := New(Options{Config: cfg})
 	if err != nil {
 		t.Fatal(err)

@@ -9,7 +9,10 @@
 // backends by pkg/vmcp/k8s/members, the same code the operator renders the vmcp
 // ConfigMap with.
 //
-// Every statusReportingInterval it writes discoveredBackends, backendCount and the
-// BackendsDiscovered condition of its VirtualMCPServer with server-side apply under
-// its own field manager (FieldManager), so the operator's fields are never touched.
+// Every statusReportingInterval it writes status.runtime of its VirtualMCPServer (the
+// backends' health, backendCount, its BackendsDiscovered view and the lastReportTime
+// heartbeat) and the ToolsAggregated condition, with server-side apply under its own
+// field manager (FieldManager), so the operator's fields are never touched. The
+// operator lists the members in status.discoveredBackends itself and copies the health
+// from status.runtime while the heartbeat is recent.
 package k8s

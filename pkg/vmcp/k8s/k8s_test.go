@@ -109,7 +109,9 @@ func TestBuildReport(t *testing.T) {
 		{Name: "b", URL: "http://b/mcp", Status: health.StatusUnavailable, LastHealthCheck: now, Message: "refused", CircuitBreakerState: health.CircuitOpen, ConsecutiveFailures: 3},
 		{Name: "a", URL: "http://a/mcp", Status: health.StatusReady, LastHealthCheck: now, CircuitBreakerState: health.CircuitClosed},
 	}
-	skipped := []members.Member{{Kind: members.KindMCPServerEntry, Name: "c", URL: "http://c", Skipped: "invalid: loopback"}}
+	skipped := []members.Member{{Kind: members.KindMCPServerEntry, Name: "c", URL: "http://c", Skipped: "invalid: loopback"},
+		// The list is keyed by name: a skipped duplicate of a served backend is not listed.
+		{Kind: members.KindMCPServerEntry, Name: "a", URL: "http://a2", Skipped: "the name is already used by MCPServer a in the group; rename one of them"}}
 	info := map[string]backendInfo{"a": {authType: "header_injection", authRef: "hdr"}}
 	prev := &metav1.Condition{Status: metav1.ConditionTrue, LastTransitionTime: metav1.NewTime(now.Add(-time.Hour))}
 	r := BuildReport(snaps, info, skipped, nil, prev, 4, now)
@@ -124,6 +126,9 @@ func TestBuildReport(t *testing.T) {
 	}
 	if r.Condition.Status != metav1.ConditionTrue || r.Condition.Message != "2 backends discovered, 1 ready" || !r.Condition.LastTransitionTime.Equal(&prev.LastTransitionTime) || r.Condition.ObservedGeneration != 4 {
 		t.Errorf("condition %+v", r.Condition)
+	}
+	if !r.Time.Time.Equal(now) {
+		t.Errorf("heartbeat %s, want %s", r.Time, now)
 	}
 	empty := BuildReport(nil, nil, nil, nil, prev, 1, now)
 	if empty.Condition.Status != metav1.ConditionFalse || empty.Condition.Reason != ReasonNoBackends || !empty.Condition.LastTransitionTime.Time.Equal(now) {

@@ -12,9 +12,9 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/pkg/kubeapi"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/backend"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/gateway"
@@ -69,7 +69,7 @@ func Start(ctx context.Context, o Options) (*Mode, error) {
 	}
 	restCfg := o.REST
 	if restCfg == nil {
-		c, err := RESTConfig()
+		c, err := kubeapi.RESTConfig()
 		if err != nil {
 			return nil, fmt.Errorf("Kubernetes mode: %w", err)
 		}
@@ -105,28 +105,12 @@ func Start(ctx context.Context, o Options) (*Mode, error) {
 	return m, nil
 }
 
-// RESTConfig is the API server connection: KUBECONFIG (or ~/.kube/config) when
-// present, else the in-cluster config.
-func RESTConfig() (*rest.Config, error) {
-	c, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(
-		clientcmd.NewDefaultClientConfigLoadingRules(), &clientcmd.ConfigOverrides{}).ClientConfig()
-	if err != nil {
-		return nil, fmt.Errorf("no in-cluster config or KUBECONFIG: %w", err)
-	}
-	return c, nil
-}
-
 // reportInterval is statusReportingInterval, or its default.
 func reportInterval(c *config.Config) time.Duration {
-	d := config.DefaultStatusReportingInterval
-	if c != nil && c.Operational != nil && c.Operational.FailureHandling != nil && c.Operational.FailureHandling.StatusReportingInterval != "" {
-		d = c.Operational.FailureHandling.StatusReportingInterval
+	if c == nil {
+		return config.ReportingInterval(nil)
 	}
-	v, err := time.ParseDuration(string(d))
-	if err != nil || v <= 0 {
-		return 30 * time.Second
-	}
-	return v
+	return config.ReportingInterval(c.Operational)
 }
 
 // Source returns the live backend source for gateway.Options.Source.

@@ -20,21 +20,30 @@ import (
 )
 
 // FieldManager is the server-side apply field manager vmcp writes its status
-// fields with: discoveredBackends, backendCount and the BackendsDiscovered condition.
+// fields with: status.runtime (its backends' health, backendCount, its own
+// BackendsDiscovered condition and the lastReportTime heartbeat) and the
+// ToolsAggregated condition of status.conditions. Everything else in the status,
+// status.discoveredBackends included, belongs to the operator, which copies the health
+// from status.runtime while the heartbeat is recent.
 const FieldManager = "vmcp"
 
-// Reasons of the BackendsDiscovered condition.
+// Reasons of the BackendsDiscovered condition vmcp reports in status.runtime.
 const (
-	ReasonDiscovered = "Discovered"
-	ReasonNoBackends = "NoBackends"
+	ReasonDiscovered = v1alpha1.ReasonDiscovered
+	ReasonNoBackends = v1alpha1.ReasonNoBackends
 )
 
 // Report is vmcp's part of a VirtualMCPServer status.
 type Report struct {
-	Backends  []v1alpha1.DiscoveredBackend
+	// Backends are the backends vmcp serves, with their health, and the members it
+	// does not use (status.runtime.discoveredBackends).
+	Backends []v1alpha1.DiscoveredBackend
+	// Condition is BackendsDiscovered as vmcp sees it (status.runtime.conditions).
 	Condition metav1.Condition
 	// Tools is the ToolsAggregated condition (zero: not reported).
 	Tools metav1.Condition
+	// Time is the heartbeat, status.runtime.lastReportTime (zero: not written).
+	Time metav1.Time
 }
 
 // ToolsCondition is the ToolsAggregated condition for the gateway's last
@@ -77,13 +86,16 @@ func BuildReport(snaps []gateway.BackendSnapshot, info map[string]backendInfo, s
 		}
 		r.Backends = append(r.Backends, d)
 	}
+	seen := map[string]bool{}
+	for _, b := range r.Backends {
+		seen[b.Name] = true
+	}
 	for _, m := range skipped {
-		st := v1alpha1.BackendUnavailable
-		if strings.HasPrefix(m.Skipped, "not validated") || strings.HasPrefix(m.Skipped, "changed since") {
-			st = v1alpha1.BackendUnknown
+		// The list is keyed by name: a skipped duplicate of a served name is not listed.
+		if !seen[m.Name] {
+			seen[m.Name] = true
+			r.Backends = append(r.Backends, members.LeftOutEntry(m))
 		}
-		r.Backends = append(r.Backends, v1alpha1.DiscoveredBackend{Name: m.Name, URL: m.URL, Status: st,
-			Message: fmt.Sprintf("%s %s is not used: %s", m.Kind, m.Name, m.Skipped)})
 	}
 	sort.SliceStable(r.Backends, func(i, j int) bool { return r.Backends[i].Name < r.Backends[j].Name })
 	r.Condition = discoveredCondition(len(snaps), ready, problems, gen)
@@ -92,6 +104,7 @@ func BuildReport(snaps []gateway.BackendSnapshot, info map[string]backendInfo, s
 	} else {
 		r.Condition.LastTransitionTime = metav1.NewTime(now.Truncate(time.Second))
 	}
+	r.Time = metav1.NewTime(now.Truncate(time.Second))
 	return r
 }
 
@@ -108,7 +121,8 @@ func discoveredCondition(n, ready int, problems []string, gen int64) metav1.Cond
 	return c
 }
 
-// applyObject is the server-side apply document of a report.
+// applyObject is the server-side apply document of a report: status.runtime and the
+// ToolsAggregated condition, nothing else.
 func (r Report) applyObject(name, namespace string) (*unstructured.Unstructured, error) {
 	backends := make([]any, 0, len(r.Backends))
 	for i := range r.Backends {
@@ -122,22 +136,26 @@ func (r Report) applyObject(name, namespace string) (*unstructured.Unstructured,
 	if err != nil {
 		return nil, err
 	}
-	conds := []any{cond}
+	rt := map[string]any{
+		"discoveredBackends": backends,
+		"backendCount":       int64(len(r.Backends)),
+		"conditions":         []any{cond},
+	}
+	if !r.Time.IsZero() {
+		rt["lastReportTime"] = r.Time.UTC().Format(time.RFC3339)
+	}
+	status := map[string]any{"runtime": rt}
 	if r.Tools.Type != "" {
 		tools, err := runtime.DefaultUnstructuredConverter.ToUnstructured(&r.Tools)
 		if err != nil {
 			return nil, err
 		}
-		conds = append(conds, tools)
+		status["conditions"] = []any{tools}
 	}
 	return &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": v1alpha1.GroupVersion.String(), "kind": "VirtualMCPServer",
 		"metadata": map[string]any{"name": name, "namespace": namespace},
-		"status": map[string]any{
-			"discoveredBackends": backends,
-			"backendCount":       int64(len(r.Backends)),
-			"conditions":         conds,
-		},
+		"status":   status,
 	}}, nil
 }
 
@@ -153,7 +171,10 @@ func (r Report) Apply(ctx context.Context, c dynamic.Interface, name, namespace 
 	return err
 }
 
-// currentCondition returns the BackendsDiscovered condition of v, or nil.
+// currentCondition returns the BackendsDiscovered condition vmcp last reported, or nil.
 func currentCondition(v *v1alpha1.VirtualMCPServer) *metav1.Condition {
-	return meta.FindStatusCondition(v.Status.Conditions, v1alpha1.ConditionBackendsDiscovered)
+	if v.Status.Runtime == nil {
+		return nil
+	}
+	return meta.FindStatusCondition(v.Status.Runtime.Conditions, v1alpha1.ConditionBackendsDiscovered)
 }

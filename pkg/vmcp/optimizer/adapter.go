@@ -190,6 +190,13 @@ func (a *Adapter) Lookup(name string) (Entry, bool) {
 	return e, ok
 }
 
+// Len is the number of tools in the index.
+func (a *Adapter) Len() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.tools)
+}
+
 // FindArgs are find_tool's arguments.
 type FindArgs struct {
 	ToolDescription string   `json:"tool_description"`

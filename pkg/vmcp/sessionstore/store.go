@@ -16,9 +16,6 @@ import (
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 )
 
-// DefaultKeyPrefix starts the keys when sessionStorage.keyPrefix is empty.
-const DefaultKeyPrefix = "vmcp:"
-
 // Record is what a replica needs to serve a session it did not start.
 type Record struct {
 	// Subject is the identity that opened the session ("" for anonymous); a
@@ -36,7 +33,7 @@ type Store struct {
 }
 
 // Open connects lazily to the Redis of cfg (the first command dials); password
-// may be empty. Records live ttl after they were last saved or touched.
+// may be empty. cfg is normalized (config.Config.Normalize fills keyPrefix). Records live ttl after they were last saved or touched.
 func Open(cfg *config.SessionStorage, password string, ttl time.Duration) (*Store, error) {
 	if !cfg.Shared() {
 		return nil, fmt.Errorf("session storage: provider %q is not shared storage", cfg.Provider)
@@ -50,11 +47,7 @@ func Open(cfg *config.SessionStorage, password string, ttl time.Duration) (*Stor
 		}
 		opts.TLSConfig = tc
 	}
-	prefix := cfg.KeyPrefix
-	if prefix == "" {
-		prefix = DefaultKeyPrefix
-	}
-	return &Store{rdb: redis.NewClient(opts), prefix: prefix, ttl: ttl}, nil
+	return &Store{rdb: redis.NewClient(opts), prefix: cfg.KeyPrefix, ttl: ttl}, nil
 }
 
 func tlsConfig(t *config.SessionStorageTLS) (*tls.Config, error) {

@@ -1,4 +1,4 @@
-package k8s
+package kubeapi
 
 import (
 	"context"
@@ -13,8 +13,8 @@ import (
 
 	"github.com/mcp-operator/mcp-operator/internal/localcp"
 	"github.com/mcp-operator/mcp-operator/internal/testutil/mcpnpm"
+	"github.com/mcp-operator/mcp-operator/pkg/auth/authconfig"
 	"github.com/mcp-operator/mcp-operator/pkg/auth/oidc"
-	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 )
 
 // TestServiceAccountTokens (issue 10 item 11): real service-account tokens issued
@@ -40,7 +40,7 @@ func TestServiceAccountTokens(t *testing.T) {
 		}
 		return tr.Status.Token
 	}
-	o := &config.OIDC{Issuer: DefaultServiceAccountIssuer, Audience: "toolhive", Kubernetes: &config.KubernetesTokens{ServiceAccount: "agent"}}
+	o := &authconfig.OIDC{Issuer: DefaultServiceAccountIssuer, Audience: "toolhive", Kubernetes: &authconfig.KubernetesTokens{ServiceAccount: "agent"}}
 	c, err := ServiceAccountTokenConfig(ctx, cp.Config, o, "default")
 	if err != nil {
 		t.Fatal(err)
