@@ -149,7 +149,9 @@ type InlineOIDCConfig struct {
 	// +kubebuilder:validation:Pattern=`^https?://[^\s]+$`
 	JWKSURL string `json:"jwksUrl,omitempty"`
 
-	// IntrospectionURL is an RFC 7662 endpoint for opaque tokens.
+	// IntrospectionURL is an RFC 7662 endpoint that would validate opaque (non-JWT) tokens;
+	// only JWTs are accepted. Not built in this operator yet: accepted, and reported on the
+	// resource with the Unsupported condition and a Warning event.
 	// +optional
 	// +kubebuilder:validation:Pattern=`^https?://[^\s]+$`
 	IntrospectionURL string `json:"introspectionUrl,omitempty"`
@@ -166,7 +168,9 @@ type InlineOIDCConfig struct {
 	// +optional
 	Scopes []string `json:"scopes,omitempty"`
 
-	// JWKSAllowPrivateIP allows the key set URL to resolve to a private address.
+	// JWKSAllowPrivateIP allows the key set URL to resolve to a private address. Accepted
+	// for compatibility; it has no effect, because this operator does not refuse private
+	// addresses for the key set.
 	// +optional
 	JWKSAllowPrivateIP bool `json:"jwksAllowPrivateIP,omitempty"`
 }

@@ -20,7 +20,8 @@ type MCPRemoteProxySpec struct {
 	// +optional
 	Transport RemoteTransport `json:"transport,omitempty"`
 
-	// ProxyPort is the port of the proxy and of the Service mcp-<name>-remote-proxy.
+	// ProxyPort is the port of the proxy and of the Service mcp-<name>-remote-proxy
+	// (1-65535); 8080 when unset.
 	// +kubebuilder:default=8080
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=65535
@@ -62,8 +63,8 @@ type MCPRemoteProxySpec struct {
 	// +kubebuilder:pruning:PreserveUnknownFields
 	PodTemplateSpec *runtime.RawExtension `json:"podTemplateSpec,omitempty"`
 
-	// AllowPrivateEndpoint allows remoteUrl to resolve to a private (RFC 1918/ULA)
-	// or *.cluster.local address.
+	// AllowPrivateEndpoint allows remoteUrl to resolve to a private (RFC 1918/ULA) or
+	// *.cluster.local address; false when unset, so such an address is refused.
 	// +kubebuilder:default=false
 	// +optional
 	AllowPrivateEndpoint bool `json:"allowPrivateEndpoint,omitempty"`

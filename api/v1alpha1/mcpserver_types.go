@@ -208,12 +208,15 @@ type MCPServerSpec struct {
 	// +kubebuilder:validation:Format=duration
 	ProxyReadTimeout string `json:"proxyReadTimeout,omitempty"`
 
-	// RateLimiting limits MCP requests with token buckets, shared by all clients and/or per
-	// user, optionally per tool; excess requests are refused.
+	// RateLimiting limits tools/call requests at the proxy with token buckets: shared (one
+	// bucket for all clients), perUser (one per authenticated user) and per tool. A refused
+	// request gets HTTP 429 with Retry-After and a JSON-RPC error. No limit when unset.
 	// +optional
 	RateLimiting *config.RateLimiting `json:"rateLimiting,omitempty"`
 
-	// Volumes mount directories of the node into the MCP container (hostPath).
+	// Volumes mount directories of the node (hostPath) into the MCP container mcp of the
+	// StatefulSet. Names are DNS labels other than tmp; mount paths are absolute and
+	// neither / nor /tmp.
 	// +optional
 	// +kubebuilder:validation:MaxItems=32
 	// +kubebuilder:validation:XValidation:rule="self.all(v, self.exists_one(w, w.name == v.name))",message="volume names must be unique"

@@ -22,8 +22,10 @@ func (p *ProxySpec) ProxyReplicas() int32 {
 
 // unsupportedFields lists the shared settings that are accepted but not built for the proxy.
 func (p *ProxySpec) unsupportedFields() []unsupported {
-	return append([]unsupported{
+	f := []unsupported{
 		{"spec.authServerRef", p.AuthServerRef != nil},
 		{"spec.sessionStorage (provider redis)", p.SessionStorage.SharedSessions()},
-	}, authzExtras("spec.authzConfig", p.AuthzConfig)...)
+	}
+	f = append(f, authzExtras("spec.authzConfig", p.AuthzConfig)...)
+	return append(f, oidcExtras("spec.oidcConfig", p.OIDCConfig)...)
 }

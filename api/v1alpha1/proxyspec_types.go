@@ -55,7 +55,8 @@ type ProxySpec struct {
 	TelemetryConfigRef *TelemetryConfigRef `json:"telemetryConfigRef,omitempty"`
 
 	// TrustProxyHeaders makes the proxy honour X-Forwarded-Proto/Host/Prefix from a trusted
-	// ingress when it builds its public URLs.
+	// ingress when it builds its OAuth resource and metadata URLs; false when unset,
+	// because any client could forge them.
 	// +optional
 	// +kubebuilder:default=false
 	TrustProxyHeaders *bool `json:"trustProxyHeaders,omitempty"`

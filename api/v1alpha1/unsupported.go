@@ -36,6 +36,14 @@ func authzExtras(prefix string, a *AuthzConfig) []unsupported {
 	}
 }
 
+// oidcExtras are the inline OIDC settings the token check does not use yet.
+func oidcExtras(prefix string, o *OIDCConfig) []unsupported {
+	if o == nil || o.Inline == nil {
+		return nil
+	}
+	return []unsupported{{prefix + ".inline.introspectionUrl", o.Inline.IntrospectionURL != ""}}
+}
+
 // UnsupportedFields lists the set fields of an MCPServer that do not take effect.
 func (s *MCPServerSpec) UnsupportedFields() []string {
 	f := []unsupported{
@@ -62,6 +70,7 @@ func (s *VirtualMCPServerSpec) UnsupportedFields() []string {
 	}
 	if a := s.IncomingAuth; a != nil {
 		f = append(f, authzExtras("spec.incomingAuth.authzConfig", a.AuthzConfig)...)
+		f = append(f, oidcExtras("spec.incomingAuth.oidcConfig", a.OIDCConfig)...)
 	}
 	out := setPaths(f)
 	if s.Config != nil {
@@ -189,7 +198,8 @@ func (s *MCPOIDCConfigSpec) UnsupportedFields() []string {
 	if k := s.KubernetesServiceAccount; k != nil {
 		f = append(f, unsupported{"spec.kubernetesServiceAccount.introspectionUrl", k.IntrospectionURL != ""},
 			unsupported{"spec.kubernetesServiceAccount.namespace", k.Namespace != ""},
-			unsupported{"spec.kubernetesServiceAccount.serviceAccount", k.ServiceAccount != ""})
+			unsupported{"spec.kubernetesServiceAccount.serviceAccount", k.ServiceAccount != ""},
+			unsupported{"spec.kubernetesServiceAccount.useClusterAuth", k.UseClusterAuth != nil && *k.UseClusterAuth})
 	}
 	return setPaths(f)
 }

@@ -31,6 +31,21 @@ func TestUnsupportedFields(t *testing.T) {
 				{ID: "d", Type: config.StepForEach, Tool: "b.c", Collection: "{{.params.xs}}"}}}}}}).UnsupportedFields(),
 			want: []string{"spec.config.compositeTools[t].steps[a].itemVar", "spec.config.compositeTools[t].steps[a].maxParallel"},
 		},
+		"proxy inline OIDC": {
+			got: (&MCPRemoteProxySpec{RemoteURL: "https://r", ProxySpec: ProxySpec{OIDCConfig: &OIDCConfig{Type: "inline",
+				Inline: &InlineOIDCConfig{Issuer: "https://idp", IntrospectionURL: "https://idp/introspect"}}}}).UnsupportedFields(),
+			want: []string{"spec.oidcConfig.inline.introspectionUrl"},
+		},
+		"VirtualMCPServer inline OIDC": {
+			got: (&VirtualMCPServerSpec{IncomingAuth: &IncomingAuth{Type: "oidc", OIDCConfig: &OIDCConfig{Type: "inline",
+				Inline: &InlineOIDCConfig{Issuer: "https://idp", IntrospectionURL: "https://idp/introspect"}}}}).UnsupportedFields(),
+			want: []string{"spec.incomingAuth.oidcConfig.inline.introspectionUrl"},
+		},
+		"MCPOIDCConfig cluster auth": {
+			got: (&MCPOIDCConfigSpec{Type: "kubernetesServiceAccount",
+				KubernetesServiceAccount: &MCPOIDCConfigSpecKubernetesServiceAccount{UseClusterAuth: ptr.To(true)}}).UnsupportedFields(),
+			want: []string{"spec.kubernetesServiceAccount.useClusterAuth"},
+		},
 		"proxy session storage": {
 			got:  (&MCPRemoteProxySpec{ProxySpec: ProxySpec{SessionStorage: &SessionStorage{Provider: config.SessionStorageRedis, Address: "r:6379"}}}).UnsupportedFields(),
 			want: []string{"spec.sessionStorage (provider redis)"},

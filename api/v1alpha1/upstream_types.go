@@ -11,7 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 )
 
-// AWSSTSConfigRoleMapping is the role mappings of a MCPExternalAuthConfig.
+// AWSSTSConfigRoleMapping picks an IAM role for tokens whose claims match.
 type AWSSTSConfigRoleMapping struct {
 	// Claim is a value of the token's roleClaim (for example a group name) that selects
 	// this mapping's roleArn. Use claim or matcher.
@@ -37,7 +37,8 @@ type AWSSTSConfigRoleMapping struct {
 	RoleARN string `json:"roleArn"`
 }
 
-// AWSSTSConfig is the AWS STS of a MCPExternalAuthConfig.
+// AWSSTSConfig trades the client's token for temporary AWS credentials (STS
+// AssumeRoleWithWebIdentity) and signs backend requests with them.
 type AWSSTSConfig struct {
 	// FallbackRoleARN is the IAM role assumed when no roleMappings entry matches the
 	// client's token; without it such a request is refused.
@@ -90,7 +91,7 @@ type AWSSTSConfig struct {
 	SubjectProviderName string `json:"subjectProviderName,omitempty"`
 }
 
-// EmbeddedAuthServerConfigCIMD is the CIMD of a MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigCIMD configures OAuth Client ID Metadata Documents.
 type EmbeddedAuthServerConfigCIMD struct {
 	// CacheFallbackTTL is how long a fetched client metadata document is cached when its
 	// HTTP response sets no cache lifetime (Go duration, e.g. 5m).
@@ -111,8 +112,8 @@ type EmbeddedAuthServerConfigCIMD struct {
 	Enabled bool `json:"enabled,omitempty"`
 }
 
-// EmbeddedAuthServerConfigDelegateClient is the delegate clients of a
-// MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigDelegateClient is a pre-registered OAuth client allowed to use
+// the delegation grants.
 type EmbeddedAuthServerConfigDelegateClient struct {
 	// Audiences this delegate client may request tokens for (1 to 10 URIs).
 	// +required
@@ -143,8 +144,8 @@ type EmbeddedAuthServerConfigDelegateClient struct {
 	Scopes []string `json:"scopes,omitempty"`
 }
 
-// EmbeddedAuthServerConfigInboundGrantsJWTBearerIssuerPolicySubjectBinding is the subject
-// bindings of a MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigInboundGrantsJWTBearerIssuerPolicySubjectBinding limits what a
+// token minted for one assertion subject may reach.
 type EmbeddedAuthServerConfigInboundGrantsJWTBearerIssuerPolicySubjectBinding struct {
 	// AllowedResources are the resource URLs (http or https, 1 to 50) a token minted for
 	// this subject may be used at.
@@ -165,8 +166,8 @@ type EmbeddedAuthServerConfigInboundGrantsJWTBearerIssuerPolicySubjectBinding st
 	Subject string `json:"subject"`
 }
 
-// EmbeddedAuthServerConfigInboundGrantsJWTBearerIssuerPolicy is the issuer policies of a
-// MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigInboundGrantsJWTBearerIssuerPolicy accepts RFC 7523 assertions of
+// one trusted issuer.
 type EmbeddedAuthServerConfigInboundGrantsJWTBearerIssuerPolicy struct {
 	// AcceptedAudiences are the aud values an assertion from this issuer may carry (up to
 	// 50 http or https URLs).
@@ -196,8 +197,7 @@ type EmbeddedAuthServerConfigInboundGrantsJWTBearerIssuerPolicy struct {
 	SubjectBindings []EmbeddedAuthServerConfigInboundGrantsJWTBearerIssuerPolicySubjectBinding `json:"subjectBindings,omitempty"`
 }
 
-// EmbeddedAuthServerConfigInboundGrantsJWTBearer is the JWT bearer of a
-// MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigInboundGrantsJWTBearer configures the RFC 7523 JWT bearer grant.
 type EmbeddedAuthServerConfigInboundGrantsJWTBearer struct {
 	// IssuerPolicies accept RFC 7523 JWT bearer assertions from trusted issuers in exchange
 	// for access tokens (up to 20).
@@ -206,8 +206,8 @@ type EmbeddedAuthServerConfigInboundGrantsJWTBearer struct {
 	IssuerPolicies []EmbeddedAuthServerConfigInboundGrantsJWTBearerIssuerPolicy `json:"issuerPolicies,omitempty"`
 }
 
-// EmbeddedAuthServerConfigInboundGrantsSpiffeClientAuth is the spiffe client auth of a
-// MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigInboundGrantsSpiffeClientAuth lets workloads with a matching
+// SPIFFE identity authenticate as one OAuth client.
 type EmbeddedAuthServerConfigInboundGrantsSpiffeClientAuth struct {
 	// Audiences the SPIFFE-authenticated client may request tokens for (1 to 50).
 	// +required
@@ -263,8 +263,8 @@ type EmbeddedAuthServerConfigInboundGrantsSpiffeClientAuth struct {
 	TrustDomainRef string `json:"trustDomainRef"`
 }
 
-// EmbeddedAuthServerConfigInboundGrantsTokenExchangeIssuerPolicy is the issuer policies of
-// a MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigInboundGrantsTokenExchangeIssuerPolicy says which subject tokens
+// of one trusted issuer may be exchanged, and by whom.
 type EmbeddedAuthServerConfigInboundGrantsTokenExchangeIssuerPolicy struct {
 	// ActorClaim is the claim of the actor token that identifies the acting party (up to 64
 	// characters).
@@ -314,8 +314,8 @@ type EmbeddedAuthServerConfigInboundGrantsTokenExchangeIssuerPolicy struct {
 	IssuerRef string `json:"issuerRef"`
 }
 
-// EmbeddedAuthServerConfigInboundGrantsTokenExchange is the token exchange of a
-// MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigInboundGrantsTokenExchange configures the RFC 8693 token exchange
+// grant.
 type EmbeddedAuthServerConfigInboundGrantsTokenExchange struct {
 	// DelegateClients are OAuth clients that may exchange a token issued elsewhere for one
 	// of this authorization server (up to 10).
@@ -330,7 +330,8 @@ type EmbeddedAuthServerConfigInboundGrantsTokenExchange struct {
 	IssuerPolicies []EmbeddedAuthServerConfigInboundGrantsTokenExchangeIssuerPolicy `json:"issuerPolicies,omitempty"`
 }
 
-// EmbeddedAuthServerConfigInboundGrants is the inbound grants of a MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigInboundGrants are the token grants beyond the authorization code
+// flow.
 type EmbeddedAuthServerConfigInboundGrants struct {
 	// JWTBearer enables the RFC 7523 grant: a signed assertion from a trusted issuer is
 	// traded for an access token.
@@ -348,8 +349,8 @@ type EmbeddedAuthServerConfigInboundGrants struct {
 	TokenExchange *EmbeddedAuthServerConfigInboundGrantsTokenExchange `json:"tokenExchange,omitempty"`
 }
 
-// EmbeddedAuthServerConfigRegistrationRateLimit is the registration rate limit of a
-// MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigRegistrationRateLimit is a token bucket for dynamic client
+// registration.
 type EmbeddedAuthServerConfigRegistrationRateLimit struct {
 	// MaxTokens is the bucket size: requests allowed in a burst.
 	// +required
@@ -361,8 +362,8 @@ type EmbeddedAuthServerConfigRegistrationRateLimit struct {
 	RefillPeriod string `json:"refillPeriod"`
 }
 
-// EmbeddedAuthServerConfigSpiffeTrustDomainBundleSourceEndpoint is the endpoint of a
-// MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigSpiffeTrustDomainBundleSourceEndpoint is a SPIFFE bundle
+// endpoint.
 type EmbeddedAuthServerConfigSpiffeTrustDomainBundleSourceEndpoint struct {
 	// Profile of the bundle endpoint: https_web (Web PKI TLS) or https_spiffe (SPIFFE-authenticated TLS).
 	// +required
@@ -376,8 +377,8 @@ type EmbeddedAuthServerConfigSpiffeTrustDomainBundleSourceEndpoint struct {
 	URL string `json:"url"`
 }
 
-// EmbeddedAuthServerConfigSpiffeTrustDomainBundleSourceFile is the file of a
-// MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigSpiffeTrustDomainBundleSourceFile is a trust bundle kept in a
+// ConfigMap.
 type EmbeddedAuthServerConfigSpiffeTrustDomainBundleSourceFile struct {
 	// ConfigMapKey is the key of the ConfigMap that holds the trust bundle.
 	// +required
@@ -395,8 +396,8 @@ type EmbeddedAuthServerConfigSpiffeTrustDomainBundleSourceFile struct {
 	ConfigMapName string `json:"configMapName"`
 }
 
-// EmbeddedAuthServerConfigSpiffeTrustDomainBundleSource is the bundle source of a
-// MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigSpiffeTrustDomainBundleSource says where a trust domain's bundle
+// comes from.
 type EmbeddedAuthServerConfigSpiffeTrustDomainBundleSource struct {
 	// Endpoint fetches the trust bundle over HTTPS, for type bundle_endpoint.
 	// +optional
@@ -419,8 +420,8 @@ type EmbeddedAuthServerConfigSpiffeTrustDomainBundleSource struct {
 	WorkloadAPI *runtime.RawExtension `json:"workloadAPI,omitempty"`
 }
 
-// EmbeddedAuthServerConfigSpiffeTrustDomain is the spiffe trust domains of a
-// MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigSpiffeTrustDomain is a SPIFFE trust domain whose identities are
+// accepted.
 type EmbeddedAuthServerConfigSpiffeTrustDomain struct {
 	// BundleSource says where the trust domain's bundle (its signing keys) comes from.
 	// +required
@@ -448,8 +449,7 @@ type EmbeddedAuthServerConfigSpiffeTrustDomain struct {
 	TrustDomain string `json:"trustDomain"`
 }
 
-// EmbeddedAuthServerConfigStorageRedisAclUserConfig is the acl user config of a
-// MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigStorageRedisAclUserConfig holds the Redis ACL user's credentials.
 type EmbeddedAuthServerConfigStorageRedisAclUserConfig struct {
 	// PasswordSecretRef is the Secret key holding the Redis ACL user's password.
 	// +required
@@ -461,8 +461,8 @@ type EmbeddedAuthServerConfigStorageRedisAclUserConfig struct {
 	UsernameSecretRef *SecretKeyRef `json:"usernameSecretRef,omitempty"`
 }
 
-// EmbeddedAuthServerConfigStorageRedisSentinelConfigSentinelService is the sentinel
-// service of a MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigStorageRedisSentinelConfigSentinelService is the Service in front
+// of the Redis Sentinels.
 type EmbeddedAuthServerConfigStorageRedisSentinelConfigSentinelService struct {
 	// Name of the Kubernetes Service in front of the Sentinel pods.
 	// +required
@@ -478,8 +478,8 @@ type EmbeddedAuthServerConfigStorageRedisSentinelConfigSentinelService struct {
 	Port *int32 `json:"port,omitempty"`
 }
 
-// EmbeddedAuthServerConfigStorageRedisSentinelConfig is the sentinel config of a
-// MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigStorageRedisSentinelConfig finds the Redis primary through
+// Sentinel.
 type EmbeddedAuthServerConfigStorageRedisSentinelConfig struct {
 	// DB is the Redis database number; 0 when unset.
 	// +optional
@@ -500,8 +500,7 @@ type EmbeddedAuthServerConfigStorageRedisSentinelConfig struct {
 	SentinelService *EmbeddedAuthServerConfigStorageRedisSentinelConfigSentinelService `json:"sentinelService,omitempty"`
 }
 
-// EmbeddedAuthServerConfigStorageRedisSentinelTLS is the sentinel TLS of a
-// MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigStorageRedisSentinelTLS configures TLS to Redis or its Sentinels.
 type EmbeddedAuthServerConfigStorageRedisSentinelTLS struct {
 	// CACertSecretRef is the Secret key holding the PEM CA bundle that signs the server's
 	// certificate; the system roots when unset.
@@ -513,7 +512,7 @@ type EmbeddedAuthServerConfigStorageRedisSentinelTLS struct {
 	InsecureSkipVerify *bool `json:"insecureSkipVerify,omitempty"`
 }
 
-// EmbeddedAuthServerConfigStorageRedis is the redis of a MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigStorageRedis is how the authorization server reaches Redis.
 type EmbeddedAuthServerConfigStorageRedis struct {
 	// AclUserConfig holds the credentials of the Redis ACL user the authorization server
 	// logs in as.
@@ -561,7 +560,8 @@ type EmbeddedAuthServerConfigStorageRedis struct {
 	WriteTimeout string `json:"writeTimeout,omitempty"`
 }
 
-// EmbeddedAuthServerConfigStorage is the storage of a MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigStorage is where the authorization server keeps clients, codes
+// and tokens.
 type EmbeddedAuthServerConfigStorage struct {
 	// MaxDCRClients caps the number of dynamically registered clients kept in storage (0 or
 	// more).
@@ -580,7 +580,8 @@ type EmbeddedAuthServerConfigStorage struct {
 	Type string `json:"type,omitempty"`
 }
 
-// EmbeddedAuthServerConfigTLSListener is the TLS listener of a MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigTLSListener is the certificate the authorization server serves
+// HTTPS with.
 type EmbeddedAuthServerConfigTLSListener struct {
 	// CertificateSecretRef is the Secret key holding the PEM server certificate (with its
 	// chain).
@@ -592,8 +593,7 @@ type EmbeddedAuthServerConfigTLSListener struct {
 	PrivateKeySecretRef *SecretKeyRef `json:"privateKeySecretRef"`
 }
 
-// EmbeddedAuthServerConfigTokenLifespans is the token lifespans of a
-// MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigTokenLifespans set how long issued codes and tokens are valid.
 type EmbeddedAuthServerConfigTokenLifespans struct {
 	// AccessTokenLifespan is how long an issued access token is valid (Go duration, e.g.
 	// 1h).
@@ -614,8 +614,8 @@ type EmbeddedAuthServerConfigTokenLifespans struct {
 	RefreshTokenLifespan string `json:"refreshTokenLifespan,omitempty"`
 }
 
-// EmbeddedAuthServerConfigTrustedIssuerCABundleRefConfigMapRef is the config map ref of a
-// MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigTrustedIssuerCABundleRefConfigMapRef selects the ConfigMap key of
+// a PEM CA bundle.
 type EmbeddedAuthServerConfigTrustedIssuerCABundleRefConfigMapRef struct {
 	// Key of the ConfigMap entry holding the PEM CA bundle.
 	// +required
@@ -631,8 +631,8 @@ type EmbeddedAuthServerConfigTrustedIssuerCABundleRefConfigMapRef struct {
 	Optional *bool `json:"optional,omitempty"`
 }
 
-// EmbeddedAuthServerConfigTrustedIssuerCABundleRef is the CA bundle ref of a
-// MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigTrustedIssuerCABundleRef points at a CA bundle to trust for one
+// connection.
 type EmbeddedAuthServerConfigTrustedIssuerCABundleRef struct {
 	// ConfigMapRef selects the ConfigMap key that holds the PEM CA bundle to trust for this
 	// connection.
@@ -640,8 +640,8 @@ type EmbeddedAuthServerConfigTrustedIssuerCABundleRef struct {
 	ConfigMapRef *EmbeddedAuthServerConfigTrustedIssuerCABundleRefConfigMapRef `json:"configMapRef,omitempty"`
 }
 
-// EmbeddedAuthServerConfigTrustedIssuerJWTBearerGrant is the JWT bearer grant of a
-// MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigTrustedIssuerJWTBearerGrant accepts RFC 7523 assertions of a
+// trusted issuer.
 type EmbeddedAuthServerConfigTrustedIssuerJWTBearerGrant struct {
 	// AcceptedAudiences are the aud values an assertion from this issuer may carry (up to
 	// 50 URLs).
@@ -665,7 +665,8 @@ type EmbeddedAuthServerConfigTrustedIssuerJWTBearerGrant struct {
 	SubjectBindings []EmbeddedAuthServerConfigInboundGrantsJWTBearerIssuerPolicySubjectBinding `json:"subjectBindings,omitempty"`
 }
 
-// EmbeddedAuthServerConfigTrustedIssuer is the trusted issuers of a MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigTrustedIssuer is an external issuer whose tokens the inbound
+// grants accept.
 type EmbeddedAuthServerConfigTrustedIssuer struct {
 	// ActorClaim is the claim of an actor token from this issuer that identifies the acting
 	// party.
@@ -746,8 +747,8 @@ type EmbeddedAuthServerConfigTrustedIssuer struct {
 	Name string `json:"name,omitempty"`
 }
 
-// EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigDCRConfig is the DCR config of a
-// MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigDCRConfig registers the client at the
+// provider dynamically (RFC 7591).
 type EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigDCRConfig struct {
 	// DiscoveryURL is the provider's authorization server metadata URL, read to find its
 	// registration endpoint; https only.
@@ -800,8 +801,8 @@ type EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigDCRConfig struct {
 	SoftwareStatement string `json:"softwareStatement,omitempty"`
 }
 
-// EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigIdentityFromToken is the identity
-// from token of a MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigIdentityFromToken reads the user's
+// identity from the token response.
 type EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigIdentityFromToken struct {
 	// EmailPath is the JSON path in the token response (or its ID token) to the user's
 	// e-mail address.
@@ -823,8 +824,8 @@ type EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigIdentityFromToken struc
 	SubjectPath string `json:"subjectPath"`
 }
 
-// EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigTokenResponseMapping is the token
-// response mapping of a MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigTokenResponseMapping reads tokens
+// from a non-standard token response.
 type EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigTokenResponseMapping struct {
 	// AccessTokenPath is the JSON path of the access token in a non-standard token
 	// response.
@@ -845,8 +846,8 @@ type EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigTokenResponseMapping st
 	ScopePath string `json:"scopePath,omitempty"`
 }
 
-// EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigUserInfoFieldMapping is the field
-// mapping of a MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigUserInfoFieldMapping names the
+// user-info fields of the user's identifier, name and e-mail.
 type EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigUserInfoFieldMapping struct {
 	// EmailFields are the user-info response fields tried in order for the e-mail address.
 	// +optional
@@ -862,8 +863,8 @@ type EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigUserInfoFieldMapping st
 	SubjectFields []string `json:"subjectFields,omitempty"`
 }
 
-// EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigUserInfo is the user info of a
-// MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigUserInfo is the provider's user-info
+// endpoint.
 type EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigUserInfo struct {
 	// AdditionalHeaders are sent with every user-info request (for example an API version
 	// header).
@@ -887,8 +888,8 @@ type EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigUserInfo struct {
 	HTTPMethod string `json:"httpMethod,omitempty"`
 }
 
-// EmbeddedAuthServerConfigUpstreamProviderOauth2Config is the oauth2 config of a
-// MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigUpstreamProviderOauth2Config is an OAuth 2.0 provider given by
+// its endpoints.
 type EmbeddedAuthServerConfigUpstreamProviderOauth2Config struct {
 	// AdditionalAuthorizationParams are extra query parameters added to the provider's
 	// authorization request (for example prompt or access_type).
@@ -974,8 +975,8 @@ type EmbeddedAuthServerConfigUpstreamProviderOauth2Config struct {
 	UserInfo *EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigUserInfo `json:"userInfo,omitempty"`
 }
 
-// EmbeddedAuthServerConfigUpstreamProviderOIDCConfig is the OIDC config of a
-// MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigUpstreamProviderOIDCConfig is an OpenID Connect provider found by
+// discovery.
 type EmbeddedAuthServerConfigUpstreamProviderOIDCConfig struct {
 	// AdditionalAuthorizationParams are extra query parameters added to the provider's
 	// authorization request.
@@ -1043,8 +1044,7 @@ type EmbeddedAuthServerConfigUpstreamProviderOIDCConfig struct {
 	UserInfoOverride *EmbeddedAuthServerConfigUpstreamProviderOauth2ConfigUserInfo `json:"userInfoOverride,omitempty"`
 }
 
-// EmbeddedAuthServerConfigUpstreamProvider is the upstream providers of a
-// MCPExternalAuthConfig.
+// EmbeddedAuthServerConfigUpstreamProvider is an identity provider users log in with.
 type EmbeddedAuthServerConfigUpstreamProvider struct {
 	// Name identifies the provider (lowercase DNS label); primaryUpstreamProvider,
 	// upstreamInject and the upstream filter refer to it.
@@ -1068,7 +1068,8 @@ type EmbeddedAuthServerConfigUpstreamProvider struct {
 	Type string `json:"type"`
 }
 
-// EmbeddedAuthServerConfig is the embedded auth server of a MCPExternalAuthConfig.
+// EmbeddedAuthServerConfig is an OAuth 2.1 authorization server run in front of a workload,
+// federating to upstream identity providers. Not built in this operator yet.
 type EmbeddedAuthServerConfig struct {
 	// AllowConfidentialClientRegistration lets dynamically registered clients ask for a
 	// client secret; false registers public clients only.
@@ -1198,7 +1199,8 @@ type EmbeddedAuthServerConfig struct {
 	UpstreamProviders []EmbeddedAuthServerConfigUpstreamProvider `json:"upstreamProviders,omitempty"`
 }
 
-// OBOConfig is the OBO of a MCPExternalAuthConfig.
+// OBOConfig is the on-behalf-of flow: the client's token is traded for a token for the
+// backend API, on the user's behalf.
 type OBOConfig struct {
 	// Audience of the token requested on the user's behalf: the backend API it is for.
 	// +optional
@@ -1246,7 +1248,7 @@ type OBOConfig struct {
 	TenantID string `json:"tenantId,omitempty"`
 }
 
-// UpstreamInjectConfig is the upstream inject of a MCPExternalAuthConfig.
+// UpstreamInjectConfig sends the user's token of an upstream provider to the backend.
 type UpstreamInjectConfig struct {
 	// ProviderName names the upstreamProviders entry of the embedded authorization server
 	// whose token for this user is sent to the backend.
@@ -1255,7 +1257,8 @@ type UpstreamInjectConfig struct {
 	ProviderName string `json:"providerName"`
 }
 
-// XAAConfig is the XAA of a MCPExternalAuthConfig.
+// XAAConfig is cross-application access: an identity assertion from the user's identity
+// provider is redeemed for a token of the target authorization server.
 type XAAConfig struct {
 	// IDPClientID is the client_id at the identity provider that issues the identity
 	// assertion.
@@ -1318,7 +1321,7 @@ type XAAConfig struct {
 	TargetTokenURL string `json:"targetTokenUrl"`
 }
 
-// AuthServerRef is the auth server ref of a MCPServer.
+// AuthServerRef names the object holding an embedded authorization server configuration.
 type AuthServerRef struct {
 	// Kind of the referenced object; MCPExternalAuthConfig (the default and only value) holds the embedded authorization server configuration.
 	// +required
@@ -1361,7 +1364,8 @@ type OIDCConfigRef struct {
 	Key string `json:"key,omitempty"`
 }
 
-// ProxyResourceOverridesProxyDeploymentEnv is the env of a MCPServer.
+// ProxyResourceOverridesProxyDeploymentEnv is an extra environment variable of the proxy
+// container.
 type ProxyResourceOverridesProxyDeploymentEnv struct {
 	// Name of the environment variable.
 	// +required
@@ -1372,8 +1376,8 @@ type ProxyResourceOverridesProxyDeploymentEnv struct {
 	Value string `json:"value"`
 }
 
-// ProxyResourceOverridesProxyDeploymentImagePullSecret is the image pull secrets of a
-// MCPServer.
+// ProxyResourceOverridesProxyDeploymentImagePullSecret names a Secret used to pull an
+// image.
 type ProxyResourceOverridesProxyDeploymentImagePullSecret struct {
 	// Name of a Secret of type kubernetes.io/dockerconfigjson in the same namespace.
 	// +optional
@@ -1392,7 +1396,8 @@ type MetadataOverrides struct {
 	Labels map[string]string `json:"labels,omitempty"`
 }
 
-// ProxyResourceOverridesProxyDeployment is the proxy deployment of a MCPServer.
+// ProxyResourceOverridesProxyDeployment adds metadata and scheduling settings to the proxy
+// Deployment.
 type ProxyResourceOverridesProxyDeployment struct {
 	// Affinity is the pods' scheduling affinity.
 	// +optional
@@ -1428,7 +1433,7 @@ type ProxyResourceOverridesProxyDeployment struct {
 	Tolerations []corev1.Toleration `json:"tolerations,omitempty"`
 }
 
-// ProxyResourceOverrides is the resource overrides of a MCPServer.
+// ProxyResourceOverrides are additions to the proxy's rendered Deployment and Service.
 type ProxyResourceOverrides struct {
 	// ProxyDeployment changes the proxy Deployment and its pod template.
 	// +optional
@@ -1439,7 +1444,7 @@ type ProxyResourceOverrides struct {
 	ProxyService *MetadataOverrides `json:"proxyService,omitempty"`
 }
 
-// TelemetryConfigRef is the telemetry config ref of a MCPServer.
+// TelemetryConfigRef points a workload at a shared MCPTelemetryConfig.
 type TelemetryConfigRef struct {
 	// Name of the MCPTelemetryConfig in the same namespace.
 	// +required
@@ -1452,7 +1457,7 @@ type TelemetryConfigRef struct {
 	ServiceName string `json:"serviceName,omitempty"`
 }
 
-// HostVolume is the volumes of a MCPServer.
+// HostVolume mounts a directory of the node into the MCP container.
 // +kubebuilder:validation:XValidation:rule="self.name.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')",message="name must be a DNS label: lowercase letters, digits and '-', starting and ending with a letter or digit"
 // +kubebuilder:validation:XValidation:rule="self.name != 'tmp'",message="name 'tmp' is taken: the MCP container's /tmp volume has it"
 // +kubebuilder:validation:XValidation:rule="self.hostPath.startsWith('/')",message="hostPath must be an absolute path"
@@ -1479,7 +1484,7 @@ type HostVolume struct {
 	ReadOnly *bool `json:"readOnly,omitempty"`
 }
 
-// AuthServerUpstreamFilterRule is the rules of a VirtualMCPServer.
+// AuthServerUpstreamFilterRule offers upstream providers to users with given claim values.
 type AuthServerUpstreamFilterRule struct {
 	// Groups are values of the filter's claim; a user with any of them may log in through
 	// upstreamProviders (1 to 100).
@@ -1496,7 +1501,7 @@ type AuthServerUpstreamFilterRule struct {
 	UpstreamProviders []string `json:"upstreamProviders,omitempty"`
 }
 
-// AuthServerUpstreamFilter is the auth server upstream filter of a VirtualMCPServer.
+// AuthServerUpstreamFilter chooses which upstream providers a user is offered.
 type AuthServerUpstreamFilter struct {
 	// Claim of the user's token whose values the rules compare with their groups.
 	// +optional
@@ -1559,7 +1564,7 @@ type VirtualMCPServerRuntime struct {
 	Phase string `json:"phase,omitempty"`
 }
 
-// MCPOIDCConfigSpecInline is the inline of a MCPOIDCConfig.
+// MCPOIDCConfigSpecInline is an external identity provider whose JWTs are accepted.
 type MCPOIDCConfigSpecInline struct {
 	// CABundleRef is a ConfigMap key holding the CA bundle that signs the identity
 	// provider's certificate. Not built yet: reported as Unsupported, and the system roots
@@ -1577,8 +1582,9 @@ type MCPOIDCConfigSpecInline struct {
 	// +optional
 	ClientSecretRef *SecretKeyRef `json:"clientSecretRef,omitempty"`
 
-	// InsecureAllowHTTP accepts an http:// issuer or JWKS URL (development only); false
-	// when unset.
+	// InsecureAllowHTTP allows an http:// issuer or JWKS URL (development only). Accepted
+	// for compatibility; it has no effect, because this operator does not refuse http://
+	// URLs; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	InsecureAllowHTTP *bool `json:"insecureAllowHTTP,omitempty"`
@@ -1594,7 +1600,8 @@ type MCPOIDCConfigSpecInline struct {
 	Issuer string `json:"issuer"`
 
 	// JWKSAllowPrivateIP lets the JWKS URL resolve to a private address (an identity
-	// provider inside the cluster); false when unset.
+	// provider inside the cluster). Accepted for compatibility; it has no effect, because
+	// this operator does not refuse private addresses for the key set; false when unset.
 	// +optional
 	// +kubebuilder:default=false
 	JWKSAllowPrivateIP *bool `json:"jwksAllowPrivateIP,omitempty"`
@@ -1610,14 +1617,15 @@ type MCPOIDCConfigSpecInline struct {
 	JWKSURL string `json:"jwksUrl,omitempty"`
 
 	// ProtectedResourceAllowPrivateIP allows a private address in the resource URL
-	// advertised in the protected-resource metadata; false when unset.
+	// advertised in the protected-resource metadata. Accepted for compatibility; it has no
+	// effect, because this operator does not refuse private resource URLs; false when
+	// unset.
 	// +optional
 	// +kubebuilder:default=false
 	ProtectedResourceAllowPrivateIP *bool `json:"protectedResourceAllowPrivateIP,omitempty"`
 }
 
-// MCPOIDCConfigSpecKubernetesServiceAccount is the kubernetes service account of a
-// MCPOIDCConfig.
+// MCPOIDCConfigSpecKubernetesServiceAccount accepts the cluster's service-account tokens.
 type MCPOIDCConfigSpecKubernetesServiceAccount struct {
 	// IntrospectionURL is an RFC 7662 endpoint that would validate opaque tokens;
 	// service-account tokens are JWTs and are checked against the cluster's keys. Not built
@@ -1646,13 +1654,17 @@ type MCPOIDCConfigSpecKubernetesServiceAccount struct {
 	// +optional
 	ServiceAccount string `json:"serviceAccount,omitempty"`
 
-	// UseClusterAuth fetches the signing keys with the pod's own service account token (needed
-	// by most API servers).
+	// UseClusterAuth would fetch the cluster's signing keys with the pod's own
+	// service-account token, as API servers that refuse anonymous access to their key set
+	// need; the keys are fetched without credentials. Not built in this operator yet:
+	// accepted, and reported on the resource with the Unsupported condition and a Warning
+	// event.
 	// +optional
 	UseClusterAuth *bool `json:"useClusterAuth,omitempty"`
 }
 
-// MCPOIDCConfigSpec is the spec of a MCPOIDCConfig.
+// MCPOIDCConfigSpec is the desired state of an MCPOIDCConfig: how clients' tokens are
+// checked, shared by every workload that references it.
 type MCPOIDCConfigSpec struct {
 	// Inline settings of an external identity provider, for type inline.
 	// +optional
@@ -1687,7 +1699,7 @@ type SharedConfigStatus struct {
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 }
 
-// MCPTelemetryConfigSpecOpenTelemetryMetrics is the metrics of a MCPTelemetryConfig.
+// MCPTelemetryConfigSpecOpenTelemetryMetrics configures OTLP metric export.
 type MCPTelemetryConfigSpecOpenTelemetryMetrics struct {
 	// Enabled exports metrics over OTLP; false when unset.
 	// +optional
@@ -1695,8 +1707,8 @@ type MCPTelemetryConfigSpecOpenTelemetryMetrics struct {
 	Enabled *bool `json:"enabled,omitempty"`
 }
 
-// MCPTelemetryConfigSpecOpenTelemetrySensitiveHeader is the sensitive headers of a
-// MCPTelemetryConfig.
+// MCPTelemetryConfigSpecOpenTelemetrySensitiveHeader is an OTLP request header whose value
+// comes from a Secret.
 type MCPTelemetryConfigSpecOpenTelemetrySensitiveHeader struct {
 	// Name of the OTLP request header.
 	// +required
@@ -1708,7 +1720,7 @@ type MCPTelemetryConfigSpecOpenTelemetrySensitiveHeader struct {
 	SecretKeyRef *SecretKeyRef `json:"secretKeyRef"`
 }
 
-// MCPTelemetryConfigSpecOpenTelemetryTracing is the tracing of a MCPTelemetryConfig.
+// MCPTelemetryConfigSpecOpenTelemetryTracing configures OTLP trace export.
 type MCPTelemetryConfigSpecOpenTelemetryTracing struct {
 	// Enabled exports traces over OTLP; false when unset.
 	// +optional
@@ -1723,9 +1735,12 @@ type MCPTelemetryConfigSpecOpenTelemetryTracing struct {
 	SamplingRate string `json:"samplingRate,omitempty"`
 }
 
-// MCPTelemetryConfigSpecOpenTelemetry is the open telemetry of a MCPTelemetryConfig.
+// MCPTelemetryConfigSpecOpenTelemetry configures OTLP export.
 type MCPTelemetryConfigSpecOpenTelemetry struct {
-	// CABundleRef is a ConfigMap key (default ca.crt) holding the CA bundle that signs the OTLP collector's certificate; it is mounted into the proxy runner and vmcp pods and trusted for OTLP over TLS.
+	// CABundleRef is a ConfigMap key (default ca.crt) holding the CA bundle that signs the
+	// OTLP collector's certificate; it is mounted into the proxy runner and vmcp pods and
+	// trusted for OTLP over TLS. A reference without configMapRef.name cannot be mounted
+	// and is reported on the resource with the Unsupported condition and a Warning event.
 	// +optional
 	CABundleRef *EmbeddedAuthServerConfigTrustedIssuerCABundleRef `json:"caBundleRef,omitempty"`
 
@@ -1772,7 +1787,7 @@ type MCPTelemetryConfigSpecOpenTelemetry struct {
 	UseLegacyAttributes *bool `json:"useLegacyAttributes,omitempty"`
 }
 
-// MCPTelemetryConfigSpecPrometheus is the prometheus of a MCPTelemetryConfig.
+// MCPTelemetryConfigSpecPrometheus configures the Prometheus metrics endpoint.
 type MCPTelemetryConfigSpecPrometheus struct {
 	// Enabled serves Prometheus metrics on /metrics; false when unset.
 	// +optional
@@ -1784,7 +1799,8 @@ type MCPTelemetryConfigSpecPrometheus struct {
 	MetricsOnTransportPort *bool `json:"metricsOnTransportPort,omitempty"`
 }
 
-// MCPTelemetryConfigSpec is the spec of a MCPTelemetryConfig.
+// MCPTelemetryConfigSpec is the desired state of an MCPTelemetryConfig, shared by every
+// workload that references it.
 type MCPTelemetryConfigSpec struct {
 	// OpenTelemetry configures OTLP export of traces and metrics.
 	// +optional
@@ -1795,7 +1811,8 @@ type MCPTelemetryConfigSpec struct {
 	Prometheus *MCPTelemetryConfigSpecPrometheus `json:"prometheus,omitempty"`
 }
 
-// MCPAuthzConfigSpec is the spec of a MCPAuthzConfig.
+// MCPAuthzConfigSpec is the desired state of an MCPAuthzConfig: a policy set shared by
+// every workload that references it.
 type MCPAuthzConfigSpec struct {
 	// Config is the policy set: for cedarv1 {policies: [<Cedar policy>...], entitiesJson:
 	// "<JSON array>"}.
@@ -1810,7 +1827,7 @@ type MCPAuthzConfigSpec struct {
 	Type string `json:"type"`
 }
 
-// MCPWebhookConfigSpecMutatingTLSConfig is the TLS config of a MCPWebhookConfig.
+// MCPWebhookConfigSpecMutatingTLSConfig is the TLS setup of calls to a webhook.
 type MCPWebhookConfigSpecMutatingTLSConfig struct {
 	// CASecretRef is a Secret key holding the PEM CA bundle that signs the webhook's certificate.
 	// +optional
@@ -1829,7 +1846,7 @@ type MCPWebhookConfigSpecMutatingTLSConfig struct {
 	InsecureSkipVerify *bool `json:"insecureSkipVerify,omitempty"`
 }
 
-// MCPWebhookConfigSpecMutating is the mutating of a MCPWebhookConfig.
+// MCPWebhookConfigSpecMutating is one webhook called for each MCP request.
 type MCPWebhookConfigSpecMutating struct {
 	// FailurePolicy when the webhook cannot be reached or answers badly: fail (the default) refuses the
 	// request, ignore lets it through.
@@ -1865,7 +1882,8 @@ type MCPWebhookConfigSpecMutating struct {
 	URL string `json:"url"`
 }
 
-// MCPWebhookConfigSpec is the spec of a MCPWebhookConfig.
+// MCPWebhookConfigSpec is the desired state of an MCPWebhookConfig: webhooks shared by
+// every workload that references it.
 type MCPWebhookConfigSpec struct {
 	// Mutating webhooks may rewrite each MCP request before it reaches the server.
 	// +optional
@@ -1876,7 +1894,8 @@ type MCPWebhookConfigSpec struct {
 	Validating []MCPWebhookConfigSpecMutating `json:"validating,omitempty"`
 }
 
-// MCPRegistrySpec is the spec of a MCPRegistry.
+// MCPRegistrySpec is the desired state of an MCPRegistry: a registry API server run from
+// its configuration file.
 type MCPRegistrySpec struct {
 	// ConfigYAML is the registry server's configuration file, mounted into its pod as is.
 	// +required
@@ -1932,7 +1951,7 @@ type PgpassSecretRef struct {
 	Optional *bool `json:"optional,omitempty"`
 }
 
-// MCPRegistryStatus is the status of a MCPRegistry.
+// MCPRegistryStatus is the observed state of an MCPRegistry.
 type MCPRegistryStatus struct {
 	// Conditions describe the observed state (Valid, Ready, Unsupported, ...).
 	// +optional

@@ -214,10 +214,9 @@ type VirtualMCPServerSpec struct {
 	// +optional
 	ImagePullSecrets []ProxyResourceOverridesProxyDeploymentImagePullSecret `json:"imagePullSecrets,omitempty"`
 
-	// PassthroughHeaders are request header names that vmcp would forward from the client
-	// to the backends unchanged (never Authorization). Not built in this operator yet:
-	// accepted, and reported on the resource with the Unsupported condition and a Warning
-	// event.
+	// PassthroughHeaders are client request header names vmcp forwards to the backends,
+	// joined with spec.config.passthroughHeaders. Outgoing auth and a backend's own headers
+	// win over them; credential and session headers (Authorization among them) are refused.
 	// +optional
 	PassthroughHeaders []string `json:"passthroughHeaders,omitempty"`
 }

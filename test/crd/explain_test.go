@@ -57,8 +57,8 @@ func TestKubectlExplain(t *testing.T) {
 			want: []string{"bounds opening a connection", "5s when unset"},
 		},
 		"config field reported Unsupported": {
-			args: []string{"explain", "vmcp.spec.config.rateLimiting"},
-			want: []string{"token buckets", "Unsupported"},
+			args: []string{"explain", "vmcp.spec.config.audit"},
+			want: []string{"audit events", "Unsupported"},
 		},
 		// The example: an enum field says what each value does and which is the default.
 		"enum values and default": {

@@ -39,7 +39,7 @@ func fieldDocProblems(path string, s *apiextensionsv1.JSONSchemaProps, foreign m
 	for _, name := range names {
 		p := s.Properties[name]
 		fp := path + "." + name
-		if msg := describeProblem(name, p.Description); msg != "" {
+		if msg := describeProblem(name, p.Description) + defaultProblem(&p); msg != "" {
 			out = append(out, fmt.Sprintf("%s: %s", fp, msg))
 		} else if other, ok := seen[p.Description]; ok && (other.name != name || other.typ != p.Type) {
 			out = append(out, fmt.Sprintf("%s: same description as the unrelated field %s (%q)", fp, other.path, p.Description))
@@ -49,12 +49,28 @@ func fieldDocProblems(path string, s *apiextensionsv1.JSONSchemaProps, foreign m
 		out = append(out, fieldDocProblems(fp, &p, foreign, seen)...)
 	}
 	if s.Items != nil {
+		out = append(out, elementDocProblem(path+"[]", s.Items.Schema, foreign)...)
 		out = append(out, fieldDocProblems(path+"[]", s.Items.Schema, foreign, seen)...)
 	}
 	if s.AdditionalProperties != nil {
+		out = append(out, elementDocProblem(path+"{}", s.AdditionalProperties.Schema, foreign)...)
 		out = append(out, fieldDocProblems(path+"{}", s.AdditionalProperties.Schema, foreign, seen)...)
 	}
 	return out
+}
+
+// typeBoilerplate is a generated type doc that names the type and where it came from
+// but says nothing ("RateLimitingTool is the tools of a VirtualMCPServer."); controller-gen
+// shows type docs as the description of list items and map values.
+var typeBoilerplate = regexp.MustCompile(`^\w+ is the [\w ]+ of an? [A-Z]\w*\.$`)
+
+// elementDocProblem checks the description of a list item or map value, which comes from
+// its Go type's doc comment.
+func elementDocProblem(path string, s *apiextensionsv1.JSONSchemaProps, foreign map[string]bool) []string {
+	if s == nil || foreign[path] || !typeBoilerplate.MatchString(strings.TrimSpace(s.Description)) {
+		return nil
+	}
+	return []string{fmt.Sprintf("%s: item description only names its type: %q", path, s.Description)}
 }
 
 // seenField is the first field found with a description.
@@ -83,6 +99,21 @@ func describeProblem(name, desc string) string {
 }
 
 var word = regexp.MustCompile(`[A-Za-z0-9]+`)
+
+// defaultProblem says when a field with a schema default does not name it: a user
+// reading `kubectl explain` should learn what an unset field means. Enum defaults are
+// checked with the enum values (TestEnumFieldsAreExplained); object and list defaults
+// are not values to name.
+func defaultProblem(s *apiextensionsv1.JSONSchemaProps) string {
+	if s.Default == nil || len(s.Enum) > 0 {
+		return ""
+	}
+	d := strings.Trim(string(s.Default.Raw), `"`)
+	if d == "" || strings.HasPrefix(d, "{") || strings.HasPrefix(d, "[") || strings.Contains(s.Description, d) {
+		return ""
+	}
+	return fmt.Sprintf("description does not name the default %s", d)
+}
 
 // restatesName reports whether every word of desc, apart from filler, is a piece of the
 // field name ("TokenURL is the token URL.", "Name is the name.").
@@ -222,6 +253,12 @@ func TestFieldDocProblems(t *testing.T) {
 				Properties: map[string]apiextensionsv1.JSONSchemaProps{"t": {}}}}},
 			"m": {Description: "Map of things we keep.", AdditionalProperties: &apiextensionsv1.JSONSchemaPropsOrBool{Schema: &apiextensionsv1.JSONSchemaProps{
 				Properties: map[string]apiextensionsv1.JSONSchemaProps{"u": {}}}}}}), nil, 2},
+		"default not named": {obj(map[string]apiextensionsv1.JSONSchemaProps{
+			"port":    {Description: "Port the proxy listens on.", Default: &apiextensionsv1.JSON{Raw: []byte(`8080`)}},
+			"enabled": {Description: "Enabled turns export on (default false).", Default: &apiextensionsv1.JSON{Raw: []byte(`false`)}}}), nil, 1},
+		"list item with a boilerplate type doc": {obj(map[string]apiextensionsv1.JSONSchemaProps{
+			"tools": {Description: "Tools are per-tool limits.", Items: &apiextensionsv1.JSONSchemaPropsOrArray{Schema: &apiextensionsv1.JSONSchemaProps{
+				Description: "RateLimitingTool is the tools of a VirtualMCPServer."}}}}), nil, 1},
 		"sub-fields of a Kubernetes type are exempt": {obj(map[string]apiextensionsv1.JSONSchemaProps{
 			"affinity": {Description: "Affinity of the proxy pods.", Properties: map[string]apiextensionsv1.JSONSchemaProps{"nodeAffinity": {}}}}),
 			map[string]bool{".affinity": true}, 0},

@@ -74,17 +74,15 @@ type Config struct {
 	// +optional
 	Metadata map[string]string `json:"metadata,omitempty"`
 
-	// PassthroughHeaders are request header names that vmcp would forward from the client
-	// to the backends unchanged (never Authorization). Not built in this operator yet:
-	// accepted, and reported on the resource with the Unsupported condition and a Warning
-	// event.
+	// PassthroughHeaders are client request header names vmcp forwards to the backends.
+	// Outgoing auth and a backend's own headers win over them; credential and session
+	// headers (Authorization among them) are refused.
 	// +optional
 	PassthroughHeaders []string `json:"passthroughHeaders,omitempty"`
 
-	// RateLimiting limits MCP requests with token buckets, shared by all clients and/or per
-	// user, optionally per tool; excess requests would be refused. Not built in this
-	// operator yet: accepted, and reported on the resource with the Unsupported condition
-	// and a Warning event.
+	// RateLimiting limits tools/call requests at vmcp with token buckets: shared (one
+	// bucket for all clients), perUser (one per authenticated user) and per tool. A refused
+	// request gets HTTP 429 with Retry-After and a JSON-RPC error. No limit when unset.
 	// +optional
 	RateLimiting *RateLimiting `json:"rateLimiting,omitempty"`
 

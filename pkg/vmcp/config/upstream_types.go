@@ -4,7 +4,7 @@ package config
 // seeds' era did not have. Where vmcp does not implement a field, its documentation
 // says so and the operator reports it with the Unsupported condition.
 
-// AuditConfig is the audit of a VirtualMCPServer.
+// AuditConfig configures audit events of MCP requests.
 type AuditConfig struct {
 	// Component name written into each audit event.
 	// +optional
@@ -56,7 +56,7 @@ type AuditConfig struct {
 	MaxDelegationDepth *int64 `json:"maxDelegationDepth,omitempty"`
 }
 
-// CodeMode is the code mode of a VirtualMCPServer.
+// CodeMode exposes the backends as code to run instead of single tools.
 type CodeMode struct {
 	// Enabled turns code mode on for this vmcp.
 	// +optional
@@ -82,7 +82,7 @@ type CodeMode struct {
 	ToolCallTimeout string `json:"toolCallTimeout,omitempty"`
 }
 
-// ListChanged is the list changed of a VirtualMCPServer.
+// ListChanged configures list_changed notifications to clients.
 type ListChanged struct {
 	// DisabledWorkloads are backends whose tool list changes would not be announced to
 	// clients.
@@ -94,7 +94,7 @@ type ListChanged struct {
 	Enabled *bool `json:"enabled,omitempty"`
 }
 
-// StrategyAWSSTSRoleMapping is the role mappings of a VirtualMCPServer.
+// StrategyAWSSTSRoleMapping picks an IAM role for tokens whose claims match.
 type StrategyAWSSTSRoleMapping struct {
 	// Claim is a value of the token's roleClaim (for example a group name) that selects
 	// this mapping's roleArn. Use claim or matcher.
@@ -116,7 +116,8 @@ type StrategyAWSSTSRoleMapping struct {
 	RoleARN string `json:"roleArn"`
 }
 
-// StrategyAWSSTS is the AWS STS of a VirtualMCPServer.
+// StrategyAWSSTS trades the client's token for temporary AWS credentials and signs backend
+// requests with them.
 type StrategyAWSSTS struct {
 	// FallbackRoleARN is the IAM role assumed when no roleMappings entry matches the
 	// client's token; without it such a request is refused.
@@ -159,7 +160,8 @@ type StrategyAWSSTS struct {
 	SubjectProviderName string `json:"subjectProviderName,omitempty"`
 }
 
-// StrategyOBO is the OBO of a VirtualMCPServer.
+// StrategyOBO is the on-behalf-of flow: the client's token is traded for a token for the
+// backend API.
 type StrategyOBO struct {
 	// Audience of the token requested on the user's behalf: the backend API it is for.
 	// +optional
@@ -198,7 +200,7 @@ type StrategyOBO struct {
 	TokenURL string `json:"tokenUrl"`
 }
 
-// StrategyUpstreamInject is the upstream inject of a VirtualMCPServer.
+// StrategyUpstreamInject sends the user's token of an upstream provider to the backend.
 type StrategyUpstreamInject struct {
 	// ProviderName names the upstream provider of the embedded authorization server whose
 	// token for this user is sent to the backend.
@@ -206,7 +208,7 @@ type StrategyUpstreamInject struct {
 	ProviderName string `json:"providerName"`
 }
 
-// StrategyXAA is the XAA of a VirtualMCPServer.
+// StrategyXAA is cross-application access with an identity assertion grant.
 type StrategyXAA struct {
 	// IDPClientID is the client_id at the identity provider that issues the identity
 	// assertion.
@@ -279,7 +281,8 @@ type StrategyXAA struct {
 	TargetTokenURL string `json:"targetTokenUrl"`
 }
 
-// RateLimitingPerUser is the per user of a VirtualMCPServer.
+// RateLimitingPerUser is a token bucket: maxTokens requests in a burst, refilled over
+// refillPeriod.
 type RateLimitingPerUser struct {
 	// MaxTokens is the bucket size: requests allowed in a burst.
 	// +required
@@ -291,7 +294,7 @@ type RateLimitingPerUser struct {
 	RefillPeriod string `json:"refillPeriod"`
 }
 
-// RateLimitingTool is the tools of a VirtualMCPServer.
+// RateLimitingTool are the limits of one tool, applied in addition to the global ones.
 type RateLimitingTool struct {
 	// Name of the tool the limits apply to.
 	// +required
@@ -307,7 +310,7 @@ type RateLimitingTool struct {
 	Shared *RateLimitingPerUser `json:"shared,omitempty"`
 }
 
-// RateLimiting is the rate limiting of a VirtualMCPServer.
+// RateLimiting limits MCP requests with token buckets.
 type RateLimiting struct {
 	// PerUser is a bucket per authenticated user.
 	// +optional
@@ -322,7 +325,7 @@ type RateLimiting struct {
 	Tools []RateLimitingTool `json:"tools,omitempty"`
 }
 
-// Telemetry is the telemetry of a VirtualMCPServer.
+// Telemetry configures vmcp's OpenTelemetry export and Prometheus endpoint.
 type Telemetry struct {
 	// CACertPath is a CA bundle file for the OTLP endpoint's TLS.
 	// +optional
@@ -361,13 +364,13 @@ type Telemetry struct {
 	// +kubebuilder:default=false
 	MetricsEnabled *bool `json:"metricsEnabled,omitempty"`
 
-	// MetricsOnTransportPort serves /metrics on the MCP port (4483), which is what vmcp
-	// does; false (a separate port) is reported on the resource with the Unsupported
-	// condition and a Warning event.
+	// MetricsOnTransportPort also serves /metrics on the MCP port (4483), as vmcp does when
+	// unset; false takes it off the MCP port, for use with prometheusPort.
 	// +optional
 	MetricsOnTransportPort *bool `json:"metricsOnTransportPort,omitempty"`
 
-	// PrometheusPort is a separate port for /metrics (with enablePrometheusMetricsPath).
+	// PrometheusPort serves /metrics on a listener of its own at this port (the container
+	// port named metrics), when enablePrometheusMetricsPath is set.
 	// +optional
 	PrometheusPort *int64 `json:"prometheusPort,omitempty"`
 
