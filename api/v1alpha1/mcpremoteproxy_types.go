@@ -71,7 +71,9 @@ type MCPRemoteProxySpec struct {
 
 	// EndpointPrefix is put before the message endpoint an SSE remote announces, for an
 	// ingress that routes a path prefix to the proxy and strips it (/team-a announces
-	// /team-a/messages?...). A Streamable HTTP remote has no such endpoint.
+	// /team-a/messages?...). A Streamable HTTP remote (the default transport) has no such
+	// endpoint: there a set endpointPrefix is reported with the Unsupported condition and a
+	// Warning event.
 	// +optional
 	EndpointPrefix string `json:"endpointPrefix,omitempty"`
 

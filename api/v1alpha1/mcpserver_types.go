@@ -190,8 +190,9 @@ type MCPServerSpec struct {
 
 	// EndpointPrefix is put before the message endpoint the proxy announces to legacy SSE
 	// clients (proxyMode sse), for an ingress that routes a path prefix to the proxy and strips
-	// it, so the client posts back through the ingress: /team-a announces /team-a/messages?sessionId=... Applies to stdio servers
-	// and to SSE servers (whose announced endpoint is rewritten); Streamable HTTP has none.
+	// it, so the client posts back through the ingress: /team-a announces
+	// /team-a/messages?sessionId=... It applies to stdio servers and to SSE servers (whose
+	// announced endpoint is rewritten); a streamable-http server has no such endpoint.
 	// +optional
 	EndpointPrefix string `json:"endpointPrefix,omitempty"`
 

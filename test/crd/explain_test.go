@@ -57,8 +57,12 @@ func TestKubectlExplain(t *testing.T) {
 			want: []string{"bounds opening a connection", "5s when unset"},
 		},
 		"config field reported Unsupported": {
+			args: []string{"explain", "vmcp.spec.config.operational.listChanged"},
+			want: []string{"list_changed notifications", "Unsupported"},
+		},
+		"config field that takes effect now": {
 			args: []string{"explain", "vmcp.spec.config.audit"},
-			want: []string{"audit events", "Unsupported"},
+			want: []string{"structured JSON audit event", "fast path"},
 		},
 		// The example: an enum field says what each value does and which is the default.
 		"enum values and default": {

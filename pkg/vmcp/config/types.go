@@ -58,9 +58,9 @@ type Config struct {
 	// +listMapKey=name
 	CompositeToolRefs []CompositeToolRef `json:"compositeToolRefs,omitempty"`
 
-	// Audit records MCP requests as structured audit events. Not built in this operator
-	// yet: accepted, and reported on the resource with the Unsupported condition and a
-	// Warning event.
+	// Audit writes one structured JSON audit event per MCP request (who, what, outcome,
+	// duration) to vmcp's log or to logFile. While it is on, tool calls take vmcp's SDK path
+	// instead of the fast path, so every call is recorded. Unset: no audit events.
 	// +optional
 	Audit *AuditConfig `json:"audit,omitempty"`
 
