@@ -270,7 +270,7 @@ func buildVMCPValues(v *v1alpha1.VirtualMCPServer, spec v1alpha1.VirtualMCPServe
 		Image: opts.VMCPImage, Replicas: replicas, Config: string(data), ConfigHash: render.Hash(cfg),
 		ServiceType: st, SessionAffinity: affinity, ServiceAccount: sa, CreateServiceAccount: createSA, Env: allEnv,
 		CABundleConfigMaps: members.CABundleConfigMaps(ms), RedisCA: redisCAValues(spec.SessionStorage),
-		ImagePullSecrets: pull, MetricsPort: metricsPort,
+		ImagePullSecrets: pull, MetricsPort: metricsPort, AuditLogDir: cfg.AuditLogDir(),
 	}, nil
 }
 

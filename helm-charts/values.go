@@ -140,6 +140,9 @@ type VirtualMCPServerValues struct {
 	OTLPCA *ConfigMapFile `json:"otlpCA,omitempty"`
 	// MetricsPort is the container port named metrics (telemetry.prometheusPort; 0 = none).
 	MetricsPort int64 `json:"metricsPort,omitempty"`
+	// AuditLogDir gets an emptyDir so vmcp can write audit.logFile there under its
+	// read-only root filesystem (empty: no file).
+	AuditLogDir string `json:"auditLogDir,omitempty"`
 	// ImagePullSecrets pull the vmcp image (spec.imagePullSecrets).
 	ImagePullSecrets []corev1.LocalObjectReference `json:"imagePullSecrets,omitempty"`
 }

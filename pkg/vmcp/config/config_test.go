@@ -133,6 +133,11 @@ func TestValidate(t *testing.T) {
 				"compositeTools[0].steps[0].collection: required for a forEach step",
 				"compositeTools[0].steps[1].message: bad template",
 				"compositeTools[0].steps[2].arguments: must be an object"}},
+		// In a cluster the audit file's directory becomes a writable emptyDir of its own.
+		"audit file in a directory of its own": {doc: "groupRef: g\naudit: {logFile: /var/log/vmcp/audit.log}"},
+		"audit file relative":                  {doc: "groupRef: g\naudit: {logFile: audit.log}", want: []string{`audit.logFile: "audit.log": want a clean absolute file path`}},
+		"audit file at the root":               {doc: "groupRef: g\naudit: {logFile: /audit.log}", want: []string{`audit.logFile: "/audit.log": put the file in a directory of its own`}},
+		"audit file in the config mount":       {doc: "groupRef: g\naudit: {logFile: /etc/vmcp-config/a.log}", want: []string{"not / or /etc/vmcp-config"}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

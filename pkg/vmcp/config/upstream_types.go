@@ -39,7 +39,9 @@ type AuditConfig struct {
 	// +kubebuilder:default=false
 	IncludeResponseData *bool `json:"includeResponseData,omitempty"`
 
-	// LogFile receives the events; stdout when empty.
+	// LogFile receives the events (stdout when empty): an absolute path in a directory of
+	// its own, e.g. /var/log/vmcp/audit.log; in a cluster the operator mounts a writable
+	// emptyDir at that directory, since vmcp's root filesystem is read-only.
 	// +optional
 	LogFile string `json:"logFile,omitempty"`
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"path"
 	"regexp"
 	"slices"
 	"sort"
@@ -38,6 +39,7 @@ func (c *Config) Validate() error {
 	c.validateOptimizer(p)
 	c.validateTelemetry(p)
 	c.validatePassthroughHeaders(p)
+	c.validateAudit(p)
 	return errors.Join(p.list...)
 }
 
@@ -65,6 +67,29 @@ func (c *Config) validatePassthroughHeaders(p *problems) {
 			p.add(path, "%s is never passed through to backends (credentials, connection and MCP session headers stay with vmcp)", name)
 		}
 	}
+}
+
+// validateAudit checks audit.logFile: in a cluster the operator mounts a writable
+// emptyDir at its directory, which must therefore be a directory of its own.
+func (c *Config) validateAudit(p *problems) {
+	if c.Audit == nil || c.Audit.LogFile == "" {
+		return
+	}
+	f := c.Audit.LogFile
+	switch dir := c.AuditLogDir(); {
+	case !path.IsAbs(f) || path.Clean(f) != f:
+		p.add("audit.logFile", "%q: want a clean absolute file path, e.g. /var/log/vmcp/audit.log", f)
+	case dir == "/" || dir == "/etc/vmcp-config" || strings.HasPrefix(dir, "/etc/vmcp-config/"):
+		p.add("audit.logFile", "%q: put the file in a directory of its own (not / or /etc/vmcp-config), e.g. /var/log/vmcp/audit.log", f)
+	}
+}
+
+// AuditLogDir is the directory of audit.logFile ("" when events go to the log).
+func (c *Config) AuditLogDir() string {
+	if c.Audit == nil || c.Audit.LogFile == "" {
+		return ""
+	}
+	return path.Dir(c.Audit.LogFile)
 }
 
 // validateTelemetry checks the metrics port.
