@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/util/retry"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
@@ -122,12 +123,15 @@ spec:
 	})
 
 	t.Run("a member removed from the group disappears", func(t *testing.T) {
-		p := &v1alpha1.MCPRemoteProxy{}
-		if err := k8s.Get(ctx, types.NamespacedName{Namespace: ns, Name: "ctx"}, p); err != nil {
-			t.Fatal(err)
-		}
-		p.Spec.GroupRef = nil
-		if err := k8s.Update(ctx, p); err != nil {
+		// The proxy's own controller writes it too (finalizer, status): retry on conflict.
+		if err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+			p := &v1alpha1.MCPRemoteProxy{}
+			if err := k8s.Get(ctx, types.NamespacedName{Namespace: ns, Name: "ctx"}, p); err != nil {
+				return err
+			}
+			p.Spec.GroupRef = nil
+			return k8s.Update(ctx, p)
+		}); err != nil {
 			t.Fatal(err)
 		}
 		waitVMCP(t, ns, "gw", "ctx gone", func(v *v1alpha1.VirtualMCPServer) error {
