@@ -2,17 +2,11 @@ package crd
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	"k8s.io/apimachinery/pkg/runtime"
-	"sigs.k8s.io/yaml"
-
-	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
 )
 
 // enumDocProblems lists the enum fields under path whose description (what `kubectl
@@ -57,27 +51,8 @@ func enumDocProblems(path string, s *apiextensionsv1.JSONSchemaProps, foreign ma
 // user what to choose, and `kubectl explain mcpserver.status.phase` what each phase
 // means. Kubernetes' own condition type is exempt.
 func TestEnumFieldsAreExplained(t *testing.T) {
-	scheme := runtime.NewScheme()
-	if err := v1alpha1.AddToScheme(scheme); err != nil {
-		t.Fatal(err)
-	}
-	files, err := filepath.Glob(filepath.Join(repoRoot, "config", "crd", "bases", "*.yaml"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no CRDs in config/crd/bases (%v): run 'make manifests'", err)
-	}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var crd apiextensionsv1.CustomResourceDefinition
-		if err := yaml.Unmarshal(data, &crd); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		obj, err := scheme.New(v1alpha1.GroupVersion.WithKind(crd.Spec.Names.Kind))
-		if err != nil {
-			t.Fatalf("%s: no Go type for kind %s: %v", f, crd.Spec.Names.Kind, err)
-		}
+	for _, g := range loadGeneratedCRDs(t) {
+		crd, obj := g.crd, g.obj
 		foreign := map[string]bool{}
 		foreignPaths("", reflect.TypeOf(obj), foreign, 0)
 		for _, v := range crd.Spec.Versions {

@@ -2,8 +2,6 @@ package crd
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"sort"
@@ -11,8 +9,6 @@ import (
 	"testing"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	"k8s.io/apimachinery/pkg/runtime"
-	"sigs.k8s.io/yaml"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
 )
@@ -176,30 +172,11 @@ func foreignPaths(path string, t reflect.Type, out map[string]bool, depth int) {
 // Kubernetes types (affinity, tolerations, resources, conditions) keep Kubernetes' docs.
 // Enum values and defaults are checked by TestEnumFieldsAreExplained.
 func TestEveryFieldIsDescribed(t *testing.T) {
-	scheme := runtime.NewScheme()
-	if err := v1alpha1.AddToScheme(scheme); err != nil {
-		t.Fatal(err)
-	}
-	files, err := filepath.Glob(filepath.Join(repoRoot, "config", "crd", "bases", "*.yaml"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no CRDs in config/crd/bases (%v): run 'make manifests'", err)
-	}
 	var problems []string
 	seen := map[string]map[string]seenField{} // per version, across all kinds
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var crd apiextensionsv1.CustomResourceDefinition
-		if err := yaml.Unmarshal(data, &crd); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
+	for _, g := range loadGeneratedCRDs(t) {
+		crd, obj := g.crd, g.obj
 		kind := crd.Spec.Names.Kind
-		obj, err := scheme.New(v1alpha1.GroupVersion.WithKind(kind))
-		if err != nil {
-			t.Fatalf("%s: no Go type for kind %s: %v", f, kind, err)
-		}
 		for _, v := range crd.Spec.Versions {
 			if seen[v.Name] == nil {
 				seen[v.Name] = map[string]seenField{}

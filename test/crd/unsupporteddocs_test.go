@@ -2,8 +2,6 @@ package crd
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"sort"
@@ -12,7 +10,6 @@ import (
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"sigs.k8s.io/yaml"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
 	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
@@ -143,29 +140,10 @@ func schemaAt(root *apiextensionsv1.JSONSchemaProps, path string) (*apiextension
 // reported fields come from the kinds' own UnsupportedFields on a spec with every field
 // set, so a field added to those lists is checked without touching this test.
 func TestUnsupportedFieldsSaySo(t *testing.T) {
-	scheme := runtime.NewScheme()
-	if err := v1alpha1.AddToScheme(scheme); err != nil {
-		t.Fatal(err)
-	}
-	files, err := filepath.Glob(filepath.Join(repoRoot, "config", "crd", "bases", "*.yaml"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no CRDs in config/crd/bases (%v): run 'make manifests'", err)
-	}
 	checked := 0
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var crd apiextensionsv1.CustomResourceDefinition
-		if err := yaml.Unmarshal(data, &crd); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
+	for _, g := range loadGeneratedCRDs(t) {
+		crd, obj := g.crd, g.obj
 		kind := crd.Spec.Names.Kind
-		obj, err := scheme.New(v1alpha1.GroupVersion.WithKind(kind))
-		if err != nil {
-			t.Fatalf("%s: no Go type for kind %s: %v", f, kind, err)
-		}
 		paths, ok := reportedPaths(kind, obj)
 		if !ok {
 			continue
@@ -217,28 +195,9 @@ var unsupportedMentionOK = map[string]string{
 // takes effect (and is removed from UnsupportedFields): it must sit at or under a
 // reported field, or be listed in unsupportedMentionOK with the reason.
 func TestUnsupportedDocsAreCurrent(t *testing.T) {
-	scheme := runtime.NewScheme()
-	if err := v1alpha1.AddToScheme(scheme); err != nil {
-		t.Fatal(err)
-	}
-	files, err := filepath.Glob(filepath.Join(repoRoot, "config", "crd", "bases", "*.yaml"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no CRDs in config/crd/bases (%v): run 'make manifests'", err)
-	}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var crd apiextensionsv1.CustomResourceDefinition
-		if err := yaml.Unmarshal(data, &crd); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
+	for _, g := range loadGeneratedCRDs(t) {
+		crd, obj := g.crd, g.obj
 		kind := crd.Spec.Names.Kind
-		obj, err := scheme.New(v1alpha1.GroupVersion.WithKind(kind))
-		if err != nil {
-			t.Fatalf("%s: no Go type for kind %s: %v", f, kind, err)
-		}
 		reported, _ := reportedPaths(kind, obj)
 		spec := crd.Spec.Versions[0].Schema.OpenAPIV3Schema.Properties["spec"]
 		for _, p := range staleUnsupportedDocs(".spec", &spec, reported, false) {
