@@ -28,6 +28,17 @@ type capturedServer struct {
 	} `json:"tools"`
 }
 
+// loadEvalSet reads the captured servers' tools and the tasks over them (from the
+// repository root).
+func loadEvalSet() (map[string][]optimizer.Tool, []evalQuery, error) {
+	servers, err := loadServers("bench/optimizer/testdata/tools")
+	if err != nil {
+		return nil, nil, err
+	}
+	qs, err := loadQueries("bench/optimizer/testdata/queries.txt", servers)
+	return servers, qs, err
+}
+
 // loadServers reads every captured tools/list under dir.
 func loadServers(dir string) (map[string][]optimizer.Tool, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.json"))

@@ -45,11 +45,7 @@ func main() {
 
 func run(misses bool) error {
 	ctx := context.Background()
-	servers, err := loadServers("bench/optimizer/testdata/tools")
-	if err != nil {
-		return err
-	}
-	qs, err := loadQueries("bench/optimizer/testdata/queries.txt", servers)
+	servers, qs, err := loadEvalSet()
 	if err != nil {
 		return err
 	}
@@ -91,11 +87,7 @@ func run(misses bool) error {
 // runUSE prints the keyword arm and the sentence-encoder rows only.
 func runUSE(cache string) error {
 	ctx := context.Background()
-	servers, err := loadServers("bench/optimizer/testdata/tools")
-	if err != nil {
-		return err
-	}
-	qs, err := loadQueries("bench/optimizer/testdata/queries.txt", servers)
+	servers, qs, err := loadEvalSet()
 	if err != nil {
 		return err
 	}

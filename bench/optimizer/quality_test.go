@@ -19,16 +19,12 @@ func TestQualityDoesNotRegress(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	servers, err := loadServers("bench/optimizer/testdata/tools")
+	servers, qs, err := loadEvalSet()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(servers) < 24 {
 		t.Fatalf("only %d captured servers", len(servers))
-	}
-	qs, err := loadQueries("bench/optimizer/testdata/queries.txt", servers)
-	if err != nil {
-		t.Fatal(err)
 	}
 	ix, _ := buildIndex(ctx, servers, optimizerOptions())
 	checkFloors(t, "keyword arm", ix, qs, 0.74, 0.94, 0.78, 0.90)

@@ -26,11 +26,8 @@ func profileLoad(vmcpURL, name string, load func(stop <-chan struct{}) error) er
 	if profileDir == "" {
 		return nil
 	}
-	v, ok := pprofAddrs.Load(vmcpURL)
-	if !ok {
-		return fmt.Errorf("no profiler for %s", vmcpURL)
-	}
-	if err := os.MkdirAll(profileDir, 0o755); err != nil {
+	v, err := profilerOf(vmcpURL)
+	if err != nil {
 		return err
 	}
 	stop := make(chan struct{})
@@ -58,6 +55,15 @@ func profileLoad(vmcpURL, name string, load func(stop <-chan struct{}) error) er
 	return nil
 }
 
+// profilerOf is the profiler address of the vmcp at vmcpURL, with profileDir created.
+func profilerOf(vmcpURL string) (string, error) {
+	v, ok := pprofAddrs.Load(vmcpURL)
+	if !ok {
+		return "", fmt.Errorf("no profiler for %s", vmcpURL)
+	}
+	return v.(string), os.MkdirAll(profileDir, 0o755)
+}
+
 func fetchProfile(u, path string) error {
 	hc := &http.Client{Timeout: (profileSeconds + 30) * time.Second}
 	resp, err := hc.Get(u)
@@ -83,11 +89,8 @@ func profileSnapshot(vmcpURL, name string, kinds ...string) error {
 	if profileDir == "" {
 		return nil
 	}
-	v, ok := pprofAddrs.Load(vmcpURL)
-	if !ok {
-		return fmt.Errorf("no profiler for %s", vmcpURL)
-	}
-	if err := os.MkdirAll(profileDir, 0o755); err != nil {
+	v, err := profilerOf(vmcpURL)
+	if err != nil {
 		return err
 	}
 	for _, kind := range kinds {
