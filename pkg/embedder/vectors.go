@@ -188,17 +188,23 @@ func removeTop(rows [][]float32, k, sample int) {
 		for j := range r {
 			c[j] = float64(r[j]) - mean[j]
 		}
-		for _, d := range dirs {
-			var p float64
-			for j := range c {
-				p += c[j] * d[j]
-			}
-			for j := range c {
-				c[j] -= p * d[j]
-			}
-		}
+		projectOut(c, dirs)
 		for j := range r {
 			r[j] = float32(c[j])
+		}
+	}
+}
+
+// projectOut removes from v its components along each of the unit vectors dirs
+// (which are orthogonal to one another).
+func projectOut(v []float64, dirs [][]float64) {
+	for _, d := range dirs {
+		var p float64
+		for i := range v {
+			p += v[i] * d[i]
+		}
+		for i := range v {
+			v[i] -= p * d[i]
 		}
 	}
 }
@@ -213,15 +219,7 @@ func topDirection(m [][]float64, not [][]float64) []float64 {
 	}
 	next := make([]float64, n)
 	for range 300 {
-		for _, d := range not {
-			var p float64
-			for i := range v {
-				p += v[i] * d[i]
-			}
-			for i := range v {
-				v[i] -= p * d[i]
-			}
-		}
+		projectOut(v, not)
 		for i := range next {
 			var s float64
 			for j, x := range m[i] {
