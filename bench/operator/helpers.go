@@ -13,10 +13,7 @@ import (
 	"time"
 
 	"go.uber.org/zap/zapcore"
-	"k8s.io/apimachinery/pkg/api/meta"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/mcp-operator/mcp-operator/api/group"
 	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
@@ -25,14 +22,6 @@ import (
 var schemaGK = schema.GroupKind{Group: group.Name, Kind: "MCPServer"}
 
 func zapLevel(l int8) zapcore.Level { return zapcore.Level(l) }
-
-func mustItems(l client.ObjectList) []runtime.Object {
-	items, err := meta.ExtractList(l)
-	if err != nil {
-		panic(err)
-	}
-	return items
-}
 
 // baselineValues are chart values equivalent to what the operator computes for server i.
 func baselineValues(i int) helmcharts.MCPServerValues {

@@ -21,11 +21,10 @@ import (
 	"syscall"
 	"time"
 
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
@@ -50,6 +49,8 @@ func main() {
 	verbose = flag.Bool("v", false, "show the manager's log")
 	skipBaseline = flag.Bool("skip-baseline", false, "measure the operator only (for a large -n, where time and memory are reported without a ratio)")
 	heapProfile = flag.String("heap-profile", "", "write the manager's heap profile (pprof), taken once every child exists, to this file")
+	cpuProfile = flag.String("cpu-profile", "", "write the manager's CPU profile (pprof) of the first -cpu-profile-seconds after the MCPServers are created to this file")
+	cpuProfileSeconds = flag.Int("cpu-profile-seconds", 30, "length of the -cpu-profile window")
 	flag.Parse()
 	if err := run(*n, *workers, *timeout); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/operator:", err)
@@ -91,7 +92,7 @@ func run(n, workers int, timeout time.Duration) error {
 			return fmt.Errorf("baseline: %w", err)
 		}
 	}
-	op, err := operatorRun(ctx, env, c, n, workers)
+	op, err := operatorRun(ctx, env, cfg, c, n, workers)
 	if err != nil {
 		return err
 	}
@@ -120,8 +121,11 @@ var (
 	zapErrorLevel = zapLevel(2)
 	verbose       *bool
 	heapProfile   *string
-	skipBaseline  *bool
-	idle          *time.Duration
+	cpuProfile    *string
+	// cpuProfileSeconds is the length of the -cpu-profile window.
+	cpuProfileSeconds *int
+	skipBaseline      *bool
+	idle              *time.Duration
 )
 
 func repoRoot() string {
@@ -188,7 +192,7 @@ type operatorResult struct {
 // creates n MCPServers and waits for their children. Requests and reconciles come from the
 // manager's own Prometheus metrics (rest_client_requests_total, controller_runtime_reconcile_total);
 // peak RSS from /proc/<pid>/status.
-func operatorRun(ctx context.Context, env *envtest.Environment, c client.Client, n, workers int) (operatorResult, error) {
+func operatorRun(ctx context.Context, env *envtest.Environment, cfg *rest.Config, c client.Client, n, workers int) (operatorResult, error) {
 	dir, err := os.MkdirTemp("", "bench-operator")
 	if err != nil {
 		return operatorResult{}, err
@@ -248,22 +252,27 @@ func operatorRun(ctx context.Context, env *envtest.Environment, c client.Client,
 	if before, err = scrapeMetrics(metricsURL); err != nil {
 		return operatorResult{}, err
 	}
+	children, err := watchChildren(ctx, cfg, "bench")
+	if err != nil {
+		return operatorResult{}, err
+	}
+	defer children.stop()
+	var profiled chan error
+	if *cpuProfile != "" {
+		profiled = make(chan error, 1)
+		go func() {
+			profiled <- fetchTo(fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/profile?seconds=%d", pprofPort, *cpuProfileSeconds), *cpuProfile)
+		}()
+	}
 	start, cpuStart := time.Now(), procCPU(cmd.Process.Pid)
+	if *verbose {
+		go reportProgress(ctx, children, n, start)
+	}
 	if err := parallel(ctx, n, 16, func(i int) error { return c.Create(ctx, server("bench", i)) }); err != nil {
 		return operatorResult{}, err
 	}
-	for {
-		done, err := allChildren(ctx, c, n)
-		if err != nil {
-			return operatorResult{}, err
-		}
-		if done {
-			break
-		}
-		if ctx.Err() != nil {
-			return operatorResult{}, fmt.Errorf("timed out waiting for children")
-		}
-		time.Sleep(200 * time.Millisecond)
+	if err := children.wait(ctx, n); err != nil {
+		return operatorResult{}, err
 	}
 	elapsed, busyCPU := time.Since(start), procCPU(cmd.Process.Pid)-cpuStart
 	if *heapProfile != "" {
@@ -272,6 +281,11 @@ func operatorRun(ctx context.Context, env *envtest.Environment, c client.Client,
 			if err := fetchTo(fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/heap%s", pprofPort, query), *heapProfile+suffix); err != nil {
 				return operatorResult{}, fmt.Errorf("heap profile: %w", err)
 			}
+		}
+	}
+	if profiled != nil {
+		if err := <-profiled; err != nil {
+			return operatorResult{}, fmt.Errorf("CPU profile: %w", err)
 		}
 	}
 	time.Sleep(2 * time.Second) // trailing status patches and their reconciles
@@ -296,21 +310,18 @@ func operatorRun(ctx context.Context, env *envtest.Environment, c client.Client,
 	return res, nil
 }
 
-// allChildren reports whether every child kind has n (or 2n) objects in the bench namespace.
-func allChildren(ctx context.Context, c client.Client, n int) (bool, error) {
-	checks := []struct {
-		list client.ObjectList
-		want int
-	}{{&appsv1.StatefulSetList{}, n}, {&rbacv1.RoleList{}, n}, {&rbacv1.RoleBindingList{}, n}, {&corev1.ServiceList{}, 2 * n}, {&corev1.ServiceAccountList{}, 2 * n}, {&corev1.ConfigMapList{}, n}, {&appsv1.DeploymentList{}, n}}
-	for _, ch := range checks {
-		if err := c.List(ctx, ch.list, client.InNamespace("bench"), client.MatchingLabels(render.ManagedSelector())); err != nil {
-			return false, err
-		}
-		if got := len(mustItems(ch.list)); got < ch.want {
-			return false, nil
+// reportProgress prints, every 10 s until every child exists, how many do.
+func reportProgress(ctx context.Context, w *childWatch, n int, start time.Time) {
+	t := time.NewTicker(10 * time.Second)
+	defer t.Stop()
+	for !w.complete(n) {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			fmt.Fprintf(os.Stderr, "bench/operator: %4.0fs %s load %s\n", time.Since(start).Seconds(), w.progress(n), loadAverage())
 		}
 	}
-	return true, nil
 }
 
 // parallel runs f(0..n-1) on w goroutines and returns the first error.
