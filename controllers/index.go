@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
+	"github.com/mcp-operator/mcp-operator/internal/render"
 )
 
 // Field index names. Each indexes the referenced object's name (normalised: the legacy
@@ -80,7 +81,8 @@ func SetupIndexes(ctx context.Context, mgr ctrl.Manager) error {
 			return fmt.Errorf("index %T by %s: %w", ix.obj, ix.field, err)
 		}
 	}
-	return nil
+	// The Applier prunes an owner's children through this index.
+	return render.IndexOwners(ctx, mgr.GetFieldIndexer(), ChildKinds())
 }
 
 // referrers lists the names of objects of list's kind in ns whose field index equals name.
