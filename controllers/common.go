@@ -72,16 +72,21 @@ func notCreated() predicate.Predicate {
 	return predicate.Funcs{CreateFunc: func(event.CreateEvent) bool { return false }}
 }
 
-// liveAs converts the live object kind/name of an apply result into *out (set to nil
-// when the apply did not return it).
-func liveAs[T any](res render.Result, kind, name string, out **T) error {
-	u := res.Find(kind, name)
-	if u == nil {
+// liveAs sets *out to the live object kind/name of an apply result (nil when the apply
+// did not return it).
+func liveAs[T any, PT interface {
+	*T
+	client.Object
+}](res render.Result, kind, name string, out *PT) error {
+	o := res.Find(kind, name)
+	if o == nil {
 		*out = nil
 		return nil
 	}
-	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, *out); err != nil {
-		return fmt.Errorf("read applied %s %s: %w", kind, name, err)
+	typed, ok := o.(PT)
+	if !ok {
+		return fmt.Errorf("read applied %s %s: it is a %T", kind, name, o)
 	}
+	*out = typed
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
@@ -87,15 +88,20 @@ type Applier struct {
 type Result struct {
 	// Applied objects were written; Unchanged were skipped; Pruned were deleted.
 	Applied, Unchanged, Pruned int
-	// Live are the applied objects as the API server has them now (its answer to the
-	// apply, or the cached copy when nothing was written), so a reconcile can read its
+	// Live are the applied objects, typed, as the API server has them now (its answer to
+	// the apply, or the cached copy when nothing was written), so a reconcile can read its
 	// workloads' state without waiting for the cache to see its own writes.
-	Live []*unstructured.Unstructured
+	Live []client.Object
 }
 
 // Find returns the live object of kind and name, or nil.
-func (r Result) Find(kind, name string) *unstructured.Unstructured {
-	return Find(r.Live, kind, name)
+func (r Result) Find(kind, name string) client.Object {
+	for _, o := range r.Live {
+		if o.GetObjectKind().GroupVersionKind().Kind == kind && o.GetName() == name {
+			return o
+		}
+	}
+	return nil
 }
 
 // Writes returns the number of API writes this Applier has made.
@@ -177,7 +183,7 @@ func decorate(obj *unstructured.Unstructured, owner client.Object, ref metav1.Ow
 
 // applyOne writes obj unless the cached live object already matches; it reports a write
 // and returns the live object (the server's answer to the apply, or the cached copy).
-func (a *Applier) applyOne(ctx context.Context, obj *unstructured.Unstructured) (bool, *unstructured.Unstructured, error) {
+func (a *Applier) applyOne(ctx context.Context, obj *unstructured.Unstructured) (bool, client.Object, error) {
 	ann := obj.GetAnnotations()
 	delete(ann, AnnotationAppliedHash)
 	obj.SetAnnotations(ann)
@@ -188,43 +194,68 @@ func (a *Applier) applyOne(ctx context.Context, obj *unstructured.Unstructured) 
 	ann[AnnotationAppliedHash] = hash
 	obj.SetAnnotations(ann)
 
-	live, err := a.live(ctx, obj)
+	gvk := obj.GroupVersionKind()
+	live, err := a.newObject(gvk)
 	if err != nil {
 		return false, nil, err
 	}
-	if live != nil && live.GetAnnotations()[AnnotationAppliedHash] == hash && Contains(live, obj) {
-		return false, live, nil
+	if err := a.Client.Get(ctx, client.ObjectKeyFromObject(obj), live); err == nil {
+		if live.GetAnnotations()[AnnotationAppliedHash] == hash {
+			same, err := containedIn(live, obj)
+			if err != nil {
+				return false, nil, err
+			}
+			if same {
+				live.GetObjectKind().SetGroupVersionKind(gvk)
+				return false, live, nil
+			}
+		}
+	} else if !apierrors.IsNotFound(err) {
+		return false, nil, fmt.Errorf("get %s %s: %w", obj.GetKind(), obj.GetName(), err)
 	}
 	a.writes.Add(1)
-	// The API server's answer (the object as stored) is decoded into obj.
-	err = a.Client.Apply(ctx, client.ApplyConfigurationFromUnstructured(obj), client.FieldOwner(FieldManager), client.ForceOwnership)
+	body, err := obj.MarshalJSON()
+	if err != nil {
+		return false, nil, fmt.Errorf("encode %s %s: %w", obj.GetKind(), obj.GetName(), err)
+	}
+	// The apply goes through the typed client with the unstructured object as its body:
+	// the API server answers in protobuf, decoded straight into the typed object the
+	// caller reads (an unstructured apply is answered in JSON, which cost the manager
+	// more CPU to decode than rendering the chart, and the API server more to encode).
+	answer, err := a.newObject(gvk)
+	if err != nil {
+		return false, nil, err
+	}
+	answer.SetNamespace(obj.GetNamespace())
+	answer.SetName(obj.GetName())
+	err = a.Client.Patch(ctx, answer, client.RawPatch(types.ApplyPatchType, body), client.FieldOwner(FieldManager), client.ForceOwnership)
 	if err != nil {
 		return true, nil, fmt.Errorf("apply %s %s: %w", obj.GetKind(), obj.GetName(), err)
 	}
-	return true, obj, nil
+	answer.GetObjectKind().SetGroupVersionKind(gvk)
+	return true, answer, nil
 }
 
-// live returns the cached object with obj's kind and name as unstructured, or nil.
-func (a *Applier) live(ctx context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
-	typed, err := a.Client.Scheme().New(obj.GroupVersionKind())
+// newObject returns an empty typed object of kind gvk from the client's scheme.
+func (a *Applier) newObject(gvk schema.GroupVersionKind) (client.Object, error) {
+	typed, err := a.Client.Scheme().New(gvk)
 	if err != nil {
-		return nil, fmt.Errorf("kind %s is not in the manager's scheme: %w", obj.GroupVersionKind(), err)
+		return nil, fmt.Errorf("kind %s is not in the manager's scheme: %w", gvk, err)
 	}
 	co, ok := typed.(client.Object)
 	if !ok {
-		return nil, fmt.Errorf("kind %s is not an object", obj.GroupVersionKind())
+		return nil, fmt.Errorf("kind %s is not an object", gvk)
 	}
-	if err := a.Client.Get(ctx, client.ObjectKeyFromObject(obj), co); err != nil {
-		if apierrors.IsNotFound(err) {
-			return nil, nil
-		}
-		return nil, fmt.Errorf("get %s %s: %w", obj.GetKind(), obj.GetName(), err)
-	}
-	m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(co)
+	return co, nil
+}
+
+// containedIn reports whether the typed live object holds every field of want (Contains).
+func containedIn(live client.Object, want *unstructured.Unstructured) (bool, error) {
+	m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(live)
 	if err != nil {
-		return nil, err
+		return false, fmt.Errorf("read live %s %s: %w", want.GetKind(), want.GetName(), err)
 	}
-	return &unstructured.Unstructured{Object: m}, nil
+	return Contains(&unstructured.Unstructured{Object: m}, want), nil
 }
 
 // prune deletes objects of the prune kinds labelled with the owner's UID that are not kept;
