@@ -14,6 +14,7 @@ import (
 
 	"go.uber.org/zap/zapcore"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/rest"
 
 	"github.com/mcp-operator/mcp-operator/api/group"
 	helmcharts "github.com/mcp-operator/mcp-operator/helm-charts"
@@ -173,6 +174,29 @@ func fetchTo(url, path string) error {
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, data, 0o644)
+}
+
+// fetchAPIServerProfile writes the kube-apiserver's CPU profile over the next seconds to
+// path (its /debug/pprof, open to system:masters).
+func fetchAPIServerProfile(cfg *rest.Config, seconds int, path string) error {
+	hc, err := rest.HTTPClientFor(cfg)
+	if err != nil {
+		return err
+	}
+	hc.Timeout = time.Duration(seconds+60) * time.Second
+	resp, err := hc.Get(fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", strings.TrimSuffix(cfg.Host, "/"), seconds))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET /debug/pprof/profile: %s", resp.Status)
 	}
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
