@@ -11,7 +11,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/mcp-operator/mcp-operator/api/v1alpha1"
-	"github.com/mcp-operator/mcp-operator/internal/render"
 )
 
 // Field index names. Each indexes the referenced object's name (normalised: the legacy
@@ -81,8 +80,7 @@ func SetupIndexes(ctx context.Context, mgr ctrl.Manager) error {
 			return fmt.Errorf("index %T by %s: %w", ix.obj, ix.field, err)
 		}
 	}
-	// The Applier prunes an owner's children through this index.
-	return render.IndexOwners(ctx, mgr.GetFieldIndexer(), ChildKinds())
+	return nil
 }
 
 // referrers lists the names of objects of list's kind in ns whose field index equals name.

@@ -173,10 +173,24 @@ func pausePredicate() predicate.Predicate {
 	return p
 }
 
+// NewApplier returns the Applier of mgr's children: it reads the manager's cache and
+// prunes through an OwnerIndex of every child kind.
+func NewApplier(ctx context.Context, mgr ctrl.Manager) (*render.Applier, error) {
+	owners, err := render.WatchOwners(ctx, mgr.GetCache(), mgr.GetScheme(), ChildKinds())
+	if err != nil {
+		return nil, err
+	}
+	return &render.Applier{Client: mgr.GetClient(), Owners: owners}, nil
+}
+
 // Setup registers the field indexes and every reconciler of this package with mgr.
 func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	if opts.Applier == nil {
-		opts.Applier = &render.Applier{Client: mgr.GetClient()}
+		a, err := NewApplier(ctx, mgr)
+		if err != nil {
+			return err
+		}
+		opts.Applier = a
 	}
 	if err := SetupIndexes(ctx, mgr); err != nil {
 		return err

@@ -138,7 +138,10 @@ func newTestManager(cfg *rest.Config, namespaces []string) (ctrl.Manager, *rende
 	if err != nil {
 		return nil, nil, err
 	}
-	applier := &render.Applier{Client: mgr.GetClient()}
+	applier, err := NewApplier(context.Background(), mgr)
+	if err != nil {
+		return nil, nil, err
+	}
 	err = Setup(context.Background(), mgr, Options{
 		Renderer: r, Applier: applier, ProxyRunnerImage: "proxyrunner:test", VMCPImage: "vmcp:test",
 		OperandEnv: testOperandEnv, ReferenceRecheckInterval: 300 * time.Millisecond,

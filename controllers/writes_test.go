@@ -62,7 +62,7 @@ func TestSecondReconcileMakesNoAPIRequests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	applier := &render.Applier{Client: counted}
+	applier := &render.Applier{Client: counted, Owners: testApplier.Owners}
 	r := &MCPServerReconciler{Client: counted, APIReader: counted, Recorder: record.NewFakeRecorder(10), Options: &Options{
 		Renderer: renderer, Applier: applier, ProxyRunnerImage: "proxyrunner:test",
 		OperandEnv: testOperandEnv,

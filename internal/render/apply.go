@@ -43,32 +43,6 @@ const (
 	AnnotationAppliedHash = "toolhive.stacklok.dev/applied-hash"
 )
 
-// IndexOwnerUID is the cache's field index of children by their LabelOwnerUID value.
-// Pruning lists an owner's children through it: a label-selected List of the cache scans
-// every object of the kind in the namespace, so without it each reconcile cost time in
-// proportion to all the children of all owners (21% of the manager's CPU at 1,000
-// MCPServers, five times that per reconcile at 5,000).
-const IndexOwnerUID = "metadata.labels[" + LabelOwnerUID + "]"
-
-// IndexOwners registers IndexOwnerUID for every kind in kinds with the cache behind
-// indexer; the Applier's Client must read from that cache.
-func IndexOwners(ctx context.Context, indexer client.FieldIndexer, kinds []client.Object) error {
-	for _, k := range kinds {
-		if err := indexer.IndexField(ctx, k, IndexOwnerUID, ownerUID); err != nil {
-			return fmt.Errorf("index %T by %s: %w", k, IndexOwnerUID, err)
-		}
-	}
-	return nil
-}
-
-// ownerUID is the IndexOwnerUID value of an object: its owner-UID label, if any.
-func ownerUID(o client.Object) []string {
-	if uid := o.GetLabels()[LabelOwnerUID]; uid != "" {
-		return []string{uid}
-	}
-	return nil
-}
-
 // ManagedSelector is the label selector that matches every object the engine applies;
 // give it to the manager's cache for child kinds so it holds only operator-owned objects.
 func ManagedSelector() map[string]string {
@@ -77,9 +51,12 @@ func ManagedSelector() map[string]string {
 
 // Applier applies rendered objects for an owner.
 type Applier struct {
-	// Client reads from the informer cache and writes to the API server. The cache must
-	// index every prune kind by IndexOwnerUID (IndexOwners).
+	// Client reads from the informer cache and writes to the API server.
 	Client client.Client
+	// Owners finds an owner's children for pruning (WatchOwners on Client's cache, for
+	// every prune kind). Without it pruning lists each prune kind by label, which scans
+	// the whole namespace's objects of that kind in a cache.
+	Owners *OwnerIndex
 	// writes counts API writes (applies and deletes) since start; see Writes.
 	writes atomic.Int64
 }
@@ -258,39 +235,83 @@ func containedIn(live client.Object, want *unstructured.Unstructured) (bool, err
 	return Contains(&unstructured.Unstructured{Object: m}, want), nil
 }
 
-// prune deletes objects of the prune kinds labelled with the owner's UID that are not kept;
-// it finds them through the IndexOwnerUID field index.
+// prune deletes objects of the prune kinds labelled with the owner's UID that are not kept.
 func (a *Applier) prune(ctx context.Context, owner client.Object, keep map[string]bool, kinds []schema.GroupVersionKind) (int, error) {
+	candidates, err := a.pruneCandidates(ctx, owner, keep, kinds)
+	if err != nil {
+		return 0, err
+	}
 	n := 0
+	for _, o := range candidates {
+		a.writes.Add(1)
+		err := a.Client.Delete(ctx, o, client.Preconditions{UID: ptr.To(o.GetUID())}, client.PropagationPolicy(metav1.DeletePropagationBackground))
+		if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
+			return n, fmt.Errorf("prune %s %s: %w", o.GetObjectKind().GroupVersionKind().Kind, o.GetName(), err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+// pruneCandidates returns the owner's children of the prune kinds that are not kept and
+// not already being deleted: from the OwnerIndex, or by listing each kind by label.
+func (a *Applier) pruneCandidates(ctx context.Context, owner client.Object, keep map[string]bool, kinds []schema.GroupVersionKind) ([]client.Object, error) {
+	var out []client.Object
+	stale := func(o client.Object, gvk schema.GroupVersionKind) {
+		if !keep[key(gvk.GroupKind(), o.GetName())] && o.GetDeletionTimestamp().IsZero() {
+			o.GetObjectKind().SetGroupVersionKind(gvk)
+			out = append(out, o)
+		}
+	}
+	if a.Owners != nil {
+		for _, c := range a.Owners.childrenOf(owner.GetUID()) {
+			if !containsGVK(kinds, c.gvk) || keep[key(c.gvk.GroupKind(), c.name)] {
+				continue
+			}
+			o, err := a.newObject(c.gvk)
+			if err != nil {
+				return nil, err
+			}
+			if err := a.Client.Get(ctx, client.ObjectKey{Namespace: owner.GetNamespace(), Name: c.name}, o); err != nil {
+				if apierrors.IsNotFound(err) {
+					continue
+				}
+				return nil, fmt.Errorf("get %s %s for pruning: %w", c.gvk.Kind, c.name, err)
+			}
+			if o.GetLabels()[LabelOwnerUID] == string(owner.GetUID()) {
+				stale(o, c.gvk)
+			}
+		}
+		return out, nil
+	}
 	for _, gvk := range kinds {
 		list, err := a.Client.Scheme().New(gvk.GroupVersion().WithKind(gvk.Kind + "List"))
 		if err != nil {
-			return n, fmt.Errorf("prune kind %s: %w", gvk, err)
+			return nil, fmt.Errorf("prune kind %s: %w", gvk, err)
 		}
 		ol := list.(client.ObjectList)
-		// Read-only use (name, UID, deletion time): the cached objects need no copy.
 		if err := a.Client.List(ctx, ol, client.InNamespace(owner.GetNamespace()),
-			client.MatchingFields{IndexOwnerUID: string(owner.GetUID())}, client.UnsafeDisableDeepCopy); err != nil {
-			return n, fmt.Errorf("list %s for pruning: %w", gvk.Kind, err)
+			client.MatchingLabels{LabelOwnerUID: string(owner.GetUID())}); err != nil {
+			return nil, fmt.Errorf("list %s for pruning: %w", gvk.Kind, err)
 		}
 		items, err := meta.ExtractList(ol)
 		if err != nil {
-			return n, err
+			return nil, err
 		}
 		for _, it := range items {
-			o := it.(client.Object)
-			if keep[key(gvk.GroupKind(), o.GetName())] || !o.GetDeletionTimestamp().IsZero() {
-				continue
-			}
-			a.writes.Add(1)
-			err := a.Client.Delete(ctx, o, client.Preconditions{UID: ptr.To(o.GetUID())}, client.PropagationPolicy(metav1.DeletePropagationBackground))
-			if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
-				return n, fmt.Errorf("prune %s %s: %w", gvk.Kind, o.GetName(), err)
-			}
-			n++
+			stale(it.(client.Object), gvk)
 		}
 	}
-	return n, nil
+	return out, nil
+}
+
+func containsGVK(list []schema.GroupVersionKind, gvk schema.GroupVersionKind) bool {
+	for _, g := range list {
+		if g == gvk {
+			return true
+		}
+	}
+	return false
 }
 
 func key(gk schema.GroupKind, name string) string { return gk.String() + "/" + name }
