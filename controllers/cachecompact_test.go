@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"unsafe"
@@ -66,5 +67,45 @@ func TestCompactMetadataKeepsContentAndSharesStrings(t *testing.T) {
 				same("label key "+k, k, k2)
 			}
 		}
+	}
+}
+
+func TestCompactMetadataSharesEqualLabelSets(t *testing.T) {
+	transform := compactMetadata()
+	labels := func(component string) map[string]string {
+		return map[string]string{fresh("app.kubernetes.io/instance"): fresh("s0001"), fresh("app.kubernetes.io/component"): fresh(component)}
+	}
+	deploy := func() *appsv1.Deployment {
+		return &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "s0001", Labels: labels("mcpserver")}, Spec: appsv1.DeploymentSpec{
+			Selector: &metav1.LabelSelector{MatchLabels: labels("proxy")},
+			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels("proxy")}},
+		}}
+	}
+	var out []*appsv1.Deployment
+	for i := 0; i < 2; i++ {
+		o, err := transform(deploy())
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, o.(*appsv1.Deployment))
+	}
+	svc, err := transform(&corev1.Service{ObjectMeta: metav1.ObjectMeta{Labels: labels("other")}, Spec: corev1.ServiceSpec{Selector: labels("proxy")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(deploy(), out[1]); d != "" {
+		t.Fatalf("transform changed the Deployment (-want +got):\n%s", d)
+	}
+	shared := func(what string, a, b map[string]string) {
+		t.Helper()
+		if reflect.ValueOf(a).UnsafePointer() != reflect.ValueOf(b).UnsafePointer() {
+			t.Errorf("%s: equal label sets are separate maps", what)
+		}
+	}
+	shared("metadata labels of two objects", out[0].Labels, out[1].Labels)
+	shared("selector and pod template", out[0].Spec.Selector.MatchLabels, out[1].Spec.Template.Labels)
+	shared("Service selector and Deployment selector", svc.(*corev1.Service).Spec.Selector, out[0].Spec.Selector.MatchLabels)
+	if reflect.ValueOf(out[0].Labels).UnsafePointer() == reflect.ValueOf(svc.(*corev1.Service).Labels).UnsafePointer() {
+		t.Error("different label sets share a map")
 	}
 }
