@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -51,7 +52,7 @@ func main() {
 	skipBaseline = flag.Bool("skip-baseline", false, "measure the operator only (for a large -n, where time and memory are reported without a ratio)")
 	heapProfile = flag.String("heap-profile", "", "write the manager's heap profile (pprof), taken once every child exists, to this file")
 	cpuProfile = flag.String("cpu-profile", "", "write the manager's CPU profile (pprof) of the first -cpu-profile-seconds after the MCPServers are created to this file")
-	apiserverProfile = flag.String("apiserver-cpu-profile", "", "write the kube-apiserver's CPU profile (pprof) over the same window as -cpu-profile to this file")
+	apiserverProfile = flag.String("apiserver-cpu-profile", "", "write the kube-apiserver's CPU profile (pprof) of the first -cpu-profile-seconds of the operator phase to this file, and of the baseline phase to this file + .baseline")
 	cpuProfileSeconds = flag.Int("cpu-profile-seconds", 30, "length of the -cpu-profile window")
 	flag.Parse()
 	if err := run(*n, *workers, *timeout); err != nil {
@@ -76,11 +77,19 @@ func run(n, workers int, timeout time.Duration) error {
 	// heap to collect), which cost it ~25% more API server CPU at n=1,000.
 	var base, baseCP time.Duration
 	if !*skipBaseline {
-		err := withControlPlane(ctx, "baseline", func(_ *envtest.Environment, _ *rest.Config, c client.Client) error {
+		err := withControlPlane(ctx, "baseline", func(_ *envtest.Environment, cfg *rest.Config, c client.Client) error {
+			var profiled chan error
+			if *apiserverProfile != "" {
+				profiled = make(chan error, 1)
+				go func() { profiled <- fetchAPIServerProfile(cfg, *cpuProfileSeconds, *apiserverProfile+".baseline") }()
+			}
 			cp0 := controlPlaneCPU()
 			var err error
 			base, err = baseline(ctx, c, renderer, n, workers)
 			baseCP = controlPlaneCPU() - cp0
+			if profiled != nil {
+				err = errors.Join(err, <-profiled)
+			}
 			return err
 		})
 		if err != nil {
