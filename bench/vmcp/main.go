@@ -355,6 +355,9 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
+// everythingPID is server-everything's process, for its CPU time.
+var everythingPID int
+
 // startEverything runs server-everything over Streamable HTTP on loopback.
 func startEverything(root string) (string, func(), error) {
 	port, err := freePort()
@@ -370,6 +373,7 @@ func startEverything(root string) (string, func(), error) {
 		return "", nil, fmt.Errorf("starting server-everything (run hack/install-tools.sh npm?): %w", err)
 	}
 	stop := func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); _ = cmd.Wait() }
+	everythingPID = cmd.Process.Pid
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	if err := waitFor(func() bool {
 		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)

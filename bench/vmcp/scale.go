@@ -348,22 +348,28 @@ func rawCallInto(buf *bytes.Buffer, hc *http.Client, u, sid, body string) ([]byt
 // replicasCase runs two vmcp replicas sharing sessions on a real redis-server
 // behind a round-robin proxy (the Service) and compares the C=8 tools/call
 // throughput through the proxy to one replica and to both, in the same run.
+// It reports where the CPU went (each process's CPU time per call, read from
+// /proc) and the Redis commands per call: on a machine whose CPUs the load
+// generator, the proxy, the backend and the replicas already fill, a second
+// replica adds no CPU to serve with.
 func replicasCase(bin, tmp, backendURL string) error {
-	redisAddr, stopRedis, err := startRedis(tmp)
+	redisAddr, redisPID, stopRedis, err := startRedis(tmp)
 	if err != nil {
 		return err
 	}
 	defer stopRedis()
 	doc := fmt.Sprintf("name: bench\nbackends:\n  - name: ev\n    url: %s\nsessionStorage: {provider: redis, address: '%s'}\n", backendURL, redisAddr)
 	var reps []*url.URL
+	procs := []proc{{"bench (clients + proxy)", os.Getpid()}, {"server-everything", everythingPID}, {"redis-server", redisPID}}
 	for i := range 2 {
-		u, _, stop, err := runVMCP(bin, tmp, fmt.Sprintf("replica%d", i), doc, nil)
+		u, pid, stop, err := runVMCP(bin, tmp, fmt.Sprintf("replica%d", i), doc, nil)
 		if err != nil {
 			return err
 		}
 		defer stop()
 		base, _ := url.Parse(strings.TrimSuffix(u, "/mcp"))
 		reps = append(reps, base)
+		procs = append(procs, proc{fmt.Sprintf("vmcp replica %d", i+1), pid})
 	}
 	svc := &roundRobin{}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -375,6 +381,8 @@ func replicasCase(bin, tmp, backendURL string) error {
 	defer hs.Close()
 	svcURL := "http://" + l.Addr().String() + "/mcp"
 	tp := map[int]*sample{1: {}, 2: {}}
+	cpu := map[int]map[string]float64{1: {}, 2: {}}
+	redisCmds := map[int]float64{}
 	for r := range replicaRounds {
 		order := []int{1, 2}
 		if r%2 == 1 {
@@ -382,10 +390,19 @@ func replicasCase(bin, tmp, backendURL string) error {
 		}
 		for _, n := range order {
 			svc.set(reps[:n])
-			s, err := measure(svcURL, "ev_echo", 8, 150, "2025-11-25", func() {})
+			var before map[string]float64
+			var cmdsBefore float64
+			s, err := measure(svcURL, "ev_echo", 8, 150, "2025-11-25", func() {
+				before, cmdsBefore = cpuTimes(procs), redisCommands(redisAddr)
+			})
 			if err != nil {
 				return fmt.Errorf("%d replicas: %w", n, err)
 			}
+			after, cmdsAfter := cpuTimes(procs), redisCommands(redisAddr)
+			for name, v := range after {
+				cpu[n][name] += v - before[name]
+			}
+			redisCmds[n] += cmdsAfter - cmdsBefore - 1 // the INFO that read the count
 			tp[n].lat = append(tp[n].lat, s.lat...)
 			tp[n].wall += s.wall
 		}
@@ -393,9 +410,84 @@ func replicasCase(bin, tmp, backendURL string) error {
 	one, two := throughput(tp[1]), throughput(tp[2])
 	fmt.Printf("== 2 vmcp replicas on Redis behind a round-robin proxy, C=8 tools/call, %d rounds x 150 calls per worker\n", replicaRounds)
 	fmt.Printf("1 replica  %8.0f calls/s  p50 %s\n2 replicas %8.0f calls/s  p50 %s\n", one, pct(tp[1].lat, 50), two, pct(tp[2].lat, 50))
+	fmt.Printf("CPU time per call (µs) while measuring, from /proc/PID/stat:\n%-26s %12s %12s\n", "", "1 replica", "2 replicas")
+	total := map[int]float64{}
+	for _, p := range procs {
+		fmt.Printf("%-26s %12.0f %12.0f\n", p.name, cpu[1][p.name]/float64(len(tp[1].lat))*1e6, cpu[2][p.name]/float64(len(tp[2].lat))*1e6)
+		total[1] += cpu[1][p.name]
+		total[2] += cpu[2][p.name]
+	}
+	fmt.Printf("%-26s %12.0f %12.0f\n", "all", total[1]/float64(len(tp[1].lat))*1e6, total[2]/float64(len(tp[2].lat))*1e6)
+	fmt.Printf("%-26s %12.2f %12.2f  (of %d; load average %s)\n", "CPUs busy with these", total[1]/tp[1].wall.Seconds(), total[2]/tp[2].wall.Seconds(), runtime.NumCPU(), loadAverage())
+	fmt.Printf("%-26s %12.2f %12.2f\n", "Redis commands per call", redisCmds[1]/float64(len(tp[1].lat)), redisCmds[2]/float64(len(tp[2].lat)))
 	fmt.Printf("ratio 2 replicas / 1 replica: throughput %.2fx (on %d CPUs shared with the backend, the proxy and the clients)\n", two/one, runtime.NumCPU())
 	check("2 replicas >= 1.6x one replica", two/one >= targetReplicaRatio, fmt.Sprintf("%.2fx", two/one))
 	return nil
+}
+
+// proc is a process whose CPU time the replicas case reports.
+type proc struct {
+	name string
+	pid  int
+}
+
+// cpuTimes reads each process's user+system CPU seconds (/proc/PID/stat,
+// which counts the threads it has and had); a process that is gone counts 0.
+func cpuTimes(procs []proc) map[string]float64 {
+	out := map[string]float64{}
+	for _, p := range procs {
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.pid))
+		if err != nil {
+			continue
+		}
+		// The fields after the command name (which may hold spaces) in ")".
+		f := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+2:]))
+		utime, _ := strconv.ParseFloat(f[11], 64)
+		stime, _ := strconv.ParseFloat(f[12], 64)
+		out[p.name] = (utime + stime) / clockTicks
+	}
+	return out
+}
+
+// clockTicks is USER_HZ, the unit of /proc/PID/stat times (100 on Linux).
+const clockTicks = 100
+
+// redisCommands is redis-server's total_commands_processed (INFO stats).
+func redisCommands(addr string) float64 {
+	c, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		return 0
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(2 * time.Second))
+	if _, err := io.WriteString(c, "INFO stats\r\n"); err != nil {
+		return 0
+	}
+	var buf []byte
+	tmp := make([]byte, 4096)
+	const key = "total_commands_processed:"
+	for {
+		n, err := c.Read(tmp)
+		buf = append(buf, tmp[:n]...)
+		if _, rest, ok := bytes.Cut(buf, []byte(key)); ok {
+			if v, _, ok := bytes.Cut(rest, []byte("\r\n")); ok {
+				f, _ := strconv.ParseFloat(string(v), 64)
+				return f
+			}
+		}
+		if err != nil {
+			return 0
+		}
+	}
+}
+
+// loadAverage is the 1-minute load average (/proc/loadavg).
+func loadAverage() string {
+	data, _ := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(data)); len(f) > 0 {
+		return f[0]
+	}
+	return "?"
 }
 
 // roundRobin sends each request to the next replica in turn.
@@ -430,15 +522,15 @@ func (s *roundRobin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // startRedis runs redis-server (hack/install-tools.sh redis) on a free loopback port.
-func startRedis(tmp string) (string, func(), error) {
+func startRedis(tmp string) (string, int, func(), error) {
 	port, err := freePort()
 	if err != nil {
-		return "", nil, err
+		return "", 0, nil, err
 	}
 	cmd := exec.Command("redis-server", "--bind", "127.0.0.1", "--port", strconv.Itoa(port), "--save", "", "--appendonly", "no", "--dir", tmp)
 	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
 	if err := cmd.Start(); err != nil {
-		return "", nil, fmt.Errorf("starting redis-server (run hack/install-tools.sh redis): %w", err)
+		return "", 0, nil, fmt.Errorf("starting redis-server (run hack/install-tools.sh redis): %w", err)
 	}
 	stop := func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
@@ -450,7 +542,7 @@ func startRedis(tmp string) (string, func(), error) {
 		return err == nil
 	}); err != nil {
 		stop()
-		return "", nil, err
+		return "", 0, nil, err
 	}
-	return addr, stop, nil
+	return addr, cmd.Process.Pid, stop, nil
 }
