@@ -399,7 +399,8 @@ func startVMCP(root, tmp, backendURL string) (string, int, func(), error) {
 }
 
 // buildVMCP builds cmd/vmcp into tmp once, as the image is built (Dockerfile,
-// make images): static (CGO_ENABLED=0), -trimpath, -ldflags "-s -w". The RSS
+// make images): static (CGO_ENABLED=0), -trimpath, -tags grpcnotrace (GO_TAGS
+// in the Makefile), -ldflags "-s -w". The RSS
 // measured is then the shipped binary's: a cgo build also maps libc and the
 // dynamic loader (~1.5 MB resident) and has a larger text.
 func buildVMCP(root, tmp string) (string, error) {
@@ -407,7 +408,7 @@ func buildVMCP(root, tmp string) (string, error) {
 	if _, err := os.Stat(bin); err == nil {
 		return bin, nil
 	}
-	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, "./cmd/vmcp")
+	build := exec.Command("go", "build", "-trimpath", "-tags", "grpcnotrace", "-ldflags=-s -w", "-o", bin, "./cmd/vmcp")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	build.Dir = root
 	build.Stderr = os.Stderr
