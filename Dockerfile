@@ -20,8 +20,9 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN --mount=type=cache,target=/go/pkg/mod go mod download
 COPY . .
+# -tags grpcnotrace: see GO_TAGS in the Makefile (cmd/vmcp TestBinaryKeepsNoReflectedMethods checks both).
 RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
-    GOOS=${TARGETOS} GOARCH=${TARGETARCH} go build -trimpath -ldflags="-s -w -X github.com/mcp-operator/mcp-operator/pkg/version.Version=${VERSION}" -o /out/ ./cmd/manager ./cmd/vmcp ./cmd/proxyrunner ./cmd/optimizer ./cmd/embedder
+    GOOS=${TARGETOS} GOARCH=${TARGETARCH} go build -trimpath -tags grpcnotrace -ldflags="-s -w -X github.com/mcp-operator/mcp-operator/pkg/version.Version=${VERSION}" -o /out/ ./cmd/manager ./cmd/vmcp ./cmd/proxyrunner ./cmd/optimizer ./cmd/embedder
 
 FROM ${BASE_IMAGE} AS proxyrunner
 ARG VERSION

@@ -54,14 +54,20 @@ vet:
 .PHONY: build
 # Every binary reports VERSION (`vmcp version`, `manager --version`, `proxyrunner --version`).
 LDFLAGS ?= -X github.com/mcp-operator/mcp-operator/pkg/version.Version=$(VERSION)
+# grpcnotrace: gRPC (linked only through the OTLP exporters' generated service
+# stubs) would import golang.org/x/net/trace, whose html/template pages make the
+# linker keep every exported method of every type (see internal/texttemplate):
+# vmcp is 27 MB instead of 42 MB, and 5 MB smaller in RSS. The Dockerfile uses
+# the same tags (cmd/vmcp TestBinaryKeepsNoReflectedMethods checks both).
+GO_TAGS ?= grpcnotrace
 
 build: ## Build manager, vmcp, proxyrunner, optimizer, embedder and the kubectl plugin kubectl-mcp into bin/, stamped with VERSION.
-	go build -ldflags '$(LDFLAGS)' -o $(BIN)/manager ./cmd/manager
-	go build -ldflags '$(LDFLAGS)' -o $(BIN)/vmcp ./cmd/vmcp
-	go build -ldflags '$(LDFLAGS)' -o $(BIN)/proxyrunner ./cmd/proxyrunner
-	go build -ldflags '$(LDFLAGS)' -o $(BIN)/optimizer ./cmd/optimizer
-	go build -ldflags '$(LDFLAGS)' -o $(BIN)/embedder ./cmd/embedder
-	go build -ldflags '$(LDFLAGS)' -o $(BIN)/kubectl-mcp ./cmd/kubectl-mcp
+	go build -tags '$(GO_TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN)/manager ./cmd/manager
+	go build -tags '$(GO_TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN)/vmcp ./cmd/vmcp
+	go build -tags '$(GO_TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN)/proxyrunner ./cmd/proxyrunner
+	go build -tags '$(GO_TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN)/optimizer ./cmd/optimizer
+	go build -tags '$(GO_TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN)/embedder ./cmd/embedder
+	go build -tags '$(GO_TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN)/kubectl-mcp ./cmd/kubectl-mcp
 
 .PHONY: dist
 dist: ## Release artefacts of the kubectl plugin (dist/: archives per OS/arch, checksums, krew manifest).
@@ -138,7 +144,7 @@ docker-build: ## Build the five images (needs a Docker engine).
 
 DEVCLUSTER := $(BIN)/devcluster
 IMAGES_DIR := $(BIN)/images
-STATIC_GO_BUILD := CGO_ENABLED=0 go build -trimpath -ldflags="-s -w"
+STATIC_GO_BUILD := CGO_ENABLED=0 go build -trimpath -tags '$(GO_TAGS)' -ldflags="-s -w"
 
 .PHONY: tools-node
 tools-node: ## Install what the node needs: kubelet, kube-proxy, controller-manager, scheduler, CoreDNS (bin/node), containerd/runc/CNI (apt).

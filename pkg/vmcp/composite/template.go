@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"text/template"
 	"text/template/parse"
+
+	template "github.com/mcp-operator/mcp-operator/internal/texttemplate"
 )
 
 // keepFunc is the hidden function a single-action template is wrapped in so that

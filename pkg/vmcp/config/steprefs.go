@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"text/template"
 	"text/template/parse"
+
+	template "github.com/mcp-operator/mcp-operator/internal/texttemplate"
 )
 
 // stepRefs returns the step ids a template refers to as .steps.<id> (sorted,

@@ -10,9 +10,9 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"text/template"
 	"time"
 
+	template "github.com/mcp-operator/mcp-operator/internal/texttemplate"
 	"github.com/mcp-operator/mcp-operator/pkg/auth/cedar"
 )
 

@@ -6,8 +6,10 @@ import (
 	"encoding/gob"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
+	"strconv"
 	"sync"
 
 	sdkauth "github.com/modelcontextprotocol/go-sdk/auth"
@@ -36,7 +38,12 @@ type toolPages struct {
 	tools []*mcp.Tool // sorted by name
 	once  sync.Once
 	pages map[string][]byte // result JSON by the name before the page ("" for the first)
-	err   error
+	// cursors maps each nextCursor of pages to the name it continues after, so
+	// the cursors the gateway handed out are resolved without decoding the gob
+	// (a gob decoder compiles its type on every cursor: ~a quarter of a cached
+	// page's CPU). Other cursors (the SDK's) are decoded.
+	cursors map[string]string
+	err     error
 
 	// visible are the pages of the tools each identity may see (Cedar), by identityKey.
 	mu      sync.Mutex
@@ -128,22 +135,25 @@ func newToolPages(listed map[string]*mcp.Tool) *toolPages {
 // ok is false for a cursor that does not start one of this tool set's pages
 // (the SDK path then pages from wherever it points, or reports it invalid).
 func (p *toolPages) page(cursor string) (data []byte, ok bool, err error) {
-	p.once.Do(func() { p.pages, p.err = encodePages(p.tools, listPageSize) })
+	p.once.Do(func() { p.pages, p.cursors, p.err = encodePages(p.tools, listPageSize) })
 	if p.err != nil {
 		return nil, false, p.err
 	}
-	after, ok := decodeCursor(cursor)
+	after, ok := p.cursors[cursor]
 	if !ok {
-		return nil, false, nil
+		if after, ok = decodeCursor(cursor); !ok {
+			return nil, false, nil
+		}
 	}
 	data, ok = p.pages[after]
 	return data, ok, nil
 }
 
 // encodePages encodes tools (sorted) as the SDK pages them: size per page, the
-// cursor of a page naming the last tool of the page before.
-func encodePages(tools []*mcp.Tool, size int) (map[string][]byte, error) {
-	pages := map[string][]byte{}
+// cursor of a page naming the last tool of the page before. It returns the
+// pages by the name before them and the cursors it wrote with their names.
+func encodePages(tools []*mcp.Tool, size int) (pages map[string][]byte, cursors map[string]string, err error) {
+	pages, cursors = map[string][]byte{}, map[string]string{"": ""}
 	after := ""
 	for start := 0; start == 0 || start < len(tools); start += size {
 		end := min(start+size, len(tools))
@@ -156,20 +166,21 @@ func encodePages(tools []*mcp.Tool, size int) (map[string][]byte, error) {
 		if end < len(tools) {
 			var err error
 			if next, err = encodeCursor(tools[end-1].Name); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
+			cursors[next] = tools[end-1].Name
 		}
 		res.NextCursor = next
 		data, err := json.Marshal(res)
 		if err != nil {
-			return nil, fmt.Errorf("encoding tools/list: %w", err)
+			return nil, nil, fmt.Errorf("encoding tools/list: %w", err)
 		}
 		pages[after] = data
 		if end > 0 {
 			after = tools[end-1].Name
 		}
 	}
-	return pages, nil
+	return pages, cursors, nil
 }
 
 // publishedTools tracks the tools registered on the MCP server, so the
@@ -239,16 +250,22 @@ func (g *Gateway) serveToolList(w http.ResponseWriter, r *http.Request, body []b
 	if err != nil || !ok {
 		return false
 	}
-	out := bufPool.Get().(*bytes.Buffer)
-	defer bufPool.Put(out)
-	out.Reset()
-	out.WriteString(`{"jsonrpc":"2.0","id":`)
-	out.Write(body[shape.idStart:shape.idEnd])
-	out.WriteString(`,"result":`)
-	out.Write(data)
-	out.WriteString("}\n")
-	w.Header()["Content-Type"] = []string{"application/json"}
-	_, _ = w.Write(out.Bytes())
+	// The page is written where it lies, not copied behind the envelope (a
+	// page of 1,000 tools is ~150 KB), with its length, so that net/http sends
+	// it unchunked.
+	id := body[shape.idStart:shape.idEnd]
+	if ir, ok := w.(*idRestorer); ok { // the client's own id, written here: the length must be the sent one
+		id, w = ir.original, ir.ResponseWriter
+	}
+	const head, mid, tail = `{"jsonrpc":"2.0","id":`, `,"result":`, "}\n"
+	h := w.Header()
+	h["Content-Type"] = []string{"application/json"}
+	h["Content-Length"] = []string{strconv.Itoa(len(head) + len(id) + len(mid) + len(data) + len(tail))}
+	_, _ = io.WriteString(w, head) // the envelope's parts gather in net/http's buffer
+	_, _ = w.Write(id)
+	_, _ = io.WriteString(w, mid)
+	_, _ = w.Write(data)
+	_, _ = io.WriteString(w, tail)
 	return true
 }
 

@@ -61,9 +61,16 @@ func listPage(t *testing.T, url, sid, id, cursor string) (string, map[string]any
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("reading tools/list: %v", err)
+	}
 	msg := string(data)
 	ct := resp.Header.Get("Content-Type")
+	if strings.HasPrefix(ct, "application/json") && resp.ContentLength != int64(len(data)) {
+		// The cached pages are sent with their length (unchunked), also when the id was swapped.
+		t.Errorf("tools/list answer of %d bytes came with Content-Length %d", len(data), resp.ContentLength)
+	}
 	if strings.HasPrefix(ct, "text/event-stream") {
 		msg = ""
 		for _, line := range strings.Split(string(data), "\n") {
@@ -260,5 +267,42 @@ func TestToolListCachePerIdentity(t *testing.T) {
 	p.mu.Unlock()
 	if identities != 2 {
 		t.Errorf("%d identities cached, want alice's and bob's", identities)
+	}
+}
+
+// TestToolPagesOwnCursorsWithoutGob: a cursor the cache handed out is resolved
+// from its table, not by decoding the gob (which allocates a decoder and
+// compiles its type for each page), and a cursor it did not write (the SDK's)
+// is still decoded.
+func TestToolPagesOwnCursorsWithoutGob(t *testing.T) {
+	listed := map[string]*mcp.Tool{}
+	for i := range listPageSize + 10 {
+		name := fmt.Sprintf("t%04d", i)
+		listed[name] = &mcp.Tool{Name: name, InputSchema: &jsonschema.Schema{Type: "object"}}
+	}
+	p := newToolPages(listed)
+	first, ok, err := p.page("")
+	if err != nil || !ok {
+		t.Fatalf("first page: %v %v", ok, err)
+	}
+	var res struct{ NextCursor string }
+	if err := json.Unmarshal(first, &res); err != nil || res.NextCursor == "" {
+		t.Fatalf("first page has no cursor: %v", err)
+	}
+	if allocs := testing.AllocsPerRun(20, func() { _, _, _ = p.page(res.NextCursor) }); allocs != 0 {
+		t.Errorf("resolving the cache's own cursor allocated %.0f times; want 0 (no gob decoding)", allocs)
+	}
+	foreign, err := encodeCursor(fmt.Sprintf("t%04d", listPageSize-1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.cursors = map[string]string{"": ""} // as if the cursor came from elsewhere
+	second, ok, err := p.page(foreign)
+	if err != nil || !ok {
+		t.Fatalf("a decoded cursor: %v %v", ok, err)
+	}
+	var page struct{ Tools []struct{ Name string } }
+	if err := json.Unmarshal(second, &page); err != nil || len(page.Tools) != 10 || page.Tools[0].Name != fmt.Sprintf("t%04d", listPageSize) {
+		t.Fatalf("second page by a decoded cursor: %d tools (%v)", len(page.Tools), err)
 	}
 }
