@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"text/template"
 	"text/template/parse"
+
+	"github.com/mcp-operator/mcp-operator/internal/jsontemplate"
 )
 
 // stepRefs returns the step ids a template refers to as .steps.<id> (sorted,
@@ -15,8 +16,8 @@ func stepRefs(text string) []string {
 	if !strings.Contains(text, "{{") {
 		return nil
 	}
-	t, err := template.New("").Funcs(TemplateFuncs).Parse(text)
-	if err != nil || t.Tree == nil {
+	t, err := jsontemplate.Parse("", text, TemplateFuncs)
+	if err != nil {
 		return nil
 	}
 	seen := map[string]bool{}
