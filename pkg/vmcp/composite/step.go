@@ -2,6 +2,7 @@ package composite
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -216,7 +217,7 @@ func (r *run) collection(s *step, data map[string]any) ([]any, error) {
 		return nil, fmt.Errorf("collection: %w", err)
 	}
 	if str, ok := v.(string); ok {
-		if v, err = fromJSON(str); err != nil {
+		if err = json.Unmarshal([]byte(str), &v); err != nil {
 			return nil, fmt.Errorf("collection rendered %q, which is not a JSON list", str)
 		}
 	}

@@ -4,44 +4,31 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"strconv"
+	"maps"
 	"strings"
 	"text/template/parse"
 
-	template "github.com/mcp-operator/mcp-operator/internal/texttemplate"
+	"github.com/mcp-operator/mcp-operator/internal/jsontemplate"
+	"github.com/mcp-operator/mcp-operator/pkg/vmcp/config"
 )
 
 // keepFunc is the hidden function a single-action template is wrapped in so that
 // its value, not its printed form, comes out (see compileTemplate).
 const keepFunc = "__keep"
 
-// funcs are the functions available in workflow templates (config.TemplateFuncs
-// names the same ones for validation) plus the hidden keepFunc.
-var funcs = template.FuncMap{
-	"json":     toJSON,
-	"fromJson": fromJSON,
-	"quote":    func(v any) string { return strconv.Quote(fmt.Sprint(v)) },
-	keepFunc:   toJSON,
-}
-
-func toJSON(v any) (string, error) {
-	b, err := json.Marshal(v)
-	return string(b), err
-}
-
-func fromJSON(s string) (any, error) {
-	var v any
-	if err := json.Unmarshal([]byte(s), &v); err != nil {
-		return nil, fmt.Errorf("fromJson: %w", err)
-	}
-	return v, nil
-}
+// funcs are the template functions (config.TemplateFuncs, which validation
+// parses against) plus the hidden keepFunc.
+var funcs = func() jsontemplate.Funcs {
+	f := maps.Clone(config.TemplateFuncs)
+	f[keepFunc] = config.TemplateFuncs["json"]
+	return f
+}()
 
 // tmpl is one compiled template string. keep is set when the whole string is a
 // single action ("{{.params.count}}"): its value keeps its type (a number stays a
 // number, an object an object) instead of being printed into a string.
 type tmpl struct {
-	t    *template.Template
+	t    *jsontemplate.Template
 	keep bool
 }
 
@@ -69,8 +56,8 @@ func compileTemplate(text string) (*tmpl, error) {
 	return &tmpl{t: kept, keep: true}, nil
 }
 
-func newTemplate(text string) (*template.Template, error) {
-	return template.New("t").Funcs(funcs).Option("missingkey=error").Parse(text)
+func newTemplate(text string) (*jsontemplate.Template, error) {
+	return jsontemplate.Parse("t", text, funcs)
 }
 
 // render executes the template over data.

@@ -653,21 +653,6 @@ func TestRunRefusesCycle(t *testing.T) {
 	}
 }
 
-// TestTemplateFuncsMatchConfig keeps the validator's function list and the
-// engine's in step.
-func TestTemplateFuncsMatchConfig(t *testing.T) {
-	for name := range config.TemplateFuncs {
-		if _, ok := funcs[name]; !ok {
-			t.Errorf("config.TemplateFuncs has %s but the engine does not", name)
-		}
-	}
-	for name := range funcs {
-		if _, ok := config.TemplateFuncs[name]; !ok && name != keepFunc {
-			t.Errorf("the engine has %s but config.TemplateFuncs does not (validation would refuse it)", name)
-		}
-	}
-}
-
 // TestOutputOf covers how a backend result becomes a step output.
 func TestOutputOf(t *testing.T) {
 	cases := map[string]struct {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"text/template/parse"
 
-	template "github.com/mcp-operator/mcp-operator/internal/texttemplate"
+	"github.com/mcp-operator/mcp-operator/internal/jsontemplate"
 )
 
 // stepRefs returns the step ids a template refers to as .steps.<id> (sorted,
@@ -16,8 +16,8 @@ func stepRefs(text string) []string {
 	if !strings.Contains(text, "{{") {
 		return nil
 	}
-	t, err := template.New("").Funcs(TemplateFuncs).Parse(text)
-	if err != nil || t.Tree == nil {
+	t, err := jsontemplate.Parse("", text, TemplateFuncs)
+	if err != nil {
 		return nil
 	}
 	seen := map[string]bool{}

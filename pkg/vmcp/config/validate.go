@@ -9,10 +9,11 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
-	template "github.com/mcp-operator/mcp-operator/internal/texttemplate"
+	"github.com/mcp-operator/mcp-operator/internal/jsontemplate"
 	"github.com/mcp-operator/mcp-operator/pkg/auth/cedar"
 )
 
@@ -376,13 +377,26 @@ func checkDuration(p *problems, path string, d Duration) time.Duration {
 	return v
 }
 
-// TemplateFuncs are the functions available in composite tool templates. The
-// implementations live with the workflow engine; these stand-ins let the parser
-// check template syntax and function names.
-var TemplateFuncs = template.FuncMap{
-	"json":     func(v any) (string, error) { b, err := json.Marshal(v); return string(b), err },
-	"fromJson": func(s string) (any, error) { var v any; err := json.Unmarshal([]byte(s), &v); return v, err },
-	"quote":    func(v any) string { return fmt.Sprintf("%q", fmt.Sprint(v)) },
+// TemplateFuncs are the functions of composite tool templates besides the
+// language's own: the parser checks names against them and the workflow engine
+// (pkg/vmcp/composite) runs them.
+var TemplateFuncs = jsontemplate.Funcs{
+	"json": jsontemplate.Unary("json", func(v any) (any, error) {
+		b, err := json.Marshal(v)
+		return string(b), err
+	}),
+	"fromJson": jsontemplate.Unary("fromJson", func(v any) (any, error) {
+		s, ok := v.(string)
+		if !ok {
+			return nil, fmt.Errorf("fromJson takes a string, got %T", v)
+		}
+		var out any
+		if err := json.Unmarshal([]byte(s), &out); err != nil {
+			return nil, fmt.Errorf("fromJson: %w", err)
+		}
+		return out, nil
+	}),
+	"quote": jsontemplate.Unary("quote", func(v any) (any, error) { return strconv.Quote(fmt.Sprint(v)), nil }),
 }
 
 func (c *Config) validateCompositeTools(p *problems, known map[string]bool) {
@@ -502,7 +516,7 @@ func checkTemplate(p *problems, path, text string) {
 	if !strings.Contains(text, "{{") {
 		return
 	}
-	if _, err := template.New(path).Funcs(TemplateFuncs).Parse(text); err != nil {
+	if _, err := jsontemplate.Parse(path, text, TemplateFuncs); err != nil {
 		p.add(path, "bad template: %v", err)
 	}
 }
