@@ -12,8 +12,8 @@
 // both lookups (this fork and the grpcnotrace tag, which drops the other
 // caller, golang.org/x/net/trace), and its idle RSS 3 MB higher (31.9-32.7 MB
 // against 28.9-29.4 MB with one backend), since the kernel maps a binary's
-// file pages in large folios. Workflow data is decoded JSON (maps, slices, strings, numbers,
-// booleans), which has no methods a template could call.
+// file pages in large folios. Workflow data is decoded JSON (maps, slices,
+// strings, numbers, booleans), which has no methods a template could call.
 //
 // The files are the standard library's (BSD licence, LICENSE) with these
 // changes: the package name; evalField does not look up methods (exec.go,
