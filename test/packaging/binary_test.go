@@ -13,7 +13,7 @@ import (
 // tags, links nothing that looks methods up by name at run time (text/template
 // executing templates, golang.org/x/net/trace's html/template pages, ...). One
 // such call makes the linker keep every exported method of every type stored
-// in an interface: vmcp grew from 27 MB to 42 MB and its idle RSS by 5 MB (see
+// in an interface: vmcp grew from 30 MB to 42 MB and its idle RSS by 3 MB (see
 // internal/jsontemplate). The Makefile's GO_TAGS must be the Dockerfile's tags.
 func TestBinaryKeepsNoReflectedMethods(t *testing.T) {
 	if testing.Short() {
