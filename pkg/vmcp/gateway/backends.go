@@ -35,6 +35,17 @@ type backendState struct {
 	mu     sync.Mutex
 	caps   *aggregate.Capabilities // last discovery; nil until discovered
 	shared *conn
+
+	// discovering holds a token while a discovery runs: discoveries of one backend
+	// run one at a time, so that a later one's result is never overwritten by an
+	// earlier one's and the backend sees at most one discovery's four lists at once
+	// (each concurrent list is a connection the transport then keeps idle).
+	discovering chan struct{}
+	// refreshing and refreshAgain (under mu) coalesce the rediscoveries list_changed
+	// notifications ask for: a backend announces changes in bursts (server-everything
+	// sends several on each new session), and one rediscovery after the last
+	// notification seen sees them all.
+	refreshing, refreshAgain bool
 }
 
 func (b *backendState) capabilities() *aggregate.Capabilities {
@@ -121,8 +132,27 @@ func (g *Gateway) dropShared(b *backendState) {
 	c.close()
 }
 
-// discover lists the backend's capabilities in parallel over its shared session.
-func (g *Gateway) discover(ctx context.Context, b *backendState) (*aggregate.Capabilities, error) {
+// discover lists the backend's capabilities in parallel over its shared session and
+// records them (b.caps), one discovery of b at a time.
+func (g *Gateway) discover(ctx context.Context, b *backendState) error {
+	select {
+	case b.discovering <- struct{}{}:
+	case <-ctx.Done():
+		return fmt.Errorf("discovering backend %s: waiting for the discovery in progress: %w", b.def.Name, context.Cause(ctx))
+	}
+	defer func() { <-b.discovering }()
+	caps, err := g.list(ctx, b)
+	if err != nil {
+		return err
+	}
+	b.mu.Lock()
+	b.caps = caps
+	b.mu.Unlock()
+	return nil
+}
+
+// list reads all of the backend's lists, concurrently, over its shared session.
+func (g *Gateway) list(ctx context.Context, b *backendState) (*aggregate.Capabilities, error) {
 	c, err := g.sharedConn(ctx, b)
 	if err != nil {
 		return nil, err
@@ -208,14 +238,7 @@ func (g *Gateway) probe(ctx context.Context, b *backendState) error {
 	live := b.shared != nil && b.shared.alive() && b.caps != nil
 	b.mu.Unlock()
 	if !live {
-		caps, err := g.discover(ctx, b)
-		if err != nil {
-			return err
-		}
-		b.mu.Lock()
-		b.caps = caps
-		b.mu.Unlock()
-		return nil
+		return g.discover(ctx, b)
 	}
 	c, err := g.sharedConn(ctx, b)
 	if err != nil {
@@ -228,18 +251,40 @@ func (g *Gateway) probe(ctx context.Context, b *backendState) error {
 	return nil
 }
 
-// refresh rediscovers a backend after it announced a list change.
+// refresh rediscovers a backend after it announced a list change. A notification
+// arriving while a rediscovery runs asks for one more after it (which sees every
+// change announced so far) rather than a rediscovery of its own.
 func (g *Gateway) refresh(b *backendState) {
+	b.mu.Lock()
+	if b.refreshing {
+		b.refreshAgain = true
+		b.mu.Unlock()
+		return
+	}
+	b.refreshing = true
+	b.mu.Unlock()
+	go func() {
+		for {
+			g.rediscover(b)
+			b.mu.Lock()
+			if !b.refreshAgain {
+				b.refreshing = false
+				b.mu.Unlock()
+				return
+			}
+			b.refreshAgain = false
+			b.mu.Unlock()
+		}
+	}()
+}
+
+func (g *Gateway) rediscover(b *backendState) {
 	ctx, cancel := context.WithTimeout(g.ctx, b.timeout)
 	defer cancel()
-	caps, err := g.discover(ctx, b)
-	if err != nil {
+	if err := g.discover(ctx, b); err != nil {
 		g.log.Warn("Rediscovery after list_changed failed", zap.String("backend", b.def.Name), zap.Error(err))
 		return
 	}
-	b.mu.Lock()
-	b.caps = caps
-	b.mu.Unlock()
 	g.rebuild()
 }
 

@@ -307,9 +307,10 @@ func (g *Gateway) newBackend(def backend.Backend) (*backendState, error) {
 	}
 	return &backendState{
 		def: def, hc: hc, timeout: g.set.timeoutFor(def.Name),
-		breaker: health.NewBreaker(g.set.cbEnabled, g.set.cbThreshold, g.set.cbTimeout, nil),
-		tracker: health.NewTracker(g.set.threshold),
-		stop:    func() {},
+		breaker:     health.NewBreaker(g.set.cbEnabled, g.set.cbThreshold, g.set.cbTimeout, nil),
+		tracker:     health.NewTracker(g.set.threshold),
+		stop:        func() {},
+		discovering: make(chan struct{}, 1),
 	}, nil
 }
 
@@ -321,12 +322,8 @@ func (g *Gateway) initialCheck(b *backendState) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, b.timeout)
 	defer cancel()
-	caps, err := g.discover(ctx, b)
-	if err == nil {
-		b.mu.Lock()
-		b.caps = caps
-		b.mu.Unlock()
-	} else {
+	err := g.discover(ctx, b)
+	if err != nil {
 		g.log.Warn("Backend discovery failed", zap.String("backend", b.def.Name), zap.Error(err))
 	}
 	b.tracker.Observe(err, timeNow())

@@ -41,7 +41,7 @@ func (g *Gateway) serverOptions() *mcp.ServerOptions {
 func (g *Gateway) clientOptions(c *conn) *mcp.ClientOptions {
 	changed := func() {
 		if b := g.backend(c.backend); b != nil {
-			go g.refresh(b)
+			g.refresh(b)
 		}
 	}
 	o := &mcp.ClientOptions{
