@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"syscall"
 	"time"
@@ -135,7 +136,10 @@ func serveConfig(ctx context.Context, path, addr string, allowedHosts []string, 
 	if err != nil {
 		return err
 	}
-	go g.Start(ctx)
+	go func() {
+		g.Start(ctx)
+		releaseStartupMemory(ctx, g)
+	}()
 	if kube != nil { // Kubernetes mode: status reporting
 		go kube.ReportStatus(ctx, g)
 	}
@@ -162,6 +166,23 @@ func serveConfig(ctx context.Context, path, addr string, allowedHosts []string, 
 		return err
 	}
 	return nil
+}
+
+// releaseStartupMemory returns the garbage of the start-up burst (package
+// initialisation, config parsing, the initial discovery of every backend and the
+// rediscoveries backends ask for as soon as vmcp's session opens) to the OS,
+// once. An idle vmcp allocates almost nothing, so the runtime would not collect
+// it before its heap reached the 4 MB minimum goal, and its scavenger keeps what
+// is below that goal: measured with one server-everything backend, RssAnon stays
+// at 6.7 MB after 135 s without this, 4.9-5.6 MB with it. Memory taken later
+// (sessions, calls) is managed by the runtime as usual.
+func releaseStartupMemory(ctx context.Context, g *gateway.Gateway) {
+	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	g.WaitRediscoveries(wctx)
+	if ctx.Err() == nil {
+		debug.FreeOSMemory()
+	}
 }
 
 // serveMetrics serves /metrics alone on addr (telemetry.prometheusPort) until ctx ends;

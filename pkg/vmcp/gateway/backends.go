@@ -278,6 +278,29 @@ func (g *Gateway) refresh(b *backendState) {
 	}()
 }
 
+// WaitRediscoveries returns once no backend has a rediscovery running or asked
+// for (list_changed), or when ctx ends. A backend announces changes as soon as
+// vmcp's session opens (server-everything does), so after Start this tells when
+// the start-up burst is over (cmd/vmcp releases its garbage then).
+func (g *Gateway) WaitRediscoveries(ctx context.Context) {
+	for {
+		busy := false
+		for _, b := range g.backendList() {
+			b.mu.Lock()
+			busy = busy || b.refreshing
+			b.mu.Unlock()
+		}
+		if !busy {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
 func (g *Gateway) rediscover(b *backendState) {
 	ctx, cancel := context.WithTimeout(g.ctx, b.timeout)
 	defer cancel()
