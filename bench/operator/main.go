@@ -54,6 +54,9 @@ func main() {
 	cpuProfile = flag.String("cpu-profile", "", "write the manager's CPU profile (pprof) of the first -cpu-profile-seconds after the MCPServers are created to this file")
 	apiserverProfile = flag.String("apiserver-cpu-profile", "", "write the kube-apiserver's CPU profile (pprof) of the first -cpu-profile-seconds of the operator phase to this file, and of the baseline phase to this file + .baseline")
 	cpuProfileSeconds = flag.Int("cpu-profile-seconds", 30, "length of the -cpu-profile window")
+	dumpChildren = flag.String("dump-children", "", "write s0000's children as the API server holds them after each phase to this file (+ .baseline), as JSON, to compare what the two phases stored")
+	baselineWatch = flag.Bool("baseline-watch", false, "the baseline also runs the operator phase's observer (metadata watches of every child kind) and ends when it has seen every child")
+	apiserverMetrics = flag.String("apiserver-metrics", "", "write the kube-apiserver's /metrics at the end of the operator phase to this file, and of the baseline phase to this file + .baseline (requests by verb and resource, watch events, admission)")
 	flag.Parse()
 	if err := run(*n, *workers, *timeout); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/operator:", err)
@@ -75,7 +78,8 @@ func run(n, workers int, timeout time.Duration) error {
 	// Each phase gets a fresh control plane: run on the first one's, the second phase
 	// would pay for the other's 9n objects (a larger etcd, watch cache and API server
 	// heap to collect), which cost it ~25% more API server CPU at n=1,000.
-	var base, baseCP time.Duration
+	var base time.Duration
+	var baseCP cpCPU
 	if !*skipBaseline {
 		err := withControlPlane(ctx, "baseline", func(_ *envtest.Environment, cfg *rest.Config, c client.Client) error {
 			var profiled chan error
@@ -85,8 +89,14 @@ func run(n, workers int, timeout time.Duration) error {
 			}
 			cp0 := controlPlaneCPU()
 			var err error
-			base, err = baseline(ctx, c, renderer, n, workers)
-			baseCP = controlPlaneCPU() - cp0
+			base, err = baseline(ctx, cfg, c, renderer, n, workers)
+			baseCP = controlPlaneCPU().sub(cp0)
+			if *apiserverMetrics != "" {
+				err = errors.Join(err, fetchAPIServer(cfg, "/metrics", *apiserverMetrics+".baseline"))
+			}
+			if *dumpChildren != "" {
+				err = errors.Join(err, dumpServerChildren(ctx, c, "baseline", *dumpChildren+".baseline"))
+			}
 			if profiled != nil {
 				err = errors.Join(err, <-profiled)
 			}
@@ -117,7 +127,7 @@ func run(n, workers int, timeout time.Duration) error {
 	}
 	fmt.Printf("  manager error log lines: %d, failed reconciles: %d\n", op.errorLines, op.reconcileErrors)
 	fmt.Printf("  manager CPU until then: %.1f CPU-s (%.1f ms per MCPServer); load average %s\n", op.busyCPU.Seconds(), op.busyCPU.Seconds()*1000/float64(n), loadAverage())
-	fmt.Printf("  kube-apiserver + etcd CPU: %.1f CPU-s with the operator, %.1f CPU-s for the baseline\n", op.controlPlaneCPU.Seconds(), baseCP.Seconds())
+	fmt.Printf("  kube-apiserver + etcd CPU: %s with the operator, %s for the baseline\n", op.controlPlaneCPU, baseCP)
 	fmt.Printf("  reference: original operator v0.47.0 ~74s for 1,000 MCPServers (one worker), target <= 60s\n")
 	fmt.Printf("API requests: %d (%d reads, %d writes) over %d reconciles: %.2f per reconcile, %.2f per MCPServer (reference ~16)\n",
 		op.reads+op.writes, op.reads, op.writes, op.reconciles, float64(op.reads+op.writes)/float64(op.reconciles), float64(op.reads+op.writes)/float64(n))
@@ -133,7 +143,10 @@ var (
 	verbose       *bool
 	heapProfile   *string
 	cpuProfile    *string
-	// apiserverProfile is -apiserver-cpu-profile.
+	// apiserverProfile is -apiserver-cpu-profile; apiserverMetrics -apiserver-metrics.
+	apiserverMetrics *string
+	baselineWatch    *bool
+	dumpChildren     *string
 	apiserverProfile *string
 	// cpuProfileSeconds is the length of the -cpu-profile window.
 	cpuProfileSeconds *int
@@ -186,7 +199,7 @@ func server(ns string, i int) *v1alpha1.MCPServer {
 }
 
 // baseline creates the rendered children of n servers directly, with the same parallelism.
-func baseline(ctx context.Context, c client.Client, r *render.Renderer, n, workers int) (time.Duration, error) {
+func baseline(ctx context.Context, cfg *rest.Config, c client.Client, r *render.Renderer, n, workers int) (time.Duration, error) {
 	var objs []*unstructured.Unstructured
 	for i := 0; i < n; i++ {
 		rendered, err := r.Render(schemaGK, render.Release{Name: fmt.Sprintf("s%04d", i), Namespace: "baseline"}, baselineValues(i))
@@ -195,12 +208,23 @@ func baseline(ctx context.Context, c client.Client, r *render.Renderer, n, worke
 		}
 		objs = append(objs, rendered...)
 	}
+	var children *childWatch
+	if *baselineWatch {
+		var err error
+		if children, err = watchChildren(ctx, cfg, "baseline"); err != nil {
+			return 0, err
+		}
+		defer children.stop()
+	}
 	start := time.Now()
 	err := parallel(ctx, len(objs), workers, func(i int) error {
 		o := objs[i]
 		o.SetNamespace("baseline")
 		return c.Apply(ctx, client.ApplyConfigurationFromUnstructured(o), client.FieldOwner("baseline"), client.ForceOwnership)
 	})
+	if err == nil && children != nil {
+		err = children.wait(ctx, n)
+	}
 	return time.Since(start), err
 }
 
@@ -218,7 +242,8 @@ type operatorResult struct {
 	errorLines, reconcileErrors int64
 	// busyCPU is the manager's CPU time until every child existed; controlPlaneCPU the
 	// kube-apiserver's and etcd's over the same time.
-	busyCPU, controlPlaneCPU time.Duration
+	busyCPU         time.Duration
+	controlPlaneCPU cpCPU
 	// idle* are measured over the idle window after every child exists.
 	idleCPU                      time.Duration
 	idleRequests, idleReconciles int64
@@ -316,7 +341,17 @@ func operatorRun(ctx context.Context, env *envtest.Environment, cfg *rest.Config
 	if err := children.wait(ctx, n); err != nil {
 		return operatorResult{}, err
 	}
-	elapsed, busyCPU, cpCPU := time.Since(start), procCPU(cmd.Process.Pid)-cpuStart, controlPlaneCPU()-cpStart
+	elapsed, busyCPU, cpCPU := time.Since(start), procCPU(cmd.Process.Pid)-cpuStart, controlPlaneCPU().sub(cpStart)
+	if *apiserverMetrics != "" {
+		if err := fetchAPIServer(cfg, "/metrics", *apiserverMetrics); err != nil {
+			return operatorResult{}, fmt.Errorf("kube-apiserver metrics: %w", err)
+		}
+	}
+	if *dumpChildren != "" {
+		if err := dumpServerChildren(ctx, c, "bench", *dumpChildren); err != nil {
+			return operatorResult{}, err
+		}
+	}
 	if *heapProfile != "" {
 		// The binary profile for go tool pprof, and the text form with the runtime's MemStats.
 		for suffix, query := range map[string]string{"": "", ".txt": "?debug=1"} {
