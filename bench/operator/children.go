@@ -118,13 +118,14 @@ func (w *childWatch) progress(n int) string {
 func (w *childWatch) stop() { w.cancel() }
 
 // dumpServerChildren writes every object of the child kinds in namespace ns whose name
-// holds s0000 to file, as JSON with their managedFields.
+// holds s0000 (and the MCPServer s0000) to file, as JSON with their managedFields.
 func dumpServerChildren(ctx context.Context, c client.Client, ns, file string) error {
 	var all []unstructured.Unstructured
 	for _, gvk := range []schema.GroupVersionKind{
 		{Group: "apps", Version: "v1", Kind: "DeploymentList"}, {Group: "apps", Version: "v1", Kind: "StatefulSetList"},
 		{Version: "v1", Kind: "ServiceList"}, {Version: "v1", Kind: "ServiceAccountList"}, {Version: "v1", Kind: "ConfigMapList"},
 		{Group: "rbac.authorization.k8s.io", Version: "v1", Kind: "RoleList"}, {Group: "rbac.authorization.k8s.io", Version: "v1", Kind: "RoleBindingList"},
+		{Group: schemaGK.Group, Version: "v1alpha1", Kind: "MCPServerList"},
 	} {
 		var l unstructured.UnstructuredList
 		l.SetGroupVersionKind(gvk)

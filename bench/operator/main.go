@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -26,7 +27,9 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/rest"
+	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
@@ -55,6 +58,7 @@ func main() {
 	apiserverProfile = flag.String("apiserver-cpu-profile", "", "write the kube-apiserver's CPU profile (pprof) of the first -cpu-profile-seconds of the operator phase to this file, and of the baseline phase to this file + .baseline")
 	cpuProfileSeconds = flag.Int("cpu-profile-seconds", 30, "length of the -cpu-profile window")
 	dumpChildren = flag.String("dump-children", "", "write s0000's children as the API server holds them after each phase to this file (+ .baseline), as JSON, to compare what the two phases stored")
+	baselineOperatorWrites = flag.String("baseline-operator-writes", "", "the baseline's plain client makes (some of) the operator's writes without a manager, per server: a comma-separated list of create (the MCPServer, as the user does), decorate (apply the 9 children with the operator's owner-UID label, applied-hash annotation and owner reference), status (patch the status the operator writes); all = the three")
 	baselineWatch = flag.Bool("baseline-watch", false, "the baseline also runs the operator phase's observer (metadata watches of every child kind) and ends when it has seen every child")
 	apiserverMetrics = flag.String("apiserver-metrics", "", "write the kube-apiserver's /metrics at the end of the operator phase to this file, and of the baseline phase to this file + .baseline (requests by verb and resource, watch events, admission)")
 	flag.Parse()
@@ -146,8 +150,10 @@ var (
 	// apiserverProfile is -apiserver-cpu-profile; apiserverMetrics -apiserver-metrics.
 	apiserverMetrics *string
 	baselineWatch    *bool
-	dumpChildren     *string
-	apiserverProfile *string
+	// baselineOperatorWrites is -baseline-operator-writes.
+	baselineOperatorWrites *string
+	dumpChildren           *string
+	apiserverProfile       *string
 	// cpuProfileSeconds is the length of the -cpu-profile window.
 	cpuProfileSeconds *int
 	skipBaseline      *bool
@@ -217,15 +223,92 @@ func baseline(ctx context.Context, cfg *rest.Config, c client.Client, r *render.
 		defer children.stop()
 	}
 	start := time.Now()
-	err := parallel(ctx, len(objs), workers, func(i int) error {
-		o := objs[i]
-		o.SetNamespace("baseline")
-		return c.Apply(ctx, client.ApplyConfigurationFromUnstructured(o), client.FieldOwner("baseline"), client.ForceOwnership)
-	})
+	var err error
+	if w := *baselineOperatorWrites; w != "" {
+		if w == "all" {
+			w = "create,decorate,status"
+		}
+		var parts opWrites
+		for _, p := range strings.Split(w, ",") {
+			switch p {
+			case "create":
+				parts.create = true
+			case "decorate":
+				parts.decorate = true
+			case "status":
+				parts.status = true
+			default:
+				return 0, fmt.Errorf("-baseline-operator-writes: unknown part %q", p)
+			}
+		}
+		err = parallel(ctx, n, workers, func(i int) error {
+			return operatorWrites(ctx, c, i, objs[i*childrenPerServer:(i+1)*childrenPerServer], parts)
+		})
+	} else {
+		err = parallel(ctx, len(objs), workers, func(i int) error {
+			o := objs[i]
+			o.SetNamespace("baseline")
+			return c.Apply(ctx, client.ApplyConfigurationFromUnstructured(o), client.FieldOwner("baseline"), client.ForceOwnership)
+		})
+	}
 	if err == nil && children != nil {
 		err = children.wait(ctx, n)
 	}
 	return time.Since(start), err
+}
+
+// opWrites selects the parts of the operator's writes -baseline-operator-writes makes.
+type opWrites struct{ create, decorate, status bool }
+
+// operatorWrites makes, for server i in namespace baseline, the writes the operator makes
+// for one MCPServer (see -baseline-operator-writes): the create the user makes, the 9
+// children applied with the operator's decorations, and one status patch. Without create
+// the owner is a made-up UID (nothing collects garbage in this control plane); without
+// decorate the children are applied as the plain baseline does.
+func operatorWrites(ctx context.Context, c client.Client, i int, children []*unstructured.Unstructured, parts opWrites) error {
+	s := server("baseline", i)
+	if parts.create {
+		if err := c.Create(ctx, s); err != nil {
+			return err
+		}
+	} else {
+		s.UID = types.UID(fmt.Sprintf("00000000-0000-0000-0000-%012d", i))
+	}
+	for _, o := range children {
+		o.SetNamespace("baseline")
+		if !parts.decorate {
+			if err := c.Apply(ctx, client.ApplyConfigurationFromUnstructured(o), client.FieldOwner("baseline"), client.ForceOwnership); err != nil {
+				return err
+			}
+			continue
+		}
+		labels := o.GetLabels()
+		labels[render.LabelOwnerUID] = string(s.UID)
+		o.SetLabels(labels)
+		o.SetOwnerReferences([]metav1.OwnerReference{{APIVersion: v1alpha1.GroupVersion.String(), Kind: "MCPServer", Name: s.Name, UID: s.UID,
+			Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(true)}})
+		o.SetAnnotations(map[string]string{render.AnnotationAppliedHash: render.Hash(o.Object)[:16]})
+		body, err := o.MarshalJSON()
+		if err != nil {
+			return err
+		}
+		if err := c.Patch(ctx, o, client.RawPatch(types.ApplyPatchType, body), client.FieldOwner(render.FieldManager), client.ForceOwnership); err != nil {
+			return err
+		}
+	}
+	if !parts.status || !parts.create {
+		return nil
+	}
+	orig := s.DeepCopy()
+	now := metav1.Now()
+	msg := fmt.Sprintf("proxy Deployment %s has no ready replica", s.Name)
+	s.Status.Phase, s.Status.Message, s.Status.ObservedGeneration = "Pending", msg, 1
+	s.Status.URL = fmt.Sprintf("http://mcp-%s-proxy.baseline.svc.cluster.local:8080", s.Name)
+	s.Status.Conditions = []metav1.Condition{
+		{Type: "PodTemplateValid", Status: metav1.ConditionTrue, Reason: "Valid", Message: "pod template is valid", ObservedGeneration: 1, LastTransitionTime: now},
+		{Type: "Ready", Status: metav1.ConditionFalse, Reason: "NotReady", Message: msg, ObservedGeneration: 1, LastTransitionTime: now},
+	}
+	return c.Status().Patch(ctx, s, client.MergeFrom(orig))
 }
 
 // operatorResult is what the operator run measured.
