@@ -197,12 +197,14 @@ func fetchTo(url, path string) error {
 	return os.WriteFile(path, data, 0o644)
 }
 
-// fetchAPIServer writes the body of a GET of the kube-apiserver's path to file.
-func fetchAPIServer(cfg *rest.Config, path, file string) error {
+// fetchAPIServer writes the body of a GET of the kube-apiserver's path to file (its
+// /metrics and /debug/pprof are open to system:masters); timeout bounds the request.
+func fetchAPIServer(cfg *rest.Config, path, file string, timeout time.Duration) error {
 	hc, err := rest.HTTPClientFor(cfg)
 	if err != nil {
 		return err
 	}
+	hc.Timeout = timeout
 	resp, err := hc.Get(strings.TrimSuffix(cfg.Host, "/") + path)
 	if err != nil {
 		return err
@@ -219,26 +221,9 @@ func fetchAPIServer(cfg *rest.Config, path, file string) error {
 }
 
 // fetchAPIServerProfile writes the kube-apiserver's CPU profile over the next seconds to
-// path (its /debug/pprof, open to system:masters).
+// path.
 func fetchAPIServerProfile(cfg *rest.Config, seconds int, path string) error {
-	hc, err := rest.HTTPClientFor(cfg)
-	if err != nil {
-		return err
-	}
-	hc.Timeout = time.Duration(seconds+60) * time.Second
-	resp, err := hc.Get(fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", strings.TrimSuffix(cfg.Host, "/"), seconds))
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET /debug/pprof/profile: %s", resp.Status)
-	}
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(path, data, 0o644)
+	return fetchAPIServer(cfg, fmt.Sprintf("/debug/pprof/profile?seconds=%d", seconds), path, time.Duration(seconds+60)*time.Second)
 }
 
 func freePort() (int, error) {

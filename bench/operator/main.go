@@ -105,7 +105,7 @@ func run(n, workers int, timeout time.Duration) error {
 			base, err = baseline(ctx, cfg, c, renderer, n, workers)
 			baseCP = controlPlaneCPU().sub(cp0)
 			if *apiserverMetrics != "" {
-				err = errors.Join(err, fetchAPIServer(cfg, "/metrics", *apiserverMetrics+".baseline"))
+				err = errors.Join(err, fetchAPIServer(cfg, "/metrics", *apiserverMetrics+".baseline", time.Minute))
 			}
 			if *dumpChildren != "" {
 				err = errors.Join(err, dumpServerChildren(ctx, c, "baseline", *dumpChildren+".baseline"))
@@ -435,7 +435,7 @@ func operatorRun(ctx context.Context, env *envtest.Environment, cfg *rest.Config
 	}
 	elapsed, busyCPU, cpCPU := time.Since(start), procCPU(cmd.Process.Pid)-cpuStart, controlPlaneCPU().sub(cpStart)
 	if *apiserverMetrics != "" {
-		if err := fetchAPIServer(cfg, "/metrics", *apiserverMetrics); err != nil {
+		if err := fetchAPIServer(cfg, "/metrics", *apiserverMetrics, time.Minute); err != nil {
 			return operatorResult{}, fmt.Errorf("kube-apiserver metrics: %w", err)
 		}
 	}
