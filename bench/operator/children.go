@@ -2,17 +2,22 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"os"
+	"strings"
 	"sync/atomic"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/metadata/metadatainformer"
 	"k8s.io/client-go/rest"
 	toolscache "k8s.io/client-go/tools/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/mcp-operator/mcp-operator/internal/render"
 )
@@ -111,3 +116,31 @@ func (w *childWatch) progress(n int) string {
 }
 
 func (w *childWatch) stop() { w.cancel() }
+
+// dumpServerChildren writes every object of the child kinds in namespace ns whose name
+// holds s0000 (and the MCPServer s0000) to file, as JSON with their managedFields.
+func dumpServerChildren(ctx context.Context, c client.Client, ns, file string) error {
+	var all []unstructured.Unstructured
+	for _, gvk := range []schema.GroupVersionKind{
+		{Group: "apps", Version: "v1", Kind: "DeploymentList"}, {Group: "apps", Version: "v1", Kind: "StatefulSetList"},
+		{Version: "v1", Kind: "ServiceList"}, {Version: "v1", Kind: "ServiceAccountList"}, {Version: "v1", Kind: "ConfigMapList"},
+		{Group: "rbac.authorization.k8s.io", Version: "v1", Kind: "RoleList"}, {Group: "rbac.authorization.k8s.io", Version: "v1", Kind: "RoleBindingList"},
+		{Group: schemaGK.Group, Version: "v1alpha1", Kind: "MCPServerList"},
+	} {
+		var l unstructured.UnstructuredList
+		l.SetGroupVersionKind(gvk)
+		if err := c.List(ctx, &l, client.InNamespace(ns)); err != nil {
+			return fmt.Errorf("dump %s: %w", gvk.Kind, err)
+		}
+		for _, o := range l.Items {
+			if strings.Contains(o.GetName(), "s0000") {
+				all = append(all, o)
+			}
+		}
+	}
+	data, err := json.MarshalIndent(all, "", " ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(file, data, 0o644)
+}

@@ -123,12 +123,12 @@ func procCPU(pid int) time.Duration {
 // controlPlaneCPU is the CPU time used so far by this process's kube-apiserver and etcd
 // (envtest starts them as children). Next to the manager's, it says where a run's time
 // went on a machine whose load makes wall-clock ratios noisy.
-func controlPlaneCPU() time.Duration {
+func controlPlaneCPU() cpCPU {
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
-		return 0
+		return cpCPU{}
 	}
-	var total time.Duration
+	var total cpCPU
 	self := strconv.Itoa(os.Getpid())
 	for _, e := range entries {
 		pid, err := strconv.Atoi(e.Name())
@@ -144,11 +144,26 @@ func controlPlaneCPU() time.Duration {
 			continue
 		}
 		comm, rest := string(data[open+1:end]), strings.Fields(string(data[end+1:]))
-		if (comm == "kube-apiserver" || comm == "etcd") && len(rest) > 1 && rest[1] == self {
-			total += procCPU(pid)
+		if len(rest) > 1 && rest[1] == self {
+			switch comm {
+			case "kube-apiserver":
+				total.apiserver += procCPU(pid)
+			case "etcd":
+				total.etcd += procCPU(pid)
+			}
 		}
 	}
 	return total
+}
+
+// cpCPU is the CPU time of the control plane's two processes, apart: etcd's share says
+// whether a difference is in storage writes or in the API server's request handling.
+type cpCPU struct{ apiserver, etcd time.Duration }
+
+func (c cpCPU) sub(o cpCPU) cpCPU { return cpCPU{c.apiserver - o.apiserver, c.etcd - o.etcd} }
+
+func (c cpCPU) String() string {
+	return fmt.Sprintf("%.1f CPU-s (apiserver %.1f, etcd %.1f)", (c.apiserver + c.etcd).Seconds(), c.apiserver.Seconds(), c.etcd.Seconds())
 }
 
 // loadAverage is the first three fields of /proc/loadavg: the machine may be shared, and
@@ -182,27 +197,33 @@ func fetchTo(url, path string) error {
 	return os.WriteFile(path, data, 0o644)
 }
 
-// fetchAPIServerProfile writes the kube-apiserver's CPU profile over the next seconds to
-// path (its /debug/pprof, open to system:masters).
-func fetchAPIServerProfile(cfg *rest.Config, seconds int, path string) error {
+// fetchAPIServer writes the body of a GET of the kube-apiserver's path to file (its
+// /metrics and /debug/pprof are open to system:masters); timeout bounds the request.
+func fetchAPIServer(cfg *rest.Config, path, file string, timeout time.Duration) error {
 	hc, err := rest.HTTPClientFor(cfg)
 	if err != nil {
 		return err
 	}
-	hc.Timeout = time.Duration(seconds+60) * time.Second
-	resp, err := hc.Get(fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", strings.TrimSuffix(cfg.Host, "/"), seconds))
+	hc.Timeout = timeout
+	resp, err := hc.Get(strings.TrimSuffix(cfg.Host, "/") + path)
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET /debug/pprof/profile: %s", resp.Status)
+		return fmt.Errorf("GET %s: %s", path, resp.Status)
 	}
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, data, 0o644)
+	return os.WriteFile(file, data, 0o644)
+}
+
+// fetchAPIServerProfile writes the kube-apiserver's CPU profile over the next seconds to
+// path.
+func fetchAPIServerProfile(cfg *rest.Config, seconds int, path string) error {
+	return fetchAPIServer(cfg, fmt.Sprintf("/debug/pprof/profile?seconds=%d", seconds), path, time.Duration(seconds+60)*time.Second)
 }
 
 func freePort() (int, error) {

@@ -2,10 +2,25 @@
 // (envtest: kube-apiserver + etcd), runs the manager (cmd/manager, built and started as a
 // process), creates N MCPServers at once and times until every child exists, as seen by
 // metadata-only watches. The baseline, measured in the same run on a fresh control plane
-// of its own, is a plain client creating the same rendered objects directly (the API
-// server's own cost), so the ratio shows what the operator adds. It prints objects/s, the
+// of its own, is a plain client creating the same objects directly (the API server's own
+// cost), so the ratio shows what the operator adds. By default "the same objects" are what
+// exists at the end of the operator phase: the N MCPServers, created as the bench's user
+// creates them in the operator phase, and their 9N children as the operator writes them
+// (owner reference, owner-UID label, applied-hash annotation); the operator's status
+// patches and its manager's CPU are what it adds. -baseline-operator-writes=children is the
+// baseline of earlier sessions: the children alone, without the MCPServers the operator
+// phase also creates. It prints objects/s, the
 // manager's API requests per reconcile and per MCPServer (its rest_client metrics), the
 // CPU of the manager and of kube-apiserver + etcd per phase, and the manager's RSS.
+//
+// -baseline-operator-writes makes the baseline's plain client do what the operator writes
+// (the user's MCPServer creates, the children with the operator's owner reference, label
+// and annotation, one status patch each) without a manager, so the control plane's cost
+// of those writes can be told apart from the manager's way of making them: at n=1,000
+// (-baseline-watch, so both phases pay for the observer) the control plane spent as much
+// CPU on the plain client's copy of the writes as with the operator (45.9 vs 47.0 and
+// 55.3 vs 50.7 CPU-s, two runs), and of its extra over the plain baseline the status
+// patches are the largest part.
 package main
 
 import (
@@ -18,6 +33,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -26,7 +42,9 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/rest"
+	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
@@ -54,6 +72,10 @@ func main() {
 	cpuProfile = flag.String("cpu-profile", "", "write the manager's CPU profile (pprof) of the first -cpu-profile-seconds after the MCPServers are created to this file")
 	apiserverProfile = flag.String("apiserver-cpu-profile", "", "write the kube-apiserver's CPU profile (pprof) of the first -cpu-profile-seconds of the operator phase to this file, and of the baseline phase to this file + .baseline")
 	cpuProfileSeconds = flag.Int("cpu-profile-seconds", 30, "length of the -cpu-profile window")
+	dumpChildren = flag.String("dump-children", "", "write s0000's children as the API server holds them after each phase to this file (+ .baseline), as JSON, to compare what the two phases stored")
+	baselineOperatorWrites = flag.String("baseline-operator-writes", "create,decorate", "what the baseline's plain client writes, per server, without a manager: children (the 9 rendered children only, as applied by a plain client: the baseline of earlier sessions), or a comma-separated list of create (the MCPServer, as the user does in the operator phase), decorate (the 9 children with the operator's owner reference, owner-UID label and applied-hash annotation), status (the status patch the operator writes); all = the three. The default is the objects that exist at the end of the operator phase: the MCPServers and their children as the operator writes them")
+	baselineWatch = flag.Bool("baseline-watch", false, "the baseline also runs the operator phase's observer (metadata watches of every child kind) and ends when it has seen every child")
+	apiserverMetrics = flag.String("apiserver-metrics", "", "write the kube-apiserver's /metrics at the end of the operator phase to this file, and of the baseline phase to this file + .baseline (requests by verb and resource, watch events, admission)")
 	flag.Parse()
 	if err := run(*n, *workers, *timeout); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/operator:", err)
@@ -75,7 +97,8 @@ func run(n, workers int, timeout time.Duration) error {
 	// Each phase gets a fresh control plane: run on the first one's, the second phase
 	// would pay for the other's 9n objects (a larger etcd, watch cache and API server
 	// heap to collect), which cost it ~25% more API server CPU at n=1,000.
-	var base, baseCP time.Duration
+	var base time.Duration
+	var baseCP cpCPU
 	if !*skipBaseline {
 		err := withControlPlane(ctx, "baseline", func(_ *envtest.Environment, cfg *rest.Config, c client.Client) error {
 			var profiled chan error
@@ -85,8 +108,14 @@ func run(n, workers int, timeout time.Duration) error {
 			}
 			cp0 := controlPlaneCPU()
 			var err error
-			base, err = baseline(ctx, c, renderer, n, workers)
-			baseCP = controlPlaneCPU() - cp0
+			base, err = baseline(ctx, cfg, c, renderer, n, workers)
+			baseCP = controlPlaneCPU().sub(cp0)
+			if *apiserverMetrics != "" {
+				err = errors.Join(err, fetchAPIServer(cfg, "/metrics", *apiserverMetrics+".baseline", time.Minute))
+			}
+			if *dumpChildren != "" {
+				err = errors.Join(err, dumpServerChildren(ctx, c, "baseline", *dumpChildren+".baseline"))
+			}
 			if profiled != nil {
 				err = errors.Join(err, <-profiled)
 			}
@@ -111,13 +140,13 @@ func run(n, workers int, timeout time.Duration) error {
 		fmt.Printf("baseline: skipped\n")
 		fmt.Printf("operator (create MCPServers -> all children exist): %6.1fs  %7.0f objects/s\n", op.elapsed.Seconds(), objects/op.elapsed.Seconds())
 	} else {
-		fmt.Printf("baseline (plain client creating the same objects): %6.1fs  %7.0f objects/s\n", base.Seconds(), objects/base.Seconds())
+		fmt.Printf("baseline (plain client creating the same objects; -baseline-operator-writes=%s): %6.1fs  %7.0f objects/s\n", *baselineOperatorWrites, base.Seconds(), objects/base.Seconds())
 		fmt.Printf("operator (create MCPServers -> all children exist): %6.1fs  %7.0f objects/s  (%.2fx baseline time)\n",
 			op.elapsed.Seconds(), objects/op.elapsed.Seconds(), op.elapsed.Seconds()/base.Seconds())
 	}
 	fmt.Printf("  manager error log lines: %d, failed reconciles: %d\n", op.errorLines, op.reconcileErrors)
 	fmt.Printf("  manager CPU until then: %.1f CPU-s (%.1f ms per MCPServer); load average %s\n", op.busyCPU.Seconds(), op.busyCPU.Seconds()*1000/float64(n), loadAverage())
-	fmt.Printf("  kube-apiserver + etcd CPU: %.1f CPU-s with the operator, %.1f CPU-s for the baseline\n", op.controlPlaneCPU.Seconds(), baseCP.Seconds())
+	fmt.Printf("  kube-apiserver + etcd CPU: %s with the operator, %s for the baseline\n", op.controlPlaneCPU, baseCP)
 	fmt.Printf("  reference: original operator v0.47.0 ~74s for 1,000 MCPServers (one worker), target <= 60s\n")
 	fmt.Printf("API requests: %d (%d reads, %d writes) over %d reconciles: %.2f per reconcile, %.2f per MCPServer (reference ~16)\n",
 		op.reads+op.writes, op.reads, op.writes, op.reconciles, float64(op.reads+op.writes)/float64(op.reconciles), float64(op.reads+op.writes)/float64(n))
@@ -133,8 +162,13 @@ var (
 	verbose       *bool
 	heapProfile   *string
 	cpuProfile    *string
-	// apiserverProfile is -apiserver-cpu-profile.
-	apiserverProfile *string
+	// apiserverProfile is -apiserver-cpu-profile; apiserverMetrics -apiserver-metrics.
+	apiserverMetrics *string
+	baselineWatch    *bool
+	// baselineOperatorWrites is -baseline-operator-writes.
+	baselineOperatorWrites *string
+	dumpChildren           *string
+	apiserverProfile       *string
 	// cpuProfileSeconds is the length of the -cpu-profile window.
 	cpuProfileSeconds *int
 	skipBaseline      *bool
@@ -186,7 +220,7 @@ func server(ns string, i int) *v1alpha1.MCPServer {
 }
 
 // baseline creates the rendered children of n servers directly, with the same parallelism.
-func baseline(ctx context.Context, c client.Client, r *render.Renderer, n, workers int) (time.Duration, error) {
+func baseline(ctx context.Context, cfg *rest.Config, c client.Client, r *render.Renderer, n, workers int) (time.Duration, error) {
 	var objs []*unstructured.Unstructured
 	for i := 0; i < n; i++ {
 		rendered, err := r.Render(schemaGK, render.Release{Name: fmt.Sprintf("s%04d", i), Namespace: "baseline"}, baselineValues(i))
@@ -195,13 +229,101 @@ func baseline(ctx context.Context, c client.Client, r *render.Renderer, n, worke
 		}
 		objs = append(objs, rendered...)
 	}
+	var children *childWatch
+	if *baselineWatch {
+		var err error
+		if children, err = watchChildren(ctx, cfg, "baseline"); err != nil {
+			return 0, err
+		}
+		defer children.stop()
+	}
 	start := time.Now()
-	err := parallel(ctx, len(objs), workers, func(i int) error {
-		o := objs[i]
-		o.SetNamespace("baseline")
-		return c.Apply(ctx, client.ApplyConfigurationFromUnstructured(o), client.FieldOwner("baseline"), client.ForceOwnership)
-	})
+	var err error
+	if w := *baselineOperatorWrites; w != "children" {
+		if w == "all" {
+			w = "create,decorate,status"
+		}
+		var parts opWrites
+		for _, p := range strings.Split(w, ",") {
+			switch p {
+			case "create":
+				parts.create = true
+			case "decorate":
+				parts.decorate = true
+			case "status":
+				parts.status = true
+			default:
+				return 0, fmt.Errorf("-baseline-operator-writes: unknown part %q", p)
+			}
+		}
+		err = parallel(ctx, n, workers, func(i int) error {
+			return operatorWrites(ctx, c, i, objs[i*childrenPerServer:(i+1)*childrenPerServer], parts)
+		})
+	} else {
+		err = parallel(ctx, len(objs), workers, func(i int) error {
+			o := objs[i]
+			o.SetNamespace("baseline")
+			return c.Apply(ctx, client.ApplyConfigurationFromUnstructured(o), client.FieldOwner("baseline"), client.ForceOwnership)
+		})
+	}
+	if err == nil && children != nil {
+		err = children.wait(ctx, n)
+	}
 	return time.Since(start), err
+}
+
+// opWrites selects the parts of the operator's writes -baseline-operator-writes makes.
+type opWrites struct{ create, decorate, status bool }
+
+// operatorWrites makes, for server i in namespace baseline, the writes the operator makes
+// for one MCPServer (see -baseline-operator-writes): the create the user makes, the 9
+// children applied with the operator's decorations, and one status patch. Without create
+// the owner is a made-up UID (nothing collects garbage in this control plane); without
+// decorate the children are applied as the plain baseline does.
+func operatorWrites(ctx context.Context, c client.Client, i int, children []*unstructured.Unstructured, parts opWrites) error {
+	s := server("baseline", i)
+	if parts.create {
+		if err := c.Create(ctx, s); err != nil {
+			return err
+		}
+	} else {
+		s.UID = types.UID(fmt.Sprintf("00000000-0000-0000-0000-%012d", i))
+	}
+	for _, o := range children {
+		o.SetNamespace("baseline")
+		if !parts.decorate {
+			if err := c.Apply(ctx, client.ApplyConfigurationFromUnstructured(o), client.FieldOwner("baseline"), client.ForceOwnership); err != nil {
+				return err
+			}
+			continue
+		}
+		labels := o.GetLabels()
+		labels[render.LabelOwnerUID] = string(s.UID)
+		o.SetLabels(labels)
+		o.SetOwnerReferences([]metav1.OwnerReference{{APIVersion: v1alpha1.GroupVersion.String(), Kind: "MCPServer", Name: s.Name, UID: s.UID,
+			Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(true)}})
+		o.SetAnnotations(map[string]string{render.AnnotationAppliedHash: render.Hash(o.Object)[:16]})
+		body, err := o.MarshalJSON()
+		if err != nil {
+			return err
+		}
+		if err := c.Patch(ctx, o, client.RawPatch(types.ApplyPatchType, body), client.FieldOwner(render.FieldManager), client.ForceOwnership); err != nil {
+			return err
+		}
+	}
+	if !parts.status || !parts.create {
+		return nil
+	}
+	orig := s.DeepCopy()
+	now := metav1.Now()
+	msg := fmt.Sprintf("proxy Deployment %s has no ready replica", s.Name)
+	s.Status.Phase, s.Status.Message, s.Status.ObservedGeneration = "Pending", msg, 1
+	s.Status.URL = fmt.Sprintf("http://mcp-%s-proxy.baseline.svc.cluster.local:8080", s.Name)
+	s.Status.Conditions = []metav1.Condition{
+		{Type: "PodTemplateValid", Status: metav1.ConditionTrue, Reason: "Valid", Message: "pod template is valid", ObservedGeneration: 1, LastTransitionTime: now},
+		{Type: "Ready", Status: metav1.ConditionFalse, Reason: "NotReady", Message: msg, ObservedGeneration: 1, LastTransitionTime: now},
+	}
+	return c.Status().Patch(ctx, s, client.MergeFrom(orig))
 }
 
 // operatorResult is what the operator run measured.
@@ -218,7 +340,8 @@ type operatorResult struct {
 	errorLines, reconcileErrors int64
 	// busyCPU is the manager's CPU time until every child existed; controlPlaneCPU the
 	// kube-apiserver's and etcd's over the same time.
-	busyCPU, controlPlaneCPU time.Duration
+	busyCPU         time.Duration
+	controlPlaneCPU cpCPU
 	// idle* are measured over the idle window after every child exists.
 	idleCPU                      time.Duration
 	idleRequests, idleReconciles int64
@@ -316,7 +439,17 @@ func operatorRun(ctx context.Context, env *envtest.Environment, cfg *rest.Config
 	if err := children.wait(ctx, n); err != nil {
 		return operatorResult{}, err
 	}
-	elapsed, busyCPU, cpCPU := time.Since(start), procCPU(cmd.Process.Pid)-cpuStart, controlPlaneCPU()-cpStart
+	elapsed, busyCPU, cpCPU := time.Since(start), procCPU(cmd.Process.Pid)-cpuStart, controlPlaneCPU().sub(cpStart)
+	if *apiserverMetrics != "" {
+		if err := fetchAPIServer(cfg, "/metrics", *apiserverMetrics, time.Minute); err != nil {
+			return operatorResult{}, fmt.Errorf("kube-apiserver metrics: %w", err)
+		}
+	}
+	if *dumpChildren != "" {
+		if err := dumpServerChildren(ctx, c, "bench", *dumpChildren); err != nil {
+			return operatorResult{}, err
+		}
+	}
 	if *heapProfile != "" {
 		// The binary profile for go tool pprof, and the text form with the runtime's MemStats.
 		for suffix, query := range map[string]string{"": "", ".txt": "?debug=1"} {
