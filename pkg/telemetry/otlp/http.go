@@ -100,7 +100,10 @@ func (c *client) shutdown(ctx context.Context) error {
 	return ctx.Err()
 }
 
-// post sends body, retrying as c.retry allows.
+// post sends body, retrying as c.retry allows. Only the statuses that say "later"
+// (429, 502, 503, 504) are retried; a transport error (refused, reset, timed out) is
+// not: the SDK's exporters retried only the rare "temporary" ones, and the next
+// batch, a few seconds on, is the retry.
 func (c *client) post(ctx context.Context, body []byte) error {
 	c.mu.Lock()
 	stopped := c.stopped
