@@ -54,11 +54,12 @@ vet:
 .PHONY: build
 # Every binary reports VERSION (`vmcp version`, `manager --version`, `proxyrunner --version`).
 LDFLAGS ?= -X github.com/mcp-operator/mcp-operator/pkg/version.Version=$(VERSION)
-# grpcnotrace: gRPC (linked only through the OTLP exporters' generated service
-# stubs) would import golang.org/x/net/trace, whose html/template pages make the
-# linker keep every exported method of every type (see internal/jsontemplate):
-# the static vmcp is 30 MB instead of 42 MB, and 3 MB smaller in RSS. The Dockerfile uses
-# the same tags (cmd/vmcp TestBinaryKeepsNoReflectedMethods checks both).
+# grpcnotrace: gRPC would import golang.org/x/net/trace, whose html/template pages make
+# the linker keep every exported method of every type (see internal/jsontemplate):
+# it made the static vmcp 42 MB instead of 30 MB, and 3 MB larger in RSS. No binary
+# links gRPC since pkg/telemetry/otlp replaced the SDK's OTLP exporters; the tag stays
+# so that a dependency bringing gRPC back does not bring that cost with it. The
+# Dockerfile uses the same tags (cmd/vmcp TestBinaryKeepsNoReflectedMethods checks both).
 GO_TAGS ?= grpcnotrace
 
 build: ## Build manager, vmcp, proxyrunner, optimizer, embedder and the kubectl plugin kubectl-mcp into bin/, stamped with VERSION.

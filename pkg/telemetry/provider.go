@@ -6,13 +6,12 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"sort"
 	"strings"
 
 	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetrichttp"
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	"go.opentelemetry.io/otel/metric"
 	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
@@ -20,6 +19,8 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 	tracenoop "go.opentelemetry.io/otel/trace/noop"
+
+	"github.com/mcp-operator/mcp-operator/pkg/telemetry/otlp"
 )
 
 // instrumentationName names the tracer and meter of this package.
@@ -57,12 +58,12 @@ func New(ctx context.Context, cfg *Config) (*Provider, error) {
 	}
 	headers := p.headers()
 	if cfg.TracingEnabled {
-		if err := p.startTracing(ctx, res, tlsCfg, headers); err != nil {
+		if err := p.startTracing(res, tlsCfg, headers); err != nil {
 			return nil, err
 		}
 	}
 	if cfg.MetricsEnabled {
-		if err := p.startMetrics(ctx, res, tlsCfg, headers); err != nil {
+		if err := p.startMetrics(res, tlsCfg, headers); err != nil {
 			return nil, errors.Join(err, p.Shutdown(ctx))
 		}
 	}
@@ -149,30 +150,51 @@ func tlsConfig(caPath string) (*tls.Config, error) {
 	return &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, nil
 }
 
-// endpoint splits Endpoint into the exporter's endpoint options: a URL keeps its
-// scheme and path, host:port gets the default OTLP paths.
-func (p *Provider) endpoint() (url string, hostPort string) {
-	if strings.Contains(p.cfg.Endpoint, "://") {
-		return strings.TrimSuffix(p.cfg.Endpoint, "/"), ""
+// exportURL is where signal path ("/v1/traces", "/v1/metrics") is posted, as the
+// SDK's otlp*http exporters built it from the options this package gave them: a
+// URL endpoint keeps its host and path (its query is dropped) and is https only
+// when its scheme says so and Insecure is unset; host:port gets the path, over
+// http when Insecure, https otherwise.
+func (p *Provider) exportURL(path string) (string, error) {
+	if !strings.Contains(p.cfg.Endpoint, "://") {
+		scheme := "https"
+		if p.cfg.Insecure {
+			scheme = "http"
+		}
+		return (&url.URL{Scheme: scheme, Host: p.cfg.Endpoint, Path: path}).String(), nil
 	}
-	return "", p.cfg.Endpoint
+	u, err := url.Parse(strings.TrimSuffix(p.cfg.Endpoint, "/") + path)
+	if err != nil {
+		return "", fmt.Errorf("telemetry endpoint: %w", err)
+	}
+	scheme := "https"
+	if p.cfg.Insecure || u.Scheme != "https" {
+		scheme = "http"
+	}
+	return (&url.URL{Scheme: scheme, Host: u.Host, Path: u.Path}).String(), nil
 }
 
-func (p *Provider) startTracing(ctx context.Context, res *resource.Resource, tlsCfg *tls.Config, headers map[string]string) error {
+// exporterConfig is the exporters' configuration for path. The TLS configuration
+// applies to https only, as before: with Insecure the SDK exporters were never given it.
+func (p *Provider) exporterConfig(path string, tlsCfg *tls.Config, headers map[string]string) (otlp.Config, error) {
+	u, err := p.exportURL(path)
+	if err != nil {
+		return otlp.Config{}, err
+	}
+	cfg := otlp.Config{URL: u, Headers: headers}
+	if !p.cfg.Insecure {
+		cfg.TLS = tlsCfg
+	}
+	return cfg, nil
+}
+
+func (p *Provider) startTracing(res *resource.Resource, tlsCfg *tls.Config, headers map[string]string) error {
 	rate, _ := p.cfg.Sampling()
-	url, hostPort := p.endpoint()
-	opts := []otlptracehttp.Option{otlptracehttp.WithHeaders(headers)}
-	if url != "" {
-		opts = append(opts, otlptracehttp.WithEndpointURL(url+"/v1/traces"))
-	} else {
-		opts = append(opts, otlptracehttp.WithEndpoint(hostPort))
+	cfg, err := p.exporterConfig("/v1/traces", tlsCfg, headers)
+	if err != nil {
+		return err
 	}
-	if p.cfg.Insecure {
-		opts = append(opts, otlptracehttp.WithInsecure())
-	} else if tlsCfg != nil {
-		opts = append(opts, otlptracehttp.WithTLSClientConfig(tlsCfg))
-	}
-	exp, err := otlptracehttp.New(ctx, opts...)
+	exp, err := otlp.NewTraceExporter(cfg)
 	if err != nil {
 		return fmt.Errorf("telemetry trace exporter: %w", err)
 	}
@@ -186,20 +208,12 @@ func (p *Provider) startTracing(ctx context.Context, res *resource.Resource, tls
 	return nil
 }
 
-func (p *Provider) startMetrics(ctx context.Context, res *resource.Resource, tlsCfg *tls.Config, headers map[string]string) error {
-	url, hostPort := p.endpoint()
-	opts := []otlpmetrichttp.Option{otlpmetrichttp.WithHeaders(headers)}
-	if url != "" {
-		opts = append(opts, otlpmetrichttp.WithEndpointURL(url+"/v1/metrics"))
-	} else {
-		opts = append(opts, otlpmetrichttp.WithEndpoint(hostPort))
+func (p *Provider) startMetrics(res *resource.Resource, tlsCfg *tls.Config, headers map[string]string) error {
+	cfg, err := p.exporterConfig("/v1/metrics", tlsCfg, headers)
+	if err != nil {
+		return err
 	}
-	if p.cfg.Insecure {
-		opts = append(opts, otlpmetrichttp.WithInsecure())
-	} else if tlsCfg != nil {
-		opts = append(opts, otlpmetrichttp.WithTLSClientConfig(tlsCfg))
-	}
-	exp, err := otlpmetrichttp.New(ctx, opts...)
+	exp, err := otlp.NewMetricExporter(cfg)
 	if err != nil {
 		return fmt.Errorf("telemetry metric exporter: %w", err)
 	}

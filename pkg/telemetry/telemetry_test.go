@@ -77,3 +77,25 @@ func TestMiddlewareOff(t *testing.T) {
 		t.Fatalf("disabled telemetry built instruments")
 	}
 }
+
+// exportURL builds the URLs the SDK's otlp*http exporters built from the same
+// options: the scheme from the endpoint and Insecure, the signal's path appended.
+func TestExportURL(t *testing.T) {
+	for _, tc := range []struct {
+		endpoint string
+		insecure bool
+		want     string
+	}{
+		{"collector:4318", true, "http://collector:4318/v1/traces"},
+		{"collector:4318", false, "https://collector:4318/v1/traces"},
+		{"https://collector:4318/", false, "https://collector:4318/v1/traces"},
+		{"https://collector:4318/otlp", true, "http://collector:4318/otlp/v1/traces"},
+		{"http://collector:4318", false, "http://collector:4318/v1/traces"},
+	} {
+		p := &Provider{cfg: Config{Endpoint: tc.endpoint, Insecure: tc.insecure}}
+		got, err := p.exportURL("/v1/traces")
+		if err != nil || got != tc.want {
+			t.Errorf("endpoint %q insecure %v: %q, %v; want %q", tc.endpoint, tc.insecure, got, err, tc.want)
+		}
+	}
+}
