@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -54,8 +54,7 @@ type Applier struct {
 	// Client reads from the informer cache and writes to the API server.
 	Client client.Client
 	// Owners finds an owner's children for pruning (WatchOwners on Client's cache, for
-	// every prune kind). Without it pruning lists each prune kind by label, which scans
-	// the whole namespace's objects of that kind in a cache.
+	// every prune kind); an Applier that prunes needs it.
 	Owners *OwnerIndex
 	// writes counts API writes (applies and deletes) since start; see Writes.
 	writes atomic.Int64
@@ -254,64 +253,32 @@ func (a *Applier) prune(ctx context.Context, owner client.Object, keep map[strin
 }
 
 // pruneCandidates returns the owner's children of the prune kinds that are not kept and
-// not already being deleted: from the OwnerIndex, or by listing each kind by label.
+// not already being deleted, found through the OwnerIndex.
 func (a *Applier) pruneCandidates(ctx context.Context, owner client.Object, keep map[string]bool, kinds []schema.GroupVersionKind) ([]client.Object, error) {
+	if a.Owners == nil {
+		return nil, errors.New("prune: the Applier has no OwnerIndex (see WatchOwners)")
+	}
 	var out []client.Object
-	stale := func(o client.Object, gvk schema.GroupVersionKind) {
-		if !keep[key(gvk.GroupKind(), o.GetName())] && o.GetDeletionTimestamp().IsZero() {
-			o.GetObjectKind().SetGroupVersionKind(gvk)
-			out = append(out, o)
+	for _, c := range a.Owners.childrenOf(owner.GetUID()) {
+		if !slices.Contains(kinds, c.gvk) || keep[key(c.gvk.GroupKind(), c.name)] {
+			continue
 		}
-	}
-	if a.Owners != nil {
-		for _, c := range a.Owners.childrenOf(owner.GetUID()) {
-			if !containsGVK(kinds, c.gvk) || keep[key(c.gvk.GroupKind(), c.name)] {
-				continue
-			}
-			o, err := a.newObject(c.gvk)
-			if err != nil {
-				return nil, err
-			}
-			if err := a.Client.Get(ctx, client.ObjectKey{Namespace: owner.GetNamespace(), Name: c.name}, o); err != nil {
-				if apierrors.IsNotFound(err) {
-					continue
-				}
-				return nil, fmt.Errorf("get %s %s for pruning: %w", c.gvk.Kind, c.name, err)
-			}
-			if o.GetLabels()[LabelOwnerUID] == string(owner.GetUID()) {
-				stale(o, c.gvk)
-			}
-		}
-		return out, nil
-	}
-	for _, gvk := range kinds {
-		list, err := a.Client.Scheme().New(gvk.GroupVersion().WithKind(gvk.Kind + "List"))
-		if err != nil {
-			return nil, fmt.Errorf("prune kind %s: %w", gvk, err)
-		}
-		ol := list.(client.ObjectList)
-		if err := a.Client.List(ctx, ol, client.InNamespace(owner.GetNamespace()),
-			client.MatchingLabels{LabelOwnerUID: string(owner.GetUID())}); err != nil {
-			return nil, fmt.Errorf("list %s for pruning: %w", gvk.Kind, err)
-		}
-		items, err := meta.ExtractList(ol)
+		o, err := a.newObject(c.gvk)
 		if err != nil {
 			return nil, err
 		}
-		for _, it := range items {
-			stale(it.(client.Object), gvk)
+		if err := a.Client.Get(ctx, client.ObjectKey{Namespace: owner.GetNamespace(), Name: c.name}, o); err != nil {
+			if apierrors.IsNotFound(err) {
+				continue
+			}
+			return nil, fmt.Errorf("get %s %s for pruning: %w", c.gvk.Kind, c.name, err)
+		}
+		if o.GetLabels()[LabelOwnerUID] == string(owner.GetUID()) && o.GetDeletionTimestamp().IsZero() {
+			o.GetObjectKind().SetGroupVersionKind(c.gvk)
+			out = append(out, o)
 		}
 	}
 	return out, nil
-}
-
-func containsGVK(list []schema.GroupVersionKind, gvk schema.GroupVersionKind) bool {
-	for _, g := range list {
-		if g == gvk {
-			return true
-		}
-	}
-	return false
 }
 
 func key(gk schema.GroupKind, name string) string { return gk.String() + "/" + name }

@@ -68,12 +68,18 @@ func WatchOwners(ctx context.Context, informers cache.Informers, scheme *runtime
 	return ix, nil
 }
 
-// ownerOf returns an object's owner-UID label ("" when it has none or is not an object).
-func ownerOf(obj any) types.UID {
+// asObject returns the object an informer event carries (unwrapping a tombstone).
+func asObject(obj any) (client.Object, bool) {
 	if d, ok := obj.(toolscache.DeletedFinalStateUnknown); ok {
 		obj = d.Obj
 	}
-	if o, ok := obj.(client.Object); ok {
+	o, ok := obj.(client.Object)
+	return o, ok
+}
+
+// ownerOf returns an object's owner-UID label ("" when it has none or is not an object).
+func ownerOf(obj any) types.UID {
+	if o, ok := asObject(obj); ok {
 		return types.UID(o.GetLabels()[LabelOwnerUID])
 	}
 	return ""
@@ -81,10 +87,7 @@ func ownerOf(obj any) types.UID {
 
 // nameOf returns an object's name.
 func nameOf(obj any) string {
-	if d, ok := obj.(toolscache.DeletedFinalStateUnknown); ok {
-		obj = d.Obj
-	}
-	if o, ok := obj.(client.Object); ok {
+	if o, ok := asObject(obj); ok {
 		return o.GetName()
 	}
 	return ""
